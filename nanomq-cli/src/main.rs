@@ -1,0 +1,3 @@
+//! The `nanomq-cli` binary.
+
+fn main() {}

@@ -1,0 +1,3 @@
+//! nanomq: an edge MQTT broker. The library holds the whole broker; `main.rs` is only wiring.
+
+pub mod codec;

@@ -1,0 +1,3 @@
+//! The `nanomq` binary.
+
+fn main() {}
