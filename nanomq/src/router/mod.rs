@@ -1,0 +1,3 @@
+//! Routing: the subscription trie, shared subscription groups and the retained store.
+
+pub mod trie;
