@@ -1,0 +1,178 @@
+//! The broker's configuration: one type for the TOML file `etc/nanomq.conf`, for
+//! `GET /configuration` (JSON) and for the `data` of `POST /configuration` (API.md §5).
+//!
+//! Every section is `#[serde(default, deny_unknown_fields)]`: any field may be left out and takes
+//! its default, while a key that is not part of the schema is an error.
+
+mod address;
+mod bridge;
+mod http_server;
+mod listeners;
+mod merge;
+mod validate;
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+pub use address::{BridgeAddress, ListenScheme, ListenUrl};
+pub use bridge::{BridgeConfig, BridgeSubscription};
+pub use http_server::{AuthType, HttpServerConfig, JwtConfig};
+pub use listeners::{TlsConfig, WebsocketConfig};
+pub use merge::merge_json;
+
+/// The largest packet MQTT can express (the Remaining Length limit), in bytes.
+pub const MQTT_MAX_PACKET_SIZE: u32 = 268_435_455;
+
+/// The whole configuration.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// MQTT/TCP listener URL (`nmq-tcp://`, `tcp://` or `mqtt-tcp://`).
+    pub url: String,
+    /// Worker threads; 0 = the number of CPUs.
+    pub num_taskq_thread: u32,
+    /// Upper bound of `num_taskq_thread` (a larger num is clamped to it).
+    pub max_taskq_thread: u32,
+    /// Max in-flight QoS 1/2 messages per client.
+    pub parallel: u32,
+    /// Max MQTT 5 properties per packet.
+    pub property_size: u32,
+    /// Per-session queue of messages waiting for a slow or offline client.
+    pub msq_len: u32,
+    /// Seconds before an unacknowledged QoS 1/2 message is resent; also the timer tick.
+    pub qos_duration: u32,
+    /// Whether clients may connect without a username.
+    pub allow_anonymous: bool,
+    /// Whether to detach from the terminal.
+    pub daemon: bool,
+    /// Largest MQTT packet accepted, bytes.
+    pub max_packet_size: u32,
+    /// Usernames and passwords accepted from MQTT clients.
+    pub users: Vec<UserCredential>,
+    /// Logging.
+    pub log: LogConfig,
+    /// The TLS listener and key material.
+    pub tls: TlsConfig,
+    /// The WebSocket listeners.
+    pub websocket: WebsocketConfig,
+    /// The HTTP management API.
+    pub http_server: HttpServerConfig,
+    /// The bridge to an upstream broker.
+    pub bridge: BridgeConfig,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            url: "nmq-tcp://0.0.0.0:1883".to_string(),
+            num_taskq_thread: 4,
+            max_taskq_thread: 4,
+            parallel: 32,
+            property_size: 32,
+            msq_len: 64,
+            qos_duration: 10,
+            allow_anonymous: true,
+            daemon: false,
+            max_packet_size: 1_048_576,
+            users: Vec::new(),
+            log: LogConfig::default(),
+            tls: TlsConfig::default(),
+            websocket: WebsocketConfig::default(),
+            http_server: HttpServerConfig::default(),
+            bridge: BridgeConfig::default(),
+        }
+    }
+}
+
+/// A username and password an MQTT client may connect with.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct UserCredential {
+    /// The username (non-empty, unique in the list).
+    pub username: String,
+    /// The password.
+    pub password: String,
+}
+
+/// The `log` section.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LogConfig {
+    /// The most verbose level logged.
+    pub level: LogLevel,
+}
+
+/// A log level, from the most verbose.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogLevel {
+    /// Everything.
+    Trace,
+    /// Debugging detail.
+    Debug,
+    /// Normal operation.
+    #[default]
+    Info,
+    /// Something unexpected that was handled.
+    Warn,
+    /// Failures only.
+    Error,
+}
+
+impl LogLevel {
+    /// The name used in the configuration: "trace" … "error".
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LogLevel::Trace => "trace",
+            LogLevel::Debug => "debug",
+            LogLevel::Info => "info",
+            LogLevel::Warn => "warn",
+            LogLevel::Error => "error",
+        }
+    }
+}
+
+/// The body of `POST /configuration`: `{"data": {...}}`, a whole or partial configuration.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigUpdateRequest {
+    /// The fields to change; None when the body had no `data` (answered 400/107).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<serde_json::Value>,
+}
+
+/// A configuration that cannot be parsed or is not valid, naming the field at fault.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError {
+    /// The dotted path of the field, e.g. `bridge.proto_ver` or `users[1].username`; empty when the
+    /// text as a whole is at fault.
+    pub field: String,
+    /// What is wrong with it.
+    pub reason: String,
+}
+
+impl ConfigError {
+    /// An error about `field`.
+    pub fn new(field: impl Into<String>, reason: impl Into<String>) -> ConfigError {
+        ConfigError {
+            field: field.into(),
+            reason: reason.into(),
+        }
+    }
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.field.is_empty() {
+            f.write_str(&self.reason)
+        } else {
+            write!(f, "field `{}`: {}", self.field, self.reason)
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+#[cfg(test)]
+mod tests;

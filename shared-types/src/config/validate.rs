@@ -1,0 +1,167 @@
+//! The rules a configuration must follow beyond its types: URL schemes, ranges, fields that
+//! require others, topic filters. Pure: files named by the configuration are not opened here.
+
+use std::collections::HashSet;
+
+use super::{
+    AuthType, BridgeAddress, Config, ConfigError, ListenScheme, ListenUrl, MQTT_MAX_PACKET_SIZE,
+};
+use crate::topic::validate_topic_filter;
+
+/// The most worker threads a configuration may ask for.
+const MAX_THREADS: u32 = 256;
+
+impl Config {
+    /// Checks every rule, and names the first field that breaks one.
+    ///
+    /// `num_taskq_thread` above `max_taskq_thread` is not an error: the broker clamps it.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        check_listen_url("url", &self.url, ListenScheme::Tcp)?;
+        check_range("num_taskq_thread", self.num_taskq_thread, 0, MAX_THREADS)?;
+        check_range("max_taskq_thread", self.max_taskq_thread, 1, MAX_THREADS)?;
+        check_range("parallel", self.parallel, 1, u32::MAX)?;
+        check_range("property_size", self.property_size, 1, u32::MAX)?;
+        check_range("msq_len", self.msq_len, 1, u32::MAX)?;
+        check_range("qos_duration", self.qos_duration, 1, u32::MAX)?;
+        check_range(
+            "max_packet_size",
+            self.max_packet_size,
+            2,
+            MQTT_MAX_PACKET_SIZE,
+        )?;
+        self.validate_users()?;
+        self.validate_tls()?;
+        check_listen_url("websocket.url", &self.websocket.url, ListenScheme::Ws)?;
+        check_listen_url(
+            "websocket.tls_url",
+            &self.websocket.tls_url,
+            ListenScheme::Wss,
+        )?;
+        self.validate_http_server()?;
+        if self.bridge.bridge_mode {
+            self.validate_bridge()?;
+        }
+        Ok(())
+    }
+
+    fn validate_users(&self) -> Result<(), ConfigError> {
+        let mut seen = HashSet::new();
+        for (index, user) in self.users.iter().enumerate() {
+            let field = format!("users[{index}].username");
+            if user.username.is_empty() {
+                return Err(ConfigError::new(field, "must not be empty"));
+            }
+            if !seen.insert(user.username.as_str()) {
+                let reason = format!("duplicate username `{}`", user.username);
+                return Err(ConfigError::new(field, reason));
+            }
+        }
+        Ok(())
+    }
+
+    fn validate_tls(&self) -> Result<(), ConfigError> {
+        let tls = &self.tls;
+        check_listen_url("tls.url", &tls.url, ListenScheme::Tls)?;
+        if tls.enable {
+            require("tls.key", &tls.key, "required when tls.enable is true")?;
+            require("tls.cert", &tls.cert, "required when tls.enable is true")?;
+            if tls.verify_peer {
+                require(
+                    "tls.cacert",
+                    &tls.cacert,
+                    "required when tls.verify_peer is true",
+                )?;
+            }
+        }
+        Ok(())
+    }
+
+    fn validate_http_server(&self) -> Result<(), ConfigError> {
+        let http = &self.http_server;
+        match http.auth_type {
+            AuthType::Jwt => require(
+                "http_server.jwt.public_keyfile",
+                &http.jwt.public_keyfile,
+                "required when auth_type is jwt",
+            ),
+            AuthType::Basic if http.username.is_empty() => Err(ConfigError::new(
+                "http_server.username",
+                "must not be empty when auth_type is basic",
+            )),
+            AuthType::Basic if http.password.is_empty() => Err(ConfigError::new(
+                "http_server.password",
+                "must not be empty when auth_type is basic",
+            )),
+            AuthType::Basic | AuthType::NoAuth => Ok(()),
+        }
+    }
+
+    fn validate_bridge(&self) -> Result<(), ConfigError> {
+        let bridge = &self.bridge;
+        BridgeAddress::parse(&bridge.address)
+            .map_err(|reason| ConfigError::new("bridge.address", reason))?;
+        if !matches!(bridge.proto_ver, 3..=5) {
+            return Err(ConfigError::new("bridge.proto_ver", "must be 3, 4 or 5"));
+        }
+        check_range("bridge.keepalive", bridge.keepalive, 0, u32::from(u16::MAX))?;
+        check_range("bridge.parallel", bridge.parallel, 1, u32::MAX)?;
+        for (index, filter) in bridge.forwards.iter().enumerate() {
+            check_filter(&format!("bridge.forwards[{index}]"), filter)?;
+        }
+        for (index, subscription) in bridge.subscription.iter().enumerate() {
+            check_filter(
+                &format!("bridge.subscription[{index}].topic"),
+                &subscription.topic,
+            )?;
+            if subscription.qos > 2 {
+                let field = format!("bridge.subscription[{index}].qos");
+                return Err(ConfigError::new(field, "must be 0, 1 or 2"));
+            }
+        }
+        Ok(())
+    }
+}
+
+fn check_range(field: &str, value: u32, min: u32, max: u32) -> Result<(), ConfigError> {
+    if value < min {
+        let reason = format!("must be at least {min} (got {value})");
+        return Err(ConfigError::new(field, reason));
+    }
+    if value > max {
+        let reason = format!("must be at most {max} (got {value})");
+        return Err(ConfigError::new(field, reason));
+    }
+    Ok(())
+}
+
+fn require(field: &str, value: &Option<String>, reason: &str) -> Result<(), ConfigError> {
+    match value {
+        Some(text) if !text.is_empty() => Ok(()),
+        _ => Err(ConfigError::new(field, reason)),
+    }
+}
+
+fn check_filter(field: &str, filter: &str) -> Result<(), ConfigError> {
+    validate_topic_filter(filter).map_err(|reason| {
+        ConfigError::new(
+            field,
+            format!("`{filter}` is not a valid topic filter: {reason}"),
+        )
+    })
+}
+
+fn check_listen_url(field: &str, url: &str, expected: ListenScheme) -> Result<(), ConfigError> {
+    let scheme = url.split_once("://").map(|(scheme, _)| scheme);
+    if !scheme.is_some_and(|scheme| expected.scheme_names().contains(&scheme)) {
+        let reason = format!("must start with {}", expected.describe_schemes());
+        return Err(ConfigError::new(field, reason));
+    }
+    let parsed = ListenUrl::parse(url).map_err(|reason| ConfigError::new(field, reason))?;
+    if expected.has_path() && !parsed.path.starts_with('/') {
+        return Err(ConfigError::new(field, "needs a path such as /mqtt"));
+    }
+    if !expected.has_path() && !parsed.path.is_empty() {
+        return Err(ConfigError::new(field, "takes no path"));
+    }
+    Ok(())
+}

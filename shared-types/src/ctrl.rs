@@ -1,0 +1,91 @@
+//! `POST /api/v4/ctrl/{action}`: the broker control actions.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+/// What `ctrl/{action}` asks the broker to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CtrlAction {
+    /// Graceful shutdown, then exit with status 0.
+    Stop,
+    /// Stop the listeners, re-read the configuration file, start them again.
+    Restart,
+}
+
+impl CtrlAction {
+    /// The path segment: "stop" or "restart".
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CtrlAction::Stop => "stop",
+            CtrlAction::Restart => "restart",
+        }
+    }
+}
+
+impl fmt::Display for CtrlAction {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// An action other than "stop" or "restart".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownCtrlAction(pub String);
+
+impl fmt::Display for UnknownCtrlAction {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "unknown action `{}`: expected stop or restart", self.0)
+    }
+}
+
+impl std::error::Error for UnknownCtrlAction {}
+
+impl FromStr for CtrlAction {
+    type Err = UnknownCtrlAction;
+
+    fn from_str(action: &str) -> Result<CtrlAction, UnknownCtrlAction> {
+        match action {
+            "stop" => Ok(CtrlAction::Stop),
+            "restart" => Ok(CtrlAction::Restart),
+            other => Err(UnknownCtrlAction(other.to_string())),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_the_two_actions() {
+        assert_eq!("stop".parse(), Ok(CtrlAction::Stop));
+        assert_eq!("restart".parse(), Ok(CtrlAction::Restart));
+        assert_eq!(CtrlAction::Restart.to_string(), "restart");
+    }
+
+    #[test]
+    fn rejects_anything_else() {
+        for bad in ["", "Stop", "reload", "restart "] {
+            assert_eq!(
+                bad.parse::<CtrlAction>(),
+                Err(UnknownCtrlAction(bad.to_string()))
+            );
+        }
+    }
+
+    #[test]
+    fn serde_as_lowercase_strings() {
+        assert_eq!(
+            serde_json::to_string(&CtrlAction::Stop).unwrap(),
+            "\"stop\""
+        );
+        assert_eq!(
+            serde_json::from_str::<CtrlAction>("\"restart\"").unwrap(),
+            CtrlAction::Restart
+        );
+        assert!(serde_json::from_str::<CtrlAction>("\"halt\"").is_err());
+    }
+}
