@@ -1,3 +1,145 @@
-//! The `nanomq` binary.
+//! The `nanomq` binary: parses arguments, loads the configuration, sets up logging and the
+//! runtime, runs the broker until SIGINT/SIGTERM or `ctrl/stop`.
 
-fn main() {}
+mod args;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use nanomq::config::{self, Overrides};
+use nanomq::server::Control;
+use shared_types::config::Config;
+use tracing::{info, warn};
+use tracing_subscriber::EnvFilter;
+
+use args::{Args, Command, StartArgs};
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    match args.command {
+        Command::Start(start) => run(start),
+        Command::DefaultConfig => {
+            print!("{}", config::DEFAULT_CONFIG_TEXT);
+            ExitCode::SUCCESS
+        }
+        Command::Check { conf } => match config::load(&conf) {
+            Ok(_) => {
+                println!("{}: ok", conf.display());
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("nanomq: invalid configuration: {e}");
+                ExitCode::from(2)
+            }
+        },
+    }
+}
+
+fn run(start: StartArgs) -> ExitCode {
+    let path = config::resolve_path(start.conf);
+    let loaded = match &path {
+        Some(path) => config::load(path).map_err(|e| e.to_string()),
+        None => Ok(config::embedded_default()),
+    };
+    let overrides = Overrides {
+        url: start.url,
+        http_port: start.http_port,
+        log_level: start.log_level,
+    };
+    let config = match loaded.and_then(|c| overrides.apply(c).map_err(|e| e.to_string())) {
+        Ok(config) => config,
+        Err(e) => {
+            eprintln!("nanomq: invalid configuration: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    init_logging(&config);
+    match &path {
+        Some(path) => info!(file = %path.display(), "configuration loaded"),
+        None => info!("no configuration file: running on the built-in defaults"),
+    }
+    if config.daemon {
+        warn!(
+            "daemon = true is not supported: run nanomq under a service manager; staying in the foreground"
+        );
+    }
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(worker_threads(&config))
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("nanomq: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    runtime.block_on(serve(config, path, overrides))
+}
+
+async fn serve(config: Config, path: Option<std::path::PathBuf>, overrides: Overrides) -> ExitCode {
+    let handle = match nanomq::start(config, path, overrides).await {
+        Ok(handle) => handle,
+        Err(e) => {
+            eprintln!("nanomq: cannot start: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    if let Some(addrs) = handle.addrs() {
+        println!("nanomq: MQTT/TCP listening on {}", addrs.mqtt);
+        if let Some(http) = addrs.http {
+            println!("nanomq: HTTP API listening on {http}");
+        }
+    }
+    let control = handle.control();
+    tokio::spawn(async move {
+        wait_for_signal().await;
+        info!("signal received, shutting down");
+        control.request(Control::Stop);
+    });
+    handle.stopped().await;
+    ExitCode::SUCCESS
+}
+
+/// Resolves on SIGINT or SIGTERM.
+async fn wait_for_signal() {
+    let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        Ok(term) => term,
+        Err(_) => {
+            let _ = tokio::signal::ctrl_c().await;
+            return;
+        }
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = term.recv() => {}
+    }
+}
+
+fn init_logging(config: &Config) {
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new(config.log.level.as_str()));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .init();
+}
+
+/// `num_taskq_thread` (0 = the number of CPUs), clamped to `max_taskq_thread`.
+fn worker_threads(config: &Config) -> usize {
+    let cpus = std::thread::available_parallelism().map_or(1, usize::from);
+    let wanted = match config.num_taskq_thread {
+        0 => cpus,
+        n => n as usize,
+    };
+    let max = (config.max_taskq_thread as usize).max(1);
+    if wanted > max {
+        warn!(
+            num_taskq_thread = wanted,
+            max_taskq_thread = max,
+            "worker threads clamped to max_taskq_thread"
+        );
+    }
+    wanted.clamp(1, max)
+}

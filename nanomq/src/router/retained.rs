@@ -6,8 +6,63 @@
 //! [`super::trie::MAX_TOPIC_LEVELS`], and every walk uses an explicit stack.
 
 use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Instant;
 
+use bytes::Bytes;
 use foldhash::fast::RandomState;
+use parking_lot::RwLock;
+
+use crate::message::Message;
+
+/// The broker's retained messages, one per topic.
+#[derive(Debug, Default)]
+pub struct RetainedMessages {
+    store: RwLock<TopicStore<Arc<Message>>>,
+}
+
+impl RetainedMessages {
+    /// Applies a PUBLISH with the RETAIN flag: an empty payload clears the topic, anything
+    /// else replaces what it held. The payload is copied so that a long-lived retained
+    /// message does not pin the connection buffer it arrived in.
+    pub fn update(&self, message: &Message) {
+        if message.payload.is_empty() {
+            self.store.write().remove(&message.topic);
+            return;
+        }
+        let stored = Arc::new(Message {
+            topic: Arc::clone(&message.topic),
+            payload: Bytes::copy_from_slice(&message.payload),
+            qos: message.qos,
+            retain: true,
+            properties: message.properties.clone(),
+            expires_at: message.expires_at,
+            origin: message.origin,
+        });
+        self.store.write().insert(&message.topic, stored);
+    }
+
+    /// The unexpired retained messages whose topic matches `filter`.
+    pub fn matching(&self, filter: &str, now: Instant) -> Vec<Arc<Message>> {
+        let mut out = Vec::new();
+        self.store.read().for_each_match(filter, |m| {
+            if !m.is_expired(now) {
+                out.push(Arc::clone(m));
+            }
+        });
+        out
+    }
+
+    /// Number of retained messages.
+    pub fn len(&self) -> usize {
+        self.store.read().len()
+    }
+
+    /// True when no message is retained.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
 
 /// A trie of topic names with one optional value per topic.
 #[derive(Debug)]

@@ -1,0 +1,245 @@
+//! The end of a connection: the server's last word to MQTT 5 clients, the will message,
+//! keeping or removing the session, and the `$SYS` connected/disconnected events.
+
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use bytes::Bytes;
+use serde_json::json;
+use tokio::io::{AsyncRead, AsyncWrite};
+use tracing::{debug, info, warn};
+
+use super::Connection;
+use crate::broker::Broker;
+use crate::codec::{
+    Disconnect, DisconnectProperties, LastWill, Packet, PublishProperties, QoS, ReasonCode,
+};
+use crate::message::{Message, Origin};
+use crate::session::Session;
+
+/// Why a connection ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    /// The client sent DISCONNECT; `with_will` for MQTT 5 reason 0x04.
+    ClientDisconnect {
+        /// The client asked for its will to be published anyway.
+        with_will: bool,
+    },
+    /// The socket closed or failed without DISCONNECT.
+    Closed,
+    /// The client broke the protocol; the reason goes in the server's DISCONNECT.
+    ProtocolError(ReasonCode),
+    /// Nothing heard from the client for 1.5 times its keep alive.
+    KeepAliveTimeout,
+    /// A newer connection with the same client identifier took over.
+    TakenOver,
+    /// An operator kicked the client.
+    Kicked,
+    /// The broker is stopping or restarting.
+    Shutdown,
+}
+
+impl Exit {
+    /// The reason code of the DISCONNECT the server sends, if it sends one.
+    pub fn server_reason(&self) -> Option<ReasonCode> {
+        match self {
+            Exit::ClientDisconnect { .. } | Exit::Closed => None,
+            Exit::ProtocolError(code) => Some(*code),
+            Exit::KeepAliveTimeout => Some(ReasonCode::KEEP_ALIVE_TIMEOUT),
+            Exit::TakenOver => Some(ReasonCode::SESSION_TAKEN_OVER),
+            Exit::Kicked => Some(ReasonCode::ADMINISTRATIVE_ACTION),
+            Exit::Shutdown => Some(ReasonCode::SERVER_SHUTTING_DOWN),
+        }
+    }
+
+    /// Whether the will is published: not after a normal DISCONNECT, and not when the
+    /// broker itself is going down.
+    fn publishes_will(&self) -> bool {
+        match self {
+            Exit::ClientDisconnect { with_will } => *with_will,
+            Exit::Shutdown => false,
+            _ => true,
+        }
+    }
+
+    /// The reason code reported in the `$SYS` disconnected event.
+    fn event_code(&self) -> ReasonCode {
+        match self {
+            Exit::ClientDisconnect { with_will: false } => ReasonCode::NORMAL_DISCONNECTION,
+            Exit::ClientDisconnect { with_will: true } => ReasonCode::DISCONNECT_WITH_WILL,
+            Exit::Closed => ReasonCode::UNSPECIFIED_ERROR,
+            other => other
+                .server_reason()
+                .unwrap_or(ReasonCode::UNSPECIFIED_ERROR),
+        }
+    }
+}
+
+impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
+    /// Cleans up after the connection's loop returned `exit`.
+    pub(super) async fn finish(mut self, exit: Exit) {
+        self.flush_counters();
+        if let Some(reason) = self.disconnect_reason(&exit) {
+            let disconnect = Disconnect {
+                reason,
+                properties: DisconnectProperties::default(),
+            };
+            self.write_packet(&Packet::Disconnect(disconnect));
+        }
+        self.flush_output().await;
+
+        let session = Arc::clone(&self.session);
+        let settings = Arc::clone(&self.settings);
+        let broker = self.broker.clone();
+        let ends = session.is_discarded() || self.expiry_interval == 0 || exit == Exit::Kicked;
+        let will = self.will.take().filter(|_| exit.publishes_will());
+
+        // Messages taken from the stash but never routed are lost with the connection, as
+        // they were never acknowledged: the client resends them.
+        let state = std::mem::take(&mut self.state);
+        if ends {
+            if let Some(will) = will {
+                broker.publish(will_message(will));
+            }
+            broker.sessions.remove(&session);
+            broker.router.remove_session(&session);
+        } else {
+            let still_current = session.detach(self.conn_id, state);
+            if still_current {
+                let dropped = session.mailbox.set_online(false, &settings.queue);
+                if dropped > 0 {
+                    warn!(client_id = %session.client_id, dropped, "queue of absent client trimmed");
+                }
+            }
+            let generation = session.generation();
+            if let Some(will) = will {
+                schedule_will(&broker, &session, generation, will, self.expiry_interval);
+            }
+            if self.expiry_interval != u32::MAX {
+                schedule_expiry(&broker, &session, generation, self.expiry_interval);
+            }
+        }
+        announce_disconnected(&self, exit);
+        broker.metrics.connections.fetch_sub(1, Ordering::Relaxed);
+        info!(client_id = %session.client_id, reason = ?exit, "client disconnected");
+        // Releases a connection waiting to take over, now that the state is parked.
+        drop(self.finished.take());
+    }
+}
+
+/// Builds the application message of a will.
+fn will_message(will: LastWill) -> Message {
+    let p = will.properties;
+    let properties = PublishProperties {
+        payload_format_indicator: p.payload_format_indicator,
+        message_expiry_interval: p.message_expiry_interval,
+        content_type: p.content_type,
+        response_topic: p.response_topic,
+        correlation_data: p.correlation_data,
+        user_properties: p.user_properties,
+        ..PublishProperties::default()
+    };
+    let now = Instant::now();
+    let expires_at = properties
+        .message_expiry_interval
+        .map(|secs| now + Duration::from_secs(u64::from(secs)));
+    Message {
+        topic: will.topic,
+        payload: will.payload,
+        qos: will.qos,
+        retain: will.retain,
+        properties,
+        expires_at,
+        origin: Origin::Broker,
+    }
+}
+
+/// Publishes the will after its delay (bounded by the session expiry), unless the client
+/// reconnects to the session first ([MQTT-3.1.3-9]).
+fn schedule_will(
+    broker: &Broker,
+    session: &Arc<Session>,
+    generation: u64,
+    will: LastWill,
+    expiry: u32,
+) {
+    let delay = will.properties.will_delay_interval.unwrap_or(0).min(expiry);
+    let message = will_message(will);
+    if delay == 0 {
+        broker.publish(message);
+        return;
+    }
+    let broker = broker.clone();
+    let session = Arc::clone(session);
+    tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_secs(u64::from(delay))).await;
+        if session.generation() == generation && !session.is_connected() {
+            broker.publish(message);
+        }
+    });
+}
+
+/// Removes the session once it has been away for its expiry interval.
+fn schedule_expiry(broker: &Broker, session: &Arc<Session>, generation: u64, expiry: u32) {
+    let broker = broker.clone();
+    let session = Arc::clone(session);
+    tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_secs(u64::from(expiry))).await;
+        if session.generation() == generation && !session.is_connected() {
+            debug!(client_id = %session.client_id, "session expired");
+            broker.sessions.remove(&session);
+            broker.router.remove_session(&session);
+        }
+    });
+}
+
+fn unix_millis() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+        .unwrap_or(0)
+}
+
+fn sys_event(topic: &'static str, payload: serde_json::Value) -> Message {
+    Message {
+        topic: Arc::from(topic),
+        payload: Bytes::from(payload.to_string()),
+        qos: QoS::AtMostOnce,
+        retain: false,
+        properties: PublishProperties::default(),
+        expires_at: None,
+        origin: Origin::Broker,
+    }
+}
+
+/// Publishes `$SYS/brokers/connected` with NanoMQ's fields.
+pub(super) fn announce_connected<S>(conn: &Connection<S>) {
+    let payload = json!({
+        "username": conn.username.as_deref().unwrap_or(""),
+        "ts": unix_millis(),
+        "proto_name": conn.version.protocol_name(),
+        "keepalive": conn.keep_alive_secs,
+        "return_code": "0",
+        "proto_ver": conn.version.level(),
+        "client_id": &*conn.session.client_id,
+        "clean_start": u8::from(conn.clean_start),
+        "IPv4": conn.peer.ip().to_string(),
+    });
+    info!(client_id = %conn.session.client_id, "client connected");
+    conn.broker
+        .publish(sys_event("$SYS/brokers/connected", payload));
+}
+
+/// Publishes `$SYS/brokers/disconnected` with NanoMQ's fields.
+fn announce_disconnected<S>(conn: &Connection<S>, exit: Exit) {
+    let payload = json!({
+        "username": conn.username.as_deref().unwrap_or(""),
+        "ts": unix_millis(),
+        "reason_code": format!("{:x}", exit.event_code().0),
+        "client_id": &*conn.session.client_id,
+        "IPv4": conn.peer.ip().to_string(),
+    });
+    conn.broker
+        .publish(sys_event("$SYS/brokers/disconnected", payload));
+}

@@ -1,0 +1,387 @@
+//! The start of a connection: read CONNECT, check it, open or resume the session (taking it
+//! over from an older connection with the same client identifier), answer CONNACK.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::BytesMut;
+use chrono::Local;
+use subtle::ConstantTimeEq;
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use tokio::sync::{mpsc, oneshot};
+use tracing::{debug, warn};
+
+use crate::broker::{Broker, INBOUND_TOPIC_ALIAS_MAX, Settings};
+use crate::codec::{
+    ConnAck, ConnAckProperties, Connect, DecodeError, LastWill, Packet, ProtocolVersion,
+    ReasonCode, decode_packet, encode_packet,
+};
+use crate::session::inflight::DeliveryState;
+use crate::session::{ClientDetails, ConnCommand, Link, Session};
+
+/// How long a new connection may take to send its CONNECT.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a connection waits for the one it takes over to finish.
+const TAKEOVER_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// What the client asked for that the broker honours towards it.
+#[derive(Debug, Clone, Copy)]
+pub struct ClientLimits {
+    /// QoS 1/2 messages the broker may have in flight towards the client.
+    pub receive_maximum: u16,
+    /// Largest packet the client accepts.
+    pub max_packet_size: usize,
+    /// Topic aliases the client accepts from the broker.
+    pub topic_alias_maximum: u16,
+}
+
+/// A connection that passed CONNECT and got a successful CONNACK.
+pub struct Accepted<S> {
+    /// The transport.
+    pub stream: S,
+    /// Bytes read after CONNECT.
+    pub read_buf: BytesMut,
+    /// Protocol version of the connection.
+    pub version: ProtocolVersion,
+    /// Keep alive in seconds (0 = none).
+    pub keep_alive: u16,
+    /// The will, if any.
+    pub will: Option<LastWill>,
+    /// Session expiry interval in seconds (`u32::MAX`: never; 0: ends with the connection).
+    pub expiry_interval: u32,
+    /// The session served.
+    pub session: Arc<Session>,
+    /// Its acknowledgement state, taken from the session.
+    pub state: DeliveryState,
+    /// Whether the session was resumed.
+    pub present: bool,
+    /// Orders from outside (takeover, kick).
+    pub control: mpsc::UnboundedReceiver<ConnCommand>,
+    /// Dropped when the connection has finished, to release a connection taking over.
+    pub finished: oneshot::Sender<()>,
+    /// What the client accepts.
+    pub client: ClientLimits,
+    /// Username, for events and logs.
+    pub username: Option<String>,
+    /// Clean start flag.
+    pub clean_start: bool,
+}
+
+/// Why a connection ended before it was accepted.
+#[derive(Debug, thiserror::Error)]
+pub enum HandshakeError {
+    /// No CONNECT in time.
+    #[error("no CONNECT within {0:?}")]
+    Timeout(Duration),
+    /// The socket closed or failed.
+    #[error("i/o: {0}")]
+    Io(#[from] std::io::Error),
+    /// The first packet could not be decoded.
+    #[error("bad CONNECT: {0}")]
+    Decode(#[from] DecodeError),
+    /// The first packet was not CONNECT.
+    #[error("first packet was {0}, not CONNECT")]
+    NotConnect(&'static str),
+    /// CONNECT was understood and refused with this reason (CONNACK sent).
+    #[error("refused: reason 0x{:02x}", .0.0)]
+    Refused(ReasonCode),
+    /// The broker is shutting down.
+    #[error("shutting down")]
+    Shutdown,
+}
+
+/// Reads and answers CONNECT.
+pub async fn accept<S>(
+    mut stream: S,
+    peer: SocketAddr,
+    broker: &Broker,
+    settings: &Settings,
+    conn_id: u64,
+) -> Result<Accepted<S>, HandshakeError>
+where
+    S: AsyncRead + AsyncWrite + Unpin,
+{
+    let mut read_buf = BytesMut::with_capacity(512);
+    let connect = tokio::time::timeout(
+        CONNECT_TIMEOUT,
+        read_connect(&mut stream, &mut read_buf, settings.max_packet_size),
+    )
+    .await
+    .map_err(|_| HandshakeError::Timeout(CONNECT_TIMEOUT))?;
+    let mut connect = match connect {
+        Ok(connect) => connect,
+        Err(HandshakeError::Decode(DecodeError::UnsupportedProtocolVersion { .. })) => {
+            // [MQTT-3.1.2-2]: answer in the 3.1.1 format, which every client can read.
+            let connack = ConnAck {
+                session_present: false,
+                code: ReasonCode::UNSUPPORTED_PROTOCOL_VERSION,
+                properties: ConnAckProperties::default(),
+            };
+            send_connack(&mut stream, ProtocolVersion::V3_1_1, connack).await;
+            return Err(HandshakeError::Refused(
+                ReasonCode::UNSUPPORTED_PROTOCOL_VERSION,
+            ));
+        }
+        Err(e) => return Err(e),
+    };
+    let version = connect.protocol;
+
+    if let Err(code) = check_connect(&connect, settings) {
+        let connack = ConnAck {
+            session_present: false,
+            code,
+            properties: ConnAckProperties::default(),
+        };
+        send_connack(&mut stream, version, connack).await;
+        return Err(HandshakeError::Refused(code));
+    }
+
+    let mut assigned = None;
+    if connect.client_id.is_empty() {
+        let id = format!("nanomq-{:08x}", fastrand::u32(..));
+        connect.client_id.clone_from(&id);
+        assigned = Some(id);
+    }
+
+    let expiry_interval = match version {
+        ProtocolVersion::V5 => connect.properties.session_expiry_interval.unwrap_or(0),
+        _ if connect.clean_start => 0,
+        _ => u32::MAX,
+    };
+    let will_topic = connect.will.as_ref().map(|w| Arc::clone(&w.topic));
+    let details = ClientDetails {
+        username: connect.username.clone(),
+        protocol: version,
+        keep_alive: connect.keep_alive,
+        clean_start: connect.clean_start,
+        peer: Some(peer),
+        connected_at: Local::now(),
+        will_topic,
+        expiry_interval,
+    };
+
+    let (control_tx, control) = mpsc::unbounded_channel();
+    let (finished, finished_rx) = oneshot::channel();
+    let link = Link {
+        conn_id,
+        control: control_tx,
+        finished: finished_rx,
+    };
+    let opened = broker.sessions.open(
+        &connect.client_id,
+        connect.clean_start,
+        link,
+        details.clone(),
+    );
+    if let Some(previous) = opened.previous {
+        debug!(client_id = %connect.client_id, "taking over an existing connection");
+        // The old connection may already be gone, in which case the send fails: fine.
+        let _ = previous.control.send(ConnCommand::TakeOver);
+        if tokio::time::timeout(TAKEOVER_TIMEOUT, previous.finished)
+            .await
+            .is_err()
+        {
+            warn!(client_id = %connect.client_id, "old connection did not finish in time");
+        }
+    }
+    if let Some(replaced) = &opened.replaced {
+        broker.router.remove_session(replaced);
+    }
+    let session = opened.session;
+    let state = session.attach(details);
+    session.mailbox.set_online(true, &settings.queue);
+
+    let mut properties = ConnAckProperties::default();
+    if version == ProtocolVersion::V5 {
+        properties.receive_maximum = Some(settings.window);
+        properties.maximum_packet_size = u32::try_from(settings.max_packet_size).ok();
+        properties.topic_alias_maximum = Some(INBOUND_TOPIC_ALIAS_MAX);
+        properties.assigned_client_identifier = assigned;
+    }
+    let connack = ConnAck {
+        session_present: opened.present,
+        code: ReasonCode::SUCCESS,
+        properties,
+    };
+    let mut out = BytesMut::new();
+    if encode_packet(&Packet::ConnAck(connack), version, &mut out).is_ok() {
+        stream.write_all(&out).await?;
+    }
+
+    let client = ClientLimits {
+        receive_maximum: connect.properties.receive_maximum.unwrap_or(u16::MAX),
+        max_packet_size: connect
+            .properties
+            .maximum_packet_size
+            .and_then(|n| usize::try_from(n).ok())
+            .unwrap_or(usize::MAX),
+        topic_alias_maximum: connect.properties.topic_alias_maximum.unwrap_or(0),
+    };
+    Ok(Accepted {
+        stream,
+        read_buf,
+        version,
+        keep_alive: connect.keep_alive,
+        will: connect.will.take(),
+        expiry_interval,
+        session,
+        state,
+        present: opened.present,
+        control,
+        finished,
+        client,
+        username: connect.username.take(),
+        clean_start: connect.clean_start,
+    })
+}
+
+/// Reads until one whole packet is buffered; it must be CONNECT.
+async fn read_connect<S>(
+    stream: &mut S,
+    buf: &mut BytesMut,
+    max_size: usize,
+) -> Result<Connect, HandshakeError>
+where
+    S: AsyncRead + Unpin,
+{
+    loop {
+        // The version passed here is ignored for CONNECT, which carries its own.
+        if let Some(packet) = decode_packet(buf, ProtocolVersion::V3_1_1, max_size)? {
+            return match packet {
+                Packet::Connect(connect) => Ok(connect),
+                other => Err(HandshakeError::NotConnect(other.kind().name())),
+            };
+        }
+        buf.reserve(512);
+        if stream.read_buf(buf).await? == 0 {
+            return Err(HandshakeError::Io(std::io::ErrorKind::UnexpectedEof.into()));
+        }
+    }
+}
+
+/// Checks what CONNECT asks for; the error is the CONNACK reason to refuse it with.
+fn check_connect(connect: &Connect, settings: &Settings) -> Result<(), ReasonCode> {
+    let version = connect.protocol;
+    if version == ProtocolVersion::V5 && connect.properties.authentication_method.is_some() {
+        // Enhanced authentication (AUTH exchanges) is not offered.
+        return Err(ReasonCode::BAD_AUTHENTICATION_METHOD);
+    }
+    if connect.client_id.is_empty() {
+        let allowed = match version {
+            ProtocolVersion::V5 => true,
+            // [MQTT-3.1.3-7], [MQTT-3.1.3-8]
+            ProtocolVersion::V3_1_1 => connect.clean_start,
+            // MQTT 3.1 requires 1 to 23 characters.
+            ProtocolVersion::V3_1 => false,
+        };
+        if !allowed {
+            return Err(ReasonCode::CLIENT_IDENTIFIER_NOT_VALID);
+        }
+    }
+    check_credentials(
+        connect.username.as_deref(),
+        connect.password.as_deref(),
+        settings,
+    )
+}
+
+/// Anonymous clients need `allow_anonymous`; a client giving a username must match the
+/// configured user list when there is one. Passwords are compared in constant time.
+fn check_credentials(
+    username: Option<&str>,
+    password: Option<&[u8]>,
+    settings: &Settings,
+) -> Result<(), ReasonCode> {
+    let Some(username) = username else {
+        return if settings.allow_anonymous {
+            Ok(())
+        } else {
+            Err(ReasonCode::NOT_AUTHORIZED)
+        };
+    };
+    if settings.users.is_empty() {
+        return if settings.allow_anonymous {
+            Ok(())
+        } else {
+            Err(ReasonCode::BAD_USERNAME_OR_PASSWORD)
+        };
+    }
+    let expected = settings.users.get(username).map(String::as_bytes);
+    let given = password.unwrap_or_default();
+    match expected {
+        Some(expected) if bool::from(expected.ct_eq(given)) => Ok(()),
+        _ => Err(ReasonCode::BAD_USERNAME_OR_PASSWORD),
+    }
+}
+
+/// Sends a CONNACK and closes; errors are moot, the connection is ending anyway.
+async fn send_connack<S: AsyncWrite + Unpin>(
+    stream: &mut S,
+    version: ProtocolVersion,
+    ack: ConnAck,
+) {
+    let mut out = BytesMut::new();
+    if encode_packet(&Packet::ConnAck(ack), version, &mut out).is_ok() {
+        let _ = stream.write_all(&out).await;
+        let _ = stream.shutdown().await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use shared_types::config::Config;
+
+    fn settings(allow_anonymous: bool, users: &[(&str, &str)]) -> Settings {
+        let mut s = Settings::from_config(&Config::default());
+        s.allow_anonymous = allow_anonymous;
+        s.users = users
+            .iter()
+            .map(|(u, p)| ((*u).to_owned(), (*p).to_owned()))
+            .collect();
+        s
+    }
+
+    #[test]
+    fn anonymous_clients_need_allow_anonymous() {
+        assert_eq!(check_credentials(None, None, &settings(true, &[])), Ok(()));
+        assert_eq!(
+            check_credentials(None, None, &settings(false, &[("a", "b")])),
+            Err(ReasonCode::NOT_AUTHORIZED)
+        );
+    }
+
+    #[test]
+    fn usernames_are_checked_against_the_user_list() {
+        let s = settings(true, &[("alice", "secret")]);
+        assert_eq!(
+            check_credentials(Some("alice"), Some(b"secret"), &s),
+            Ok(())
+        );
+        assert_eq!(
+            check_credentials(Some("alice"), Some(b"wrong"), &s),
+            Err(ReasonCode::BAD_USERNAME_OR_PASSWORD)
+        );
+        assert_eq!(
+            check_credentials(Some("alice"), None, &s),
+            Err(ReasonCode::BAD_USERNAME_OR_PASSWORD)
+        );
+        assert_eq!(
+            check_credentials(Some("mallory"), Some(b"secret"), &s),
+            Err(ReasonCode::BAD_USERNAME_OR_PASSWORD)
+        );
+    }
+
+    #[test]
+    fn without_a_user_list_usernames_follow_allow_anonymous() {
+        assert_eq!(
+            check_credentials(Some("x"), None, &settings(true, &[])),
+            Ok(())
+        );
+        assert_eq!(
+            check_credentials(Some("x"), None, &settings(false, &[])),
+            Err(ReasonCode::BAD_USERNAME_OR_PASSWORD)
+        );
+    }
+}

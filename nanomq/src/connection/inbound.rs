@@ -1,0 +1,296 @@
+//! Packets from the client: PUBLISH and its acknowledgements, SUBSCRIBE, UNSUBSCRIBE, PINGREQ,
+//! DISCONNECT. Anything a client must not send ends the connection with a protocol error.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use tokio::io::{AsyncRead, AsyncWrite};
+use tracing::debug;
+
+use super::Connection;
+use super::close::Exit;
+use crate::broker::INBOUND_TOPIC_ALIAS_MAX;
+use crate::codec::{
+    AckProperties, Disconnect, Packet, PacketId, ProtocolVersion, PubAck, Publish, QoS, ReasonCode,
+    RetainHandling, SubAck, Subscribe, UnsubAck, Unsubscribe, encode_packet,
+};
+use crate::message::{Delivery, Message, Origin};
+use crate::router::ParsedFilter;
+use crate::router::trie::MAX_TOPIC_LEVELS;
+use crate::session::SubscriptionRecord;
+use crate::session::inflight::AckOutcome;
+
+impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
+    /// Handles one packet from the client.
+    pub(super) fn handle_packet(&mut self, packet: Packet) -> Result<(), Exit> {
+        match packet {
+            Packet::Publish(publish) => self.on_publish(publish),
+            Packet::PubAck(ack) => {
+                self.state.on_puback(ack.packet_id);
+                Ok(())
+            }
+            Packet::PubRec(rec) => {
+                let now = Instant::now();
+                match self
+                    .state
+                    .on_pubrec(rec.packet_id, rec.reason.is_error(), now)
+                {
+                    AckOutcome::Release => {
+                        self.write_ack(AckKind::PubRel, rec.packet_id, ReasonCode::SUCCESS)
+                    }
+                    AckOutcome::Unknown => self.write_ack(
+                        AckKind::PubRel,
+                        rec.packet_id,
+                        ReasonCode::PACKET_IDENTIFIER_NOT_FOUND,
+                    ),
+                    AckOutcome::Completed => {}
+                }
+                Ok(())
+            }
+            Packet::PubRel(rel) => {
+                let reason = if self.state.release_qos2(rel.packet_id) {
+                    ReasonCode::SUCCESS
+                } else {
+                    ReasonCode::PACKET_IDENTIFIER_NOT_FOUND
+                };
+                self.write_ack(AckKind::PubComp, rel.packet_id, reason);
+                Ok(())
+            }
+            Packet::PubComp(comp) => {
+                self.state.on_pubcomp(comp.packet_id);
+                Ok(())
+            }
+            Packet::Subscribe(subscribe) => {
+                self.on_subscribe(subscribe);
+                Ok(())
+            }
+            Packet::Unsubscribe(unsubscribe) => {
+                self.on_unsubscribe(unsubscribe);
+                Ok(())
+            }
+            Packet::PingReq => {
+                self.write_packet(&Packet::PingResp);
+                Ok(())
+            }
+            Packet::Disconnect(disconnect) => Err(self.on_disconnect(disconnect)),
+            other => {
+                debug!(
+                    packet = other.kind().name(),
+                    "packet a client must not send"
+                );
+                Err(Exit::ProtocolError(ReasonCode::PROTOCOL_ERROR))
+            }
+        }
+    }
+
+    fn on_publish(&mut self, mut publish: Publish) -> Result<(), Exit> {
+        if let Some(alias) = publish.properties.topic_alias {
+            if alias == 0 || alias > INBOUND_TOPIC_ALIAS_MAX {
+                return Err(Exit::ProtocolError(ReasonCode::TOPIC_ALIAS_INVALID));
+            }
+            if publish.topic.is_empty() {
+                match self.aliases_in.get(&alias) {
+                    Some(topic) => publish.topic = Arc::clone(topic),
+                    None => return Err(Exit::ProtocolError(ReasonCode::PROTOCOL_ERROR)),
+                }
+            } else {
+                self.aliases_in.insert(alias, Arc::clone(&publish.topic));
+            }
+        }
+        if publish.topic.split('/').nth(MAX_TOPIC_LEVELS).is_some() {
+            return Err(Exit::ProtocolError(ReasonCode::TOPIC_NAME_INVALID));
+        }
+        if self.version == ProtocolVersion::V5 && publish.qos != QoS::AtMostOnce {
+            let waiting = self.state.pending_qos2()
+                + self
+                    .stash
+                    .iter()
+                    .filter(|p| p.qos != QoS::AtMostOnce)
+                    .count();
+            if waiting >= usize::from(self.settings.window) {
+                return Err(Exit::ProtocolError(ReasonCode::RECEIVE_MAXIMUM_EXCEEDED));
+            }
+        }
+        if self.paused.is_empty() {
+            self.route_publish(publish);
+        } else {
+            self.stash.push_back(publish);
+        }
+        Ok(())
+    }
+
+    /// Routes the stashed PUBLISH packets until routing pauses again.
+    pub(super) fn drain_stash(&mut self) -> Result<(), Exit> {
+        while self.paused.is_empty() {
+            let Some(publish) = self.stash.pop_front() else {
+                break;
+            };
+            self.route_publish(publish);
+        }
+        Ok(())
+    }
+
+    /// Delivers one PUBLISH from the client and acknowledges it.
+    fn route_publish(&mut self, publish: Publish) {
+        self.counters.messages_in += 1;
+        self.session
+            .stats
+            .recv_msg
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let qos = publish.qos;
+        let packet_id = publish.packet_id;
+        if qos == QoS::ExactlyOnce
+            && let Some(id) = packet_id
+            && !self.state.receive_qos2(id)
+        {
+            // A resent QoS 2 message already delivered: acknowledge, do not deliver again.
+            self.write_ack(AckKind::PubRec, id, ReasonCode::SUCCESS);
+            return;
+        }
+        let message =
+            Message::from_publish(publish, Origin::Client(self.session.id), Instant::now());
+        if message.retain {
+            self.broker.retained.update(&message);
+        }
+        let message = Arc::new(message);
+        let outcome = self
+            .broker
+            .router
+            .route(&message, &self.settings.queue, &mut self.paused);
+        self.counters.dropped += outcome.dropped as u64;
+        let reason = if outcome.delivered == 0 {
+            ReasonCode::NO_MATCHING_SUBSCRIBERS
+        } else {
+            ReasonCode::SUCCESS
+        };
+        match (qos, packet_id) {
+            (QoS::AtLeastOnce, Some(id)) => self.write_ack(AckKind::PubAck, id, reason),
+            (QoS::ExactlyOnce, Some(id)) => self.write_ack(AckKind::PubRec, id, reason),
+            _ => {}
+        }
+    }
+
+    fn on_subscribe(&mut self, subscribe: Subscribe) {
+        let identifier = subscribe.properties.subscription_identifier;
+        let mut reasons = Vec::with_capacity(subscribe.filters.len());
+        let mut retained: Vec<(String, QoS, Option<u32>)> = Vec::new();
+        for entry in subscribe.filters {
+            let parsed = ParsedFilter::parse(&entry.filter);
+            if parsed.filter.split('/').nth(MAX_TOPIC_LEVELS).is_some() {
+                reasons.push(ReasonCode::TOPIC_FILTER_INVALID);
+                continue;
+            }
+            let options = entry.options;
+            let existed =
+                self.broker
+                    .router
+                    .subscribe(&self.session, &entry.filter, options, identifier);
+            self.session.add_subscription(
+                &entry.filter,
+                SubscriptionRecord {
+                    options,
+                    identifier,
+                },
+            );
+            reasons.push(ReasonCode(options.qos as u8));
+            // Retained messages are not sent for shared subscriptions ([MQTT-3.8.4-?] 5.0 §4.8.2).
+            let send_retained = parsed.group.is_none()
+                && match options.retain_handling {
+                    RetainHandling::SendAtSubscribe => true,
+                    RetainHandling::SendIfNew => !existed,
+                    RetainHandling::DoNotSend => false,
+                };
+            if send_retained {
+                retained.push((parsed.filter.to_owned(), options.qos, identifier));
+            }
+        }
+        let suback = SubAck {
+            packet_id: subscribe.packet_id,
+            reasons,
+            properties: AckProperties::default(),
+        };
+        self.write_packet(&Packet::SubAck(suback));
+        let now = Instant::now();
+        for (filter, qos, identifier) in retained {
+            for message in self.broker.retained.matching(&filter, now) {
+                let delivery = Delivery {
+                    qos: message.qos.min(qos),
+                    retain: true,
+                    subscription_ids: identifier.into_iter().collect(),
+                    message,
+                };
+                // Our own queue: never a reason to pause our own reading.
+                self.session.mailbox.push(delivery, &self.settings.queue);
+            }
+        }
+    }
+
+    fn on_unsubscribe(&mut self, unsubscribe: Unsubscribe) {
+        let reasons = unsubscribe
+            .filters
+            .iter()
+            .map(|filter| {
+                let in_router = self.broker.router.unsubscribe(self.session.id, filter);
+                let in_session = self.session.remove_subscription(filter);
+                if in_router || in_session {
+                    ReasonCode::SUCCESS
+                } else {
+                    ReasonCode::NO_SUBSCRIPTION_EXISTED
+                }
+            })
+            .collect();
+        let unsuback = UnsubAck {
+            packet_id: unsubscribe.packet_id,
+            reasons,
+            properties: AckProperties::default(),
+        };
+        self.write_packet(&Packet::UnsubAck(unsuback));
+    }
+
+    fn on_disconnect(&mut self, disconnect: Disconnect) -> Exit {
+        if let Some(expiry) = disconnect.properties.session_expiry_interval {
+            if self.expiry_interval == 0 && expiry != 0 {
+                // [MQTT-3.14.2-2]
+                return Exit::ProtocolError(ReasonCode::PROTOCOL_ERROR);
+            }
+            self.expiry_interval = expiry;
+            self.session.update_details(|d| d.expiry_interval = expiry);
+        }
+        Exit::ClientDisconnect {
+            with_will: disconnect.reason == ReasonCode::DISCONNECT_WITH_WILL,
+        }
+    }
+
+    /// Appends a packet to the output buffer.
+    pub(super) fn write_packet(&mut self, packet: &Packet) {
+        if let Err(e) = encode_packet(packet, self.version, &mut self.write_buf) {
+            debug!(error = %e, "could not encode packet");
+        }
+    }
+
+    /// Appends a PUBACK, PUBREC, PUBREL or PUBCOMP to the output buffer.
+    pub(super) fn write_ack(&mut self, kind: AckKind, packet_id: PacketId, reason: ReasonCode) {
+        let ack = PubAck {
+            packet_id,
+            reason,
+            properties: AckProperties::default(),
+        };
+        let packet = match kind {
+            AckKind::PubAck => Packet::PubAck(ack),
+            AckKind::PubRec => Packet::PubRec(ack),
+            AckKind::PubRel => Packet::PubRel(ack),
+            AckKind::PubComp => Packet::PubComp(ack),
+        };
+        self.write_packet(&packet);
+    }
+}
+
+/// Which acknowledgement to write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(clippy::enum_variant_names)] // named after the packets
+pub(super) enum AckKind {
+    PubAck,
+    PubRec,
+    PubRel,
+    PubComp,
+}

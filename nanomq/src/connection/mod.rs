@@ -1,0 +1,343 @@
+//! One client connection, from CONNECT to the end, in a single task.
+//!
+//! The task owns the socket and interleaves, in one `select!`: reading and decoding packets,
+//! writing the output buffer, pulling deliveries from the session's mailbox, orders from
+//! outside (takeover, kick, shutdown) and its timer (keep alive, resends). Reads and writes
+//! never wait on each other, so a client that is slow to read still has its acknowledgements
+//! read, and a client that floods is paced by its own socket.
+//!
+//! Backpressure: when routing a PUBLISH finds a subscriber whose queue is over its high
+//! watermark, the connection stops routing this client's PUBLISH packets (they are kept, in
+//! order, unacknowledged) until those queues drain; it keeps reading acknowledgements and
+//! pings meanwhile, and stops reading altogether once a bounded number of PUBLISH packets is
+//! waiting. Nothing acknowledged is ever dropped to make room.
+//!
+//! - [`handshake`]: CONNECT, authentication, session open/takeover, CONNACK.
+//! - [`inbound`]: packets from the client.
+//! - [`outbound`]: deliveries to the client, in-flight window, topic aliases, resends.
+//! - [`close`]: the end: final DISCONNECT, will, session persistence or removal, events.
+
+pub mod close;
+pub mod handshake;
+pub mod inbound;
+pub mod outbound;
+
+use std::collections::{HashMap, VecDeque};
+use std::net::SocketAddr;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::BytesMut;
+use foldhash::fast::RandomState;
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, ReadHalf, WriteHalf};
+use tokio::sync::{mpsc, oneshot};
+use tokio::time::{Instant, Sleep};
+use tokio_util::sync::CancellationToken;
+use tracing::{Instrument, debug, info_span};
+
+use crate::broker::{Broker, Settings};
+use crate::codec::{LastWill, ProtocolVersion, Publish, ReasonCode};
+use crate::message::Delivery;
+use crate::session::inflight::DeliveryState;
+use crate::session::{ConnCommand, Session};
+use close::Exit;
+use handshake::{Accepted, ClientLimits, HandshakeError};
+
+/// Bytes of free space to have in the read buffer before reading.
+const READ_SPACE: usize = 1024;
+/// Free space reserved when the previous read filled the buffer (a busy publisher).
+const READ_BURST: usize = 32 * 1024;
+/// Buffers larger than this are released once empty, so idle connections stay small.
+const RELEASE_ABOVE: usize = 64 * 1024;
+/// Deliveries are pulled from the mailbox only while less than this is waiting to be written.
+const WRITE_HIGH: usize = 64 * 1024;
+/// Deliveries pulled from the mailbox per lock.
+const PULL_BATCH: usize = 64;
+/// PUBLISH packets kept while paused before the connection stops reading.
+const STASH_LIMIT: usize = 64;
+
+/// Serves one accepted transport connection until it ends.
+pub async fn serve<S>(stream: S, peer: SocketAddr, broker: Broker, shutdown: CancellationToken)
+where
+    S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
+    let conn_id = broker.next_conn_id();
+    let span = info_span!("conn", %peer, conn_id);
+    async move {
+        let settings = broker.settings();
+        let handshake = tokio::select! {
+            accepted = handshake::accept(stream, peer, &broker, &settings, conn_id) => accepted,
+            () = shutdown.cancelled() => Err(HandshakeError::Shutdown),
+        };
+        match handshake {
+            Ok(accepted) => {
+                let connection = Connection::new(accepted, peer, conn_id, broker, settings);
+                connection.run(shutdown).await;
+            }
+            Err(e) => debug!(error = %e, "connection refused"),
+        }
+    }
+    .instrument(span)
+    .await;
+}
+
+/// The state of one accepted connection.
+pub struct Connection<S> {
+    reader: ReadHalf<S>,
+    writer: WriteHalf<S>,
+    read_buf: BytesMut,
+    write_buf: BytesMut,
+    broker: Broker,
+    settings: Arc<Settings>,
+    session: Arc<Session>,
+    state: DeliveryState,
+    version: ProtocolVersion,
+    conn_id: u64,
+    peer: SocketAddr,
+    username: Option<String>,
+    clean_start: bool,
+    keep_alive: Option<Duration>,
+    keep_alive_secs: u16,
+    last_seen: Instant,
+    will: Option<LastWill>,
+    expiry_interval: u32,
+    client: ClientLimits,
+    aliases_in: HashMap<u16, Arc<str>, RandomState>,
+    aliases_out: HashMap<Arc<str>, u16, RandomState>,
+    /// Subscribers whose queues are over their high watermark: routing waits for them.
+    paused: Vec<Arc<Session>>,
+    /// PUBLISH packets read while paused, in order, not yet routed nor acknowledged.
+    stash: VecDeque<Publish>,
+    batch: Vec<Delivery>,
+    control: mpsc::UnboundedReceiver<ConnCommand>,
+    control_open: bool,
+    finished: Option<oneshot::Sender<()>>,
+    timer: Pin<Box<Sleep>>,
+    counters: Counters,
+}
+
+/// Counts gathered locally and added to the broker's metrics once per batch.
+#[derive(Debug, Default)]
+struct Counters {
+    messages_in: u64,
+    messages_out: u64,
+    dropped: u64,
+}
+
+impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
+    fn new(
+        accepted: Accepted<S>,
+        peer: SocketAddr,
+        conn_id: u64,
+        broker: Broker,
+        settings: Arc<Settings>,
+    ) -> Connection<S> {
+        let (reader, writer) = tokio::io::split(accepted.stream);
+        let keep_alive = (accepted.keep_alive > 0)
+            .then(|| Duration::from_millis(u64::from(accepted.keep_alive) * 1500));
+        let now = Instant::now();
+        let timer = Box::pin(tokio::time::sleep_until(now + far_future()));
+        Connection {
+            reader,
+            writer,
+            read_buf: accepted.read_buf,
+            write_buf: BytesMut::new(),
+            broker,
+            settings,
+            session: accepted.session,
+            state: accepted.state,
+            version: accepted.version,
+            conn_id,
+            peer,
+            username: accepted.username,
+            clean_start: accepted.clean_start,
+            keep_alive,
+            keep_alive_secs: accepted.keep_alive,
+            last_seen: now,
+            will: accepted.will,
+            expiry_interval: accepted.expiry_interval,
+            client: accepted.client,
+            aliases_in: HashMap::default(),
+            aliases_out: HashMap::default(),
+            paused: Vec::new(),
+            stash: VecDeque::new(),
+            batch: Vec::new(),
+            control: accepted.control,
+            control_open: true,
+            finished: Some(accepted.finished),
+            timer,
+            counters: Counters::default(),
+        }
+    }
+
+    /// Runs the connection to its end, then cleans up.
+    async fn run(mut self, shutdown: CancellationToken) {
+        self.broker
+            .metrics
+            .connections
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        close::announce_connected(&self);
+        self.resend_inflight(true);
+        self.arm_timer();
+        let exit = self.serve_packets(&shutdown).await;
+        self.finish(exit).await;
+    }
+
+    async fn serve_packets(&mut self, shutdown: &CancellationToken) -> Exit {
+        // Bytes that arrived together with CONNECT.
+        if let Err(exit) = self.process_input() {
+            return exit;
+        }
+        let mut last_read_filled = false;
+        loop {
+            self.pull_deliveries();
+            self.flush_counters();
+            let read_open = self.stash.len() < STASH_LIMIT;
+            if read_open && self.read_buf.capacity() - self.read_buf.len() < READ_SPACE {
+                let want = if last_read_filled {
+                    READ_BURST
+                } else {
+                    READ_SPACE
+                };
+                self.read_buf.reserve(want);
+            }
+            let want_write = !self.write_buf.is_empty();
+            let want_mail = self.write_buf.len() < WRITE_HIGH;
+            let paused = !self.paused.is_empty();
+            tokio::select! {
+                biased;
+                () = shutdown.cancelled() => return Exit::Shutdown,
+                command = self.control.recv(), if self.control_open => match command {
+                    Some(ConnCommand::TakeOver) => return Exit::TakenOver,
+                    Some(ConnCommand::Kick) => return Exit::Kicked,
+                    None => self.control_open = false,
+                },
+                written = self.writer.write_buf(&mut self.write_buf), if want_write => match written {
+                    Ok(0) | Err(_) => return Exit::Closed,
+                    Ok(n) => {
+                        crate::metrics::Metrics::add(&self.broker.metrics.bytes_sent, n as u64);
+                        if self.write_buf.is_empty() && self.write_buf.capacity() > RELEASE_ABOVE {
+                            self.write_buf = BytesMut::new();
+                        }
+                    }
+                },
+                read = self.reader.read_buf(&mut self.read_buf), if read_open => match read {
+                    Ok(0) | Err(_) => return Exit::Closed,
+                    Ok(n) => {
+                        last_read_filled = self.read_buf.capacity() == self.read_buf.len();
+                        crate::metrics::Metrics::add(&self.broker.metrics.bytes_received, n as u64);
+                        if let Err(exit) = self.process_input() {
+                            return exit;
+                        }
+                        if self.read_buf.is_empty() && self.read_buf.capacity() > RELEASE_ABOVE {
+                            self.read_buf = BytesMut::new();
+                        }
+                    }
+                },
+                () = self.session.mailbox.ready(), if want_mail => {}
+                () = wait_uncongested(&self.paused), if paused => {
+                    self.paused.clear();
+                    if let Err(exit) = self.drain_stash() {
+                        return exit;
+                    }
+                }
+                () = &mut self.timer => {
+                    if let Err(exit) = self.on_timer() {
+                        return exit;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Decodes and handles every whole packet in the read buffer.
+    fn process_input(&mut self) -> Result<(), Exit> {
+        loop {
+            let decoded = crate::codec::decode_packet(
+                &mut self.read_buf,
+                self.version,
+                self.settings.max_packet_size,
+            );
+            match decoded {
+                Ok(Some(packet)) => {
+                    self.last_seen = Instant::now();
+                    self.handle_packet(packet)?;
+                }
+                Ok(None) => return Ok(()),
+                Err(e) => {
+                    debug!(error = %e, "bad packet from client");
+                    return Err(Exit::ProtocolError(e.reason_code()));
+                }
+            }
+        }
+    }
+
+    /// Fires at the keep-alive deadline or when a resend is due.
+    fn on_timer(&mut self) -> Result<(), Exit> {
+        let now = Instant::now();
+        if let Some(keep_alive) = self.keep_alive
+            && now >= self.last_seen + keep_alive
+        {
+            return Err(Exit::KeepAliveTimeout);
+        }
+        self.resend_inflight(false);
+        self.arm_timer();
+        Ok(())
+    }
+
+    /// Sets the timer to the next keep-alive deadline or resend, whichever comes first.
+    fn arm_timer(&mut self) {
+        let now = Instant::now();
+        let mut deadline = now + far_future();
+        if let Some(keep_alive) = self.keep_alive {
+            deadline = deadline.min(self.last_seen + keep_alive);
+        }
+        if let Some(resend) = self.next_resend() {
+            deadline = deadline.min(resend.max(now));
+        }
+        self.timer.as_mut().reset(deadline);
+    }
+
+    fn flush_counters(&mut self) {
+        let metrics = &self.broker.metrics;
+        let c = std::mem::take(&mut self.counters);
+        crate::metrics::Metrics::add(&metrics.messages_received, c.messages_in);
+        crate::metrics::Metrics::add(&metrics.messages_sent, c.messages_out);
+        crate::metrics::Metrics::add(&metrics.messages_dropped, c.dropped);
+    }
+
+    /// Writes what is buffered, bounded in time: used on the way out.
+    async fn flush_output(&mut self) {
+        let write = async {
+            while !self.write_buf.is_empty() {
+                match self.writer.write_buf(&mut self.write_buf).await {
+                    Ok(0) | Err(_) => break,
+                    Ok(_) => {}
+                }
+            }
+            let _ = self.writer.shutdown().await;
+        };
+        let _ = tokio::time::timeout(Duration::from_secs(1), write).await;
+    }
+
+    /// The reason code a server-side DISCONNECT carries for `exit`, for MQTT 5 clients.
+    fn disconnect_reason(&self, exit: &Exit) -> Option<ReasonCode> {
+        if self.version != ProtocolVersion::V5 {
+            return None;
+        }
+        exit.server_reason()
+    }
+}
+
+/// Waits until none of `sessions` is congested any more.
+async fn wait_uncongested(sessions: &[Arc<Session>]) {
+    for session in sessions {
+        session.mailbox.wait_for_space().await;
+    }
+}
+
+/// A deadline far enough away to mean "never" without overflowing `Instant`.
+fn far_future() -> Duration {
+    Duration::from_secs(86_400 * 365)
+}

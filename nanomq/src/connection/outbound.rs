@@ -1,0 +1,160 @@
+//! Deliveries to the client: PUBLISH packets built from the session's mailbox within the
+//! in-flight window, topic aliases towards MQTT 5 clients, and resends of unacknowledged
+//! messages (on session resumption; for MQTT 3.x also every `qos_duration`).
+
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::Instant as StdInstant;
+
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::time::Instant;
+
+use super::inbound::AckKind;
+use super::{Connection, PULL_BATCH, WRITE_HIGH};
+use crate::broker::OUTBOUND_TOPIC_ALIAS_MAX;
+use crate::codec::{Packet, ProtocolVersion, Publish, QoS, ReasonCode, encode_packet};
+use crate::message::Delivery;
+use crate::session::inflight::Stage;
+
+impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
+    /// Outgoing QoS 1/2 messages allowed in flight at once.
+    fn window(&self) -> usize {
+        usize::from(self.settings.window.min(self.client.receive_maximum))
+    }
+
+    /// Moves deliveries from the mailbox into the output buffer while there is room in it
+    /// and in the in-flight window.
+    pub(super) fn pull_deliveries(&mut self) {
+        while self.write_buf.len() < WRITE_HIGH {
+            let budget = self.window().saturating_sub(self.state.inflight_len());
+            let mut batch = std::mem::take(&mut self.batch);
+            self.session
+                .mailbox
+                .pop_batch(PULL_BATCH, budget, &mut batch);
+            if batch.is_empty() {
+                self.batch = batch;
+                return;
+            }
+            let now = StdInstant::now();
+            for delivery in batch.drain(..) {
+                self.write_delivery(delivery, now);
+            }
+            self.batch = batch;
+        }
+    }
+
+    /// Encodes one delivery; QoS 1/2 ones enter the in-flight window.
+    fn write_delivery(&mut self, delivery: Delivery, now: StdInstant) {
+        if delivery.message.is_expired(now) {
+            self.counters.dropped += 1;
+            return;
+        }
+        let packet_id = (delivery.qos != QoS::AtMostOnce).then(|| self.state.next_packet_id());
+        let publish = self.build_publish(&delivery, packet_id, false, now);
+        if !self.encode_publish(publish) {
+            self.counters.dropped += 1;
+            return;
+        }
+        self.counters.messages_out += 1;
+        self.session.stats.send_msg.fetch_add(1, Ordering::Relaxed);
+        if let Some(id) = packet_id {
+            self.state.record_sent(id, delivery, now);
+        }
+    }
+
+    fn build_publish(
+        &mut self,
+        delivery: &Delivery,
+        packet_id: Option<crate::codec::PacketId>,
+        dup: bool,
+        now: StdInstant,
+    ) -> Publish {
+        let message = &delivery.message;
+        let mut topic = Arc::clone(&message.topic);
+        let mut properties = if self.version == ProtocolVersion::V5 {
+            let mut p = message.properties.clone();
+            p.message_expiry_interval = message.remaining_expiry(now);
+            p.subscription_identifiers
+                .clone_from(&delivery.subscription_ids);
+            p
+        } else {
+            Default::default()
+        };
+        if self.version == ProtocolVersion::V5 && !dup {
+            let max = self
+                .client
+                .topic_alias_maximum
+                .min(OUTBOUND_TOPIC_ALIAS_MAX);
+            if let Some(&alias) = self.aliases_out.get(&topic) {
+                properties.topic_alias = Some(alias);
+                topic = Arc::from("");
+            } else if usize::from(max) > self.aliases_out.len() {
+                let alias = u16::try_from(self.aliases_out.len() + 1).unwrap_or(max);
+                self.aliases_out.insert(Arc::clone(&topic), alias);
+                properties.topic_alias = Some(alias);
+            }
+        }
+        Publish {
+            dup,
+            qos: delivery.qos,
+            retain: delivery.retain,
+            topic,
+            packet_id,
+            properties,
+            payload: message.payload.clone(),
+        }
+    }
+
+    /// Appends a PUBLISH unless it exceeds the client's Maximum Packet Size; false if dropped.
+    fn encode_publish(&mut self, publish: Publish) -> bool {
+        let start = self.write_buf.len();
+        if encode_packet(&Packet::Publish(publish), self.version, &mut self.write_buf).is_err() {
+            self.write_buf.truncate(start);
+            return false;
+        }
+        if self.write_buf.len() - start > self.client.max_packet_size {
+            // [MQTT-3.1.2-24]: never send a packet larger than the client accepts.
+            self.write_buf.truncate(start);
+            return false;
+        }
+        true
+    }
+
+    /// Resends unacknowledged messages: all of them when a session is resumed (`all`), else
+    /// (MQTT 3.x only) those unacknowledged for longer than `qos_duration`. MQTT 5 forbids
+    /// resending except on reconnection ([MQTT-4.4.0-1]).
+    pub(super) fn resend_inflight(&mut self, all: bool) {
+        if !all && self.version == ProtocolVersion::V5 {
+            return;
+        }
+        let now = StdInstant::now();
+        let due = now.checked_sub(self.settings.qos_duration);
+        let mut resend = Vec::new();
+        for entry in self.state.inflight_mut() {
+            if all || due.is_some_and(|d| entry.sent_at <= d) {
+                entry.sent_at = now;
+                resend.push((entry.packet_id, entry.stage, entry.delivery.clone()));
+            }
+        }
+        for (packet_id, stage, delivery) in resend {
+            match stage {
+                Stage::Published => {
+                    let publish = self.build_publish(&delivery, Some(packet_id), true, now);
+                    self.encode_publish(publish);
+                }
+                Stage::Released => self.write_ack(AckKind::PubRel, packet_id, ReasonCode::SUCCESS),
+            }
+        }
+    }
+
+    /// When the next timed resend is due (MQTT 3.x with messages in flight).
+    pub(super) fn next_resend(&self) -> Option<Instant> {
+        if self.version == ProtocolVersion::V5 {
+            return None;
+        }
+        let oldest = self.state.oldest_sent_at()?;
+        let elapsed = oldest.elapsed();
+        let left = self.settings.qos_duration.saturating_sub(elapsed);
+        Some(Instant::now() + left)
+    }
+}

@@ -1,0 +1,89 @@
+//! An application message as the broker routes it, and a delivery of it to one session.
+//!
+//! A message is built once per incoming PUBLISH and shared by reference count among every
+//! subscriber's queue: fan-out never copies the payload or the topic.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+
+use crate::codec::{Publish, PublishProperties, QoS};
+use crate::session::SessionId;
+
+/// One application message, shared by every delivery of it.
+#[derive(Debug)]
+pub struct Message {
+    /// The topic name it was published to.
+    pub topic: Arc<str>,
+    /// The payload, a slice of the receive buffer it arrived in.
+    pub payload: Bytes,
+    /// The QoS it was published with.
+    pub qos: QoS,
+    /// The RETAIN flag it was published with.
+    pub retain: bool,
+    /// MQTT 5 properties passed through to subscribers (no topic alias, no subscription ids).
+    pub properties: PublishProperties,
+    /// When the Message Expiry Interval runs out, if one was given.
+    pub expires_at: Option<Instant>,
+    /// Who published it (for No Local and for not echoing bridge traffic).
+    pub origin: Origin,
+}
+
+/// Where a message came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// A client session.
+    Client(SessionId),
+    /// The broker itself: a will, a `$SYS` event, the HTTP API.
+    Broker,
+    /// The bridge, republishing a message received from the upstream broker.
+    Bridge,
+}
+
+impl Message {
+    /// Builds a message from a decoded PUBLISH whose topic alias has been resolved.
+    pub fn from_publish(publish: Publish, origin: Origin, now: Instant) -> Message {
+        let mut properties = publish.properties;
+        properties.topic_alias = None;
+        properties.subscription_identifiers = Vec::new();
+        let expires_at = properties
+            .message_expiry_interval
+            .map(|secs| now + Duration::from_secs(u64::from(secs)));
+        Message {
+            topic: publish.topic,
+            payload: publish.payload,
+            qos: publish.qos,
+            retain: publish.retain,
+            properties,
+            expires_at,
+            origin,
+        }
+    }
+
+    /// True once the Message Expiry Interval has passed.
+    pub fn is_expired(&self, now: Instant) -> bool {
+        self.expires_at.is_some_and(|at| at <= now)
+    }
+
+    /// The Message Expiry Interval left, in whole seconds, to put in an outgoing PUBLISH.
+    pub fn remaining_expiry(&self, now: Instant) -> Option<u32> {
+        self.expires_at.map(|at| {
+            let left = at.saturating_duration_since(now).as_secs();
+            u32::try_from(left).unwrap_or(u32::MAX)
+        })
+    }
+}
+
+/// A message on its way to one session, with that subscription's view of it.
+#[derive(Debug, Clone)]
+pub struct Delivery {
+    /// The shared message.
+    pub message: Arc<Message>,
+    /// The QoS it is delivered at: the lower of the publish and the subscription QoS.
+    pub qos: QoS,
+    /// The RETAIN flag to send (Retain As Published, or a retained message sent at subscribe).
+    pub retain: bool,
+    /// Subscription identifiers of every matching subscription of this session (MQTT 5).
+    pub subscription_ids: Vec<u32>,
+}

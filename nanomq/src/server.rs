@@ -1,0 +1,301 @@
+//! Running the broker: binding the listeners, restarting them in place on the re-read
+//! configuration (`ctrl/restart`), and stopping.
+//!
+//! The [`Broker`] state (sessions, subscriptions, retained messages) lives for the whole
+//! process; only the listeners and their connections are torn down by a restart.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use shared_types::config::{Config, ListenScheme, ListenUrl};
+use tokio::net::TcpListener;
+use tokio::sync::{mpsc, watch};
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
+use tracing::{error, info, warn};
+
+use crate::broker::Broker;
+use crate::config::Overrides;
+use crate::transport;
+
+/// How long a stop or restart waits for connections to finish.
+const DRAIN_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// The addresses the running listeners are bound to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BoundAddrs {
+    /// MQTT over TCP.
+    pub mqtt: SocketAddr,
+    /// The HTTP API, when enabled.
+    pub http: Option<SocketAddr>,
+}
+
+/// What can be asked of a running server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Control {
+    /// Stop the listeners, re-read the configuration file, start them again.
+    Restart,
+    /// Stop everything; the process should exit.
+    Stop,
+}
+
+/// Why the broker could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// A listener URL did not parse.
+    #[error("{field}: {reason}")]
+    BadUrl {
+        /// The configuration field.
+        field: &'static str,
+        /// Why.
+        reason: String,
+    },
+    /// A listener could not bind.
+    #[error("cannot listen on {addr} ({field}): {source}")]
+    Bind {
+        /// The configuration field.
+        field: &'static str,
+        /// The address.
+        addr: String,
+        /// Why.
+        source: std::io::Error,
+    },
+}
+
+/// The way for the HTTP API (and signal handlers) to restart or stop the server and to see
+/// where it listens.
+#[derive(Debug, Clone)]
+pub struct ServerControl {
+    requests: mpsc::UnboundedSender<Control>,
+    addrs: watch::Receiver<Option<BoundAddrs>>,
+    config_path: Option<PathBuf>,
+    overrides: Overrides,
+}
+
+impl ServerControl {
+    /// Asks for a restart or a stop; it happens in the background.
+    pub fn request(&self, control: Control) {
+        // The supervisor only goes away once stopped, when nothing is left to ask.
+        let _ = self.requests.send(control);
+    }
+
+    /// The current listener addresses (`None` while restarting or once stopped).
+    pub fn addrs(&self) -> Option<BoundAddrs> {
+        *self.addrs.borrow()
+    }
+
+    /// The configuration file the broker runs from, if it was started with one.
+    pub fn config_path(&self) -> Option<&PathBuf> {
+        self.config_path.as_ref()
+    }
+}
+
+/// A running broker.
+#[derive(Debug)]
+pub struct BrokerHandle {
+    /// The broker's shared state.
+    pub broker: Broker,
+    control: ServerControl,
+    addrs: watch::Receiver<Option<BoundAddrs>>,
+    supervisor: JoinHandle<()>,
+}
+
+impl BrokerHandle {
+    /// Where the listeners are bound right now.
+    pub fn addrs(&self) -> Option<BoundAddrs> {
+        *self.addrs.borrow()
+    }
+
+    /// The control used by the HTTP API.
+    pub fn control(&self) -> ServerControl {
+        self.control.clone()
+    }
+
+    /// Waits until the listeners are up again after a restart, returning their addresses.
+    pub async fn wait_running(&mut self) -> Option<BoundAddrs> {
+        self.addrs
+            .wait_for(Option::is_some)
+            .await
+            .ok()
+            .and_then(|a| *a)
+    }
+
+    /// Asks the broker to restart its listeners on the re-read configuration.
+    pub fn restart(&self) {
+        self.control.request(Control::Restart);
+    }
+
+    /// Stops the broker and waits until it has stopped.
+    pub async fn stop(self) {
+        self.control.request(Control::Stop);
+        let _ = self.supervisor.await;
+    }
+
+    /// Waits until the broker stops (asked through the API or [`ServerControl`]).
+    pub async fn stopped(self) {
+        let _ = self.supervisor.await;
+    }
+}
+
+/// Starts a broker with `config`; `config_path` is the file it came from, which a restart
+/// re-reads (and applies `overrides` to) and `POST /configuration` rewrites.
+pub async fn start(
+    config: Config,
+    config_path: Option<PathBuf>,
+    overrides: Overrides,
+) -> Result<BrokerHandle, StartError> {
+    let broker = Broker::new(config.clone());
+    let (requests_tx, requests) = mpsc::unbounded_channel();
+    let (addrs_tx, addrs) = watch::channel(None);
+    let control = ServerControl {
+        requests: requests_tx,
+        addrs: addrs.clone(),
+        config_path,
+        overrides,
+    };
+    let listeners = Listeners::bind(&config, &broker, &control).await?;
+    addrs_tx.send_replace(Some(listeners.addrs));
+    let supervisor = tokio::spawn(supervise(
+        broker.clone(),
+        control.clone(),
+        listeners,
+        requests,
+        addrs_tx,
+    ));
+    Ok(BrokerHandle {
+        broker,
+        control,
+        addrs,
+        supervisor,
+    })
+}
+
+async fn supervise(
+    broker: Broker,
+    control: ServerControl,
+    mut listeners: Listeners,
+    mut requests: mpsc::UnboundedReceiver<Control>,
+    addrs: watch::Sender<Option<BoundAddrs>>,
+) {
+    while let Some(request) = requests.recv().await {
+        listeners.stop().await;
+        addrs.send_replace(None);
+        if request == Control::Stop {
+            info!("broker stopped");
+            return;
+        }
+        let previous = broker.config();
+        let next = match control.config_path() {
+            Some(path) => match crate::config::load(path).map(|c| control.overrides.apply(c)) {
+                Ok(Ok(config)) => config,
+                Ok(Err(e)) => {
+                    error!(error = %e, "restart: configuration unusable, keeping the running one");
+                    (*previous).clone()
+                }
+                Err(e) => {
+                    error!(error = %e, "restart: configuration unusable, keeping the running one");
+                    (*previous).clone()
+                }
+            },
+            None => (*previous).clone(),
+        };
+        broker.set_config(next.clone());
+        listeners = match Listeners::bind(&next, &broker, &control).await {
+            Ok(l) => l,
+            Err(e) => {
+                error!(error = %e, "restart: cannot start listeners, going back to the previous configuration");
+                broker.set_config((*previous).clone());
+                match Listeners::bind(&previous, &broker, &control).await {
+                    Ok(l) => l,
+                    Err(e) => {
+                        error!(error = %e, "restart failed; broker stopped");
+                        return;
+                    }
+                }
+            }
+        };
+        info!("broker restarted");
+        addrs.send_replace(Some(listeners.addrs));
+    }
+}
+
+/// The running listeners and their connections.
+struct Listeners {
+    addrs: BoundAddrs,
+    shutdown: CancellationToken,
+    tracker: TaskTracker,
+}
+
+impl Listeners {
+    async fn bind(
+        config: &Config,
+        broker: &Broker,
+        _control: &ServerControl,
+    ) -> Result<Listeners, StartError> {
+        let shutdown = CancellationToken::new();
+        let tracker = TaskTracker::new();
+        let mqtt = bind_url("url", &config.url, ListenScheme::Tcp).await?;
+        let mqtt_addr = local_addr("url", &mqtt)?;
+        info!(addr = %mqtt_addr, "MQTT/TCP listener started");
+        tracker.spawn(transport::tcp::accept_loop(
+            mqtt,
+            broker.clone(),
+            shutdown.clone(),
+            tracker.clone(),
+        ));
+        Ok(Listeners {
+            addrs: BoundAddrs {
+                mqtt: mqtt_addr,
+                http: None,
+            },
+            shutdown,
+            tracker,
+        })
+    }
+
+    /// Closes the listeners and every connection (MQTT 5 clients get DISCONNECT 0x8B), and
+    /// waits for them, bounded by [`DRAIN_TIMEOUT`].
+    async fn stop(&self) {
+        self.shutdown.cancel();
+        self.tracker.close();
+        if tokio::time::timeout(DRAIN_TIMEOUT, self.tracker.wait())
+            .await
+            .is_err()
+        {
+            warn!("some connections did not close in time");
+        }
+    }
+}
+
+/// Binds a TCP listener for a listener URL of the expected scheme.
+async fn bind_url(
+    field: &'static str,
+    url: &str,
+    scheme: ListenScheme,
+) -> Result<TcpListener, StartError> {
+    let parsed = ListenUrl::parse(url).map_err(|reason| StartError::BadUrl { field, reason })?;
+    if parsed.scheme != scheme {
+        return Err(StartError::BadUrl {
+            field,
+            reason: format!("expected a {} URL", scheme.describe_schemes()),
+        });
+    }
+    let addr = parsed.socket_addr_string();
+    TcpListener::bind(&addr)
+        .await
+        .map_err(|source| StartError::Bind {
+            field,
+            addr,
+            source,
+        })
+}
+
+fn local_addr(field: &'static str, listener: &TcpListener) -> Result<SocketAddr, StartError> {
+    listener.local_addr().map_err(|source| StartError::Bind {
+        field,
+        addr: String::from("?"),
+        source,
+    })
+}

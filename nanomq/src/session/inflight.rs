@@ -1,0 +1,262 @@
+//! The acknowledgement state a session keeps across connections: packet identifiers, QoS 1/2
+//! messages sent and not yet acknowledged (resent on reconnection), and QoS 2 messages
+//! received and not yet released.
+//!
+//! Windows are small (`parallel`, default 32) and acknowledgements arrive almost always in
+//! order, so a `VecDeque` searched from the front beats a map here.
+
+use std::collections::{HashSet, VecDeque};
+use std::time::Instant;
+
+use crate::codec::{PacketId, QoS};
+use crate::message::Delivery;
+
+/// Where an outgoing QoS 1/2 message stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// PUBLISH sent; waiting for PUBACK (QoS 1) or PUBREC (QoS 2).
+    Published,
+    /// PUBREC received and PUBREL sent; waiting for PUBCOMP.
+    Released,
+}
+
+/// An outgoing QoS 1/2 message that is not yet acknowledged.
+#[derive(Debug)]
+pub struct Inflight {
+    /// Its packet identifier.
+    pub packet_id: PacketId,
+    /// The delivery (kept to resend it).
+    pub delivery: Delivery,
+    /// Where the exchange stands.
+    pub stage: Stage,
+    /// When it was last sent.
+    pub sent_at: Instant,
+}
+
+/// Per-session acknowledgement state.
+#[derive(Debug)]
+pub struct DeliveryState {
+    next_id: u16,
+    outbound: VecDeque<Inflight>,
+    inbound_qos2: HashSet<u16>,
+}
+
+impl Default for DeliveryState {
+    fn default() -> Self {
+        DeliveryState {
+            next_id: 1,
+            outbound: VecDeque::new(),
+            inbound_qos2: HashSet::new(),
+        }
+    }
+}
+
+/// What an acknowledgement from the client did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AckOutcome {
+    /// The exchange is complete; the in-flight slot is free.
+    Completed,
+    /// PUBREC accepted: answer with PUBREL.
+    Release,
+    /// No message is in flight with that identifier (or it is at another stage).
+    Unknown,
+}
+
+impl DeliveryState {
+    /// Number of outgoing messages in flight.
+    pub fn inflight_len(&self) -> usize {
+        self.outbound.len()
+    }
+
+    /// Allocates a packet identifier not used by any message in flight.
+    pub fn next_packet_id(&mut self) -> PacketId {
+        loop {
+            let candidate = self.next_id;
+            self.next_id = self.next_id.checked_add(1).unwrap_or(1);
+            let Some(id) = PacketId::new(candidate) else {
+                continue;
+            };
+            if !self.outbound.iter().any(|i| i.packet_id == id) {
+                return id;
+            }
+        }
+    }
+
+    /// Records a message just sent with `packet_id`.
+    pub fn record_sent(&mut self, packet_id: PacketId, delivery: Delivery, now: Instant) {
+        self.outbound.push_back(Inflight {
+            packet_id,
+            delivery,
+            stage: Stage::Published,
+            sent_at: now,
+        });
+    }
+
+    fn position(&self, id: PacketId, stage: Stage, qos: QoS) -> Option<usize> {
+        self.outbound
+            .iter()
+            .position(|i| i.packet_id == id && i.stage == stage && i.delivery.qos == qos)
+    }
+
+    /// A PUBACK for a QoS 1 message.
+    pub fn on_puback(&mut self, id: PacketId) -> AckOutcome {
+        match self.position(id, Stage::Published, QoS::AtLeastOnce) {
+            Some(at) => {
+                self.outbound.remove(at);
+                AckOutcome::Completed
+            }
+            None => AckOutcome::Unknown,
+        }
+    }
+
+    /// A PUBREC for a QoS 2 message; `refused` when its reason code is an error, which ends
+    /// the exchange without a PUBREL.
+    pub fn on_pubrec(&mut self, id: PacketId, refused: bool, now: Instant) -> AckOutcome {
+        if let Some(at) = self.position(id, Stage::Released, QoS::ExactlyOnce) {
+            // A repeated PUBREC: answer it again.
+            if let Some(entry) = self.outbound.get_mut(at) {
+                entry.sent_at = now;
+            }
+            return AckOutcome::Release;
+        }
+        match self.position(id, Stage::Published, QoS::ExactlyOnce) {
+            Some(at) if refused => {
+                self.outbound.remove(at);
+                AckOutcome::Completed
+            }
+            Some(at) => {
+                if let Some(entry) = self.outbound.get_mut(at) {
+                    entry.stage = Stage::Released;
+                    entry.sent_at = now;
+                }
+                AckOutcome::Release
+            }
+            None => AckOutcome::Unknown,
+        }
+    }
+
+    /// A PUBCOMP for a QoS 2 message.
+    pub fn on_pubcomp(&mut self, id: PacketId) -> AckOutcome {
+        match self.position(id, Stage::Released, QoS::ExactlyOnce) {
+            Some(at) => {
+                self.outbound.remove(at);
+                AckOutcome::Completed
+            }
+            None => AckOutcome::Unknown,
+        }
+    }
+
+    /// The messages in flight, oldest first (to resend them).
+    pub fn inflight_mut(&mut self) -> impl Iterator<Item = &mut Inflight> {
+        self.outbound.iter_mut()
+    }
+
+    /// When the oldest message in flight was sent.
+    pub fn oldest_sent_at(&self) -> Option<Instant> {
+        self.outbound.iter().map(|i| i.sent_at).min()
+    }
+
+    /// Records an incoming QoS 2 PUBLISH; false when the identifier is already awaiting its
+    /// PUBREL (a duplicate that must not be delivered again).
+    pub fn receive_qos2(&mut self, id: PacketId) -> bool {
+        self.inbound_qos2.insert(id.get())
+    }
+
+    /// Releases an incoming QoS 2 message (PUBREL); false if the identifier was unknown.
+    pub fn release_qos2(&mut self, id: PacketId) -> bool {
+        self.inbound_qos2.remove(&id.get())
+    }
+
+    /// Number of incoming QoS 2 messages awaiting PUBREL.
+    pub fn pending_qos2(&self) -> usize {
+        self.inbound_qos2.len()
+    }
+
+    /// Drops everything (a client that kicks its session out).
+    pub fn take_inflight(&mut self) -> Vec<Inflight> {
+        self.outbound.drain(..).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use bytes::Bytes;
+
+    use super::*;
+    use crate::codec::PublishProperties;
+    use crate::message::{Message, Origin};
+
+    fn delivery(qos: QoS) -> Delivery {
+        Delivery {
+            message: Arc::new(Message {
+                topic: Arc::from("t"),
+                payload: Bytes::from_static(b"x"),
+                qos,
+                retain: false,
+                properties: PublishProperties::default(),
+                expires_at: None,
+                origin: Origin::Broker,
+            }),
+            qos,
+            retain: false,
+            subscription_ids: Vec::new(),
+        }
+    }
+
+    fn pid(n: u16) -> PacketId {
+        PacketId::new(n).unwrap_or_else(|| unreachable!())
+    }
+
+    #[test]
+    fn packet_ids_skip_ids_in_flight_and_wrap() {
+        let mut s = DeliveryState::default();
+        let now = Instant::now();
+        let first = s.next_packet_id();
+        assert_eq!(first.get(), 1);
+        s.record_sent(first, delivery(QoS::AtLeastOnce), now);
+        s.next_id = u16::MAX;
+        assert_eq!(s.next_packet_id().get(), u16::MAX);
+        // Wraps past 0 and skips 1, which is still in flight.
+        assert_eq!(s.next_packet_id().get(), 2);
+    }
+
+    #[test]
+    fn qos1_and_qos2_flows() {
+        let mut s = DeliveryState::default();
+        let now = Instant::now();
+        s.record_sent(pid(1), delivery(QoS::AtLeastOnce), now);
+        s.record_sent(pid(2), delivery(QoS::ExactlyOnce), now);
+        assert_eq!(s.on_pubcomp(pid(2)), AckOutcome::Unknown);
+        assert_eq!(s.on_puback(pid(2)), AckOutcome::Unknown);
+        assert_eq!(s.on_puback(pid(1)), AckOutcome::Completed);
+        assert_eq!(s.on_puback(pid(1)), AckOutcome::Unknown);
+        assert_eq!(s.on_pubrec(pid(2), false, now), AckOutcome::Release);
+        assert_eq!(s.on_pubrec(pid(2), false, now), AckOutcome::Release);
+        assert_eq!(s.inflight_len(), 1);
+        assert_eq!(s.on_pubcomp(pid(2)), AckOutcome::Completed);
+        assert_eq!(s.inflight_len(), 0);
+    }
+
+    #[test]
+    fn refused_pubrec_ends_the_exchange() {
+        let mut s = DeliveryState::default();
+        s.record_sent(pid(7), delivery(QoS::ExactlyOnce), Instant::now());
+        assert_eq!(
+            s.on_pubrec(pid(7), true, Instant::now()),
+            AckOutcome::Completed
+        );
+        assert_eq!(s.inflight_len(), 0);
+    }
+
+    #[test]
+    fn incoming_qos2_duplicates_are_detected() {
+        let mut s = DeliveryState::default();
+        assert!(s.receive_qos2(pid(5)));
+        assert!(!s.receive_qos2(pid(5)));
+        assert!(s.release_qos2(pid(5)));
+        assert!(!s.release_qos2(pid(5)));
+        assert!(s.receive_qos2(pid(5)));
+    }
+}

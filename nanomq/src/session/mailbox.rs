@@ -1,0 +1,231 @@
+//! A session's queue of deliveries waiting to be written to its client.
+//!
+//! Publishers push into it from their own connection tasks; the session's connection task pops
+//! batches out. While the client is online the queue is never trimmed: when it grows past the
+//! high watermark the push reports congestion and the publisher stops reading its own socket
+//! until the queue is back under the low watermark (backpressure instead of loss). While the
+//! client is away (a persistent session) the queue is capped at `msq_len`: the oldest message is
+//! dropped and counted, QoS 0 messages are not queued at all.
+//!
+//! A `parking_lot` mutex guards the queue: the critical sections are a few pointer moves, and
+//! it never needs to be held across an await.
+
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use parking_lot::Mutex;
+use tokio::sync::Notify;
+
+use crate::codec::QoS;
+use crate::message::Delivery;
+
+/// The bounds a mailbox works within (from the configuration).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct QueueLimits {
+    /// Most messages kept for a client that is away (`msq_len`).
+    pub offline: usize,
+    /// Online queue length above which publishers are told to slow down.
+    pub high_watermark: usize,
+    /// Online queue length at which paused publishers resume.
+    pub low_watermark: usize,
+}
+
+impl QueueLimits {
+    /// Limits for a given `msq_len`.
+    pub fn from_msq_len(msq_len: usize) -> QueueLimits {
+        let high = msq_len.max(1024);
+        QueueLimits {
+            offline: msq_len.max(1),
+            high_watermark: high,
+            low_watermark: high / 2,
+        }
+    }
+}
+
+/// What happened to a pushed delivery.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pushed {
+    /// Queued.
+    Queued,
+    /// Queued, and the queue is over its high watermark: the publisher should pause.
+    Congested,
+    /// Queued for an offline client whose queue was full: the oldest message was dropped.
+    DroppedOldest,
+    /// Not queued: the session is closed, or a QoS 0 message for an offline client.
+    Refused,
+}
+
+/// A session's delivery queue.
+#[derive(Debug, Default)]
+pub struct Mailbox {
+    state: Mutex<State>,
+    /// Mirrors the queue length for readers that must not take the lock (API listings).
+    len: AtomicUsize,
+    /// Wakes the consumer when the queue stops being empty.
+    ready: Notify,
+    /// Wakes paused publishers when the queue drains under the low watermark.
+    space: Notify,
+}
+
+#[derive(Debug, Default)]
+struct State {
+    queue: VecDeque<Delivery>,
+    online: bool,
+    closed: bool,
+    dropped: u64,
+    low_watermark: usize,
+}
+
+impl Mailbox {
+    /// Queues a delivery, applying the online or offline policy.
+    pub fn push(&self, delivery: Delivery, limits: &QueueLimits) -> Pushed {
+        let mut state = self.state.lock();
+        if state.closed {
+            return Pushed::Refused;
+        }
+        if !state.online {
+            if delivery.qos == QoS::AtMostOnce {
+                return Pushed::Refused;
+            }
+            let mut outcome = Pushed::Queued;
+            while state.queue.len() >= limits.offline {
+                state.queue.pop_front();
+                state.dropped += 1;
+                outcome = Pushed::DroppedOldest;
+            }
+            state.queue.push_back(delivery);
+            self.len.store(state.queue.len(), Ordering::Relaxed);
+            return outcome;
+        }
+        state.low_watermark = limits.low_watermark;
+        let was_empty = state.queue.is_empty();
+        state.queue.push_back(delivery);
+        let len = state.queue.len();
+        self.len.store(len, Ordering::Relaxed);
+        drop(state);
+        if was_empty {
+            self.ready.notify_one();
+        }
+        if len > limits.high_watermark {
+            Pushed::Congested
+        } else {
+            Pushed::Queued
+        }
+    }
+
+    /// Moves up to `max` deliveries into `out`, taking QoS 1/2 deliveries only while
+    /// `qos_budget` (free in-flight slots) lasts; order is kept, so a QoS 1/2 delivery that
+    /// does not fit stops the batch. Returns how many QoS 1/2 deliveries were taken.
+    pub fn pop_batch(&self, max: usize, qos_budget: usize, out: &mut Vec<Delivery>) -> usize {
+        let mut state = self.state.lock();
+        let before = state.queue.len();
+        let mut taken_qos = 0;
+        while out.len() < max {
+            let Some(front) = state.queue.front() else {
+                break;
+            };
+            if front.qos != QoS::AtMostOnce {
+                if taken_qos == qos_budget {
+                    break;
+                }
+                taken_qos += 1;
+            }
+            if let Some(delivery) = state.queue.pop_front() {
+                out.push(delivery);
+            }
+        }
+        let after = state.queue.len();
+        self.len.store(after, Ordering::Relaxed);
+        let crossed = before > state.low_watermark && after <= state.low_watermark;
+        drop(state);
+        if crossed {
+            self.space.notify_waiters();
+        }
+        taken_qos
+    }
+
+    /// Puts deliveries back at the front of the queue, in order (a connection that ends with
+    /// messages it had taken but not yet sent).
+    pub fn unpop(&self, deliveries: impl DoubleEndedIterator<Item = Delivery>) {
+        let mut state = self.state.lock();
+        for delivery in deliveries.rev() {
+            state.queue.push_front(delivery);
+        }
+        self.len.store(state.queue.len(), Ordering::Relaxed);
+    }
+
+    /// Waits until the queue may have something to pop (a permit is kept if the queue
+    /// became non-empty while nobody was waiting).
+    pub async fn ready(&self) {
+        self.ready.notified().await;
+    }
+
+    /// True while the queue is over its low watermark with an online client, i.e. a
+    /// publisher that was told [`Pushed::Congested`] should keep waiting.
+    pub fn is_congested(&self) -> bool {
+        let state = self.state.lock();
+        state.online && !state.closed && state.queue.len() > state.low_watermark
+    }
+
+    /// Waits until the queue is no longer congested.
+    pub async fn wait_for_space(&self) {
+        loop {
+            let notified = self.space.notified();
+            tokio::pin!(notified);
+            notified.as_mut().enable();
+            if !self.is_congested() {
+                return;
+            }
+            notified.await;
+        }
+    }
+
+    /// Marks the client online (its connection drains the queue) or away (the queue is capped
+    /// at `limits.offline`, oldest first). Returns how many messages were dropped to fit.
+    pub fn set_online(&self, online: bool, limits: &QueueLimits) -> u64 {
+        let mut state = self.state.lock();
+        state.online = online;
+        let mut dropped = 0;
+        if !online {
+            state.queue.retain(|d| d.qos != QoS::AtMostOnce);
+            while state.queue.len() > limits.offline {
+                state.queue.pop_front();
+                dropped += 1;
+            }
+            state.dropped += dropped;
+        }
+        let len = state.queue.len();
+        self.len.store(len, Ordering::Relaxed);
+        drop(state);
+        self.space.notify_waiters();
+        if online && len > 0 {
+            self.ready.notify_one();
+        }
+        dropped
+    }
+
+    /// Closes the mailbox for good: the queue is emptied and later pushes are refused.
+    pub fn close(&self) {
+        let mut state = self.state.lock();
+        state.closed = true;
+        state.queue.clear();
+        self.len.store(0, Ordering::Relaxed);
+        drop(state);
+        self.space.notify_waiters();
+    }
+
+    /// Number of queued deliveries.
+    pub fn len(&self) -> usize {
+        self.len.load(Ordering::Relaxed)
+    }
+
+    /// True when nothing is queued.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Messages dropped from this queue so far because it was full while the client was away.
+    pub fn dropped(&self) -> u64 {
+        self.state.lock().dropped
+    }
+}
