@@ -114,6 +114,7 @@ pub struct Connection<S> {
     control_open: bool,
     finished: Option<oneshot::Sender<()>>,
     timer: Pin<Box<Sleep>>,
+    timer_deadline: Instant,
     counters: Counters,
 }
 
@@ -167,6 +168,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
             control_open: true,
             finished: Some(accepted.finished),
             timer,
+            timer_deadline: now + far_future(),
             counters: Counters::default(),
         }
     }
@@ -193,6 +195,12 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
         loop {
             self.pull_deliveries();
             self.flush_counters();
+            if self
+                .next_resend()
+                .is_some_and(|at| at < self.timer_deadline)
+            {
+                self.arm_timer();
+            }
             let read_open = self.stash.len() < STASH_LIMIT;
             if read_open && self.read_buf.capacity() - self.read_buf.len() < READ_SPACE {
                 let want = if last_read_filled {
@@ -296,6 +304,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
         if let Some(resend) = self.next_resend() {
             deadline = deadline.min(resend.max(now));
         }
+        self.timer_deadline = deadline;
         self.timer.as_mut().reset(deadline);
     }
 

@@ -66,3 +66,98 @@ impl RawClient {
         packets
     }
 }
+
+/// A CONNECT with no will, no credentials and no properties.
+pub fn connect_packet(
+    version: ProtocolVersion,
+    client_id: &str,
+    clean_start: bool,
+    keep_alive: u16,
+) -> nanomq::codec::Connect {
+    nanomq::codec::Connect {
+        protocol: version,
+        clean_start,
+        keep_alive,
+        client_id: client_id.to_owned(),
+        will: None,
+        username: None,
+        password: None,
+        properties: Default::default(),
+    }
+}
+
+impl RawClient {
+    /// Sends CONNECT and returns the CONNACK.
+    pub async fn handshake(&mut self, connect: nanomq::codec::Connect) -> nanomq::codec::ConnAck {
+        self.send(&Packet::Connect(connect)).await;
+        match self.recv().await {
+            Some(Packet::ConnAck(ack)) => ack,
+            other => panic!("expected CONNACK, got {other:?}"),
+        }
+    }
+
+    /// Connects and completes a successful handshake.
+    pub async fn connected(
+        addr: SocketAddr,
+        version: ProtocolVersion,
+        client_id: &str,
+        clean_start: bool,
+    ) -> (RawClient, nanomq::codec::ConnAck) {
+        let mut client = RawClient::connect(addr, version).await;
+        let ack = client
+            .handshake(connect_packet(version, client_id, clean_start, 60))
+            .await;
+        assert_eq!(ack.code, nanomq::codec::ReasonCode::SUCCESS, "{ack:?}");
+        (client, ack)
+    }
+
+    /// Subscribes to one filter and waits for the SUBACK's reason codes.
+    pub async fn subscribe(
+        &mut self,
+        filter: &str,
+        qos: nanomq::codec::QoS,
+    ) -> Vec<nanomq::codec::ReasonCode> {
+        use nanomq::codec::{PacketId, Subscribe, SubscribeFilter, SubscriptionOptions};
+        let subscribe = Subscribe {
+            packet_id: PacketId::new(1).unwrap(),
+            filters: vec![SubscribeFilter {
+                filter: filter.to_owned(),
+                options: SubscriptionOptions {
+                    qos,
+                    ..Default::default()
+                },
+            }],
+            properties: Default::default(),
+        };
+        self.send(&Packet::Subscribe(subscribe)).await;
+        loop {
+            match self.recv().await {
+                Some(Packet::SubAck(ack)) => return ack.reasons,
+                Some(_) => continue,
+                None => panic!("closed before SUBACK"),
+            }
+        }
+    }
+
+    /// The next PUBLISH (other packets are skipped).
+    pub async fn next_publish(&mut self) -> nanomq::codec::Publish {
+        loop {
+            match self.recv().await {
+                Some(Packet::Publish(p)) => return p,
+                Some(_) => continue,
+                None => panic!("closed before PUBLISH"),
+            }
+        }
+    }
+}
+
+/// Polls `condition` until it holds, failing the test after [`super::TIMEOUT`]. For state the
+/// test cannot be notified of (a session expiring inside the broker).
+pub async fn wait_until(what: &str, mut condition: impl FnMut() -> bool) {
+    within(what, async {
+        while !condition() {
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+    })
+    .await;
+}

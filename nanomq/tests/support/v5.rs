@@ -89,13 +89,20 @@ impl Client {
         }
     }
 
-    /// Waits for a DISCONNECT from the server and returns it.
-    pub async fn server_disconnect(&mut self) -> rumqttc::v5::mqttbytes::v5::Disconnect {
+    /// Waits for a DISCONNECT from the server and returns its reason code as rumqttc names
+    /// it (rumqttc reports a server DISCONNECT as an error carrying the reason).
+    pub async fn server_disconnect(&mut self) -> String {
         loop {
             match self.next_packet().await {
-                Ok(Packet::Disconnect(d)) => return d,
+                Ok(Packet::Disconnect(d)) => return format!("{:?}", d.reason_code),
                 Ok(_) => continue,
-                Err(e) => panic!("connection ended without DISCONNECT: {e}"),
+                Err(e) => {
+                    let reason = e
+                        .split_once("reason_code: ")
+                        .and_then(|(_, rest)| rest.split([',', ' ', '}']).next())
+                        .unwrap_or_else(|| panic!("connection ended without DISCONNECT: {e}"));
+                    return reason.to_owned();
+                }
             }
         }
     }
