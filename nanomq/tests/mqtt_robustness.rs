@@ -1,5 +1,6 @@
 //! Bad input against the real broker: each case ends at most the offending connection, with
 //! the right reason code for MQTT 5 clients, while everyone else keeps being served.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod support;
 

@@ -1,5 +1,6 @@
 //! Sessions against the real broker: persistence and queueing, `msq_len`, clean sessions,
 //! takeover, resends with DUP, expiry, client identifier rules and authentication.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod support;
 

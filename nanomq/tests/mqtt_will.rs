@@ -1,5 +1,6 @@
 //! Will messages against the real broker: published on an unclean end or a keep-alive
 //! timeout, not on a normal DISCONNECT; MQTT 5 "disconnect with will" and will delay.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod support;
 
