@@ -288,3 +288,22 @@ async fn authentication_with_user_list_and_anonymous_switch() {
     v4::Client::connect(right).await;
     broker.stop().await;
 }
+
+#[tokio::test]
+async fn a_clean_session_is_not_resumed_by_a_takeover() {
+    let broker = TestBroker::start().await;
+    let (mut first, _) =
+        RawClient::connected(broker.addr, ProtocolVersion::V3_1_1, "fleeting", true).await;
+    first.subscribe("old/sub", CQoS::AtLeastOnce).await;
+    let (_second, ack) =
+        RawClient::connected(broker.addr, ProtocolVersion::V3_1_1, "fleeting", false).await;
+    assert!(
+        !ack.session_present,
+        "the clean session ended with its connection"
+    );
+    first.until_closed().await;
+    let session = broker.handle.broker.sessions.get("fleeting").unwrap();
+    assert_eq!(session.subscription_count(), 0);
+    assert!(session.is_connected());
+    broker.stop().await;
+}
