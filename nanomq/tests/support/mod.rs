@@ -3,6 +3,7 @@
 //! well-behaved library would send.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+pub mod certs;
 pub mod raw;
 pub mod v4;
 pub mod v5;
