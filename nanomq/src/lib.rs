@@ -10,7 +10,7 @@
 //! (the shared state), [`server`] (listener lifecycle: start, restart, stop).
 
 pub mod broker;
-pub mod codec;
+pub use nanomq_codec as codec;
 pub mod config;
 pub mod connection;
 pub mod message;

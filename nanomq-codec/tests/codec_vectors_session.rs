@@ -9,7 +9,7 @@
 use std::sync::Arc;
 
 use bytes::{Bytes, BytesMut};
-use nanomq::codec::{
+use nanomq_codec::{
     Auth, AuthProperties, ConnAck, ConnAckProperties, Connect, ConnectProperties, DecodeError,
     Disconnect, DisconnectProperties, LastWill, Packet, PacketId, ProtocolVersion, PubAck, QoS,
     ReasonCode, WillProperties, decode_packet, encode_packet, encoded_len,

@@ -5,7 +5,7 @@
 #![allow(clippy::panic)] // A test that fails should stop loudly; none of this runs on network input.
 
 use bytes::BytesMut;
-use nanomq::codec::{DecodeError, Packet, ProtocolVersion, ReasonCode, decode_packet};
+use nanomq_codec::{DecodeError, Packet, ProtocolVersion, ReasonCode, decode_packet};
 
 use ProtocolVersion::{V3_1, V3_1_1, V5};
 

@@ -6,7 +6,7 @@
 #![allow(clippy::unwrap_used)] // Encoding a packet the decoder produced cannot fail.
 
 use bytes::{BufMut, BytesMut};
-use nanomq::codec::{Packet, ProtocolVersion, decode_packet, encode_packet};
+use nanomq_codec::{Packet, ProtocolVersion, decode_packet, encode_packet};
 use proptest::collection::vec;
 use proptest::prelude::*;
 use proptest::sample::select;

@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use bytes::{Bytes, BytesMut};
 use criterion::{BatchSize, Criterion, Throughput, criterion_main};
-use nanomq::codec::{
+use nanomq_codec::{
     Connect, ConnectProperties, LastWill, Packet, PacketId, ProtocolVersion, Publish,
     PublishProperties, QoS, Subscribe, SubscribeFilter, SubscribeProperties, SubscriptionOptions,
     WillProperties, decode_packet, encode_packet,

@@ -9,7 +9,7 @@ use std::fmt::Debug;
 use std::sync::Arc;
 
 use bytes::{Bytes, BytesMut};
-use nanomq::codec::{
+use nanomq_codec::{
     AckProperties, Packet, PacketId, PacketKind, ProtocolVersion, Publish, PublishAck,
     PublishProperties, QoS, ReasonCode, RetainHandling, SubAck, Subscribe, SubscribeFilter,
     SubscribeProperties, SubscriptionOptions, UnsubAck, Unsubscribe, UnsubscribeProperties,

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use bytes::{Bytes, BytesMut};
 use mqttbytes::{v4, v5};
-use nanomq::codec::{
+use nanomq_codec::{
     ConnAck, ConnAckProperties, Connect, ConnectProperties, Disconnect, DisconnectProperties,
     LastWill, Packet, ProtocolVersion, QoS, ReasonCode, WillProperties, decode_packet,
     encode_packet,

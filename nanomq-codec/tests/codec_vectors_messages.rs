@@ -9,7 +9,7 @@
 use std::sync::Arc;
 
 use bytes::{Bytes, BytesMut};
-use nanomq::codec::{
+use nanomq_codec::{
     AckProperties, Auth, EncodeError, Packet, PacketId, ProtocolVersion, PubAck, Publish,
     PublishAck, PublishProperties, QoS, ReasonCode, RetainHandling, SubAck, Subscribe,
     SubscribeFilter, SubscribeProperties, SubscriptionOptions, UnsubAck, Unsubscribe,

@@ -8,7 +8,7 @@ use std::fmt::Debug;
 use std::sync::Arc;
 
 use bytes::{Bytes, BytesMut};
-use nanomq::codec::{
+use nanomq_codec::{
     Auth, AuthProperties, ConnAck, ConnAckProperties, Connect, ConnectProperties, Disconnect,
     DisconnectProperties, LastWill, Packet, ProtocolVersion, QoS, ReasonCode, WillProperties,
     decode_packet, encode_packet, encoded_len,

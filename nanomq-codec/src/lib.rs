@@ -1,4 +1,6 @@
-//! MQTT 3.1, 3.1.1 and 5.0 packets and their wire format, in both directions.
+//! MQTT 3.1, 3.1.1 and 5.0 packets and their wire format, in both directions: the codec shared
+//! by the broker (and its bridge) and `nanomq-cli` (pub, sub, bench). Hand-written because it is
+//! the heart of the product and its hot path.
 //!
 //! A pure, zero-copy codec: [`decode_packet`] splits one whole packet off a `BytesMut` (payloads
 //! and binary properties stay slices of it) and enforces the well-formedness rules of the

@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use bytes::{Bytes, BytesMut};
 use mqttbytes::{v4, v5};
-use nanomq::codec::{
+use nanomq_codec::{
     AckProperties, Packet, PacketId, ProtocolVersion, Publish, PublishAck, PublishProperties, QoS,
     ReasonCode, RetainHandling, SubAck, Subscribe, SubscribeFilter, SubscribeProperties,
     SubscriptionOptions, UnsubAck, Unsubscribe, UnsubscribeProperties, decode_packet,
