@@ -79,6 +79,15 @@ impl Exit {
 impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
     /// Cleans up after the connection's loop returned `exit`.
     pub(super) async fn finish(mut self, exit: Exit) {
+        if matches!(exit, Exit::ClientDisconnect { .. } | Exit::Closed) {
+            // The client is done sending: what it sent while we held it back is delivered
+            // (queues may go over their high watermark; they drain on their own).
+            self.paused.clear();
+            while let Some(publish) = self.stash.pop_front() {
+                self.route_publish(publish);
+            }
+            self.paused.clear();
+        }
         self.flush_counters();
         if let Some(reason) = self.disconnect_reason(&exit) {
             let disconnect = Disconnect {

@@ -131,7 +131,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
     }
 
     /// Delivers one PUBLISH from the client and acknowledges it.
-    fn route_publish(&mut self, publish: Publish) {
+    pub(super) fn route_publish(&mut self, publish: Publish) {
         self.counters.messages_in += 1;
         self.session
             .stats

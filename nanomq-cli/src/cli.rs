@@ -1,0 +1,298 @@
+//! The command line: clap definitions only. Each subcommand's behaviour lives in
+//! `commands/`, one file per command.
+
+use std::time::Duration;
+
+use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
+use nanomq_codec::{ProtocolVersion, QoS};
+
+use crate::commands::bench::BenchCommand;
+use crate::error::EXIT_CODES_HELP;
+use crate::mqtt::parse_version;
+
+/// nanomq-cli: manage a nanomq broker through its HTTP API, publish and subscribe over MQTT,
+/// and load-test it.
+#[derive(Debug, Parser)]
+#[command(name = "nanomq-cli", version, about, after_help = EXIT_CODES_HELP)]
+pub struct Cli {
+    /// Options every command accepts.
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    /// The command.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// How to reach and talk to the HTTP API; each may also come from the environment.
+#[derive(Debug, Clone, Args)]
+pub struct GlobalArgs {
+    /// Base URL of the broker's HTTP API.
+    #[arg(
+        long,
+        global = true,
+        env = "NANOMQ_URL",
+        default_value = "http://127.0.0.1:8081"
+    )]
+    pub url: String,
+    /// HTTP API username (basic auth).
+    #[arg(long, global = true, env = "NANOMQ_USERNAME", default_value = "admin")]
+    pub username: String,
+    /// HTTP API password (basic auth).
+    #[arg(
+        long,
+        global = true,
+        env = "NANOMQ_PASSWORD",
+        default_value = "public",
+        hide_env_values = true
+    )]
+    pub password: String,
+    /// Bearer token (JWT), used instead of the username and password.
+    #[arg(long, global = true, env = "NANOMQ_TOKEN", hide_env_values = true)]
+    pub token: Option<String>,
+    /// Output format: tables for people, the API's `data` as JSON for scripts.
+    #[arg(long, short = 'o', global = true, env = "NANOMQ_OUTPUT", value_enum, default_value_t = OutputFormat::Table)]
+    pub output: OutputFormat,
+    /// No colours in the output.
+    #[arg(long, global = true, env = "NANOMQ_NO_COLOR")]
+    pub no_color: bool,
+    /// How long to wait for the broker (e.g. 500ms, 10s, 1m).
+    #[arg(long, global = true, env = "NANOMQ_TIMEOUT", default_value = "10s", value_parser = parse_duration)]
+    pub timeout: Duration,
+}
+
+/// `--output`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// Tables and short messages.
+    Table,
+    /// JSON: the API's `data`, unchanged.
+    Json,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Publish MQTT messages.
+    #[command(name = "pub", disable_help_flag = true)]
+    Pub(PubArgs),
+    /// Subscribe and print MQTT messages.
+    #[command(name = "sub", disable_help_flag = true)]
+    Sub(SubArgs),
+    /// Load-test a broker (publishers, subscribers, idle connections).
+    #[command(subcommand)]
+    Bench(BenchCommand),
+    /// Print a shell completion script.
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+}
+
+/// How to connect to the broker over MQTT (`-h` is the host here, as in mosquitto_pub;
+/// help is `--help`).
+#[derive(Debug, Clone, Args)]
+pub struct MqttArgs {
+    /// Broker host.
+    #[arg(short = 'h', long, default_value = "127.0.0.1")]
+    pub host: String,
+    /// Broker MQTT port (default 1883, or 8883 with --tls).
+    #[arg(short = 'p', long)]
+    pub port: Option<u16>,
+    /// MQTT version: 3 (3.1), 4 (3.1.1) or 5.
+    #[arg(short = 'V', long = "mqtt-version", default_value = "4", value_parser = parse_version)]
+    pub version: ProtocolVersion,
+    /// MQTT username.
+    #[arg(short = 'u', long = "user")]
+    pub user: Option<String>,
+    /// MQTT password.
+    #[arg(short = 'P', long = "pw")]
+    pub pw: Option<String>,
+    /// Keep alive, seconds.
+    #[arg(short = 'k', long, default_value_t = 60)]
+    pub keepalive: u16,
+    /// Connect with TLS.
+    #[arg(long)]
+    pub tls: bool,
+    /// CA certificates to trust (PEM), with --tls.
+    #[arg(long, value_name = "FILE")]
+    pub cafile: Option<String>,
+    /// Client certificate (PEM), for mutual TLS.
+    #[arg(long, value_name = "FILE")]
+    pub cert: Option<String>,
+    /// Client private key (PEM), for mutual TLS.
+    #[arg(long, value_name = "FILE")]
+    pub key: Option<String>,
+    /// Do not verify the broker's certificate.
+    #[arg(long)]
+    pub insecure: bool,
+    /// Print help.
+    #[arg(long, action = ArgAction::Help)]
+    pub help: Option<bool>,
+}
+
+/// `nanomq-cli pub`.
+#[derive(Debug, Clone, Args)]
+pub struct PubArgs {
+    /// Connection options.
+    #[command(flatten)]
+    pub mqtt: MqttArgs,
+    /// Topic to publish to.
+    #[arg(short = 't', long)]
+    pub topic: String,
+    /// Message payload (reads standard input when neither -m nor -f is given).
+    #[arg(short = 'm', long, conflicts_with = "file")]
+    pub message: Option<String>,
+    /// Publish the content of a file.
+    #[arg(short = 'f', long, value_name = "FILE")]
+    pub file: Option<String>,
+    /// QoS: 0, 1 or 2.
+    #[arg(short = 'q', long, default_value = "0", value_parser = parse_qos)]
+    pub qos: QoS,
+    /// Set the RETAIN flag.
+    #[arg(short = 'r', long)]
+    pub retain: bool,
+    /// MQTT 5 user property, `key=value` (repeatable).
+    #[arg(long = "user-property", value_name = "KEY=VALUE", value_parser = parse_key_value)]
+    pub user_properties: Vec<(String, String)>,
+    /// Publish this many times.
+    #[arg(long, default_value_t = 1)]
+    pub count: u64,
+    /// Pause between repeated publishes (e.g. 100ms).
+    #[arg(long, default_value = "0s", value_parser = parse_duration)]
+    pub interval: Duration,
+    /// Client identifier (default: generated).
+    #[arg(short = 'i', long = "id")]
+    pub client_id: Option<String>,
+}
+
+/// `nanomq-cli sub`.
+#[derive(Debug, Clone, Args)]
+pub struct SubArgs {
+    /// Connection options.
+    #[command(flatten)]
+    pub mqtt: MqttArgs,
+    /// Topic filter (repeatable).
+    #[arg(short = 't', long = "topic", required = true)]
+    pub topics: Vec<String>,
+    /// QoS: 0, 1 or 2.
+    #[arg(short = 'q', long, default_value = "0", value_parser = parse_qos)]
+    pub qos: QoS,
+    /// Exit after this many messages.
+    #[arg(short = 'C', long)]
+    pub count: Option<u64>,
+    /// Line format: `text` ("topic: payload") or `json` (one object per line).
+    #[arg(short = 'F', long, value_enum, default_value_t = SubFormat::Text)]
+    pub format: SubFormat,
+    /// Client identifier (default: generated).
+    #[arg(short = 'i', long = "id")]
+    pub client_id: Option<String>,
+    /// Keep the session when disconnecting (clean session / clean start off).
+    #[arg(long)]
+    pub persistent: bool,
+}
+
+/// `sub --format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SubFormat {
+    /// `topic: payload`.
+    Text,
+    /// `{"topic":..,"payload":..,"qos":..,"retain":..}`.
+    Json,
+}
+
+/// Parses `500ms`, `10s`, `2m`, `1h` or a bare number of seconds.
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    let text = text.trim();
+    let split = text
+        .find(|c: char| !c.is_ascii_digit() && c != '.')
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let value: f64 = number
+        .parse()
+        .map_err(|_| format!("bad duration {text:?}"))?;
+    let seconds = match unit {
+        "" | "s" => value,
+        "ms" => value / 1000.0,
+        "m" => value * 60.0,
+        "h" => value * 3600.0,
+        _ => return Err(format!("bad duration unit {unit:?} (use ms, s, m or h)")),
+    };
+    Duration::try_from_secs_f64(seconds).map_err(|e| e.to_string())
+}
+
+/// Parses a QoS level.
+pub fn parse_qos(text: &str) -> Result<QoS, String> {
+    text.parse::<u8>()
+        .ok()
+        .and_then(|n| QoS::try_from(n).ok())
+        .ok_or_else(|| String::from("expected 0, 1 or 2"))
+}
+
+fn parse_key_value(text: &str) -> Result<(String, String), String> {
+    text.split_once('=')
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .ok_or_else(|| String::from("expected KEY=VALUE"))
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::*;
+
+    #[test]
+    fn definitions_are_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("500ms"), Ok(Duration::from_millis(500)));
+        assert_eq!(parse_duration("10"), Ok(Duration::from_secs(10)));
+        assert_eq!(parse_duration("2m"), Ok(Duration::from_secs(120)));
+        assert!(parse_duration("5x").is_err());
+    }
+
+    #[test]
+    fn mqtt_tools_take_h_for_host() {
+        let cli = Cli::try_parse_from([
+            "nanomq-cli",
+            "pub",
+            "-h",
+            "broker",
+            "-p",
+            "1884",
+            "-t",
+            "a",
+            "-m",
+            "x",
+            "-q",
+            "1",
+        ])
+        .unwrap();
+        let Command::Pub(args) = cli.command else {
+            panic!("not pub")
+        };
+        assert_eq!(args.mqtt.host, "broker");
+        assert_eq!(args.mqtt.port, Some(1884));
+        assert_eq!(args.qos, QoS::AtLeastOnce);
+        assert!(Cli::try_parse_from(["nanomq-cli", "pub", "-t", "a", "-q", "3"]).is_err());
+    }
+
+    #[test]
+    fn global_options_come_from_the_environment_too() {
+        let cli = Cli::try_parse_from([
+            "nanomq-cli",
+            "--output",
+            "json",
+            "--timeout",
+            "2s",
+            "completions",
+            "bash",
+        ])
+        .unwrap();
+        assert_eq!(cli.global.output, OutputFormat::Json);
+        assert_eq!(cli.global.timeout, Duration::from_secs(2));
+    }
+}

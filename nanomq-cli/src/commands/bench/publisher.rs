@@ -1,0 +1,250 @@
+//! `bench pub`: publishers, each paced by `-I` or running flat out, with a bounded QoS 1/2
+//! window.
+
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::{Duration, Instant};
+
+use bytes::{Bytes, BytesMut};
+use nanomq_codec::{
+    Packet, PacketId, PubRel, Publish, PublishProperties, QoS, decode_packet, encode_packet,
+};
+use tokio::io::{AsyncReadExt, AsyncWriteExt, ReadHalf, WriteHalf};
+use tokio::sync::{Semaphore, mpsc};
+
+use super::stats::{Stats, now_micros};
+use super::{BenchPubArgs, client_identity, start_clients};
+use crate::error::CliError;
+use crate::mqtt::Io;
+
+/// Messages encoded per write when running flat out.
+const BATCH: usize = 64;
+
+/// Runs `bench pub` until the limit, the duration or Ctrl-C.
+pub async fn run(args: BenchPubArgs, timeout: Duration) -> Result<(), CliError> {
+    if args.size < 8 {
+        return Err(CliError::Usage(String::from(
+            "--size must be at least 8 (the send time)",
+        )));
+    }
+    let stats = Arc::new(Stats::new());
+    let progress = tokio::spawn({
+        let stats = Arc::clone(&stats);
+        async move { stats.report_progress("pub").await }
+    });
+    let stopper = stop_on(&stats, args.common.duration);
+    let started = Instant::now();
+    let args = Arc::new(args);
+    let tasks = start_clients(&args.common, &stats, |index, permit| {
+        let (args, stats) = (Arc::clone(&args), Arc::clone(&stats));
+        async move {
+            let outcome = publish(index, &args, &stats, timeout, permit).await;
+            if let Err(e) = outcome {
+                stats.failed.fetch_add(1, Ordering::Relaxed);
+                eprintln!("publisher {index}: {e}");
+            }
+        }
+    })
+    .await;
+    for task in tasks {
+        let _ = task.await;
+    }
+    stats.request_stop();
+    stopper.abort();
+    let _ = progress.await;
+    stats.print_summary("bench pub", started.elapsed(), args.common.json);
+    Ok(())
+}
+
+/// Sets the stop flag after `duration`, or on Ctrl-C.
+pub fn stop_on(stats: &Arc<Stats>, duration: Option<Duration>) -> tokio::task::JoinHandle<()> {
+    let stats = Arc::clone(stats);
+    tokio::spawn(async move {
+        match duration {
+            Some(d) => {
+                tokio::select! {
+                    () = tokio::time::sleep(d) => {}
+                    _ = tokio::signal::ctrl_c() => {}
+                }
+            }
+            None => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+        stats.request_stop();
+    })
+}
+
+async fn publish(
+    index: usize,
+    args: &BenchPubArgs,
+    stats: &Arc<Stats>,
+    timeout: Duration,
+    permit: tokio::sync::OwnedSemaphorePermit,
+) -> Result<(), CliError> {
+    let (endpoint, client_id) = client_identity(&args.common, "pub", index)?;
+    let conn = endpoint.connect(&client_id, true, timeout).await?;
+    drop(permit);
+    stats.record_connected();
+    let version = conn.version;
+    let (reader, mut writer) = tokio::io::split(conn.io);
+    let window = Arc::new(Semaphore::new(args.inflight.max(1)));
+    let (release_tx, mut release_rx) = mpsc::unbounded_channel::<PacketId>();
+    let acks = (args.qos != QoS::AtMostOnce).then(|| {
+        tokio::spawn(read_acks(
+            reader,
+            conn.read_buf,
+            version,
+            Arc::clone(&window),
+            release_tx,
+            Arc::clone(stats),
+        ))
+    });
+
+    let topic: Arc<str> = args.topic.replace("%i", &index.to_string()).into();
+    let payload = Bytes::from(vec![b'x'; args.size]);
+    let mut buf = BytesMut::with_capacity(BATCH * (args.size + topic.len() + 16));
+    let mut next_id: u16 = 0;
+    let mut published = 0u64;
+    let paced = args.message_interval_ms > 0;
+    let mut ticker = tokio::time::interval(Duration::from_millis(args.message_interval_ms.max(1)));
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Burst);
+    while !stats.stopping() && (args.limit == 0 || published < args.limit) {
+        let room = if args.limit == 0 {
+            BATCH
+        } else {
+            BATCH.min((args.limit - published) as usize)
+        };
+        let batch = if paced {
+            ticker.tick().await;
+            1
+        } else {
+            room
+        };
+        let mut in_batch = 0;
+        while in_batch < batch {
+            let packet_id = if args.qos == QoS::AtMostOnce {
+                None
+            } else {
+                // Wait for a free slot only when the batch is empty, so what is encoded goes out.
+                let permit = if in_batch == 0 {
+                    // While the window is full, keep answering PUBRECs or QoS 2 stalls.
+                    loop {
+                        tokio::select! {
+                            permit = Arc::clone(&window).acquire_owned() => break permit.ok(),
+                            Some(id) = release_rx.recv() => {
+                                encode_packet(&Packet::PubRel(PubRel::new(id)), version, &mut buf)
+                                    .map_err(|e| CliError::Usage(e.to_string()))?;
+                                write(&mut writer, &mut buf).await?;
+                            }
+                        }
+                    }
+                } else {
+                    Arc::clone(&window).try_acquire_owned().ok()
+                };
+                let Some(permit) = permit else { break };
+                permit.forget();
+                next_id = next_id.checked_add(1).unwrap_or(1);
+                PacketId::new(next_id)
+            };
+            let publish = Publish {
+                dup: false,
+                qos: args.qos,
+                retain: args.retain,
+                topic: Arc::clone(&topic),
+                packet_id,
+                properties: PublishProperties::default(),
+                payload: payload.clone(),
+            };
+            encode_packet(&Packet::Publish(publish), version, &mut buf)
+                .map_err(|e| CliError::Usage(e.to_string()))?;
+            // The payload is the last part of the packet: stamp the send time into it.
+            let at = buf.len() - args.size;
+            buf[at..at + 8].copy_from_slice(&now_micros().to_be_bytes());
+            in_batch += 1;
+        }
+        while let Ok(id) = release_rx.try_recv() {
+            encode_packet(&Packet::PubRel(PubRel::new(id)), version, &mut buf)
+                .map_err(|e| CliError::Usage(e.to_string()))?;
+        }
+        write(&mut writer, &mut buf).await?;
+        published += in_batch as u64;
+        if args.qos == QoS::AtMostOnce {
+            stats.sent.fetch_add(in_batch as u64, Ordering::Relaxed);
+        }
+    }
+    // Wait for the last acknowledgements, then leave cleanly.
+    if let Some(acks) = acks {
+        let all = u32::try_from(args.inflight.max(1)).unwrap_or(u32::MAX);
+        let drained = async {
+            loop {
+                while let Ok(id) = release_rx.try_recv() {
+                    encode_packet(&Packet::PubRel(PubRel::new(id)), version, &mut buf)
+                        .map_err(|e| CliError::Usage(e.to_string()))?;
+                }
+                write(&mut writer, &mut buf).await?;
+                if window.available_permits() >= all as usize {
+                    return Ok::<(), CliError>(());
+                }
+                tokio::time::sleep(Duration::from_millis(5)).await;
+            }
+        };
+        let _ = tokio::time::timeout(timeout, drained).await;
+        acks.abort();
+    }
+    encode_packet(&Packet::Disconnect(Default::default()), version, &mut buf)
+        .map_err(|e| CliError::Usage(e.to_string()))?;
+    let _ = write(&mut writer, &mut buf).await;
+    Ok(())
+}
+
+async fn write(writer: &mut WriteHalf<Box<dyn Io>>, buf: &mut BytesMut) -> Result<(), CliError> {
+    if buf.is_empty() {
+        return Ok(());
+    }
+    writer
+        .write_all(buf)
+        .await
+        .map_err(|e| CliError::Connect(e.to_string()))?;
+    writer
+        .flush()
+        .await
+        .map_err(|e| CliError::Connect(e.to_string()))?;
+    buf.clear();
+    Ok(())
+}
+
+/// Reads acknowledgements: PUBACK and PUBCOMP free a window slot (and count as sent), PUBREC
+/// asks the writer for a PUBREL.
+async fn read_acks(
+    mut reader: ReadHalf<Box<dyn Io>>,
+    mut buf: BytesMut,
+    version: nanomq_codec::ProtocolVersion,
+    window: Arc<Semaphore>,
+    release: mpsc::UnboundedSender<PacketId>,
+    stats: Arc<Stats>,
+) {
+    loop {
+        let mut done = 0u64;
+        loop {
+            match decode_packet(&mut buf, version, usize::MAX) {
+                Ok(Some(Packet::PubAck(_) | Packet::PubComp(_))) => done += 1,
+                Ok(Some(Packet::PubRec(rec))) => {
+                    let _ = release.send(rec.packet_id);
+                }
+                Ok(Some(_)) => {}
+                Ok(None) => break,
+                Err(_) => return,
+            }
+        }
+        if done > 0 {
+            stats.sent.fetch_add(done, Ordering::Relaxed);
+            window.add_permits(done as usize);
+        }
+        buf.reserve(16 * 1024);
+        match reader.read_buf(&mut buf).await {
+            Ok(0) | Err(_) => return,
+            Ok(_) => {}
+        }
+    }
+}

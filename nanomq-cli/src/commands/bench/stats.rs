@@ -1,0 +1,187 @@
+//! Counters shared by the bench clients, the once-a-second progress line, and the summary.
+
+use std::io::{IsTerminal, Write};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use hdrhistogram::Histogram;
+
+/// Totals across all clients of one bench run.
+pub struct Stats {
+    started: Instant,
+    /// Clients connected.
+    pub connected: AtomicU64,
+    /// Clients that failed to connect or were disconnected.
+    pub failed: AtomicU64,
+    /// Messages published (QoS 1/2: acknowledged).
+    pub sent: AtomicU64,
+    /// Messages received.
+    pub received: AtomicU64,
+    /// Latency of received messages, microseconds.
+    latency: Mutex<Histogram<u64>>,
+    stop: AtomicBool,
+    /// When the first client connected and when the last one did, for the connect rate.
+    connect_span: Mutex<Option<(Instant, Instant)>>,
+}
+
+impl Stats {
+    /// Fresh counters.
+    pub fn new() -> Stats {
+        Stats {
+            started: Instant::now(),
+            connected: AtomicU64::new(0),
+            failed: AtomicU64::new(0),
+            sent: AtomicU64::new(0),
+            received: AtomicU64::new(0),
+            latency: Mutex::new(new_histogram()),
+            stop: AtomicBool::new(false),
+            connect_span: Mutex::new(None),
+        }
+    }
+
+    /// Asks every client to stop.
+    pub fn request_stop(&self) {
+        self.stop.store(true, Ordering::Relaxed);
+    }
+
+    /// True once a stop was asked for.
+    pub fn stopping(&self) -> bool {
+        self.stop.load(Ordering::Relaxed)
+    }
+
+    /// Records a successful connection.
+    pub fn record_connected(&self) {
+        self.connected.fetch_add(1, Ordering::Relaxed);
+        let now = Instant::now();
+        if let Ok(mut span) = self.connect_span.lock() {
+            let first = span.map_or(now, |(first, _)| first);
+            *span = Some((first, now));
+        }
+    }
+
+    /// Merges one client's latency histogram.
+    pub fn merge_latency(&self, histogram: &Histogram<u64>) {
+        if let Ok(mut all) = self.latency.lock() {
+            let _ = all.add(histogram);
+        }
+    }
+
+    /// Prints a progress line to stderr every second until stopped.
+    pub async fn report_progress(&self, label: &'static str) {
+        let terminal = std::io::stderr().is_terminal();
+        let mut tick = tokio::time::interval(Duration::from_secs(1));
+        tick.tick().await;
+        let (mut last_sent, mut last_received) = (0, 0);
+        while !self.stopping() {
+            tick.tick().await;
+            let sent = self.sent.load(Ordering::Relaxed);
+            let received = self.received.load(Ordering::Relaxed);
+            let line = format!(
+                "{label} {:>5.0}s  conn {}  fail {}  sent {} ({}/s)  recv {} ({}/s)",
+                self.started.elapsed().as_secs_f64(),
+                self.connected.load(Ordering::Relaxed),
+                self.failed.load(Ordering::Relaxed),
+                sent,
+                sent - last_sent,
+                received,
+                received - last_received,
+            );
+            last_sent = sent;
+            last_received = received;
+            let mut err = std::io::stderr().lock();
+            let _ = if terminal {
+                write!(err, "\r{line}\x1b[K")
+            } else {
+                writeln!(err, "{line}")
+            };
+            let _ = err.flush();
+        }
+        if terminal {
+            let _ = writeln!(std::io::stderr());
+        }
+    }
+
+    /// The final summary; `active` is how long the measured traffic lasted.
+    pub fn summary(&self, kind: &str, active: Duration) -> serde_json::Value {
+        let secs = active.as_secs_f64().max(1e-9);
+        let sent = self.sent.load(Ordering::Relaxed);
+        let received = self.received.load(Ordering::Relaxed);
+        let connect_rate =
+            self.connect_span
+                .lock()
+                .ok()
+                .and_then(|span| *span)
+                .map(|(first, last)| {
+                    let n = self.connected.load(Ordering::Relaxed) as f64;
+                    n / last.duration_since(first).as_secs_f64().max(1e-3)
+                });
+        let mut summary = serde_json::json!({
+            "kind": kind,
+            "seconds": secs,
+            "connected": self.connected.load(Ordering::Relaxed),
+            "failed": self.failed.load(Ordering::Relaxed),
+            "sent": sent,
+            "received": received,
+            "sent_per_sec": sent as f64 / secs,
+            "received_per_sec": received as f64 / secs,
+            "connect_rate": connect_rate,
+        });
+        if let Ok(latency) = self.latency.lock()
+            && !latency.is_empty()
+        {
+            let ms = |q: f64| latency.value_at_quantile(q) as f64 / 1000.0;
+            summary["latency_ms"] = serde_json::json!({
+                "p50": ms(0.5), "p90": ms(0.9), "p99": ms(0.99), "max": latency.max() as f64 / 1000.0,
+            });
+        }
+        summary
+    }
+
+    /// Prints the summary: JSON, or readable lines.
+    pub fn print_summary(&self, kind: &str, active: Duration, json: bool) {
+        let summary = self.summary(kind, active);
+        if json {
+            println!("{summary}");
+            return;
+        }
+        println!(
+            "{kind}: {:.1} s",
+            summary["seconds"].as_f64().unwrap_or(0.0)
+        );
+        println!(
+            "  clients connected {}, failed {}",
+            summary["connected"], summary["failed"]
+        );
+        if let Some(rate) = summary["connect_rate"].as_f64() {
+            println!("  connect rate {rate:.0}/s");
+        }
+        println!(
+            "  sent {} ({:.0}/s), received {} ({:.0}/s)",
+            summary["sent"],
+            summary["sent_per_sec"].as_f64().unwrap_or(0.0),
+            summary["received"],
+            summary["received_per_sec"].as_f64().unwrap_or(0.0)
+        );
+        if let Some(l) = summary.get("latency_ms") {
+            println!(
+                "  latency ms: p50 {} p90 {} p99 {} max {}",
+                l["p50"], l["p90"], l["p99"], l["max"]
+            );
+        }
+    }
+}
+
+/// A latency histogram: 1 µs to 100 s, 3 significant digits.
+#[allow(clippy::expect_used)] // constant bounds that hdrhistogram accepts
+pub fn new_histogram() -> Histogram<u64> {
+    Histogram::new_with_bounds(1, 100_000_000, 3).expect("valid histogram bounds")
+}
+
+/// Microseconds since the Unix epoch (what publishers embed in payloads).
+pub fn now_micros() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| u64::try_from(d.as_micros()).unwrap_or(u64::MAX))
+        .unwrap_or(0)
+}

@@ -1,0 +1,41 @@
+//! One module per command; each exposes `exec(args, ...)`.
+
+pub mod bench;
+pub mod completions;
+pub mod mqtt_pub;
+pub mod mqtt_sub;
+
+use crate::cli::MqttArgs;
+use crate::error::CliError;
+use crate::mqtt::Endpoint;
+use crate::mqtt::tls::{TlsClient, TlsOptions};
+
+impl MqttArgs {
+    /// The endpoint these options describe.
+    pub fn endpoint(&self) -> Result<Endpoint, CliError> {
+        let tls = if self.tls {
+            Some(TlsClient::new(&TlsOptions {
+                cafile: self.cafile.as_deref(),
+                cert: self.cert.as_deref(),
+                key: self.key.as_deref(),
+                insecure: self.insecure,
+            })?)
+        } else {
+            None
+        };
+        Ok(Endpoint {
+            host: self.host.clone(),
+            port: self.port.unwrap_or(if self.tls { 8883 } else { 1883 }),
+            tls,
+            version: self.version,
+            username: self.user.clone(),
+            password: self.pw.clone(),
+            keep_alive: self.keepalive,
+        })
+    }
+}
+
+/// A client identifier for a tool that was given none.
+pub fn generated_client_id(tool: &str) -> String {
+    format!("nanomq-cli-{tool}-{:08x}", fastrand::u32(..))
+}

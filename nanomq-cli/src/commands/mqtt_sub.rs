@@ -1,0 +1,103 @@
+//! `nanomq-cli sub`: subscribe and print each message as a `topic: payload` line or a JSON
+//! line, until `--count` messages or the connection ends.
+
+use std::io::Write;
+
+use nanomq_codec::{
+    Packet, PacketId, PubAck, Publish, QoS, Subscribe, SubscribeFilter, SubscribeProperties,
+    SubscriptionOptions,
+};
+
+use super::generated_client_id;
+use crate::cli::{SubArgs, SubFormat};
+use crate::error::CliError;
+
+/// Runs `sub`.
+pub async fn exec(args: SubArgs, timeout: std::time::Duration) -> Result<(), CliError> {
+    let endpoint = args.mqtt.endpoint()?;
+    let client_id = args
+        .client_id
+        .clone()
+        .unwrap_or_else(|| generated_client_id("sub"));
+    let mut conn = endpoint
+        .connect(&client_id, !args.persistent, timeout)
+        .await?;
+    let filters = args
+        .topics
+        .iter()
+        .map(|t| SubscribeFilter {
+            filter: t.clone(),
+            options: SubscriptionOptions {
+                qos: args.qos,
+                ..Default::default()
+            },
+        })
+        .collect();
+    let id = PacketId::new(1).ok_or_else(|| CliError::Other(String::from("packet id")))?;
+    conn.send(&Packet::Subscribe(Subscribe {
+        packet_id: id,
+        filters,
+        properties: SubscribeProperties::default(),
+    }))
+    .await?;
+    let mut received = 0u64;
+    let stdout = std::io::stdout();
+    loop {
+        match conn.recv().await? {
+            Packet::SubAck(ack) => {
+                if let Some(bad) = ack.reasons.iter().find(|r| r.is_error()) {
+                    return Err(CliError::Server(format!(
+                        "subscription refused (reason 0x{:02x})",
+                        bad.0
+                    )));
+                }
+            }
+            Packet::Publish(publish) => {
+                let line = format_line(&publish, args.format);
+                let mut out = stdout.lock();
+                writeln!(out, "{line}")?;
+                out.flush()?;
+                match (publish.qos, publish.packet_id) {
+                    (QoS::AtLeastOnce, Some(id)) => {
+                        conn.send(&Packet::PubAck(PubAck::new(id))).await?
+                    }
+                    (QoS::ExactlyOnce, Some(id)) => {
+                        conn.send(&Packet::PubRec(PubAck::new(id))).await?
+                    }
+                    _ => {}
+                }
+                received += 1;
+                if args.count.is_some_and(|n| received >= n) {
+                    conn.send(&Packet::Disconnect(Default::default())).await?;
+                    return Ok(());
+                }
+            }
+            Packet::PubRel(rel) => {
+                conn.send(&Packet::PubComp(PubAck::new(rel.packet_id)))
+                    .await?
+            }
+            Packet::Disconnect(d) => {
+                return Err(CliError::Connect(format!(
+                    "the broker disconnected us (reason 0x{:02x})",
+                    d.reason.0
+                )));
+            }
+            _ => {}
+        }
+    }
+}
+
+/// One output line for a message.
+pub fn format_line(publish: &Publish, format: SubFormat) -> String {
+    let payload = String::from_utf8_lossy(&publish.payload);
+    match format {
+        SubFormat::Text => format!("{}: {payload}", publish.topic),
+        SubFormat::Json => serde_json::json!({
+            "topic": &*publish.topic,
+            "payload": payload,
+            "qos": publish.qos as u8,
+            "retain": publish.retain,
+        })
+        .to_string(),
+    }
+}

@@ -1,0 +1,53 @@
+//! The CLI's one error type, and the exit code for each class of failure.
+
+use std::process::ExitCode;
+
+/// The exit codes, documented in `--help`.
+pub const EXIT_CODES_HELP: &str = "\
+Exit codes:
+  0  success
+  1  other failure (bad input file, I/O, a check that failed)
+  2  usage error (bad arguments)
+  3  cannot connect (broker down or unreachable, TLS failure, timeout)
+  4  authentication refused (HTTP 401, MQTT bad username/password or not authorized)
+  5  not found (unknown client, route or object)
+  6  the broker refused the request (HTTP 4xx other than 401/404) or failed (5xx)";
+
+/// Everything a command can fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    /// Bad arguments or input the user must fix.
+    #[error("{0}")]
+    Usage(String),
+    /// The broker could not be reached.
+    #[error("{0}")]
+    Connect(String),
+    /// The broker refused the credentials.
+    #[error("{0}")]
+    Auth(String),
+    /// The broker answered with an error.
+    #[error("{0}")]
+    Server(String),
+    /// Anything else.
+    #[error("{0}")]
+    Other(String),
+}
+
+impl CliError {
+    /// The process exit code for this error.
+    pub fn exit_code(&self) -> ExitCode {
+        ExitCode::from(match self {
+            CliError::Other(_) => 1,
+            CliError::Usage(_) => 2,
+            CliError::Connect(_) => 3,
+            CliError::Auth(_) => 4,
+            CliError::Server(_) => 6,
+        })
+    }
+}
+
+impl From<std::io::Error> for CliError {
+    fn from(e: std::io::Error) -> Self {
+        CliError::Other(e.to_string())
+    }
+}
