@@ -62,6 +62,10 @@ pub enum StartError {
         /// Why.
         source: std::io::Error,
     },
+    // HTTP API hook.
+    /// The HTTP API could not be set up (e.g. its JWT public key file is unusable).
+    #[error("http_server: {0}")]
+    Http(String),
 }
 
 /// The way for the HTTP API (and signal handlers) to restart or stop the server and to see
@@ -232,12 +236,14 @@ impl Listeners {
     async fn bind(
         config: &Config,
         broker: &Broker,
-        _control: &ServerControl,
+        control: &ServerControl,
     ) -> Result<Listeners, StartError> {
         let shutdown = CancellationToken::new();
         let tracker = TaskTracker::new();
         let mqtt = bind_url("url", &config.url, ListenScheme::Tcp).await?;
         let mqtt_addr = local_addr("url", &mqtt)?;
+        // HTTP API hook: bound before any task is spawned, so a failure leaves nothing running.
+        let http = crate::http::bind(config, broker, control).await?;
         info!(addr = %mqtt_addr, "MQTT/TCP listener started");
         tracker.spawn(transport::tcp::accept_loop(
             mqtt,
@@ -245,10 +251,12 @@ impl Listeners {
             shutdown.clone(),
             tracker.clone(),
         ));
+        // HTTP API hook: served until `shutdown`, gracefully, as one of the tracked tasks.
+        let http = http.map(|server| server.spawn(&shutdown, &tracker));
         Ok(Listeners {
             addrs: BoundAddrs {
                 mqtt: mqtt_addr,
-                http: None,
+                http,
             },
             shutdown,
             tracker,
