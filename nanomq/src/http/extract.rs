@@ -1,6 +1,6 @@
 //! Request extractors whose rejections are [`ApiError`]s with the contract's result codes, in
-//! place of axum's plain-text ones: [`ApiJson`] (body), [`ApiQuery`] (query string) and
-//! [`ApiPath`] (path parameters).
+//! place of axum's plain-text ones: [`ApiJson`] and [`ApiJsonArray`] (body), [`ApiQuery`]
+//! (query string) and [`ApiPath`] (path parameters).
 
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request};
@@ -11,12 +11,12 @@ use shared_types::ResultCode;
 
 use super::error::ApiError;
 
-/// A JSON request body.
+/// A JSON object request body.
 ///
 /// The `Content-Type` is not looked at: the document's own examples post JSON with
-/// `curl -d`, which labels it `application/x-www-form-urlencoded`. Not JSON → 400/109; JSON
-/// of the wrong shape → 400/108 naming the field (a missing required field → 400/107); larger
-/// than the body limit → 413/108.
+/// `curl -d`, which labels it `application/x-www-form-urlencoded`. Not JSON → 400/109; not an
+/// object, or an object of the wrong shape → 400/108 naming the field (a missing required
+/// field → 400/107); larger than the body limit → 413/108.
 #[derive(Debug, Clone)]
 pub struct ApiJson<T>(pub T);
 
@@ -28,33 +28,67 @@ where
     type Rejection = ApiError;
 
     async fn from_request(request: Request, state: &S) -> Result<ApiJson<T>, ApiError> {
-        let bytes = Bytes::from_request(request, state)
-            .await
-            .map_err(|rejection| {
-                let status = rejection.status();
-                if status == StatusCode::PAYLOAD_TOO_LARGE {
-                    ApiError::new(
-                        status,
-                        ResultCode::InvalidParameter,
-                        "request body too large",
-                    )
-                } else {
-                    ApiError::bad_request(ResultCode::UnknownError, rejection.body_text())
-                }
-            })?;
-        let value: serde_json::Value = serde_json::from_slice(&bytes).map_err(|error| {
-            ApiError::bad_request(
-                ResultCode::InvalidJson,
-                format!("request body is not valid JSON: {error}"),
-            )
-        })?;
-        from_json_value(value).map(ApiJson)
+        let value = read_json(request, state).await?;
+        from_json_object(value).map(ApiJson)
     }
 }
 
-/// Deserializes a JSON value into a request type; the error names the path of the field at
-/// fault, and is 107 for a missing field, 108 for anything else.
-pub fn from_json_value<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, ApiError> {
+/// A JSON array request body, its items left for the handler to check one by one; not an
+/// array → 400/108, otherwise as [`ApiJson`].
+#[derive(Debug, Clone)]
+pub struct ApiJsonArray(pub Vec<serde_json::Value>);
+
+impl<S: Send + Sync> FromRequest<S> for ApiJsonArray {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<ApiJsonArray, ApiError> {
+        match read_json(request, state).await? {
+            serde_json::Value::Array(items) => Ok(ApiJsonArray(items)),
+            _ => Err(ApiError::bad_request(
+                ResultCode::InvalidParameter,
+                "the body must be a JSON array",
+            )),
+        }
+    }
+}
+
+/// Reads the whole body (within the limit) and parses it as JSON.
+async fn read_json<S: Send + Sync>(
+    request: Request,
+    state: &S,
+) -> Result<serde_json::Value, ApiError> {
+    let bytes = Bytes::from_request(request, state)
+        .await
+        .map_err(|rejection| {
+            let status = rejection.status();
+            if status == StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::new(
+                    status,
+                    ResultCode::InvalidParameter,
+                    "request body too large",
+                )
+            } else {
+                ApiError::bad_request(ResultCode::UnknownError, rejection.body_text())
+            }
+        })?;
+    serde_json::from_slice(&bytes).map_err(|error| {
+        ApiError::bad_request(
+            ResultCode::InvalidJson,
+            format!("request body is not valid JSON: {error}"),
+        )
+    })
+}
+
+/// Deserializes a JSON object into a request type (serde would also take an array, filling
+/// the fields by position: that is refused); the error names the path of the field at fault,
+/// and is 107 for a missing field, 108 for anything else.
+pub fn from_json_object<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, ApiError> {
+    if !value.is_object() {
+        return Err(ApiError::bad_request(
+            ResultCode::InvalidParameter,
+            "a JSON object was expected",
+        ));
+    }
     serde_path_to_error::deserialize(value).map_err(|error| {
         let path = error.path().to_string();
         let reason = error.inner().to_string();

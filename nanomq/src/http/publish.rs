@@ -21,7 +21,7 @@ use shared_types::{
 };
 
 use super::error::ApiError;
-use super::extract::{ApiJson, from_json_value};
+use super::extract::{ApiJson, ApiJsonArray, from_json_object};
 use super::routes::{ApiResult, ApiRoute};
 use super::state::AppState;
 use crate::codec::{PublishProperties, QoS, validate_topic_name};
@@ -65,14 +65,14 @@ async fn publish(
 /// `data` says how each went, in order.
 async fn publish_batch(
     State(state): State<AppState>,
-    ApiJson(items): ApiJson<Vec<Value>>,
+    ApiJsonArray(items): ApiJsonArray,
 ) -> ApiResult<Vec<PublishBatchResult>> {
     let results = items
         .into_iter()
         .map(|item| {
             let topic = first_topic(&item);
             let outcome =
-                from_json_value::<PublishRequest>(item).and_then(|request| messages(&request));
+                from_json_object::<PublishRequest>(item).and_then(|request| messages(&request));
             let code = match outcome {
                 Ok(messages) => {
                     for message in messages {
