@@ -6,6 +6,7 @@
 //! where it is declared.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+pub mod document;
 pub mod mqtt;
 pub mod sessions;
 
