@@ -227,3 +227,45 @@ pub fn http_client() -> reqwest::Client {
         .build()
         .unwrap()
 }
+
+/// Sends a request as `curl -i --basic -u admin:public -X METHOD URL [-d BODY]` does (a body
+/// goes as `application/x-www-form-urlencoded`), and reads the reply.
+pub async fn curl(
+    client: &reqwest::Client,
+    method: Method,
+    url: &str,
+    body: Option<&str>,
+) -> Reply {
+    let method = reqwest::Method::from_bytes(method.as_str().as_bytes()).unwrap();
+    let mut builder = client
+        .request(method, url)
+        .header(reqwest::header::AUTHORIZATION, basic("admin", "public"));
+    if let Some(body) = body {
+        builder = builder
+            .header(
+                reqwest::header::CONTENT_TYPE,
+                "application/x-www-form-urlencoded",
+            )
+            .body(body.to_string());
+    }
+    let response = within(builder.send()).await.unwrap();
+    let status = StatusCode::from_u16(response.status().as_u16()).unwrap();
+    let mut headers = HeaderMap::new();
+    for (name, value) in response.headers() {
+        let name = header::HeaderName::from_bytes(name.as_str().as_bytes()).unwrap();
+        let value = header::HeaderValue::from_bytes(value.as_bytes()).unwrap();
+        headers.append(name, value);
+    }
+    let text = within(response.text()).await.unwrap();
+    Reply {
+        status,
+        headers,
+        text,
+    }
+}
+
+/// A port that was free a moment ago on 127.0.0.1.
+pub fn free_port() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.local_addr().unwrap().port()
+}

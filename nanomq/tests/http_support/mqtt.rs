@@ -223,3 +223,27 @@ pub async fn connect_mqisdp(port: u16, client_id: &str) -> TcpStream {
     assert_eq!(connack, [0x20, 2, 0, 0], "CONNACK accepting the 3.1 client");
     stream
 }
+
+/// Connects as an MQTT 5.0 client (clean start, no properties) and reads the CONNACK, whose
+/// bytes are returned with the stream.
+pub async fn connect_v5_raw(port: u16, client_id: &str) -> (TcpStream, Vec<u8>) {
+    let mut stream = within(TcpStream::connect(("127.0.0.1", port)))
+        .await
+        .unwrap();
+    let mut variable = vec![0, 4];
+    variable.extend_from_slice(b"MQTT");
+    variable.extend_from_slice(&[5, 0x02, 0, 60, 0]);
+    let id_len = u16::try_from(client_id.len()).unwrap();
+    variable.extend_from_slice(&id_len.to_be_bytes());
+    variable.extend_from_slice(client_id.as_bytes());
+    let mut packet = vec![0x10, u8::try_from(variable.len()).unwrap()];
+    packet.extend_from_slice(&variable);
+    within(stream.write_all(&packet)).await.unwrap();
+    let mut header = [0u8; 2];
+    within(stream.read_exact(&mut header)).await.unwrap();
+    assert_eq!(header[0], 0x20, "CONNACK");
+    let mut rest = vec![0u8; usize::from(header[1])];
+    within(stream.read_exact(&mut rest)).await.unwrap();
+    assert_eq!(rest[1], 0, "CONNACK accepting the 5.0 client: {rest:?}");
+    (stream, rest)
+}
