@@ -13,6 +13,7 @@ use std::time::Duration;
 use axum::http::{Method, StatusCode};
 use http_support::mqtt::{connect_mqisdp, connect_v5_raw, connect4, connect5, options4, options5};
 use http_support::{TestBroker, curl, eventually, free_port, http_client, test_config, within};
+use nanomq::server::StartError;
 use rumqttc::v5::mqttbytes::QoS as QoS5;
 use serde_json::{Value, json};
 use tokio::io::AsyncReadExt;
@@ -365,4 +366,31 @@ async fn ctrl_stop_answers_then_stops() {
     within(broker.handle.stopped()).await;
     let after = within(http.get(format!("{base}/api/v4/brokers")).send()).await;
     assert!(after.is_err(), "the HTTP API is closed");
+}
+
+#[tokio::test]
+async fn the_api_can_be_disabled_and_a_busy_port_fails_the_start() {
+    let mut config = test_config();
+    config.http_server.enable = false;
+    let handle = within(nanomq::start(config, None, Default::default()))
+        .await
+        .unwrap();
+    assert_eq!(handle.addrs().unwrap().http, None);
+    handle.stop().await;
+    let busy = std::net::TcpListener::bind("0.0.0.0:0").unwrap();
+    let mut config = test_config();
+    config.http_server.port = busy.local_addr().unwrap().port();
+    let error = within(nanomq::start(config, None, Default::default()))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            error,
+            StartError::Bind {
+                field: "http_server.port",
+                ..
+            }
+        ),
+        "{error}"
+    );
 }
