@@ -12,7 +12,7 @@
 //! [`server::ServerControl`] only.
 
 pub mod broker;
-pub mod codec;
+pub use nanomq_codec as codec;
 pub mod config;
 pub mod connection;
 pub mod http;

@@ -87,8 +87,16 @@ async fn serve(config: Config, path: Option<std::path::PathBuf>, overrides: Over
     };
     if let Some(addrs) = handle.addrs() {
         println!("nanomq: MQTT/TCP listening on {}", addrs.mqtt);
-        if let Some(http) = addrs.http {
-            println!("nanomq: HTTP API listening on {http}");
+        let optional = [
+            ("MQTT/TLS", addrs.tls),
+            ("MQTT/WebSocket", addrs.ws),
+            ("MQTT/WebSocket+TLS", addrs.wss),
+            ("HTTP API", addrs.http),
+        ];
+        for (what, addr) in optional {
+            if let Some(addr) = addr {
+                println!("nanomq: {what} listening on {addr}");
+            }
         }
     }
     let control = handle.control();

@@ -6,6 +6,7 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 use shared_types::config::{Config, ListenScheme, ListenUrl};
@@ -18,7 +19,7 @@ use tracing::{error, info, warn};
 
 use crate::broker::Broker;
 use crate::config::Overrides;
-use crate::transport;
+use crate::transport::{self, ListenerKind};
 
 /// How long a stop or restart waits for connections to finish.
 const DRAIN_TIMEOUT: Duration = Duration::from_secs(5);
@@ -28,6 +29,12 @@ const DRAIN_TIMEOUT: Duration = Duration::from_secs(5);
 pub struct BoundAddrs {
     /// MQTT over TCP.
     pub mqtt: SocketAddr,
+    /// MQTT over TLS, when enabled.
+    pub tls: Option<SocketAddr>,
+    /// MQTT over WebSocket, when enabled.
+    pub ws: Option<SocketAddr>,
+    /// MQTT over secure WebSocket, when both WebSocket and TLS are enabled.
+    pub wss: Option<SocketAddr>,
     /// The HTTP API, when enabled.
     pub http: Option<SocketAddr>,
 }
@@ -52,6 +59,9 @@ pub enum StartError {
         /// Why.
         reason: String,
     },
+    /// The TLS settings are unusable.
+    #[error(transparent)]
+    Tls(#[from] crate::transport::tls::TlsSetupError),
     /// A listener could not bind.
     #[error("cannot listen on {addr} ({field}): {source}")]
     Bind {
@@ -238,26 +248,62 @@ impl Listeners {
         broker: &Broker,
         control: &ServerControl,
     ) -> Result<Listeners, StartError> {
+        let mut addrs = BoundAddrs {
+            mqtt: SocketAddr::from(([0, 0, 0, 0], 0)),
+            tls: None,
+            ws: None,
+            wss: None,
+            http: None,
+        };
+        // Everything is checked and bound before anything is served, so a bad setting leaves
+        // nothing half started.
+        let tls = if config.tls.enable {
+            Some(crate::transport::tls::acceptor(&config.tls)?)
+        } else {
+            None
+        };
+        let mut bound = Vec::new();
+        let (mqtt, _) = bind_url("url", &config.url, ListenScheme::Tcp).await?;
+        addrs.mqtt = local_addr("url", &mqtt)?;
+        bound.push((mqtt, kind("mqtt-tcp", None, None)));
+        if let Some(acceptor) = &tls {
+            let (listener, _) = bind_url("tls.url", &config.tls.url, ListenScheme::Tls).await?;
+            addrs.tls = Some(local_addr("tls.url", &listener)?);
+            bound.push((listener, kind("mqtt-tls", Some(acceptor.clone()), None)));
+        }
+        if config.websocket.enable {
+            let (listener, path) =
+                bind_url("websocket.url", &config.websocket.url, ListenScheme::Ws).await?;
+            addrs.ws = Some(local_addr("websocket.url", &listener)?);
+            bound.push((listener, kind("ws", None, Some(path))));
+            if let Some(acceptor) = &tls {
+                let field = "websocket.tls_url";
+                let (listener, path) =
+                    bind_url(field, &config.websocket.tls_url, ListenScheme::Wss).await?;
+                addrs.wss = Some(local_addr(field, &listener)?);
+                bound.push((listener, kind("wss", Some(acceptor.clone()), Some(path))));
+            }
+        }
+        // HTTP API hook: bound with the others, before anything is served.
+        let http = crate::http::bind(config, broker, control).await?;
         let shutdown = CancellationToken::new();
         let tracker = TaskTracker::new();
-        let mqtt = bind_url("url", &config.url, ListenScheme::Tcp).await?;
-        let mqtt_addr = local_addr("url", &mqtt)?;
-        // HTTP API hook: bound before any task is spawned, so a failure leaves nothing running.
-        let http = crate::http::bind(config, broker, control).await?;
-        info!(addr = %mqtt_addr, "MQTT/TCP listener started");
-        tracker.spawn(transport::tcp::accept_loop(
-            mqtt,
-            broker.clone(),
-            shutdown.clone(),
-            tracker.clone(),
-        ));
+        for (listener, kind) in bound {
+            if let Ok(addr) = listener.local_addr() {
+                info!(listener = kind.name, %addr, "listening");
+            }
+            tracker.spawn(transport::accept_loop(
+                listener,
+                Arc::new(kind),
+                broker.clone(),
+                shutdown.clone(),
+                tracker.clone(),
+            ));
+        }
         // HTTP API hook: served until `shutdown`, gracefully, as one of the tracked tasks.
-        let http = http.map(|server| server.spawn(&shutdown, &tracker));
+        addrs.http = http.map(|server| server.spawn(&shutdown, &tracker));
         Ok(Listeners {
-            addrs: BoundAddrs {
-                mqtt: mqtt_addr,
-                http,
-            },
+            addrs,
             shutdown,
             tracker,
         })
@@ -277,12 +323,25 @@ impl Listeners {
     }
 }
 
-/// Binds a TCP listener for a listener URL of the expected scheme.
+fn kind(
+    name: &'static str,
+    tls: Option<tokio_rustls::TlsAcceptor>,
+    websocket: Option<String>,
+) -> ListenerKind {
+    ListenerKind {
+        name,
+        tls,
+        websocket,
+    }
+}
+
+/// Binds a TCP listener for a listener URL of the expected scheme; returns it with the URL's
+/// path (a WebSocket listener serves only that path).
 async fn bind_url(
     field: &'static str,
     url: &str,
     scheme: ListenScheme,
-) -> Result<TcpListener, StartError> {
+) -> Result<(TcpListener, String), StartError> {
     let parsed = ListenUrl::parse(url).map_err(|reason| StartError::BadUrl { field, reason })?;
     if parsed.scheme != scheme {
         return Err(StartError::BadUrl {
@@ -291,13 +350,19 @@ async fn bind_url(
         });
     }
     let addr = parsed.socket_addr_string();
-    TcpListener::bind(&addr)
+    let listener = TcpListener::bind(&addr)
         .await
         .map_err(|source| StartError::Bind {
             field,
             addr,
             source,
-        })
+        })?;
+    let path = if parsed.path.is_empty() {
+        String::from("/")
+    } else {
+        parsed.path
+    };
+    Ok((listener, path))
 }
 
 fn local_addr(field: &'static str, listener: &TcpListener) -> Result<SocketAddr, StartError> {

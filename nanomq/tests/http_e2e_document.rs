@@ -223,7 +223,7 @@ async fn every_curl_example_of_the_document() {
     assert_eq!(posted.text, r#"{"code":0}"#);
     assert_eq!(broker.file_config().num_taskq_thread, 8);
     // The example moves the listeners to fixed ports; put them back on free ones first.
-    let back = r#"{"data":{"url":"nmq-tcp://127.0.0.1:0","http_server":{"port":0}}}"#;
+    let back = r#"{"data":{"url":"nmq-tcp://127.0.0.1:0","http_server":{"port":0},"websocket":{"enable":false}}}"#;
     curl(
         &http,
         Method::POST,

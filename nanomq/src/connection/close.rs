@@ -98,11 +98,15 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
         // Messages taken from the stash but never routed are lost with the connection, as
         // they were never acknowledged: the client resends them.
         let state = std::mem::take(&mut self.state);
-        if ends {
+        let conn_id = self.conn_id;
+        let ended = ends
+            && broker
+                .sessions
+                .remove_if(&session, |s| s.link_owner().is_none_or(|id| id == conn_id));
+        if ended {
             if let Some(will) = will {
                 broker.publish(will_message(will));
             }
-            broker.sessions.remove(&session);
             broker.router.remove_session(&session);
         } else {
             let still_current = session.detach(self.conn_id, state);
@@ -186,9 +190,9 @@ fn schedule_expiry(broker: &Broker, session: &Arc<Session>, generation: u64, exp
     let session = Arc::clone(session);
     tokio::spawn(async move {
         tokio::time::sleep(Duration::from_secs(u64::from(expiry))).await;
-        if session.generation() == generation && !session.is_connected() {
+        let idle = |s: &Session| s.generation() == generation && s.link_owner().is_none();
+        if broker.sessions.remove_if(&session, idle) {
             debug!(client_id = %session.client_id, "session expired");
-            broker.sessions.remove(&session);
             broker.router.remove_session(&session);
         }
     });

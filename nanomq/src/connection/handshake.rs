@@ -207,6 +207,8 @@ where
     let mut out = BytesMut::new();
     if encode_packet(&Packet::ConnAck(connack), version, &mut out).is_ok() {
         stream.write_all(&out).await?;
+        // TLS and WebSocket streams hold written bytes until flushed.
+        stream.flush().await?;
     }
 
     let client = ClientLimits {

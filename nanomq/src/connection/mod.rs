@@ -114,6 +114,7 @@ pub struct Connection<S> {
     control_open: bool,
     finished: Option<oneshot::Sender<()>>,
     timer: Pin<Box<Sleep>>,
+    timer_deadline: Instant,
     counters: Counters,
 }
 
@@ -167,6 +168,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
             control_open: true,
             finished: Some(accepted.finished),
             timer,
+            timer_deadline: now + far_future(),
             counters: Counters::default(),
         }
     }
@@ -190,9 +192,17 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
             return exit;
         }
         let mut last_read_filled = false;
+        // TLS and WebSocket streams buffer what is written until flushed; TCP flushes at once.
+        let mut needs_flush = false;
         loop {
             self.pull_deliveries();
             self.flush_counters();
+            if self
+                .next_resend()
+                .is_some_and(|at| at < self.timer_deadline)
+            {
+                self.arm_timer();
+            }
             let read_open = self.stash.len() < STASH_LIMIT;
             if read_open && self.read_buf.capacity() - self.read_buf.len() < READ_SPACE {
                 let want = if last_read_filled {
@@ -213,9 +223,12 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
                     Some(ConnCommand::Kick) => return Exit::Kicked,
                     None => self.control_open = false,
                 },
-                written = self.writer.write_buf(&mut self.write_buf), if want_write => match written {
-                    Ok(0) | Err(_) => return Exit::Closed,
-                    Ok(n) => {
+                written = write_or_flush(&mut self.writer, &mut self.write_buf), if want_write || needs_flush => match written {
+                    Err(_) => return Exit::Closed,
+                    Ok(None) => needs_flush = false,
+                    Ok(Some(0)) => return Exit::Closed,
+                    Ok(Some(n)) => {
+                        needs_flush = true;
                         crate::metrics::Metrics::add(&self.broker.metrics.bytes_sent, n as u64);
                         if self.write_buf.is_empty() && self.write_buf.capacity() > RELEASE_ABOVE {
                             self.write_buf = BytesMut::new();
@@ -296,6 +309,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
         if let Some(resend) = self.next_resend() {
             deadline = deadline.min(resend.max(now));
         }
+        self.timer_deadline = deadline;
         self.timer.as_mut().reset(deadline);
     }
 
@@ -327,6 +341,19 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
             return None;
         }
         exit.server_reason()
+    }
+}
+
+/// Writes some of `buf`, returning how much; with nothing left to write, flushes what the
+/// stream itself buffers (TLS records, WebSocket frames) and returns `None`.
+async fn write_or_flush<W: AsyncWrite + Unpin>(
+    writer: &mut W,
+    buf: &mut BytesMut,
+) -> std::io::Result<Option<usize>> {
+    if buf.is_empty() {
+        writer.flush().await.map(|()| None)
+    } else {
+        writer.write_buf(buf).await.map(Some)
     }
 }
 

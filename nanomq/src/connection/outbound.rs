@@ -152,7 +152,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
         if self.version == ProtocolVersion::V5 {
             return None;
         }
-        let oldest = self.state.oldest_sent_at()?;
+        let oldest = self.state.first_sent_at()?;
         let elapsed = oldest.elapsed();
         let left = self.settings.qos_duration.saturating_sub(elapsed);
         Some(Instant::now() + left)

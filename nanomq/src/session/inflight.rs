@@ -151,9 +151,10 @@ impl DeliveryState {
         self.outbound.iter_mut()
     }
 
-    /// When the oldest message in flight was sent.
-    pub fn oldest_sent_at(&self) -> Option<Instant> {
-        self.outbound.iter().map(|i| i.sent_at).min()
+    /// When the first message in flight was (last) sent: the next one due for a resend, give
+    /// or take the order resends leave behind.
+    pub fn first_sent_at(&self) -> Option<Instant> {
+        self.outbound.front().map(|i| i.sent_at)
     }
 
     /// Records an incoming QoS 2 PUBLISH; false when the identifier is already awaiting its

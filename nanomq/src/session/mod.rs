@@ -160,6 +160,11 @@ impl Session {
         self.link.lock().take()
     }
 
+    /// The number of the connection attached now, if any.
+    pub fn link_owner(&self) -> Option<u64> {
+        self.link.lock().as_ref().map(|l| l.conn_id)
+    }
+
     /// Sends an order to the attached connection; false when none is attached.
     pub fn command(&self, command: ConnCommand) -> bool {
         self.link

@@ -46,7 +46,9 @@ impl SessionRegistry {
     ) -> Opened {
         let mut sessions = self.sessions.lock();
         if let Some(existing) = sessions.get(client_id).cloned() {
-            if !clean_start {
+            // A session that ends with its connection (clean session, or expiry 0) is not
+            // resumed even when the new connection asks for it: it is over once taken over.
+            if !clean_start && existing.details().expiry_interval != 0 {
                 let previous = existing.replace_link(link);
                 return Opened {
                     session: existing,
@@ -93,19 +95,34 @@ impl SessionRegistry {
         self.sessions.lock().values().cloned().collect()
     }
 
-    /// Removes `session` if it is still the one registered for its client identifier, and
-    /// marks it discarded. Returns whether it was removed.
-    pub fn remove(&self, session: &Session) -> bool {
+    /// Removes `session` if it is still the one registered for its client identifier and
+    /// `still_ending` holds — checked under the registry lock, so a connection that resumes
+    /// the session at the same moment either comes first (and the session stays) or finds it
+    /// gone (and starts a new one). A removed session is marked discarded. Returns whether it
+    /// was removed (or had already been replaced).
+    pub fn remove_if(
+        &self,
+        session: &Session,
+        still_ending: impl FnOnce(&Session) -> bool,
+    ) -> bool {
         let mut sessions = self.sessions.lock();
         let current = sessions
             .get(&*session.client_id)
             .is_some_and(|s| s.id == session.id);
+        if current && !still_ending(session) {
+            return false;
+        }
         if current {
             sessions.remove(&*session.client_id);
         }
         drop(sessions);
         session.discard();
-        current
+        true
+    }
+
+    /// Removes `session` unconditionally (an operator's kick); see [`Self::remove_if`].
+    pub fn remove(&self, session: &Session) -> bool {
+        self.remove_if(session, |_| true)
     }
 
     /// Number of sessions.

@@ -1,4 +1,136 @@
-//! Listeners: each accepts connections of one kind and hands the connection's byte stream to
-//! [`crate::connection::serve`]. They know nothing of MQTT.
+//! Listeners: each accepts TCP connections, runs the layers its kind needs (TLS, WebSocket)
+//! and hands the resulting byte stream to [`crate::connection::serve`]. They know nothing of
+//! MQTT; the same connection code serves every transport.
+//!
+//! - [`tls`]: the rustls server configuration from the `tls` section.
+//! - [`websocket`]: the WebSocket handshake and the frames-to-bytes adapter.
 
-pub mod tcp;
+pub mod tls;
+pub mod websocket;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::net::{TcpListener, TcpStream};
+use tokio_rustls::TlsAcceptor;
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
+use tracing::{debug, warn};
+
+use crate::broker::Broker;
+use crate::connection;
+
+/// Pause after a failed accept (typically out of file descriptors) before trying again.
+const ACCEPT_BACKOFF: Duration = Duration::from_millis(100);
+/// How long a client may take over its TLS and WebSocket handshakes.
+const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
+/// WebSocket frames and messages larger than the largest MQTT packet plus this are refused.
+const WS_FRAME_SLACK: usize = 1024;
+
+/// What a listener runs on top of TCP.
+#[derive(Clone)]
+pub struct ListenerKind {
+    /// A name for logs ("mqtt-tcp", "mqtt-tls", "ws", "wss").
+    pub name: &'static str,
+    /// TLS, when the listener is secure.
+    pub tls: Option<TlsAcceptor>,
+    /// The WebSocket path, when the listener speaks WebSocket.
+    pub websocket: Option<String>,
+}
+
+/// Accepts connections until `shutdown`, serving each in its own task tracked by `tracker`.
+pub async fn accept_loop(
+    listener: TcpListener,
+    kind: Arc<ListenerKind>,
+    broker: Broker,
+    shutdown: CancellationToken,
+    tracker: TaskTracker,
+) {
+    loop {
+        tokio::select! {
+            () = shutdown.cancelled() => return,
+            accepted = listener.accept() => match accepted {
+                Ok((stream, peer)) => {
+                    // Latency matters more than packet count: batching happens in the
+                    // connection's own write buffer.
+                    let _ = stream.set_nodelay(true);
+                    let task = serve_layers(stream, peer, Arc::clone(&kind), broker.clone(), shutdown.clone());
+                    tracker.spawn(task);
+                }
+                Err(e) => {
+                    warn!(listener = kind.name, error = %e, "accept failed");
+                    tokio::time::sleep(ACCEPT_BACKOFF).await;
+                }
+            },
+        }
+    }
+}
+
+/// Runs the listener's handshakes in the connection's own task (a slow client never holds up
+/// the accept loop), then serves MQTT.
+async fn serve_layers(
+    stream: TcpStream,
+    peer: SocketAddr,
+    kind: Arc<ListenerKind>,
+    broker: Broker,
+    shutdown: CancellationToken,
+) {
+    let max_ws = broker
+        .settings()
+        .max_packet_size
+        .saturating_add(WS_FRAME_SLACK);
+    let name = kind.name;
+    match (&kind.tls, &kind.websocket) {
+        (None, None) => connection::serve(stream, peer, broker, shutdown).await,
+        (Some(tls), None) => {
+            if let Some(stream) = handshake(name, peer, &shutdown, tls.accept(stream)).await {
+                connection::serve(stream, peer, broker, shutdown).await;
+            }
+        }
+        (None, Some(path)) => {
+            let ws = websocket::accept(stream, path, max_ws);
+            if let Some(stream) = handshake(name, peer, &shutdown, ws).await {
+                connection::serve(stream, peer, broker, shutdown).await;
+            }
+        }
+        (Some(tls), Some(path)) => {
+            let Some(stream) = handshake(name, peer, &shutdown, tls.accept(stream)).await else {
+                return;
+            };
+            let ws = websocket::accept(stream, path, max_ws);
+            if let Some(stream) = handshake(name, peer, &shutdown, ws).await {
+                connection::serve(stream, peer, broker, shutdown).await;
+            }
+        }
+    }
+}
+
+/// Awaits one handshake with a deadline, giving up at shutdown; failures are the client's
+/// problem, logged at debug.
+async fn handshake<S, E: std::fmt::Display>(
+    listener: &'static str,
+    peer: SocketAddr,
+    shutdown: &CancellationToken,
+    fut: impl Future<Output = Result<S, E>>,
+) -> Option<S>
+where
+    S: AsyncRead + AsyncWrite + Unpin,
+{
+    let outcome = tokio::select! {
+        outcome = tokio::time::timeout(HANDSHAKE_TIMEOUT, fut) => outcome,
+        () = shutdown.cancelled() => return None,
+    };
+    match outcome {
+        Ok(Ok(stream)) => Some(stream),
+        Ok(Err(e)) => {
+            debug!(listener, %peer, error = %e, "handshake failed");
+            None
+        }
+        Err(_) => {
+            debug!(listener, %peer, "handshake timed out");
+            None
+        }
+    }
+}

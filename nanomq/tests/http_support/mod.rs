@@ -49,12 +49,14 @@ pub async fn eventually(what: &str, mut condition: impl FnMut() -> bool) {
     }
 }
 
-/// A configuration for tests: every listener on 127.0.0.1 or port 0.
+/// A configuration for tests: MQTT on 127.0.0.1 and the HTTP API on ports chosen by the OS,
+/// no WebSocket listener (its default port is fixed).
 pub fn test_config() -> Config {
     let mut config = Config {
         url: "nmq-tcp://127.0.0.1:0".to_string(),
         ..Config::default()
     };
+    config.websocket.enable = false;
     config.http_server.port = 0;
     config
 }

@@ -7,8 +7,8 @@ use super::{
     NOT_ALLOWED, PropertySet, PropertySink, id, read_payload_format, read_response_topic,
     read_subscription_identifier, read_user_property,
 };
-use crate::codec::error::DecodeError;
-use crate::codec::reader::Reader;
+use crate::error::DecodeError;
+use crate::reader::Reader;
 
 /// PUBLISH properties.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

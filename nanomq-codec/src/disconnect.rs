@@ -37,14 +37,15 @@ impl Disconnect {
         Ok(Self { reason, properties })
     }
 
-    /// Size of the variable header, using the shortest form 5.0 allows.
+    /// Size of the variable header: empty for a plain normal disconnection.
     pub(super) fn body_len(&self, version: ProtocolVersion) -> Result<usize, EncodeError> {
         if !version.is_v5() {
             return Ok(0);
         }
+        // The valid 1-byte form (reason code, no property length) is not readable by some
+        // clients (rumqttc 0.25), so it is never sent.
         Ok(match properties::encoded_len(&self.properties)? {
             1 if self.reason == ReasonCode::NORMAL_DISCONNECTION => 0,
-            1 => 1,
             properties_len => 1 + properties_len,
         })
     }

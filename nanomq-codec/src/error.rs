@@ -21,7 +21,8 @@ pub enum DecodeError {
         /// The maximum the caller accepts.
         max: usize,
     },
-    /// CONNECT names a known protocol at a level this codec does not speak.
+    /// CONNECT names a known protocol at a level this codec does not speak; answer with a
+    /// CONNACK in the form the level suggests (5.0 for level 5 and above, else 3.1.1).
     #[error("unsupported protocol version: {name} level {level}")]
     UnsupportedProtocolVersion {
         /// The protocol name ("MQTT" or "MQIsdp").
@@ -42,6 +43,10 @@ pub enum DecodeError {
 
 impl DecodeError {
     /// The MQTT 5.0 reason code a server puts in its CONNACK or DISCONNECT for this error.
+    ///
+    /// A 3.x connection has no DISCONNECT reason to send and is simply closed; the one error
+    /// a 3.x server answers is [`DecodeError::UnsupportedProtocolVersion`], with CONNACK
+    /// return code 1 (which [`super::ConnAck`] maps from this 0x84).
     pub fn reason_code(&self) -> ReasonCode {
         match self {
             Self::MalformedPacket(_) => ReasonCode::MALFORMED_PACKET,

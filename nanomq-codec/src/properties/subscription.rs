@@ -3,8 +3,8 @@
 use super::{
     NOT_ALLOWED, PropertySet, PropertySink, id, read_subscription_identifier, read_user_property,
 };
-use crate::codec::error::DecodeError;
-use crate::codec::reader::Reader;
+use crate::error::DecodeError;
+use crate::reader::Reader;
 
 /// SUBSCRIBE properties.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

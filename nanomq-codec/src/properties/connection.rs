@@ -8,9 +8,9 @@ use super::{
     read_maximum_qos, read_payload_format, read_receive_maximum, read_response_topic,
     read_user_property,
 };
-use crate::codec::error::DecodeError;
-use crate::codec::reader::Reader;
-use crate::codec::types::QoS;
+use crate::error::DecodeError;
+use crate::reader::Reader;
+use crate::types::QoS;
 
 /// CONNECT properties.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -63,14 +63,16 @@ impl PublishAck {
         Ok(ack)
     }
 
-    /// Size of the variable header, using the shortest form 5.0 allows.
+    /// Size of the variable header: the short form (packet id only) for a plain success;
+    /// otherwise the reason code *and* the property length, even when it is 0. The 3-byte
+    /// form (reason, no property length) is valid but some clients (rumqttc 0.25) cannot
+    /// read it, so it is never sent.
     pub(super) fn body_len(&self, version: ProtocolVersion) -> Result<usize, EncodeError> {
         if !version.is_v5() {
             return Ok(2);
         }
         Ok(match properties::encoded_len(&self.properties)? {
             1 if self.reason == ReasonCode::SUCCESS => 2,
-            1 => 3,
             properties_len => 3 + properties_len,
         })
     }

@@ -1,0 +1,163 @@
+//! A client on a bare socket, for byte-exact and misbehaving traffic. It frames replies with
+//! the broker's own codec, which the codec tests check against the specification.
+
+use std::net::SocketAddr;
+
+use bytes::BytesMut;
+use nanomq::codec::{Packet, ProtocolVersion, decode_packet, encode_packet};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+use super::within;
+
+pub struct RawClient {
+    pub stream: TcpStream,
+    buf: BytesMut,
+    pub version: ProtocolVersion,
+}
+
+impl RawClient {
+    pub async fn connect(addr: SocketAddr, version: ProtocolVersion) -> RawClient {
+        let stream = within("tcp connect", TcpStream::connect(addr))
+            .await
+            .unwrap();
+        RawClient {
+            stream,
+            buf: BytesMut::new(),
+            version,
+        }
+    }
+
+    pub async fn send_bytes(&mut self, bytes: &[u8]) {
+        // The broker may already have closed the socket; the test checks what it answered.
+        let _ = self.stream.write_all(bytes).await;
+    }
+
+    pub async fn send(&mut self, packet: &Packet) {
+        let mut out = BytesMut::new();
+        encode_packet(packet, self.version, &mut out).unwrap();
+        self.send_bytes(&out).await;
+    }
+
+    /// The next packet, or `None` once the broker closed the connection.
+    pub async fn recv(&mut self) -> Option<Packet> {
+        within("a packet from the broker", async {
+            loop {
+                if let Some(packet) =
+                    decode_packet(&mut self.buf, self.version, usize::MAX).unwrap()
+                {
+                    return Some(packet);
+                }
+                match self.stream.read_buf(&mut self.buf).await {
+                    Ok(0) | Err(_) => return None,
+                    Ok(_) => {}
+                }
+            }
+        })
+        .await
+    }
+
+    /// Reads until the broker closes the connection, returning what it sent before.
+    pub async fn until_closed(&mut self) -> Vec<Packet> {
+        let mut packets = Vec::new();
+        while let Some(p) = self.recv().await {
+            packets.push(p);
+        }
+        packets
+    }
+}
+
+/// A CONNECT with no will, no credentials and no properties.
+pub fn connect_packet(
+    version: ProtocolVersion,
+    client_id: &str,
+    clean_start: bool,
+    keep_alive: u16,
+) -> nanomq::codec::Connect {
+    nanomq::codec::Connect {
+        protocol: version,
+        clean_start,
+        keep_alive,
+        client_id: client_id.to_owned(),
+        will: None,
+        username: None,
+        password: None,
+        properties: Default::default(),
+    }
+}
+
+impl RawClient {
+    /// Sends CONNECT and returns the CONNACK.
+    pub async fn handshake(&mut self, connect: nanomq::codec::Connect) -> nanomq::codec::ConnAck {
+        self.send(&Packet::Connect(connect)).await;
+        match self.recv().await {
+            Some(Packet::ConnAck(ack)) => ack,
+            other => panic!("expected CONNACK, got {other:?}"),
+        }
+    }
+
+    /// Connects and completes a successful handshake.
+    pub async fn connected(
+        addr: SocketAddr,
+        version: ProtocolVersion,
+        client_id: &str,
+        clean_start: bool,
+    ) -> (RawClient, nanomq::codec::ConnAck) {
+        let mut client = RawClient::connect(addr, version).await;
+        let ack = client
+            .handshake(connect_packet(version, client_id, clean_start, 60))
+            .await;
+        assert_eq!(ack.code, nanomq::codec::ReasonCode::SUCCESS, "{ack:?}");
+        (client, ack)
+    }
+
+    /// Subscribes to one filter and waits for the SUBACK's reason codes.
+    pub async fn subscribe(
+        &mut self,
+        filter: &str,
+        qos: nanomq::codec::QoS,
+    ) -> Vec<nanomq::codec::ReasonCode> {
+        use nanomq::codec::{PacketId, Subscribe, SubscribeFilter, SubscriptionOptions};
+        let subscribe = Subscribe {
+            packet_id: PacketId::new(1).unwrap(),
+            filters: vec![SubscribeFilter {
+                filter: filter.to_owned(),
+                options: SubscriptionOptions {
+                    qos,
+                    ..Default::default()
+                },
+            }],
+            properties: Default::default(),
+        };
+        self.send(&Packet::Subscribe(subscribe)).await;
+        loop {
+            match self.recv().await {
+                Some(Packet::SubAck(ack)) => return ack.reasons,
+                Some(_) => continue,
+                None => panic!("closed before SUBACK"),
+            }
+        }
+    }
+
+    /// The next PUBLISH (other packets are skipped).
+    pub async fn next_publish(&mut self) -> nanomq::codec::Publish {
+        loop {
+            match self.recv().await {
+                Some(Packet::Publish(p)) => return p,
+                Some(_) => continue,
+                None => panic!("closed before PUBLISH"),
+            }
+        }
+    }
+}
+
+/// Polls `condition` until it holds, failing the test after [`super::TIMEOUT`]. For state the
+/// test cannot be notified of (a session expiring inside the broker).
+pub async fn wait_until(what: &str, mut condition: impl FnMut() -> bool) {
+    within(what, async {
+        while !condition() {
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+    })
+    .await;
+}
