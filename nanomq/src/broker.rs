@@ -15,6 +15,7 @@ use crate::message::Message;
 use crate::metrics::Metrics;
 use crate::router::retained::RetainedMessages;
 use crate::router::{RouteOutcome, Router};
+use crate::session::ConnCommand;
 use crate::session::mailbox::QueueLimits;
 use crate::session::registry::SessionRegistry;
 
@@ -157,5 +158,21 @@ impl Broker {
             u64::try_from(outcome.dropped).unwrap_or(u64::MAX),
         );
         outcome
+    }
+
+    // HTTP API hook (`DELETE /api/v4/clients/{clientid}`).
+    /// Kicks a client: a connected one is disconnected (MQTT 5: DISCONNECT 0x98) and its
+    /// connection then discards the session; an offline persistent session is discarded here.
+    /// Returns false when no session has this client identifier.
+    pub fn kick(&self, client_id: &str) -> bool {
+        let Some(session) = self.sessions.get(client_id) else {
+            return false;
+        };
+        if session.command(ConnCommand::Kick) {
+            return true;
+        }
+        self.sessions.remove(&session);
+        self.router.remove_session(&session);
+        true
     }
 }

@@ -72,6 +72,10 @@ pub enum StartError {
         /// Why.
         source: std::io::Error,
     },
+    // HTTP API hook.
+    /// The HTTP API could not be set up (e.g. its JWT public key file is unusable).
+    #[error("http_server: {0}")]
+    Http(String),
 }
 
 /// The way for the HTTP API (and signal handlers) to restart or stop the server and to see
@@ -242,7 +246,7 @@ impl Listeners {
     async fn bind(
         config: &Config,
         broker: &Broker,
-        _control: &ServerControl,
+        control: &ServerControl,
     ) -> Result<Listeners, StartError> {
         let mut addrs = BoundAddrs {
             mqtt: SocketAddr::from(([0, 0, 0, 0], 0)),
@@ -280,6 +284,8 @@ impl Listeners {
                 bound.push((listener, kind("wss", Some(acceptor.clone()), Some(path))));
             }
         }
+        // HTTP API hook: bound with the others, before anything is served.
+        let http = crate::http::bind(config, broker, control).await?;
         let shutdown = CancellationToken::new();
         let tracker = TaskTracker::new();
         for (listener, kind) in bound {
@@ -294,6 +300,8 @@ impl Listeners {
                 tracker.clone(),
             ));
         }
+        // HTTP API hook: served until `shutdown`, gracefully, as one of the tracked tasks.
+        addrs.http = http.map(|server| server.spawn(&shutdown, &tracker));
         Ok(Listeners {
             addrs,
             shutdown,

@@ -1,0 +1,132 @@
+//! Verifying the `Authorization: Bearer` tokens of `auth_type = "jwt"` (API.md §2).
+//!
+//! The signature is checked with the PEM public key of `http_server.jwt.public_keyfile` (RSA:
+//! RS256/384/512; EC: ES256/384), and only with the algorithms of that key's family, so a token
+//! signed `HS256` with the public key as secret, or `alg: none`, is refused. The claims are
+//! checked here rather than by `jsonwebtoken` because NanoMQ's documented tokens carry `exp`
+//! and `iat` as decimal strings (`"exp": "1683283256"`), which a drop-in must accept.
+
+use std::path::Path;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use jsonwebtoken::{Algorithm, DecodingKey, Validation};
+use serde::Deserialize;
+use serde_json::Value;
+use shared_types::ResultCode;
+use shared_types::config::JwtConfig;
+
+use super::error::ApiError;
+
+/// Seconds a token is still accepted after its `exp` (clock skew between issuer and broker).
+pub const EXPIRY_LEEWAY_SECS: u64 = 60;
+
+/// Checks bearer tokens against one public key.
+pub struct JwtVerifier {
+    key: DecodingKey,
+    validation: Validation,
+    issuers: Vec<String>,
+}
+
+impl std::fmt::Debug for JwtVerifier {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("JwtVerifier")
+            .field("algorithms", &self.validation.algorithms)
+            .field("issuers", &self.issuers)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The claims looked at; anything else in the token is ignored.
+#[derive(Deserialize)]
+struct Claims {
+    iss: Option<Value>,
+    exp: Option<Value>,
+}
+
+impl JwtVerifier {
+    /// Reads the public key file; the accepted issuers are its file name (NanoMQ's rule) and
+    /// `issuer` when configured.
+    pub fn load(config: &JwtConfig) -> Result<JwtVerifier, String> {
+        let Some(path) = config.public_keyfile.as_deref().filter(|p| !p.is_empty()) else {
+            return Err("jwt.public_keyfile is required when auth_type is jwt".to_string());
+        };
+        let pem = std::fs::read(path).map_err(|e| format!("jwt.public_keyfile {path}: {e}"))?;
+        let mut issuers: Vec<String> = Path::new(path)
+            .file_name()
+            .map(|name| name.to_string_lossy().into_owned())
+            .into_iter()
+            .collect();
+        issuers.extend(config.issuer.iter().filter(|i| !i.is_empty()).cloned());
+        JwtVerifier::from_pem(&pem, issuers)
+            .map_err(|reason| format!("jwt.public_keyfile {path}: {reason}"))
+    }
+
+    /// A verifier for a PEM public key (RSA or EC) and the accepted `iss` values.
+    pub fn from_pem(pem: &[u8], issuers: Vec<String>) -> Result<JwtVerifier, String> {
+        let (key, algorithms) = if let Ok(key) = DecodingKey::from_rsa_pem(pem) {
+            let rsa = vec![Algorithm::RS256, Algorithm::RS384, Algorithm::RS512];
+            (key, rsa)
+        } else if let Ok(key) = DecodingKey::from_ec_pem(pem) {
+            (key, vec![Algorithm::ES256, Algorithm::ES384])
+        } else {
+            return Err("not a PEM RSA or EC public key".to_string());
+        };
+        let mut validation = Validation::new(Algorithm::RS256);
+        validation.algorithms = algorithms;
+        validation.required_spec_claims.clear();
+        validation.validate_exp = false;
+        validation.validate_aud = false;
+        Ok(JwtVerifier {
+            key,
+            validation,
+            issuers,
+        })
+    }
+
+    /// Checks a token: bad signature, wrong algorithm, wrong or missing `iss`, missing or
+    /// malformed `exp`, anything unparseable → 401/103; expired → 401/116.
+    pub fn verify(&self, token: &str) -> Result<(), ApiError> {
+        let data = jsonwebtoken::decode::<Claims>(token, &self.key, &self.validation)
+            .map_err(|error| rejected(format!("invalid token: {error}")))?;
+        let claims = data.claims;
+        let issuer = claims.iss.as_ref().and_then(Value::as_str);
+        if !issuer.is_some_and(|iss| self.issuers.iter().any(|known| known == iss)) {
+            return Err(rejected("token issuer (iss) not accepted"));
+        }
+        let Some(exp) = claims.exp.as_ref().and_then(numeric_date) else {
+            return Err(rejected("token has no valid expiry (exp)"));
+        };
+        if exp.saturating_add(EXPIRY_LEEWAY_SECS) < unix_now() {
+            return Err(ApiError::unauthorized(
+                "Bearer",
+                ResultCode::TokenExpired,
+                "token expired",
+            ));
+        }
+        Ok(())
+    }
+}
+
+fn rejected(message: impl Into<String>) -> ApiError {
+    ApiError::unauthorized("Bearer", ResultCode::WrongCredentials, message)
+}
+
+/// A JWT NumericDate given as a number (possibly fractional) or as a decimal string.
+fn numeric_date(value: &Value) -> Option<u64> {
+    match value {
+        Value::Number(number) => number.as_u64().or_else(|| {
+            number
+                .as_f64()
+                .filter(|f| f.is_finite() && *f >= 0.0)
+                .map(|f| f as u64)
+        }),
+        Value::String(text) => text.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+fn unix_now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |elapsed| elapsed.as_secs())
+}

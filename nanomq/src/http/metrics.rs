@@ -1,0 +1,176 @@
+//! `GET /api/v4/metrics` (JSON) and `GET /api/v4/prometheus` (text exposition format 0.0.4):
+//! the broker's counters and gauges, read from the live broker at each request.
+
+use std::fmt::Write;
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use shared_types::{ApiResponse, Metrics};
+
+use super::routes::{ApiResult, ApiRoute};
+use super::state::AppState;
+use crate::broker::Broker;
+use crate::metrics::Metrics as Counters;
+
+/// The Content-Type of the Prometheus text format.
+pub const PROMETHEUS_CONTENT_TYPE: &str = "text/plain; version=0.0.4; charset=utf-8";
+
+/// The routes of this module.
+pub(super) fn routes() -> Vec<ApiRoute> {
+    vec![
+        ApiRoute::get(
+            "/metrics",
+            "list_all_metrics",
+            "Counters and gauges of the broker",
+            metrics,
+        )
+        .beyond_spec(),
+        ApiRoute::get(
+            "/prometheus",
+            "prometheus_metrics",
+            "Counters and gauges of the broker in the Prometheus text format",
+            prometheus,
+        )
+        .beyond_spec(),
+    ]
+}
+
+/// A snapshot of the broker's counters.
+pub fn collect(broker: &Broker) -> Metrics {
+    let counters = &broker.metrics;
+    let count = |n: usize| u64::try_from(n).unwrap_or(u64::MAX);
+    Metrics {
+        connections: Counters::get(&counters.connections),
+        sessions: count(broker.sessions.len()),
+        topics: count(broker.router.filter_count()),
+        subscriptions: count(broker.router.subscription_count()),
+        retained: count(broker.retained.len()),
+        messages_received: Counters::get(&counters.messages_received),
+        messages_sent: Counters::get(&counters.messages_sent),
+        messages_dropped: Counters::get(&counters.messages_dropped),
+        bytes_received: Counters::get(&counters.bytes_received),
+        bytes_sent: Counters::get(&counters.bytes_sent),
+        uptime: broker.uptime().as_secs(),
+        memory: resident_memory(),
+        bridge: None,
+    }
+}
+
+/// Resident memory of this process in bytes (`VmRSS` of `/proc/self/status`, the same figure
+/// as the second field of `/proc/self/statm` times the page size); 0 where there is no procfs.
+fn resident_memory() -> u64 {
+    let Ok(status) = std::fs::read_to_string("/proc/self/status") else {
+        return 0;
+    };
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmRSS:"))
+        .and_then(|rest| rest.trim().strip_suffix("kB"))
+        .and_then(|kib| kib.trim().parse::<u64>().ok())
+        .map_or(0, |kib| kib.saturating_mul(1024))
+}
+
+async fn metrics(State(state): State<AppState>) -> ApiResult<Metrics> {
+    Ok(Json(ApiResponse::ok(collect(&state.broker))))
+}
+
+async fn prometheus(State(state): State<AppState>) -> Response {
+    let text = exposition(&collect(&state.broker));
+    (
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static(PROMETHEUS_CONTENT_TYPE),
+        )],
+        text,
+    )
+        .into_response()
+}
+
+/// The metrics in the Prometheus text format: `nanomq_` names, a HELP and a TYPE line each.
+pub fn exposition(m: &Metrics) -> String {
+    let series: [(&str, &str, &str, u64); 12] = [
+        (
+            "connections",
+            "gauge",
+            "Clients connected now.",
+            m.connections,
+        ),
+        (
+            "sessions",
+            "gauge",
+            "Sessions held now, connected or not.",
+            m.sessions,
+        ),
+        (
+            "topics",
+            "gauge",
+            "Distinct topic filters subscribed now.",
+            m.topics,
+        ),
+        (
+            "subscriptions",
+            "gauge",
+            "Subscriptions held now.",
+            m.subscriptions,
+        ),
+        (
+            "retained_messages",
+            "gauge",
+            "Retained messages held now.",
+            m.retained,
+        ),
+        (
+            "messages_received_total",
+            "counter",
+            "PUBLISH packets received from clients.",
+            m.messages_received,
+        ),
+        (
+            "messages_sent_total",
+            "counter",
+            "PUBLISH packets sent to clients.",
+            m.messages_sent,
+        ),
+        (
+            "messages_dropped_total",
+            "counter",
+            "Messages dropped (queue full, expired, too large).",
+            m.messages_dropped,
+        ),
+        (
+            "bytes_received_total",
+            "counter",
+            "Bytes received from clients.",
+            m.bytes_received,
+        ),
+        (
+            "bytes_sent_total",
+            "counter",
+            "Bytes sent to clients.",
+            m.bytes_sent,
+        ),
+        (
+            "uptime_seconds",
+            "gauge",
+            "Seconds since the broker started.",
+            m.uptime,
+        ),
+        (
+            "memory_resident_bytes",
+            "gauge",
+            "Resident memory of the broker process.",
+            m.memory,
+        ),
+    ];
+    let mut text = String::new();
+    for (name, kind, help, value) in series {
+        // Writing to a String cannot fail.
+        let _ = writeln!(
+            text,
+            "# HELP nanomq_{name} {help}\n# TYPE nanomq_{name} {kind}\nnanomq_{name} {value}"
+        );
+    }
+    text
+}

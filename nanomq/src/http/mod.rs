@@ -1,0 +1,175 @@
+//! The HTTP management API v4 (`shared/spec/API.md`): an axum server started and stopped with
+//! the broker's listeners, talking to the broker only through [`crate::broker::Broker`] and
+//! [`crate::server::ServerControl`].
+//!
+//! [`router`] builds the whole application from a state, apart from any socket, so tests drive
+//! it with `tower::ServiceExt::oneshot`; [`bind`] and [`HttpServer::spawn`] put it on a port.
+//! Each resource module lists its own routes beside its handlers ([`routes::ApiRoute`]); the
+//! router registers every one with and without a trailing slash, and `GET /api/v4` lists the
+//! same table. Around all of it, outermost first: the request timeout (408), the body limit
+//! (413), then authentication ([`auth`]), so no handler and no fallback runs unauthenticated.
+
+pub mod auth;
+pub mod brokers;
+pub mod clients;
+pub mod configuration;
+pub mod ctrl;
+pub mod error;
+pub mod extract;
+pub mod jwt;
+pub mod metrics;
+pub mod publish;
+pub mod routes;
+pub mod state;
+pub mod subscriptions;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::Json;
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::http::StatusCode;
+use axum::middleware::{Next, from_fn_with_state};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use shared_types::config::{AuthType, Config};
+use shared_types::{ApiResponse, Endpoint, ResultCode};
+use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
+use tracing::{error, info, warn};
+
+use crate::broker::Broker;
+use crate::server::{ServerControl, StartError};
+pub use error::ApiError;
+use routes::{ApiRoute, PREFIX};
+pub use state::{AppState, HttpOptions};
+
+/// Every route served, in the order `GET /api/v4` lists them: the specification's (in the
+/// document's order), then those of API.md §4.
+pub fn api_routes() -> Vec<ApiRoute> {
+    let mut all: Vec<ApiRoute> = [
+        brokers::routes(),
+        clients::routes(),
+        subscriptions::routes(),
+        configuration::routes(),
+        ctrl::routes(),
+        publish::routes(),
+        metrics::routes(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    all.sort_by_key(|route| route.beyond_spec);
+    all
+}
+
+/// The whole application for `state`: routes, fallbacks, limits and authentication.
+pub fn router(state: AppState) -> Router {
+    let routes = api_routes();
+    let index: Arc<Vec<Endpoint>> = Arc::new(routes.iter().map(ApiRoute::endpoint).collect());
+    let list = move || {
+        let index = Arc::clone(&index);
+        async move { Json(ApiResponse::ok(index.as_ref().clone())) }
+    };
+    let mut app = Router::new()
+        .route(PREFIX, get(list.clone()))
+        .route(&format!("{PREFIX}/"), get(list));
+    for route in routes {
+        let path = format!("{PREFIX}{}", route.path);
+        app = app
+            .route(&format!("{path}/"), route.handler.clone())
+            .route(&path, route.handler);
+    }
+    let options = state.options;
+    app.fallback(error::unknown_route)
+        .method_not_allowed_fallback(error::method_not_allowed)
+        .layer(from_fn_with_state(state.clone(), auth::authenticate))
+        .layer(DefaultBodyLimit::max(options.body_limit))
+        .layer(from_fn_with_state(state.clone(), time_limit))
+        .with_state(state)
+}
+
+/// Answers 408/102 when the request (body upload included) takes longer than allowed.
+async fn time_limit(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let limit = state.options.request_timeout;
+    match tokio::time::timeout(limit, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => ApiError::new(
+            StatusCode::REQUEST_TIMEOUT,
+            ResultCode::UnknownError,
+            format!("request not completed within {} s", limit.as_secs_f32()),
+        )
+        .into_response(),
+    }
+}
+
+/// The HTTP API bound to its port, not serving yet.
+#[derive(Debug)]
+pub struct HttpServer {
+    listener: TcpListener,
+    app: Router,
+    addr: SocketAddr,
+}
+
+/// Binds the HTTP API on `0.0.0.0:{http_server.port}` when `http_server.enable`; None when it is
+/// disabled. Fails when the port cannot be bound or the JWT key cannot be loaded.
+pub async fn bind(
+    config: &Config,
+    broker: &Broker,
+    control: &ServerControl,
+) -> Result<Option<HttpServer>, StartError> {
+    let http = &config.http_server;
+    if !http.enable {
+        return Ok(None);
+    }
+    let state = AppState::new(broker.clone(), control.clone()).map_err(StartError::Http)?;
+    if http.auth_type == AuthType::NoAuth {
+        warn!(
+            "http_server.auth_type = no_auth: the HTTP API accepts every request unauthenticated"
+        );
+    }
+    let addr = format!("0.0.0.0:{}", http.port);
+    let bind_error = |addr: String| {
+        move |source| StartError::Bind {
+            field: "http_server.port",
+            addr,
+            source,
+        }
+    };
+    let listener = TcpListener::bind(&addr)
+        .await
+        .map_err(bind_error(addr.clone()))?;
+    let addr = listener.local_addr().map_err(bind_error(addr))?;
+    Ok(Some(HttpServer {
+        listener,
+        app: router(state),
+        addr,
+    }))
+}
+
+impl HttpServer {
+    /// The address bound.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Serves on `tracker` until `shutdown`, then shuts down gracefully (responses being
+    /// written are finished); returns the address.
+    pub fn spawn(self, shutdown: &CancellationToken, tracker: &TaskTracker) -> SocketAddr {
+        let addr = self.addr;
+        info!(%addr, "HTTP API listener started");
+        tracker.spawn(serve(self.listener, self.app, shutdown.clone()));
+        addr
+    }
+}
+
+async fn serve(listener: TcpListener, app: Router, shutdown: CancellationToken) {
+    let served = axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown.cancelled_owned())
+        .await;
+    if let Err(e) = served {
+        error!(error = %e, "HTTP API server failed");
+    }
+}

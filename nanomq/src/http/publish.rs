@@ -1,0 +1,196 @@
+//! `POST /api/v4/mqtt/publish` and `/mqtt/publish_batch` (API.md §4): messages published by the
+//! broker itself ([`Origin::Broker`]), retained if asked, routed like any other.
+//!
+//! A request naming several topics (`topic` plus the comma-separated `topics`) is checked as a
+//! whole before anything is published: one bad topic publishes nothing. A missing topic is
+//! 107 (a required parameter), a topic that cannot be published to is 115, any other bad
+//! field 108.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::Json;
+use axum::extract::State;
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use bytes::Bytes;
+use serde_json::Value;
+use shared_types::{
+    ApiResponse, PayloadEncoding, PublishBatchResult, PublishRequest, PublishRequestProperties,
+    ResultCode,
+};
+
+use super::error::ApiError;
+use super::extract::{ApiJson, ApiJsonArray, from_json_object};
+use super::routes::{ApiResult, ApiRoute};
+use super::state::AppState;
+use crate::codec::{PublishProperties, QoS, validate_topic_name};
+use crate::message::{Message, Origin};
+use crate::router::trie::MAX_TOPIC_LEVELS;
+
+/// The longest topic an MQTT packet can carry, in bytes.
+const MAX_TOPIC_BYTES: usize = 65_535;
+
+/// The routes of this module.
+pub(super) fn routes() -> Vec<ApiRoute> {
+    vec![
+        ApiRoute::post(
+            "/mqtt/publish",
+            "mqtt_publish",
+            "Publish a MQTT message",
+            publish,
+        )
+        .beyond_spec(),
+        ApiRoute::post(
+            "/mqtt/publish_batch",
+            "mqtt_publish_batch",
+            "Publish a batch of MQTT messages",
+            publish_batch,
+        )
+        .beyond_spec(),
+    ]
+}
+
+async fn publish(
+    State(state): State<AppState>,
+    ApiJson(request): ApiJson<PublishRequest>,
+) -> ApiResult<()> {
+    for message in messages(&request)? {
+        state.broker.publish(message);
+    }
+    Ok(Json(ApiResponse::ok_empty()))
+}
+
+/// Each item of the array (a `PublishBatchRequest`) is checked and published on its own;
+/// `data` says how each went, in order.
+async fn publish_batch(
+    State(state): State<AppState>,
+    ApiJsonArray(items): ApiJsonArray,
+) -> ApiResult<Vec<PublishBatchResult>> {
+    let results = items
+        .into_iter()
+        .map(|item| {
+            let topic = first_topic(&item);
+            let outcome =
+                from_json_object::<PublishRequest>(item).and_then(|request| messages(&request));
+            let code = match outcome {
+                Ok(messages) => {
+                    for message in messages {
+                        state.broker.publish(message);
+                    }
+                    ResultCode::Success
+                }
+                Err(error) => error.code(),
+            };
+            PublishBatchResult { topic, code }
+        })
+        .collect();
+    Ok(Json(ApiResponse::ok(results)))
+}
+
+/// The item's topic for the batch result: `topic`, else the first of `topics`, else "".
+fn first_topic(item: &Value) -> String {
+    let topic = item.get("topic").and_then(Value::as_str);
+    let topics = item
+        .get("topics")
+        .and_then(Value::as_str)
+        .and_then(|list| list.split(',').next());
+    topic.or(topics).unwrap_or_default().to_string()
+}
+
+/// The messages a request publishes, one per topic, or why it publishes none.
+pub fn messages(request: &PublishRequest) -> Result<Vec<Message>, ApiError> {
+    let topics = request.topics();
+    if topics.is_empty() {
+        return Err(ApiError::bad_request(
+            ResultCode::MissingParameter,
+            "`topic` or `topics` is required",
+        ));
+    }
+    for topic in &topics {
+        check_topic(topic)?;
+    }
+    let payload = match request.encoding.unwrap_or_default() {
+        PayloadEncoding::Plain => Bytes::from(request.payload.clone().into_bytes()),
+        PayloadEncoding::Base64 => STANDARD
+            .decode(request.payload.trim())
+            .map(Bytes::from)
+            .map_err(|error| invalid(format!("field `payload`: not base64: {error}")))?,
+    };
+    let qos =
+        QoS::try_from(request.qos).map_err(|error| invalid(format!("field `qos`: {error}")))?;
+    let properties = properties(request.properties.as_ref(), &payload)?;
+    let expires_at = properties
+        .message_expiry_interval
+        .map(|secs| Instant::now() + Duration::from_secs(u64::from(secs)));
+    Ok(topics
+        .into_iter()
+        .map(|topic| Message {
+            topic: Arc::from(topic),
+            payload: payload.clone(),
+            qos,
+            retain: request.retain,
+            properties: properties.clone(),
+            expires_at,
+            origin: Origin::Broker,
+        })
+        .collect())
+}
+
+fn invalid(message: String) -> ApiError {
+    ApiError::bad_request(ResultCode::InvalidParameter, message)
+}
+
+/// A topic name an MQTT client could publish to, within the broker's depth limit.
+fn check_topic(topic: &str) -> Result<(), ApiError> {
+    let illegal = |reason: String| {
+        ApiError::bad_request(
+            ResultCode::IllegalTopic,
+            format!("illegal topic `{topic}`: {reason}"),
+        )
+    };
+    validate_topic_name(topic).map_err(|error| illegal(error.to_string()))?;
+    if topic.len() > MAX_TOPIC_BYTES {
+        return Err(illegal(format!("longer than {MAX_TOPIC_BYTES} bytes")));
+    }
+    if topic.split('/').nth(MAX_TOPIC_LEVELS).is_some() {
+        return Err(illegal(format!("more than {MAX_TOPIC_LEVELS} levels")));
+    }
+    Ok(())
+}
+
+/// The MQTT 5 properties of the request.
+fn properties(
+    given: Option<&PublishRequestProperties>,
+    payload: &Bytes,
+) -> Result<PublishProperties, ApiError> {
+    let Some(given) = given else {
+        return Ok(PublishProperties::default());
+    };
+    if given.payload_format_indicator == Some(1) && std::str::from_utf8(payload).is_err() {
+        return Err(invalid(
+            "field `properties.payload_format_indicator`: the payload is not UTF-8".to_string(),
+        ));
+    }
+    if let Some(topic) = &given.response_topic {
+        validate_topic_name(topic)
+            .map_err(|error| invalid(format!("field `properties.response_topic`: {error}")))?;
+    }
+    Ok(PublishProperties {
+        payload_format_indicator: given.payload_format_indicator,
+        message_expiry_interval: given.message_expiry_interval,
+        content_type: given.content_type.clone(),
+        response_topic: given.response_topic.clone(),
+        correlation_data: given
+            .correlation_data
+            .as_ref()
+            .map(|data| Bytes::from(data.clone().into_bytes())),
+        user_properties: given
+            .user_properties
+            .iter()
+            .flatten()
+            .map(|(name, value)| (name.clone(), value.clone()))
+            .collect(),
+        ..PublishProperties::default()
+    })
+}

@@ -1,0 +1,159 @@
+//! Sessions made directly through the broker's `SessionRegistry` and `Router`, as a connection
+//! would make them, without a socket: precise control over every field the API shows.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use bytes::Bytes;
+use chrono::{Local, TimeZone};
+use nanomq::broker::Broker;
+use nanomq::codec::{ProtocolVersion, PublishProperties, QoS, SubscriptionOptions};
+use nanomq::message::{Delivery, Message, Origin};
+use nanomq::session::mailbox::QueueLimits;
+use nanomq::session::{ClientDetails, ConnCommand, Link, Session, SubscriptionRecord};
+use tokio::sync::{mpsc, oneshot};
+
+/// What a fake client looks like.
+#[derive(Debug, Clone)]
+pub struct FakeClient {
+    /// Client identifier.
+    pub client_id: &'static str,
+    /// Username, if any.
+    pub username: Option<&'static str>,
+    /// Protocol version.
+    pub protocol: ProtocolVersion,
+    /// Keep alive.
+    pub keep_alive: u16,
+    /// Clean start flag.
+    pub clean_start: bool,
+    /// Whether a connection is attached.
+    pub connected: bool,
+    /// Peer address while connected.
+    pub peer: SocketAddr,
+    /// Will topic.
+    pub will_topic: Option<&'static str>,
+    /// Subscriptions: full filter (maybe `$share/...`) and QoS.
+    pub subscriptions: Vec<(&'static str, u8)>,
+    /// Messages queued for it.
+    pub queued: usize,
+    /// PUBLISH packets received from it.
+    pub recv_msg: u64,
+    /// PUBLISH packets sent to it.
+    pub send_msg: u64,
+}
+
+impl FakeClient {
+    /// A connected MQTT 5 client with no username and nothing else.
+    pub fn new(client_id: &'static str) -> FakeClient {
+        FakeClient {
+            client_id,
+            username: None,
+            protocol: ProtocolVersion::V5,
+            keep_alive: 60,
+            clean_start: true,
+            connected: true,
+            peer: "127.0.0.1:50000".parse().unwrap(),
+            will_topic: None,
+            subscriptions: Vec::new(),
+            queued: 0,
+            recv_msg: 0,
+            send_msg: 0,
+        }
+    }
+}
+
+/// A session in the broker, and the far end of its connection link.
+pub struct FakeSession {
+    /// The session.
+    pub session: Arc<Session>,
+    /// Orders sent to the "connection" (kick, takeover).
+    pub commands: mpsc::UnboundedReceiver<ConnCommand>,
+    _finished: oneshot::Sender<()>,
+}
+
+/// The fixed time every fake client connected at.
+pub fn connected_at() -> chrono::DateTime<Local> {
+    Local.with_ymd_and_hms(2024, 1, 2, 3, 4, 5).unwrap()
+}
+
+/// Adds `client` to `broker` as a connection would.
+pub fn add(broker: &Broker, client: &FakeClient) -> FakeSession {
+    let (control, commands) = mpsc::unbounded_channel();
+    let (finished_tx, finished) = oneshot::channel();
+    let conn_id = broker.next_conn_id();
+    let link = Link {
+        conn_id,
+        control,
+        finished,
+    };
+    let details = ClientDetails {
+        username: client.username.map(str::to_string),
+        protocol: client.protocol,
+        keep_alive: client.keep_alive,
+        clean_start: client.clean_start,
+        peer: Some(client.peer),
+        connected_at: connected_at(),
+        will_topic: client.will_topic.map(Arc::from),
+        expiry_interval: if client.clean_start { 0 } else { u32::MAX },
+    };
+    let opened = broker
+        .sessions
+        .open(client.client_id, client.clean_start, link, details.clone());
+    let session = opened.session;
+    let state = session.attach(details);
+    if !client.connected {
+        assert!(session.detach(conn_id, state), "the fake link was current");
+    }
+    let limits = QueueLimits::from_msq_len(1000);
+    session.mailbox.set_online(client.connected, &limits);
+    for (filter, qos) in &client.subscriptions {
+        let options = SubscriptionOptions {
+            qos: QoS::try_from(*qos).unwrap(),
+            ..SubscriptionOptions::default()
+        };
+        let record = SubscriptionRecord {
+            options,
+            identifier: None,
+        };
+        session.add_subscription(filter, record);
+        broker.router.subscribe(&session, filter, options, None);
+    }
+    for n in 0..client.queued {
+        let message = Arc::new(Message {
+            topic: Arc::from(format!("queued/{n}")),
+            payload: Bytes::from_static(b"x"),
+            qos: QoS::AtLeastOnce,
+            retain: false,
+            properties: PublishProperties::default(),
+            expires_at: None,
+            origin: Origin::Broker,
+        });
+        let delivery = Delivery {
+            message,
+            qos: QoS::AtLeastOnce,
+            retain: false,
+            subscription_ids: Vec::new(),
+        };
+        session.mailbox.push(delivery, &limits);
+    }
+    session
+        .stats
+        .recv_msg
+        .store(client.recv_msg, std::sync::atomic::Ordering::Relaxed);
+    session
+        .stats
+        .send_msg
+        .store(client.send_msg, std::sync::atomic::Ordering::Relaxed);
+    FakeSession {
+        session,
+        commands,
+        _finished: finished_tx,
+    }
+}
+
+/// Takes every delivery queued for `session`.
+pub fn drain(session: &Session) -> Vec<Delivery> {
+    let mut out = Vec::new();
+    session.mailbox.pop_batch(usize::MAX, usize::MAX, &mut out);
+    out
+}
