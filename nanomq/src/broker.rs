@@ -10,7 +10,9 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, Local};
 use parking_lot::RwLock;
 use shared_types::config::Config;
+use shared_types::metrics::BridgeMetrics;
 
+use crate::bridge::BridgeStats;
 use crate::message::Message;
 use crate::metrics::Metrics;
 use crate::router::retained::RetainedMessages;
@@ -77,6 +79,8 @@ pub struct BrokerState {
     pub sessions: SessionRegistry,
     /// Counters.
     pub metrics: Metrics,
+    /// Bridge hook: the bridge's counters, updated by the bridge task.
+    pub bridge: BridgeStats,
     settings: RwLock<Arc<Settings>>,
     config: RwLock<Arc<Config>>,
     started: Instant,
@@ -101,6 +105,7 @@ impl Broker {
                 retained: RetainedMessages::default(),
                 sessions: SessionRegistry::default(),
                 metrics: Metrics::default(),
+                bridge: BridgeStats::default(),
                 settings: RwLock::new(Arc::new(Settings::from_config(&config))),
                 config: RwLock::new(Arc::new(config)),
                 started: Instant::now(),
@@ -124,6 +129,14 @@ impl Broker {
     /// The settings in force.
     pub fn settings(&self) -> Arc<Settings> {
         Arc::clone(&self.settings.read())
+    }
+
+    /// Bridge hook: the bridge's counters, or `None` when the bridge is off.
+    pub fn bridge_metrics(&self) -> Option<BridgeMetrics> {
+        self.config()
+            .bridge
+            .bridge_mode
+            .then(|| self.bridge.snapshot())
     }
 
     /// A fresh connection number.

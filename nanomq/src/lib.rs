@@ -7,8 +7,10 @@
 //! Layers, from the wire up: [`codec`] (bytes ↔ packets), [`transport`] (listeners yielding
 //! byte streams), [`connection`] (one client's task), [`session`] (state kept per client
 //! identifier), [`router`] (subscription trie, shared groups, retained messages), [`broker`]
-//! (the shared state), [`server`] (listener lifecycle: start, restart, stop).
+//! (the shared state), [`server`] (listener lifecycle: start, restart, stop), [`bridge`] (the
+//! MQTT client link to an upstream broker).
 
+pub mod bridge;
 pub mod broker;
 pub mod codec;
 pub mod config;
