@@ -245,6 +245,8 @@ impl Listeners {
             shutdown.clone(),
             tracker.clone(),
         ));
+        // Bridge hook: the bridge runs with the listeners and stops and restarts with them.
+        crate::bridge::spawn(config, broker, shutdown.clone(), &tracker);
         Ok(Listeners {
             addrs: BoundAddrs {
                 mqtt: mqtt_addr,
