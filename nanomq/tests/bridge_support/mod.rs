@@ -1,6 +1,8 @@
 //! Helpers for the bridge tests: an edge broker bridged to an upstream one, free ports,
-//! waiting on the bridge's counters.
+//! waiting on the bridge's counters, and Debian's `mosquitto` as an upstream.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+pub mod mosquitto;
 
 use std::time::Duration;
 
