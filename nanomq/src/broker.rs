@@ -12,7 +12,7 @@ use parking_lot::RwLock;
 use shared_types::config::Config;
 use shared_types::metrics::BridgeMetrics;
 
-use crate::bridge::BridgeStats;
+use crate::bridge::{BridgeStats, Parked};
 use crate::message::Message;
 use crate::metrics::Metrics;
 use crate::router::retained::RetainedMessages;
@@ -81,6 +81,8 @@ pub struct BrokerState {
     pub metrics: Metrics,
     /// Bridge hook: the bridge's counters, updated by the bridge task.
     pub bridge: BridgeStats,
+    /// Bridge hook: what a stopped bridge leaves for the next one (across `ctrl/restart`).
+    pub bridge_parked: Parked,
     settings: RwLock<Arc<Settings>>,
     config: RwLock<Arc<Config>>,
     started: Instant,
@@ -106,6 +108,7 @@ impl Broker {
                 sessions: SessionRegistry::default(),
                 metrics: Metrics::default(),
                 bridge: BridgeStats::default(),
+                bridge_parked: Parked::default(),
                 settings: RwLock::new(Arc::new(Settings::from_config(&config))),
                 config: RwLock::new(Arc::new(config)),
                 started: Instant::now(),

@@ -139,3 +139,53 @@ async fn outage_buffer_keeps_the_newest_and_counts_drops() {
     edge.stop().await;
     upstream.stop().await;
 }
+
+/// `ctrl/restart` stops and starts the bridge with the listeners: what it had buffered and
+/// the client identifier it generated are handed to the next one.
+#[tokio::test]
+async fn a_restart_keeps_the_buffer_and_the_generated_client_id() {
+    let upstream = TestBroker::start().await;
+    let port = upstream.port();
+    let mut bridge = bridge_config(port, 4, &["data/#"], &[]);
+    bridge.clientid = None;
+    let mut edge = start_edge(bridge).await;
+    wait_connected(&edge).await;
+    let client_ids = || -> BTreeSet<String> {
+        let sessions = upstream.handle.broker.sessions.all();
+        sessions.iter().map(|s| s.client_id.to_string()).collect()
+    };
+    let first_id = client_ids();
+    assert_eq!(first_id.len(), 1);
+    assert!(first_id.iter().all(|id| id.starts_with("nanomq-bridge-")));
+    upstream.stop().await;
+    wait_for("the bridge to notice", || !metrics(&edge).connected).await;
+
+    let mut local = v4::connect(&edge, "local").await;
+    publish_numbered(&local, 0..4).await;
+    let mut acks = 0;
+    while acks < 4 {
+        if let Ok(rumqttc::Packet::PubAck(_)) = local.next_packet().await {
+            acks += 1;
+        }
+    }
+    edge.handle.restart();
+    within("the restart", edge.handle.wait_running()).await;
+
+    let upstream = upstream_on(port).await;
+    wait_connected(&edge).await;
+    let mut up_sub = v4::connect(&upstream, "up-sub").await;
+    let expected: BTreeSet<u32> = (0..4).collect();
+    assert_eq!(receive_numbered(&mut up_sub, &expected).await, expected);
+    let ids: BTreeSet<String> = upstream
+        .handle
+        .broker
+        .sessions
+        .all()
+        .iter()
+        .map(|s| s.client_id.to_string())
+        .filter(|id| id != "up-sub")
+        .collect();
+    assert_eq!(ids, first_id);
+    edge.stop().await;
+    upstream.stop().await;
+}

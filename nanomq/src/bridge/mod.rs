@@ -44,6 +44,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use chrono::Local;
+use parking_lot::Mutex;
 use shared_types::config::Config;
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
@@ -82,6 +83,24 @@ pub struct Carried {
     pub inbound: DeliveryState,
 }
 
+/// What a stopped bridge leaves for the next one, so that a restart of the listeners
+/// (`ctrl/restart`) loses neither buffered nor unacknowledged messages, nor a generated client
+/// identifier (which would orphan a persistent upstream session).
+#[derive(Debug, Default)]
+pub struct Parked {
+    slot: Mutex<Option<(String, Carried)>>,
+}
+
+impl Parked {
+    fn put(&self, client_id: String, carried: Carried) {
+        *self.slot.lock() = Some((client_id, carried));
+    }
+
+    fn take(&self) -> Option<(String, Carried)> {
+        self.slot.lock().take()
+    }
+}
+
 /// Starts the bridge when the configuration enables it: its local subscriptions are in place
 /// on return, and a task on `tracker` serves the upstream until `shutdown`. A bridge that
 /// cannot start (bad TLS material) is logged; the broker runs on.
@@ -89,12 +108,34 @@ pub fn spawn(config: &Config, broker: &Broker, shutdown: CancellationToken, trac
     if !config.bridge.bridge_mode {
         return;
     }
-    match BridgeOptions::from_config(config) {
-        Ok(options) => {
-            let session = local_session(broker, &options);
-            tracker.spawn(run(options, broker.clone(), session, shutdown));
+    let mut options = match BridgeOptions::from_config(config) {
+        Ok(options) => options,
+        Err(e) => {
+            error!(error = %e, "bridge not started");
+            return;
         }
-        Err(e) => error!(error = %e, "bridge not started"),
+    };
+    let carried = unpark(broker, config, &mut options);
+    let session = local_session(broker, &options);
+    tracker.spawn(run(options, broker.clone(), session, carried, shutdown));
+}
+
+/// What the previous bridge left, if any (its generated client identifier is kept unless one
+/// is configured now), else a fresh start.
+fn unpark(broker: &Broker, config: &Config, options: &mut BridgeOptions) -> Carried {
+    match broker.bridge_parked.take() {
+        Some((client_id, mut carried)) => {
+            if config.bridge.clientid.is_none() {
+                options.client_id = client_id;
+            }
+            let dropped = carried.outbox.set_max_queued(options.max_queued);
+            BridgeStats::add(&broker.bridge.dropped, dropped);
+            carried
+        }
+        None => Carried {
+            outbox: Outbox::new(options.max_queued),
+            inbound: DeliveryState::default(),
+        },
     }
 }
 
@@ -102,21 +143,32 @@ async fn run(
     options: BridgeOptions,
     broker: Broker,
     session: Arc<Session>,
+    mut carried: Carried,
     shutdown: CancellationToken,
 ) {
     match Dialer::new(options.address.clone(), options.cacert.as_deref()) {
         Ok(dialer) => {
             let span =
                 info_span!("bridge", upstream = %dialer.target(), client_id = %options.client_id);
-            supervise(&options, &dialer, &broker, &session, &shutdown)
+            let upstream = Upstream {
+                options: &options,
+                dialer: &dialer,
+                broker: &broker,
+                session: &session,
+            };
+            supervise(upstream, &mut carried, &shutdown)
                 .instrument(span)
                 .await;
         }
         Err(e) => error!(error = %e, "bridge not started"),
     }
+    // Unsubscribed first: once the router lets go, nothing more can reach the mailbox.
     broker.router.remove_session(&session);
+    let dropped = carried.outbox.absorb(&session.mailbox);
+    BridgeStats::add(&broker.bridge.dropped, dropped);
     session.discard();
     broker.bridge.set_connected(false);
+    broker.bridge_parked.put(options.client_id, carried);
 }
 
 /// The bridge's local session, subscribed to the forward filters with No Local.
@@ -160,19 +212,24 @@ fn local_session(broker: &Broker, options: &BridgeOptions) -> Arc<Session> {
     session
 }
 
+/// What a running bridge works with.
+#[derive(Clone, Copy)]
+struct Upstream<'a> {
+    options: &'a BridgeOptions,
+    dialer: &'a Dialer,
+    broker: &'a Broker,
+    session: &'a Arc<Session>,
+}
+
 /// Connects, serves the connection, and reconnects after a backoff, until `shutdown`.
-async fn supervise(
-    options: &BridgeOptions,
-    dialer: &Dialer,
-    broker: &Broker,
-    session: &Arc<Session>,
-    shutdown: &CancellationToken,
-) {
+async fn supervise(upstream: Upstream<'_>, carried: &mut Carried, shutdown: &CancellationToken) {
+    let Upstream {
+        options,
+        dialer,
+        broker,
+        session,
+    } = upstream;
     let stats = &broker.bridge;
-    let mut carried = Carried {
-        outbox: Outbox::new(options.max_queued),
-        inbound: DeliveryState::default(),
-    };
     let mut backoff = Backoff::default();
     let mut delay = Duration::ZERO;
     let mut failures = 0u32;
@@ -220,7 +277,7 @@ async fn supervise(
             "bridge connected"
         );
         let since = Instant::now();
-        let end = Link::new(connected, options, broker, session, &mut carried)
+        let end = Link::new(connected, options, broker, session, carried)
             .run(shutdown)
             .await;
         stats.set_connected(false);

@@ -42,6 +42,15 @@ impl Outbox {
         self.pending.len()
     }
 
+    /// Changes the bound of the outage buffer (a restart on a new configuration); returns how
+    /// many messages, the oldest, were dropped to fit.
+    pub fn set_max_queued(&mut self, max_queued: usize) -> u64 {
+        self.max_queued = max_queued;
+        let excess = self.pending.len().saturating_sub(max_queued);
+        self.pending.drain(..excess);
+        excess as u64
+    }
+
     /// Empties `mailbox` into the outage buffer; returns how many messages were dropped.
     pub fn absorb(&mut self, mailbox: &Mailbox) -> u64 {
         let mut taken = std::mem::take(&mut self.scratch);
@@ -145,6 +154,17 @@ mod tests {
         let mut out = Vec::new();
         outbox.next_batch(&mailbox, 10, 10, &mut out);
         assert_eq!(payloads(&out), [3, 4, 5]);
+    }
+
+    #[test]
+    fn a_smaller_bound_drops_the_oldest() {
+        let mut outbox = Outbox::new(5);
+        let mailbox = online_mailbox((0..5).map(|n| delivery(n, QoS::AtLeastOnce)));
+        outbox.absorb(&mailbox);
+        assert_eq!(outbox.set_max_queued(2), 3);
+        let mut out = Vec::new();
+        outbox.next_batch(&mailbox, 10, 10, &mut out);
+        assert_eq!(payloads(&out), [3, 4]);
     }
 
     #[test]
