@@ -3,6 +3,7 @@
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 pub mod mosquitto;
+pub mod scripted;
 
 use std::time::Duration;
 
