@@ -318,3 +318,43 @@ async fn bridge_metrics_only_when_the_bridge_is_on() {
     assert_eq!(broker.handle.broker.bridge_metrics(), None);
     broker.stop().await;
 }
+
+#[tokio::test]
+async fn credentials_are_given_upstream_and_a_refusal_is_retried() {
+    use shared_types::config::UserCredential;
+    let upstream = TestBroker::start_with(|c| {
+        c.allow_anonymous = false;
+        c.users = vec![UserCredential {
+            username: "edge".into(),
+            password: "secret".into(),
+        }];
+    })
+    .await;
+    let mut bridge = bridge_config(upstream.port(), 4, &["t/#"], &[]);
+    bridge.username = Some("edge".into());
+    bridge.password = Some("wrong".into());
+    let refused = start_edge(bridge.clone()).await;
+    let stats = &refused.handle.broker.bridge;
+    wait_for("a refused attempt, then another after the backoff", || {
+        stats
+            .failed_attempts
+            .load(std::sync::atomic::Ordering::Relaxed)
+            >= 2
+    })
+    .await;
+    assert!(!metrics(&refused).connected);
+    refused.stop().await;
+
+    bridge.password = Some("secret".into());
+    let edge = start_edge(bridge).await;
+    wait_connected(&edge).await;
+    let session = upstream
+        .handle
+        .broker
+        .sessions
+        .get(BRIDGE_CLIENT_ID)
+        .unwrap();
+    assert_eq!(session.details().username.as_deref(), Some("edge"));
+    edge.stop().await;
+    upstream.stop().await;
+}

@@ -126,10 +126,6 @@ impl<'a> Link<'a> {
         }
     }
 
-    fn stats(&self) -> &BridgeStats {
-        &self.broker.bridge
-    }
-
     /// Subscribes upstream, resends what was in flight, then serves the connection until it
     /// ends: `Ok` on shutdown (after a DISCONNECT), else why it ended.
     pub(super) async fn run(mut self, shutdown: &CancellationToken) -> Result<(), LinkError> {
@@ -220,13 +216,14 @@ impl<'a> Link<'a> {
         }
     }
 
+    /// Sets the timer to the next keep-alive deadline (it stays far away without keep alive).
     fn arm_timer(&mut self) {
-        let deadline = match self.limits.keep_alive() {
-            None => Instant::now() + far_future(),
-            Some(keep_alive) => match self.ping_sent {
-                Some(sent) => sent + keep_alive,
-                None => self.last_sent.min(self.last_received) + keep_alive,
-            },
+        let Some(keep_alive) = self.limits.keep_alive() else {
+            return;
+        };
+        let deadline = match self.ping_sent {
+            Some(sent) => sent + keep_alive,
+            None => self.last_sent.min(self.last_received) + keep_alive,
         };
         // After `on_timer` the deadline is always in the future, so a fired timer is re-armed.
         if deadline != self.timer_deadline || self.timer.is_elapsed() {
@@ -246,7 +243,7 @@ impl<'a> Link<'a> {
             while !self.write_buf.is_empty() {
                 match self.writer.write_buf(&mut self.write_buf).await {
                     Ok(0) | Err(_) => break,
-                    Ok(n) => BridgeStats::add(&self.stats().bytes_forwarded, n as u64),
+                    Ok(n) => BridgeStats::add(&self.broker.bridge.bytes_forwarded, n as u64),
                 }
             }
             let _ = self.writer.shutdown().await;
