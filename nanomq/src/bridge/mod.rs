@@ -15,7 +15,8 @@
 //! The task reconnects for ever with capped exponential backoff (also when the upstream is
 //! unreachable at start-up: the broker starts regardless), and subscribes again after every
 //! connection. During an outage local QoS 1/2 messages are buffered up to `max_queued`
-//! ([`outbox`]); unacknowledged ones are resent with DUP after reconnecting.
+//! ([`outbox`]); unacknowledged ones are resent with DUP after reconnecting. The bridge stops
+//! and starts with the listeners; across a restart what it holds waits in [`Parked`].
 //!
 //! Hand-written rather than built on an MQTT client crate: the broker already has a complete
 //! codec for both directions, and the bridge has to share the broker's mailbox, in-flight
@@ -32,10 +33,10 @@
 pub mod backoff;
 pub mod dial;
 pub mod handshake;
-mod inbound;
+pub mod inbound;
 pub mod link;
 pub mod options;
-mod outbound;
+pub mod outbound;
 pub mod outbox;
 pub mod stats;
 
