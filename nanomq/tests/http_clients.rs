@@ -319,17 +319,14 @@ async fn topic_tree_has_the_document_shape() {
 
 #[tokio::test]
 async fn kick_disconnects_or_discards() {
-    let (broker, app, mut sessions) = setup().await;
+    let (broker, app, sessions) = setup().await;
     let b = &broker.handle.broker;
     let delete = |uri: &str| request(Method::DELETE, uri, Body::empty());
     // Connected: the connection is told to go (it then discards the session itself).
     send(&app, delete("/api/v4/clients/alpha"))
         .await
         .assert(StatusCode::OK, 0);
-    assert_eq!(
-        sessions[0].commands.try_recv().ok(),
-        Some(ConnCommand::Kick)
-    );
+    assert_eq!(sessions[0].signal.pending(), Some(ConnCommand::Kick));
     // Offline persistent session: discarded at once, with its subscriptions.
     assert_eq!(b.router.subscription_count(), 5);
     send(&app, delete("/api/v4/clients/bravo/"))

@@ -78,7 +78,7 @@ impl Exit {
 
 impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
     /// Cleans up after the connection's loop returned `exit`.
-    pub(super) async fn finish(mut self, exit: Exit) {
+    pub(super) async fn finish(mut self: Box<Self>, exit: Exit) {
         if matches!(exit, Exit::ClientDisconnect { .. } | Exit::Closed) {
             // The client is done sending: what it sent while we held it back is delivered
             // (queues may go over their high watermark; they drain on their own).
@@ -114,7 +114,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
                 .remove_if(&session, |s| s.link_owner().is_none_or(|id| id == conn_id));
         if ended {
             if let Some(will) = will {
-                broker.publish(will_message(will));
+                broker.publish(will_message(*will));
             }
             broker.router.remove_session(&session);
         } else {
@@ -127,7 +127,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
             }
             let generation = session.generation();
             if let Some(will) = will {
-                schedule_will(&broker, &session, generation, will, self.expiry_interval);
+                schedule_will(&broker, &session, generation, *will, self.expiry_interval);
             }
             if self.expiry_interval != u32::MAX {
                 schedule_expiry(&broker, &session, generation, self.expiry_interval);
@@ -137,7 +137,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
         broker.metrics.connections.fetch_sub(1, Ordering::Relaxed);
         info!(client_id = %session.client_id, reason = ?exit, "client disconnected");
         // Releases a connection waiting to take over, now that the state is parked.
-        drop(self.finished.take());
+        self.signal.finish();
     }
 }
 

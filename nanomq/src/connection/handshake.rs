@@ -9,7 +9,6 @@ use bytes::BytesMut;
 use chrono::Local;
 use subtle::ConstantTimeEq;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
-use tokio::sync::{mpsc, oneshot};
 use tracing::{debug, warn};
 
 use crate::broker::{Broker, INBOUND_TOPIC_ALIAS_MAX, Settings};
@@ -18,7 +17,7 @@ use crate::codec::{
     ReasonCode, decode_packet, encode_packet,
 };
 use crate::session::inflight::DeliveryState;
-use crate::session::{ClientDetails, ConnCommand, Link, Session};
+use crate::session::{ClientDetails, ConnCommand, Link, LinkSignal, Session};
 
 /// How long a new connection may take to send its CONNECT.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -46,8 +45,9 @@ pub struct Accepted<S> {
     pub version: ProtocolVersion,
     /// Keep alive in seconds (0 = none).
     pub keep_alive: u16,
-    /// The will, if any.
-    pub will: Option<LastWill>,
+    /// The will, if any (boxed: most connections have none, and every byte of an idle
+    /// connection counts).
+    pub will: Option<Box<LastWill>>,
     /// Session expiry interval in seconds (`u32::MAX`: never; 0: ends with the connection).
     pub expiry_interval: u32,
     /// The session served.
@@ -56,10 +56,8 @@ pub struct Accepted<S> {
     pub state: DeliveryState,
     /// Whether the session was resumed.
     pub present: bool,
-    /// Orders from outside (takeover, kick).
-    pub control: mpsc::UnboundedReceiver<ConnCommand>,
-    /// Dropped when the connection has finished, to release a connection taking over.
-    pub finished: oneshot::Sender<()>,
+    /// Orders from outside (takeover, kick), and where to say the connection has finished.
+    pub signal: Arc<LinkSignal>,
     /// What the client accepts.
     pub client: ClientLimits,
     /// Username, for events and logs.
@@ -98,7 +96,7 @@ pub async fn accept<S>(
     broker: &Broker,
     settings: &Settings,
     conn_id: u64,
-) -> Result<Accepted<S>, HandshakeError>
+) -> Result<Box<Accepted<S>>, HandshakeError>
 where
     S: AsyncRead + AsyncWrite + Unpin,
 {
@@ -161,12 +159,10 @@ where
         expiry_interval,
     };
 
-    let (control_tx, control) = mpsc::unbounded_channel();
-    let (finished, finished_rx) = oneshot::channel();
+    let signal = Arc::new(LinkSignal::default());
     let link = Link {
         conn_id,
-        control: control_tx,
-        finished: finished_rx,
+        signal: Arc::clone(&signal),
     };
     let opened = broker.sessions.open(
         &connect.client_id,
@@ -176,9 +172,8 @@ where
     );
     if let Some(previous) = opened.previous {
         debug!(client_id = %connect.client_id, "taking over an existing connection");
-        // The old connection may already be gone, in which case the send fails: fine.
-        let _ = previous.control.send(ConnCommand::TakeOver);
-        if tokio::time::timeout(TAKEOVER_TIMEOUT, previous.finished)
+        previous.signal.send(ConnCommand::TakeOver);
+        if tokio::time::timeout(TAKEOVER_TIMEOUT, previous.signal.finished())
             .await
             .is_err()
         {
@@ -206,9 +201,13 @@ where
     };
     let mut out = BytesMut::new();
     if encode_packet(&Packet::ConnAck(connack), version, &mut out).is_ok() {
-        stream.write_all(&out).await?;
+        // A failure here is not returned: the session is attached now, and the connection
+        // loop notices the dead socket at once and ends through the normal path (will,
+        // session parking, the link's "finished"), which an early return would skip.
         // TLS and WebSocket streams hold written bytes until flushed.
-        stream.flush().await?;
+        if stream.write_all(&out).await.is_ok() {
+            let _ = stream.flush().await;
+        }
     }
 
     let client = ClientLimits {
@@ -220,22 +219,21 @@ where
             .unwrap_or(usize::MAX),
         topic_alias_maximum: connect.properties.topic_alias_maximum.unwrap_or(0),
     };
-    Ok(Accepted {
+    Ok(Box::new(Accepted {
         stream,
         read_buf,
         version,
         keep_alive: connect.keep_alive,
-        will: connect.will.take(),
+        will: connect.will.take().map(Box::new),
         expiry_interval,
         session,
         state,
         present: opened.present,
-        control,
-        finished,
+        signal,
         client,
         username: connect.username.take(),
         clean_start: connect.clean_start,
-    })
+    }))
 }
 
 /// Reads until one whole packet is buffered; it must be CONNECT.

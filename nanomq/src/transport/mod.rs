@@ -82,27 +82,40 @@ async fn serve_layers(
         .max_packet_size
         .saturating_add(WS_FRAME_SLACK);
     let name = kind.name;
+    // Each arm's future is boxed: the task then holds only the state of the transport it
+    // really serves, not that of the largest (TLS + WebSocket, ~20 KiB), which matters for
+    // the memory of thousands of idle plain-TCP connections.
     match (&kind.tls, &kind.websocket) {
-        (None, None) => connection::serve(stream, peer, broker, shutdown).await,
+        (None, None) => Box::pin(connection::serve(stream, peer, broker, shutdown)).await,
         (Some(tls), None) => {
-            if let Some(stream) = handshake(name, peer, &shutdown, tls.accept(stream)).await {
-                connection::serve(stream, peer, broker, shutdown).await;
-            }
+            Box::pin(async move {
+                if let Some(stream) = handshake(name, peer, &shutdown, tls.accept(stream)).await {
+                    connection::serve(stream, peer, broker, shutdown).await;
+                }
+            })
+            .await;
         }
         (None, Some(path)) => {
-            let ws = websocket::accept(stream, path, max_ws);
-            if let Some(stream) = handshake(name, peer, &shutdown, ws).await {
-                connection::serve(stream, peer, broker, shutdown).await;
-            }
+            Box::pin(async move {
+                let ws = websocket::accept(stream, path, max_ws);
+                if let Some(stream) = handshake(name, peer, &shutdown, ws).await {
+                    connection::serve(stream, peer, broker, shutdown).await;
+                }
+            })
+            .await;
         }
         (Some(tls), Some(path)) => {
-            let Some(stream) = handshake(name, peer, &shutdown, tls.accept(stream)).await else {
-                return;
-            };
-            let ws = websocket::accept(stream, path, max_ws);
-            if let Some(stream) = handshake(name, peer, &shutdown, ws).await {
-                connection::serve(stream, peer, broker, shutdown).await;
-            }
+            Box::pin(async move {
+                let Some(stream) = handshake(name, peer, &shutdown, tls.accept(stream)).await
+                else {
+                    return;
+                };
+                let ws = websocket::accept(stream, path, max_ws);
+                if let Some(stream) = handshake(name, peer, &shutdown, ws).await {
+                    connection::serve(stream, peer, broker, shutdown).await;
+                }
+            })
+            .await;
         }
     }
 }
@@ -132,5 +145,34 @@ where
             debug!(listener, %peer, "handshake timed out");
             None
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// A plain TCP connection's task must not be sized for TLS + WebSocket (~20 KiB).
+    #[tokio::test]
+    async fn a_tcp_connection_task_does_not_carry_other_transports() {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let client = tokio::net::TcpStream::connect(addr).await.unwrap();
+        let broker = crate::broker::Broker::new(shared_types::config::Config::default());
+        let kind = std::sync::Arc::new(super::ListenerKind {
+            name: "test",
+            tls: None,
+            websocket: None,
+        });
+        let task = super::serve_layers(
+            client,
+            addr,
+            kind,
+            broker,
+            tokio_util::sync::CancellationToken::new(),
+        );
+        assert!(
+            std::mem::size_of_val(&task) <= 256,
+            "{}",
+            std::mem::size_of_val(&task)
+        );
     }
 }

@@ -10,8 +10,7 @@ use nanomq::broker::Broker;
 use nanomq::codec::{ProtocolVersion, PublishProperties, QoS, SubscriptionOptions};
 use nanomq::message::{Delivery, Message, Origin};
 use nanomq::session::mailbox::QueueLimits;
-use nanomq::session::{ClientDetails, ConnCommand, Link, Session, SubscriptionRecord};
-use tokio::sync::{mpsc, oneshot};
+use nanomq::session::{ClientDetails, Link, LinkSignal, Session, SubscriptionRecord};
 
 /// What a fake client looks like.
 #[derive(Debug, Clone)]
@@ -67,8 +66,7 @@ pub struct FakeSession {
     /// The session.
     pub session: Arc<Session>,
     /// Orders sent to the "connection" (kick, takeover).
-    pub commands: mpsc::UnboundedReceiver<ConnCommand>,
-    _finished: oneshot::Sender<()>,
+    pub signal: Arc<LinkSignal>,
 }
 
 /// The fixed time every fake client connected at.
@@ -78,13 +76,11 @@ pub fn connected_at() -> chrono::DateTime<Local> {
 
 /// Adds `client` to `broker` as a connection would.
 pub fn add(broker: &Broker, client: &FakeClient) -> FakeSession {
-    let (control, commands) = mpsc::unbounded_channel();
-    let (finished_tx, finished) = oneshot::channel();
+    let signal = Arc::new(LinkSignal::default());
     let conn_id = broker.next_conn_id();
     let link = Link {
         conn_id,
-        control,
-        finished,
+        signal: Arc::clone(&signal),
     };
     let details = ClientDetails {
         username: client.username.map(str::to_string),
@@ -144,11 +140,7 @@ pub fn add(broker: &Broker, client: &FakeClient) -> FakeSession {
         .stats
         .send_msg
         .store(client.send_msg, std::sync::atomic::Ordering::Relaxed);
-    FakeSession {
-        session,
-        commands,
-        _finished: finished_tx,
-    }
+    FakeSession { session, signal }
 }
 
 /// Takes every delivery queued for `session`.
