@@ -33,8 +33,8 @@ pub struct ClientListArgs {
     /// Only this client identifier.
     #[arg(long, value_name = "ID")]
     pub clientid: Option<String>,
-    /// Only clients with this username.
-    #[arg(long, value_name = "NAME")]
+    /// Only clients with this MQTT username (`--username` is the HTTP API's own login).
+    #[arg(id = "user", long = "user", value_name = "NAME")]
     pub username: Option<String>,
     /// Only clients in this connection state.
     #[arg(long, value_enum, value_name = "STATE")]
