@@ -446,7 +446,7 @@ async fn publish_reaches_mqtt_subscribers() {
         .await
         .ok();
     assert_eq!(out, "", "json output of an action is empty");
-    let mut got = vec![
+    let mut got = [
         subscriber.next_message().await,
         subscriber.next_message().await,
     ];
