@@ -43,6 +43,19 @@ pub fn test_config() -> Config {
     config
 }
 
+/// A configuration whose HTTP port survives a restart: a port the system just gave out and
+/// released. A restart re-binds the configured port, so 0 would move the API elsewhere, where
+/// the CLI could not follow; this is the one place the tests cannot simply bind port 0.
+pub fn restartable_config() -> Config {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .unwrap()
+        .port();
+    let mut config = test_config();
+    config.http_server.port = port;
+    config
+}
+
 /// A broker running in this process, with its configuration file.
 pub struct TestBroker {
     /// The running broker.
