@@ -34,7 +34,10 @@ async fn config_get_as_table_json_and_toml() {
     );
     assert_eq!(row("http_server.port"), ["http_server.port", "0"]);
     assert_eq!(row("url"), ["url", "nmq-tcp://127.0.0.1:0"]);
-    assert!(!table.contains(" public\n"), "passwords are masked: {table}");
+    assert!(
+        !table.contains(" public\n"),
+        "passwords are masked: {table}"
+    );
 
     let json = broker
         .cli()
