@@ -11,7 +11,7 @@ use reqwest::{Method, RequestBuilder, StatusCode, Url};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
-use shared_types::{PageMeta, ResultCode};
+use shared_types::{CtrlAction, PageMeta, ResultCode};
 
 use crate::error::CliError;
 use crate::settings::Settings;
@@ -109,6 +109,17 @@ impl ApiClient {
     /// `POST /api/v4/{segments}` with a JSON body.
     pub async fn post(&self, segments: &[&str], body: &impl Serialize) -> Result<Reply, CliError> {
         let request = self.request(Method::POST, segments).json(body);
+        self.send(request).await
+    }
+
+    /// `POST /api/v4/ctrl/{action}`, asking the broker to close the connection after its
+    /// answer: an idle keep-alive connection left in the pool would hold up the broker's
+    /// graceful stop of its HTTP server.
+    pub async fn ctrl(&self, action: CtrlAction) -> Result<Reply, CliError> {
+        let request = self
+            .request(Method::POST, &["ctrl", action.as_str()])
+            .header(reqwest::header::CONNECTION, "close")
+            .json(&serde_json::json!({}));
         self.send(request).await
     }
 
@@ -244,10 +255,10 @@ fn root_cause(error: &(dyn std::error::Error + 'static)) -> String {
 
 /// `10s`, `1.5s`, `250ms`.
 pub fn humanize_duration(duration: Duration) -> String {
-    if duration.subsec_millis() == 0 {
-        format!("{}s", duration.as_secs())
-    } else if duration < Duration::from_secs(1) {
+    if duration < Duration::from_secs(1) {
         format!("{}ms", duration.as_millis())
+    } else if duration.subsec_millis() == 0 {
+        format!("{}s", duration.as_secs())
     } else {
         format!("{:.1}s", duration.as_secs_f64())
     }
@@ -268,6 +279,13 @@ mod tests {
             "request parameter invalid (code 108): invalid configuration: field `x`: bad"
         );
         assert_eq!(describe(Some(999), None), "error code 999");
+    }
+
+    #[test]
+    fn durations_for_people() {
+        assert_eq!(humanize_duration(Duration::from_secs(10)), "10s");
+        assert_eq!(humanize_duration(Duration::from_millis(1500)), "1.5s");
+        assert_eq!(humanize_duration(Duration::from_millis(40)), "40ms");
     }
 
     #[test]

@@ -72,7 +72,13 @@ pub struct GlobalArgs {
     )]
     pub output: Option<OutputFormat>,
     /// No colours in the output (also when NO_COLOR is set).
-    #[arg(long, global = true, env = "NANOMQ_NO_COLOR")]
+    #[arg(
+        long,
+        global = true,
+        env = "NANOMQ_NO_COLOR",
+        action = ArgAction::SetTrue,
+        value_parser = clap::builder::FalseyValueParser::new()
+    )]
     pub no_color: bool,
     /// How long to wait for the broker, e.g. 500ms, 10s, 1m [default: 10s].
     #[arg(long, global = true, env = "NANOMQ_TIMEOUT", value_parser = parse_duration, value_name = "DURATION")]

@@ -295,6 +295,8 @@ mod tests {
 
     #[test]
     fn no_color_from_the_environment() {
+        let cli = Cli::try_parse_from(["nanomq-cli", "status"]);
+        assert!(!cli.unwrap().global.no_color);
         assert!(!settle(&[], &[("NO_COLOR", "1")]).unwrap().color);
         assert!(!settle(&["--no-color"], &[]).unwrap().color);
     }

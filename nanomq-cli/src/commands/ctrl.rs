@@ -4,18 +4,22 @@
 use std::io::{BufRead, IsTerminal, Write};
 use std::time::{Duration, Instant};
 
-use serde_json::json;
+use shared_types::CtrlAction;
 
 use crate::api::{ApiClient, humanize_duration};
 use crate::cli::CtrlCommand;
 use crate::context::Ctx;
 use crate::error::CliError;
 
-/// How long to look for the broker going down after a restart was accepted; a restart quicker
-/// than the polling is taken as done once this has passed with the broker answering.
-const DOWN_GRACE: Duration = Duration::from_secs(2);
-/// How often the broker is polled while waiting.
-const POLL_INTERVAL: Duration = Duration::from_millis(50);
+/// How long to look for the broker going down after a restart was accepted. The broker closes
+/// its HTTP listener within milliseconds of its answer and may be back as fast, between two
+/// polls; still answering after this long, it has restarted (or kept running after failing to,
+/// which its log says).
+const DOWN_GRACE: Duration = Duration::from_millis(500);
+/// How often the broker is polled while it is expected to go down.
+const DOWN_POLL: Duration = Duration::from_millis(10);
+/// How often the broker is polled while waiting for it to come back.
+const UP_POLL: Duration = Duration::from_millis(50);
 
 /// Runs `ctrl …`.
 pub async fn exec(command: CtrlCommand, ctx: &Ctx) -> Result<(), CliError> {
@@ -24,9 +28,9 @@ pub async fn exec(command: CtrlCommand, ctx: &Ctx) -> Result<(), CliError> {
     match command {
         CtrlCommand::Stop { yes } => {
             confirm(&format!("Stop the broker at {}?", ctx.settings.url), yes)?;
-            api.post(&["ctrl", "stop"], &json!({})).await?;
+            api.ctrl(CtrlAction::Stop).await?;
             let limit = ctx.settings.timeout;
-            let gone = wait_until(&api, limit, |answered| !answered).await;
+            let gone = wait_until(&api, limit, DOWN_POLL, |answered| !answered).await;
             if ctx.out.is_json() {
                 return Ok(());
             }
@@ -44,7 +48,7 @@ pub async fn exec(command: CtrlCommand, ctx: &Ctx) -> Result<(), CliError> {
                 &format!("Restart the broker at {}?", ctx.settings.url),
                 args.yes,
             )?;
-            api.post(&["ctrl", "restart"], &json!({})).await?;
+            api.ctrl(CtrlAction::Restart).await?;
             if args.no_wait {
                 return if ctx.out.is_json() {
                     Ok(())
@@ -58,7 +62,7 @@ pub async fn exec(command: CtrlCommand, ctx: &Ctx) -> Result<(), CliError> {
             }
             ctx.out.print(&format!(
                 "broker restarted (back after {})\n",
-                humanize_duration(round_ms(took))
+                humanize_duration(round_to_tenths(took))
             ))
         }
     }
@@ -85,9 +89,9 @@ pub fn confirm(question: &str, yes: bool) -> Result<(), CliError> {
 /// [`DOWN_GRACE`]), then for it to answer again, within `limit` in all.
 pub async fn wait_restarted(api: &ApiClient, limit: Duration) -> Result<Duration, CliError> {
     let start = Instant::now();
-    wait_until(api, DOWN_GRACE.min(limit), |answered| !answered).await;
+    wait_until(api, DOWN_GRACE.min(limit), DOWN_POLL, |answered| !answered).await;
     let remaining = limit.saturating_sub(start.elapsed());
-    match wait_until(api, remaining, |answered| answered).await {
+    match wait_until(api, remaining, UP_POLL, |answered| answered).await {
         Some(()) => Ok(start.elapsed()),
         None => Err(CliError::Connect(format!(
             "the broker at {} is not back after {} (it may have failed to restart: see its log)",
@@ -98,7 +102,12 @@ pub async fn wait_restarted(api: &ApiClient, limit: Duration) -> Result<Duration
 }
 
 /// Polls `GET /brokers` until `done(answered)` holds, for at most `limit`.
-async fn wait_until(api: &ApiClient, limit: Duration, done: impl Fn(bool) -> bool) -> Option<()> {
+async fn wait_until(
+    api: &ApiClient,
+    limit: Duration,
+    interval: Duration,
+    done: impl Fn(bool) -> bool,
+) -> Option<()> {
     let deadline = Instant::now() + limit;
     loop {
         let remaining = deadline.saturating_duration_since(Instant::now());
@@ -108,13 +117,19 @@ async fn wait_until(api: &ApiClient, limit: Duration, done: impl Fn(bool) -> boo
         if done(answered) {
             return Some(());
         }
-        if Instant::now() + POLL_INTERVAL > deadline {
+        if Instant::now() + interval > deadline {
             return None;
         }
-        tokio::time::sleep(POLL_INTERVAL).await;
+        tokio::time::sleep(interval).await;
     }
 }
 
-fn round_ms(duration: Duration) -> Duration {
-    Duration::from_millis(u64::try_from(duration.as_millis() / 100 * 100).unwrap_or(u64::MAX))
+/// Whole milliseconds under a second, tenths of a second above.
+pub fn round_to_tenths(duration: Duration) -> Duration {
+    let millis = u64::try_from(duration.as_millis()).unwrap_or(u64::MAX);
+    if millis < 1000 {
+        Duration::from_millis(millis)
+    } else {
+        Duration::from_millis(millis / 100 * 100)
+    }
 }

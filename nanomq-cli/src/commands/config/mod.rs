@@ -122,8 +122,8 @@ async fn after_change(
     let took = super::ctrl::wait_restarted(&target, ctx.settings.timeout.max(RESTART_WAIT)).await?;
     if !ctx.out.is_json() {
         ctx.out.print(&format!(
-            "broker restarted (back after {:.1}s) at {}\n",
-            took.as_secs_f64(),
+            "broker restarted (back after {}) at {}\n",
+            crate::api::humanize_duration(super::ctrl::round_to_tenths(took)),
             target.base_url().as_str().trim_end_matches('/')
         ))?;
     }
