@@ -10,7 +10,9 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, Local};
 use parking_lot::RwLock;
 use shared_types::config::Config;
+use shared_types::metrics::BridgeMetrics;
 
+use crate::bridge::{BridgeStats, Parked};
 use crate::message::Message;
 use crate::metrics::Metrics;
 use crate::router::retained::RetainedMessages;
@@ -78,6 +80,10 @@ pub struct BrokerState {
     pub sessions: SessionRegistry,
     /// Counters.
     pub metrics: Metrics,
+    /// Bridge hook: the bridge's counters, updated by the bridge task.
+    pub bridge: BridgeStats,
+    /// Bridge hook: what a stopped bridge leaves for the next one (across `ctrl/restart`).
+    pub bridge_parked: Parked,
     settings: RwLock<Arc<Settings>>,
     config: RwLock<Arc<Config>>,
     started: Instant,
@@ -102,6 +108,8 @@ impl Broker {
                 retained: RetainedMessages::default(),
                 sessions: SessionRegistry::default(),
                 metrics: Metrics::default(),
+                bridge: BridgeStats::default(),
+                bridge_parked: Parked::default(),
                 settings: RwLock::new(Arc::new(Settings::from_config(&config))),
                 config: RwLock::new(Arc::new(config)),
                 started: Instant::now(),
@@ -125,6 +133,14 @@ impl Broker {
     /// The settings in force.
     pub fn settings(&self) -> Arc<Settings> {
         Arc::clone(&self.settings.read())
+    }
+
+    /// Bridge hook: the bridge's counters, or `None` when the bridge is off.
+    pub fn bridge_metrics(&self) -> Option<BridgeMetrics> {
+        self.config()
+            .bridge
+            .bridge_mode
+            .then(|| self.bridge.snapshot())
     }
 
     /// A fresh connection number.

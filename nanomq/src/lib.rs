@@ -7,10 +7,11 @@
 //! Layers, from the wire up: [`codec`] (bytes ↔ packets), [`transport`] (listeners yielding
 //! byte streams), [`connection`] (one client's task), [`session`] (state kept per client
 //! identifier), [`router`] (subscription trie, shared groups, retained messages), [`broker`]
-//! (the shared state), [`server`] (listener lifecycle: start, restart, stop); beside them
-//! [`http`], the management API, which talks to the broker through [`broker::Broker`] and
-//! [`server::ServerControl`] only.
+//! (the shared state), [`server`] (listener lifecycle: start, restart, stop), [`bridge`] (the
+//! MQTT client link to an upstream broker); beside them [`http`], the management API, which
+//! talks to the broker through [`broker::Broker`] and [`server::ServerControl`] only.
 
+pub mod bridge;
 pub mod broker;
 pub use nanomq_codec as codec;
 pub mod config;

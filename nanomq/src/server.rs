@@ -302,6 +302,8 @@ impl Listeners {
         }
         // HTTP API hook: served until `shutdown`, gracefully, as one of the tracked tasks.
         addrs.http = http.map(|server| server.spawn(&shutdown, &tracker));
+        // Bridge hook: the bridge runs with the listeners and stops and restarts with them.
+        crate::bridge::spawn(config, broker, shutdown.clone(), &tracker);
         Ok(Listeners {
             addrs,
             shutdown,

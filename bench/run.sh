@@ -1,0 +1,190 @@
+#!/usr/bin/env bash
+# Benchmarks nanomq-rs against Debian's mosquitto on loopback, same scenarios, alternating
+# A/B over several rounds, and prints a table of medians with the ratio to mosquitto.
+#
+#   bench/run.sh [ROUNDS]          (default 3 rounds; needs: mosquitto, python3, taskset)
+#
+# Fairness: both brokers run pinned to the same single core (BROKER_CPU, default 0) and the
+# load generator (nanomq-cli bench) to the others, so what is compared is work per message on
+# one core, not thread count. Both use TCP_NODELAY, an in-flight window of 32 and a queue of
+# 1024 messages per client. Results go to bench/results/ (ignored by git); copy the table
+# into BENCHMARKS.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rounds=${1:-3}
+broker_cpu=${BROKER_CPU:-0}
+ncpu=$(nproc)
+if [ "$ncpu" -gt 1 ]; then client_cpus="1-$((ncpu - 1))"; else client_cpus=0; fi
+duration=${DURATION:-8}
+
+command -v mosquitto >/dev/null || { echo "mosquitto not found: apt-get install -y mosquitto" >&2; exit 1; }
+command -v taskset >/dev/null || { echo "taskset not found: apt-get install -y util-linux" >&2; exit 1; }
+cargo build --release -q -p nanomq -p nanomq-cli
+nanomq_bin=target/release/nanomq
+cli=target/release/nanomq-cli
+ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+
+out=bench/results/$(date +%Y%m%d-%H%M%S)
+mkdir -p "$out"
+tmp=$(mktemp -d)
+pid=
+stop_broker() { if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; pid=; fi; }
+trap 'stop_broker; rm -rf "$tmp"' EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+cat >"$tmp/nanomq.conf" <<CONF
+num_taskq_thread = 1
+max_taskq_thread = 1
+parallel = 32
+msq_len = 1024
+[log]
+level = "warn"
+[websocket]
+enable = false
+[http_server]
+enable = false
+CONF
+
+start_broker() { # name port
+  case $1 in
+    nanomq)
+      taskset -c "$broker_cpu" "$nanomq_bin" start --conf "$tmp/nanomq.conf" --url "nmq-tcp://127.0.0.1:$2" \
+        >"$tmp/broker.out" 2>&1 &
+      ;;
+    mosquitto)
+      printf 'listener %s 127.0.0.1\nallow_anonymous true\nset_tcp_nodelay true\nmax_inflight_messages 32\nmax_queued_messages 1024\nmax_connections -1\n' \
+        "$2" >"$tmp/mosquitto.conf"
+      taskset -c "$broker_cpu" mosquitto -c "$tmp/mosquitto.conf" >"$tmp/broker.out" 2>&1 &
+      ;;
+  esac
+  pid=$!
+  for _ in $(seq 100); do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$2") 2>/dev/null; then return 0; fi
+    sleep 0.05
+  done
+  echo "$1 did not start" >&2; cat "$tmp/broker.out" >&2; exit 1
+}
+
+rss_kb() { awk '/VmRSS/ {print $2}' "/proc/$pid/status"; }
+
+bench() { taskset -c "$client_cpus" "$cli" bench "$@"; }
+
+# One throughput scenario: subscribers first, then publishers for $duration seconds.
+# Prints one JSON line with the subscriber summary and the publisher's sent count.
+throughput() { # port name sub_clients sub_topic pub_clients pub_topic qos
+  local port=$1 name=$2
+  bench sub -p "$port" -c "$3" -t "$4" -q "$7" --duration $((duration + 4)) --json >"$tmp/sub.json" 2>/dev/null &
+  local sub=$!
+  sleep 1
+  bench pub -p "$port" -c "$5" -t "$6" -q "$7" -s 64 --duration "$duration" --json >"$tmp/pub.json" 2>/dev/null
+  wait "$sub"
+  python3 - "$name" "$tmp/sub.json" "$tmp/pub.json" <<'PY'
+import json, sys
+name, sub, pub = sys.argv[1], json.load(open(sys.argv[2])), json.load(open(sys.argv[3]))
+print(json.dumps({"scenario": name, "value": sub["received_per_sec"], "sent": pub["sent"],
+                  "received": sub["received"], "latency_ms": sub.get("latency_ms")}))
+PY
+}
+
+latency() { # port: 10 publishers x 1000 msg/s = 10,000 msg/s into one subscriber, QoS 1
+  local port=$1
+  bench sub -p "$port" -c 1 -t 'lat/#' -q 1 --duration $((duration + 4)) --json >"$tmp/sub.json" 2>/dev/null &
+  local sub=$!
+  sleep 1
+  bench pub -p "$port" -c 10 -t 'lat/%i' -q 1 -s 64 -I 1 --duration "$duration" --json >"$tmp/pub.json" 2>/dev/null
+  wait "$sub"
+  python3 - "$tmp/sub.json" "$tmp/pub.json" <<'PY'
+import json, sys
+sub, pub = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+l = sub["latency_ms"]
+for q in ("p50", "p99"):
+    print(json.dumps({"scenario": f"latency {q} ms @10k/s QoS1", "value": l[q], "sent": pub["sent"],
+                      "received": sub["received"], "rate": sub["received_per_sec"]}))
+PY
+}
+
+idle() { # port: 10,000 idle connections: connect rate and broker RSS per connection
+  local port=$1 before after
+  before=$(rss_kb)
+  bench conn -p "$port" -c 10000 -k 300 --duration 20 --json >"$tmp/conn.json" 2>/dev/null &
+  local conn=$!
+  # Wait (bounded) until the broker holds all 10,000 connections, then read its memory.
+  for _ in $(seq 600); do
+    [ "$(ss -Htn state established "( sport = :$port )" | wc -l)" -ge 10000 ] && break
+    kill -0 "$conn" 2>/dev/null || break
+    sleep 0.05
+  done
+  after=$(rss_kb)
+  wait "$conn"
+  python3 - "$tmp/conn.json" "$before" "$after" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+before, after = int(sys.argv[2]), int(sys.argv[3])
+print(json.dumps({"scenario": "connect rate /s (10k conns)", "value": c["connect_rate"] or 0,
+                  "connected": c["connected"], "failed": c["failed"]}))
+print(json.dumps({"scenario": "RSS KiB per idle conn", "value": (after - before) / max(c["connected"], 1),
+                  "connected": c["connected"], "lower_is_better": True}))
+PY
+}
+
+run_all() { # broker
+  local port
+  port=$(free_port)
+  start_broker "$1" "$port"
+  throughput "$port" "fan-in 10->1 QoS0 msg/s" 1 'fan/#' 10 'fan/%i' 0
+  throughput "$port" "fan-in 10->1 QoS1 msg/s" 1 'fan/#' 10 'fan/%i' 1
+  throughput "$port" "fan-out 1->50 QoS0 msg/s" 50 'out/t' 1 'out/t' 0
+  throughput "$port" "100 pairs QoS1 msg/s" 100 'pair/%i' 100 'pair/%i' 1
+  latency "$port"
+  idle "$port"
+  stop_broker
+}
+
+{
+  echo "machine: $(nproc) cores, $(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -1)"
+  echo "kernel: $(uname -r); mosquitto: $(mosquitto -h 2>/dev/null | head -1)"
+  echo "nanomq-rs: $(git rev-parse --short HEAD 2>/dev/null || echo unknown); rounds: $rounds; ${duration}s per scenario"
+} | tee "$out/machine.txt"
+
+for round in $(seq "$rounds"); do
+  for broker in nanomq mosquitto; do
+    # Alternate which broker goes first in each round.
+    if [ $((round % 2)) -eq 0 ]; then broker=$([ "$broker" = nanomq ] && echo mosquitto || echo nanomq); fi
+    echo "round $round: $broker" >&2
+    run_all "$broker" | sed "s/^{/{\"broker\": \"$broker\", \"round\": $round, /" | tee -a "$out/results.jsonl" >&2
+  done
+done
+
+python3 - "$out/results.jsonl" "$out/machine.txt" <<'PY' | tee "$out/table.md"
+import json, statistics, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+order, data, extra = [], {}, {}
+for r in rows:
+    key = r["scenario"]
+    if key not in order:
+        order.append(key)
+    data.setdefault((key, r["broker"]), []).append(r["value"])
+    lost = r.get("sent", 0) - r.get("received", r.get("sent", 0))
+    if "sent" in r and "received" in r:
+        extra.setdefault((key, r["broker"]), []).append(lost)
+print(open(sys.argv[2]).read().strip().replace("\n", "  \n"))
+print()
+print("| scenario | nanomq-rs | mosquitto | ratio | lost (nanomq-rs / mosquitto) |")
+print("|---|---:|---:|---:|---|")
+lower_better = ("latency", "RSS")
+for key in order:
+    a = statistics.median(data.get((key, "nanomq"), [0]))
+    b = statistics.median(data.get((key, "mosquitto"), [0]))
+    if any(w in key for w in lower_better):
+        ratio = b / a if a else float("inf")
+        note = " (lower is better; ratio = mosquitto/nanomq-rs)"
+    else:
+        ratio = a / b if b else float("inf")
+        note = ""
+    la = extra.get((key, "nanomq"))
+    lb = extra.get((key, "mosquitto"))
+    lost = f"{max(la)} / {max(lb)}" if la and lb else ""
+    print(f"| {key}{note} | {a:,.1f} | {b:,.1f} | {ratio:.2f}x | {lost} |")
+PY
+echo "results in $out"

@@ -1,0 +1,198 @@
+//! Packets from the upstream: its messages (published locally), the acknowledgements of what
+//! the bridge forwarded, SUBACK, PINGRESP and DISCONNECT.
+
+use std::sync::Arc;
+use std::time::Instant as StdInstant;
+
+use tokio::time::Instant;
+use tracing::{debug, warn};
+
+use super::link::{Link, LinkError};
+use super::stats::BridgeStats;
+use crate::codec::{
+    AckProperties, Packet, PacketId, PubAck, Publish, QoS, ReasonCode, SubAck, decode_packet,
+};
+use crate::message::{Message, Origin};
+use crate::metrics::Metrics;
+use crate::router::trie::MAX_TOPIC_LEVELS;
+use crate::session::inflight::AckOutcome;
+
+/// Which acknowledgement to write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(clippy::enum_variant_names)] // named after the packets
+pub(super) enum AckKind {
+    PubAck,
+    PubRec,
+    PubRel,
+    PubComp,
+}
+
+impl Link<'_> {
+    /// Decodes and handles every whole packet in the read buffer, stopping early while local
+    /// subscribers are congested (the rest waits in the buffer).
+    pub(super) fn process_input(&mut self) -> Result<(), LinkError> {
+        while self.paused.is_empty() {
+            let decoded = decode_packet(
+                &mut self.read_buf,
+                self.options.version,
+                self.options.max_packet_size,
+            )?;
+            let Some(packet) = decoded else {
+                return Ok(());
+            };
+            self.last_received = Instant::now();
+            self.ping_sent = None;
+            self.handle_packet(packet)?;
+        }
+        Ok(())
+    }
+
+    fn handle_packet(&mut self, packet: Packet) -> Result<(), LinkError> {
+        match packet {
+            Packet::Publish(publish) => return self.on_publish(publish),
+            Packet::PubAck(ack) => match self.carried.outbox.inflight.on_puback(ack.packet_id) {
+                AckOutcome::Completed => self.count_acknowledged(ack.reason),
+                AckOutcome::Release | AckOutcome::Unknown => {}
+            },
+            Packet::PubRec(rec) => {
+                let refused = rec.reason.is_error();
+                let outcome = self.carried.outbox.inflight.on_pubrec(
+                    rec.packet_id,
+                    refused,
+                    StdInstant::now(),
+                );
+                match outcome {
+                    AckOutcome::Release => {
+                        self.write_ack(AckKind::PubRel, rec.packet_id, ReasonCode::SUCCESS);
+                    }
+                    AckOutcome::Completed => self.count_acknowledged(rec.reason),
+                    AckOutcome::Unknown => self.write_ack(
+                        AckKind::PubRel,
+                        rec.packet_id,
+                        ReasonCode::PACKET_IDENTIFIER_NOT_FOUND,
+                    ),
+                }
+            }
+            Packet::PubComp(comp) => {
+                if self.carried.outbox.inflight.on_pubcomp(comp.packet_id) == AckOutcome::Completed
+                {
+                    self.count_acknowledged(ReasonCode::SUCCESS);
+                }
+            }
+            Packet::PubRel(rel) => {
+                let reason = if self.carried.inbound.release_qos2(rel.packet_id) {
+                    ReasonCode::SUCCESS
+                } else {
+                    ReasonCode::PACKET_IDENTIFIER_NOT_FOUND
+                };
+                self.write_ack(AckKind::PubComp, rel.packet_id, reason);
+            }
+            Packet::SubAck(suback) => self.on_suback(&suback),
+            Packet::UnsubAck(_) | Packet::PingResp => {}
+            Packet::Disconnect(disconnect) => {
+                return Err(LinkError::Disconnected(disconnect.reason));
+            }
+            other => return Err(LinkError::Unexpected(other.kind().name())),
+        }
+        Ok(())
+    }
+
+    /// A forwarded QoS 1/2 message is done: delivered, or refused by the upstream for good.
+    fn count_acknowledged(&self, reason: ReasonCode) {
+        let stats = &self.broker.bridge;
+        if reason.is_error() {
+            debug!(
+                reason = reason.0,
+                "bridge: upstream refused a forwarded message"
+            );
+            BridgeStats::add(&stats.dropped, 1);
+        } else {
+            BridgeStats::add(&stats.messages_forwarded, 1);
+        }
+    }
+
+    /// Publishes an upstream message locally, as the bridge's own session: No Local on the
+    /// bridge's forward subscriptions keeps it from going back up.
+    fn on_publish(&mut self, publish: Publish) -> Result<(), LinkError> {
+        if publish.properties.topic_alias.is_some() {
+            return Err(LinkError::TopicAlias);
+        }
+        let qos = publish.qos;
+        let packet_id = publish.packet_id;
+        if qos == QoS::ExactlyOnce
+            && let Some(id) = packet_id
+            && !self.carried.inbound.receive_qos2(id)
+        {
+            // A resent QoS 2 message already published here: acknowledge it again only.
+            self.write_ack(AckKind::PubRec, id, ReasonCode::SUCCESS);
+            return Ok(());
+        }
+        let reason = if publish.topic.split('/').nth(MAX_TOPIC_LEVELS).is_some() {
+            debug!(topic = %publish.topic, "bridge: upstream topic too deep, not published");
+            ReasonCode::TOPIC_NAME_INVALID
+        } else {
+            self.publish_locally(publish)
+        };
+        if reason.is_error()
+            && qos == QoS::ExactlyOnce
+            && let Some(id) = packet_id
+        {
+            // A refusing PUBREC ends the exchange: no PUBREL will free the identifier.
+            self.carried.inbound.release_qos2(id);
+        }
+        match (qos, packet_id) {
+            (QoS::AtLeastOnce, Some(id)) => self.write_ack(AckKind::PubAck, id, reason),
+            (QoS::ExactlyOnce, Some(id)) => self.write_ack(AckKind::PubRec, id, reason),
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn publish_locally(&mut self, publish: Publish) -> ReasonCode {
+        let origin = Origin::Client(self.session.id);
+        let message = Message::from_publish(publish, origin, StdInstant::now());
+        if message.retain {
+            self.broker.retained.update(&message);
+        }
+        let outcome =
+            self.broker
+                .router
+                .route(&Arc::new(message), &self.settings.queue, &mut self.paused);
+        let metrics = &self.broker.metrics;
+        Metrics::add(&metrics.messages_dropped, outcome.dropped as u64);
+        BridgeStats::add(&self.broker.bridge.messages_received, 1);
+        if outcome.delivered == 0 {
+            ReasonCode::NO_MATCHING_SUBSCRIBERS
+        } else {
+            ReasonCode::SUCCESS
+        }
+    }
+
+    fn on_suback(&self, suback: &SubAck) {
+        for (reason, (filter, _)) in suback.reasons.iter().zip(&self.options.subscriptions) {
+            if reason.is_error() {
+                warn!(
+                    filter = %filter,
+                    reason = reason.0,
+                    "bridge: upstream refused a subscription"
+                );
+            }
+        }
+    }
+
+    /// Appends a PUBACK, PUBREC, PUBREL or PUBCOMP to the output buffer.
+    pub(super) fn write_ack(&mut self, kind: AckKind, packet_id: PacketId, reason: ReasonCode) {
+        let ack = PubAck {
+            packet_id,
+            reason,
+            properties: AckProperties::default(),
+        };
+        let packet = match kind {
+            AckKind::PubAck => Packet::PubAck(ack),
+            AckKind::PubRec => Packet::PubRec(ack),
+            AckKind::PubRel => Packet::PubRel(ack),
+            AckKind::PubComp => Packet::PubComp(ack),
+        };
+        self.write_packet(&packet);
+    }
+}

@@ -1,0 +1,316 @@
+//! The bridge: this broker as an MQTT client of an upstream broker (a cluster such as EMQX,
+//! another nanomq, Mosquitto). Local messages matching `bridge.forwards` are published
+//! upstream; messages of the upstream subscriptions in `bridge.subscription` are published
+//! locally.
+//!
+//! The bridge is "just another link". Locally it is an internal [`Session`] registered with
+//! the router only — never with the session registry, so it is no client anyone can list,
+//! kick or take over — and subscribed to each forward filter with No Local. The bridge task
+//! drains that session's mailbox the way a connection drains its own, except that the other
+//! end is an upstream broker spoken to as a client, with the broker's own codec. Upstream
+//! messages are routed locally with `Origin::Client(that session's id)`, so No Local keeps
+//! them from being forwarded back up: no loops. Upstream subscriptions ask for No Local too
+//! (MQTT 5), so what the bridge forwards does not come back down either.
+//!
+//! The task reconnects for ever with capped exponential backoff (also when the upstream is
+//! unreachable at start-up: the broker starts regardless), and subscribes again after every
+//! connection. During an outage local QoS 1/2 messages are buffered up to `max_queued`
+//! ([`outbox`]); unacknowledged ones are resent with DUP after reconnecting. The bridge stops
+//! and starts with the listeners; across a restart what it holds waits in [`Parked`].
+//!
+//! Hand-written rather than built on an MQTT client crate: the broker already has a complete
+//! codec for both directions, and the bridge has to share the broker's mailbox, in-flight
+//! state and routing anyway; a client crate would bring a second codec and its own queues.
+//!
+//! - [`stats`]: counters in the broker's shared state, for the HTTP API.
+//! - [`options`]: the configuration, converted once.
+//! - [`backoff`]: delays between attempts.
+//! - [`dial`]: TCP or TLS to the upstream.
+//! - [`handshake`]: CONNECT / CONNACK.
+//! - [`link`], [`inbound`], [`outbound`]: one upstream connection.
+//! - [`outbox`]: what waits for the upstream: the outage buffer, the in-flight window.
+
+pub mod backoff;
+pub mod dial;
+pub mod handshake;
+pub mod inbound;
+pub mod link;
+pub mod options;
+pub mod outbound;
+pub mod outbox;
+pub mod stats;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use chrono::Local;
+use parking_lot::Mutex;
+use shared_types::config::Config;
+use tokio::time::Instant;
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
+use tracing::{Instrument, debug, error, info, info_span, warn};
+
+use crate::broker::Broker;
+use crate::codec::{QoS, RetainHandling, SubscriptionOptions};
+use crate::session::inflight::DeliveryState;
+use crate::session::{ClientDetails, Session, SessionId, SubscriptionRecord};
+use backoff::Backoff;
+use dial::Dialer;
+use handshake::Connected;
+use link::{Link, LinkError};
+use options::BridgeOptions;
+use outbox::Outbox;
+pub use stats::BridgeStats;
+
+/// The client identifier the bridge's local session shows (in the topic tree, for instance).
+pub const LOCAL_CLIENT_ID: &str = "$bridge";
+/// How long dialing, TLS and CONNACK may take together.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// A connection that lasted this long starts the backoff over when it ends.
+const STABLE_CONNECTION: Duration = Duration::from_secs(10);
+
+/// Session numbers of bridge sessions. The registry numbers client sessions upwards from 0;
+/// these count down from the top, so the two never meet.
+static NEXT_SESSION_ID: AtomicU64 = AtomicU64::new(u64::MAX);
+
+/// What the bridge keeps from one upstream connection to the next.
+#[derive(Debug)]
+pub struct Carried {
+    /// Local messages waiting for the upstream or in flight to it.
+    pub outbox: Outbox,
+    /// Incoming QoS 2 messages received and not yet released by the upstream.
+    pub inbound: DeliveryState,
+}
+
+/// What a stopped bridge leaves for the next one, so that a restart of the listeners
+/// (`ctrl/restart`) loses neither buffered nor unacknowledged messages, nor a generated client
+/// identifier (which would orphan a persistent upstream session).
+#[derive(Debug, Default)]
+pub struct Parked {
+    slot: Mutex<Option<(String, Carried)>>,
+}
+
+impl Parked {
+    fn put(&self, client_id: String, carried: Carried) {
+        *self.slot.lock() = Some((client_id, carried));
+    }
+
+    fn take(&self) -> Option<(String, Carried)> {
+        self.slot.lock().take()
+    }
+}
+
+/// Starts the bridge when the configuration enables it: its local subscriptions are in place
+/// on return, and a task on `tracker` serves the upstream until `shutdown`. A bridge that
+/// cannot start (bad TLS material) is logged; the broker runs on.
+pub fn spawn(config: &Config, broker: &Broker, shutdown: CancellationToken, tracker: &TaskTracker) {
+    if !config.bridge.bridge_mode {
+        return;
+    }
+    let mut options = match BridgeOptions::from_config(config) {
+        Ok(options) => options,
+        Err(e) => {
+            error!(error = %e, "bridge not started");
+            return;
+        }
+    };
+    let carried = unpark(broker, config, &mut options);
+    let session = local_session(broker, &options);
+    tracker.spawn(run(options, broker.clone(), session, carried, shutdown));
+}
+
+/// What the previous bridge left, if any (its generated client identifier is kept unless one
+/// is configured now), else a fresh start.
+fn unpark(broker: &Broker, config: &Config, options: &mut BridgeOptions) -> Carried {
+    match broker.bridge_parked.take() {
+        Some((client_id, mut carried)) => {
+            if config.bridge.clientid.is_none() {
+                options.client_id = client_id;
+            }
+            let dropped = carried.outbox.set_max_queued(options.max_queued);
+            BridgeStats::add(&broker.bridge.dropped, dropped);
+            carried
+        }
+        None => Carried {
+            outbox: Outbox::new(options.max_queued),
+            inbound: DeliveryState::default(),
+        },
+    }
+}
+
+async fn run(
+    options: BridgeOptions,
+    broker: Broker,
+    session: Arc<Session>,
+    mut carried: Carried,
+    shutdown: CancellationToken,
+) {
+    match Dialer::new(options.address.clone(), options.cacert.as_deref()) {
+        Ok(dialer) => {
+            let span =
+                info_span!("bridge", upstream = %dialer.target(), client_id = %options.client_id);
+            let upstream = Upstream {
+                options: &options,
+                dialer: &dialer,
+                broker: &broker,
+                session: &session,
+            };
+            supervise(upstream, &mut carried, &shutdown)
+                .instrument(span)
+                .await;
+        }
+        Err(e) => error!(error = %e, "bridge not started"),
+    }
+    // Unsubscribed first: once the router lets go, nothing more can reach the mailbox.
+    broker.router.remove_session(&session);
+    let dropped = carried.outbox.absorb(&session.mailbox);
+    BridgeStats::add(&broker.bridge.dropped, dropped);
+    session.discard();
+    broker.bridge.set_connected(false);
+    broker.bridge_parked.put(options.client_id, carried);
+}
+
+/// The bridge's local session, subscribed to the forward filters with No Local.
+fn local_session(broker: &Broker, options: &BridgeOptions) -> Arc<Session> {
+    let id = SessionId(NEXT_SESSION_ID.fetch_sub(1, Ordering::Relaxed));
+    let details = ClientDetails {
+        username: None,
+        protocol: options.version,
+        keep_alive: options.keep_alive,
+        clean_start: true,
+        peer: None,
+        connected_at: Local::now(),
+        will_topic: None,
+        expiry_interval: 0,
+    };
+    let session = Arc::new(Session::new(
+        id,
+        Arc::from(LOCAL_CLIENT_ID),
+        details.clone(),
+    ));
+    // Counted as connected so that it takes its turn in a `$share` group it forwards.
+    let _ = session.attach(details);
+    // Always drained (by the link, or into the outage buffer), so never capped by `msq_len`.
+    session.mailbox.set_online(true, &broker.settings().queue);
+    let options_local = SubscriptionOptions {
+        qos: QoS::ExactlyOnce,
+        no_local: true,
+        retain_as_published: true,
+        retain_handling: RetainHandling::DoNotSend,
+    };
+    for filter in &options.forwards {
+        broker
+            .router
+            .subscribe(&session, filter, options_local, None);
+        let record = SubscriptionRecord {
+            options: options_local,
+            identifier: None,
+        };
+        session.add_subscription(filter, record);
+    }
+    session
+}
+
+/// What a running bridge works with.
+#[derive(Clone, Copy)]
+struct Upstream<'a> {
+    options: &'a BridgeOptions,
+    dialer: &'a Dialer,
+    broker: &'a Broker,
+    session: &'a Arc<Session>,
+}
+
+/// Connects, serves the connection, and reconnects after a backoff, until `shutdown`.
+async fn supervise(upstream: Upstream<'_>, carried: &mut Carried, shutdown: &CancellationToken) {
+    let Upstream {
+        options,
+        dialer,
+        broker,
+        session,
+    } = upstream;
+    let stats = &broker.bridge;
+    let mut backoff = Backoff::default();
+    let mut delay = Duration::ZERO;
+    let mut failures = 0u32;
+    let mut connections = 0u64;
+    loop {
+        let attempt = connect_after(delay, dialer, options);
+        tokio::pin!(attempt);
+        // While away from the upstream, local messages go to the outage buffer at once.
+        let result = loop {
+            tokio::select! {
+                biased;
+                () = shutdown.cancelled() => return,
+                result = &mut attempt => break result,
+                () = session.mailbox.ready() => {
+                    BridgeStats::add(&stats.dropped, carried.outbox.absorb(&session.mailbox));
+                }
+            }
+        };
+        let connected = match result {
+            Ok(connected) => connected,
+            Err(e) => {
+                failures += 1;
+                BridgeStats::add(&stats.failed_attempts, 1);
+                delay = backoff.next_delay();
+                if failures == 1 {
+                    warn!(error = %e, retry_in = ?delay, "bridge: cannot connect to the upstream");
+                } else {
+                    debug!(error = %e, retry_in = ?delay, failures, "bridge: still cannot connect");
+                }
+                continue;
+            }
+        };
+        failures = 0;
+        connections += 1;
+        if connections > 1 {
+            BridgeStats::add(&stats.reconnects, 1);
+        }
+        let (written, read) = connected.bytes;
+        BridgeStats::add(&stats.bytes_forwarded, written);
+        BridgeStats::add(&stats.bytes_received, read);
+        stats.set_connected(true);
+        info!(
+            session_present = connected.limits.session_present,
+            buffered = carried.outbox.pending_len(),
+            "bridge connected"
+        );
+        let since = Instant::now();
+        let end = Link::new(connected, options, broker, session, carried)
+            .run(shutdown)
+            .await;
+        stats.set_connected(false);
+        match end {
+            Ok(()) => {
+                info!("bridge disconnected: shutting down");
+                return;
+            }
+            Err(e) => {
+                if since.elapsed() >= STABLE_CONNECTION {
+                    backoff.reset();
+                }
+                delay = backoff.next_delay();
+                warn!(reason = %e, retry_in = ?delay, "bridge disconnected");
+                BridgeStats::add(&stats.dropped, carried.outbox.absorb(&session.mailbox));
+            }
+        }
+    }
+}
+
+/// Waits `delay`, then dials and opens an MQTT connection, bounded by [`CONNECT_TIMEOUT`].
+async fn connect_after(
+    delay: Duration,
+    dialer: &Dialer,
+    options: &BridgeOptions,
+) -> Result<Connected, LinkError> {
+    tokio::time::sleep(delay).await;
+    let connect = async {
+        let stream = dialer.dial().await?;
+        handshake::open(stream, options).await
+    };
+    tokio::time::timeout(CONNECT_TIMEOUT, connect)
+        .await
+        .map_err(|_| LinkError::Timeout)?
+}

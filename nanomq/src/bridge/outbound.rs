@@ -1,0 +1,165 @@
+//! Local messages to the upstream: PUBLISH packets built from the outbox and the bridge's
+//! mailbox within the in-flight window, the upstream SUBSCRIBE, and resends with DUP of
+//! what was in flight when the previous connection ended.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use tracing::debug;
+
+use super::inbound::AckKind;
+use super::link::{Link, PULL_BATCH, WRITE_HIGH};
+use super::stats::BridgeStats;
+use crate::codec::{
+    Packet, PacketId, ProtocolVersion, Publish, QoS, ReasonCode, RetainHandling, Subscribe,
+    SubscribeFilter, SubscriptionOptions, encode_packet,
+};
+use crate::message::Delivery;
+use crate::session::inflight::Stage;
+
+impl Link<'_> {
+    /// QoS 1/2 messages allowed unacknowledged upstream: `bridge.parallel`, or less if the
+    /// upstream's Receive Maximum says so.
+    fn window(&self) -> usize {
+        self.options.window.min(self.limits.receive_maximum)
+    }
+
+    /// Moves deliveries into the output buffer while there is room in it and in the window.
+    pub(super) fn pull(&mut self) {
+        let mut batch = std::mem::take(&mut self.batch);
+        while self.write_buf.len() < WRITE_HIGH {
+            let window = self.window();
+            self.carried
+                .outbox
+                .next_batch(&self.session.mailbox, PULL_BATCH, window, &mut batch);
+            if batch.is_empty() {
+                break;
+            }
+            let now = Instant::now();
+            for delivery in batch.drain(..) {
+                self.send_delivery(delivery, now);
+            }
+        }
+        self.batch = batch;
+    }
+
+    /// Encodes one message; QoS 1/2 ones enter the in-flight window.
+    fn send_delivery(&mut self, mut delivery: Delivery, now: Instant) {
+        let stats = &self.broker.bridge;
+        if delivery.message.is_expired(now) {
+            BridgeStats::add(&stats.dropped, 1);
+            return;
+        }
+        delivery.qos = delivery.qos.min(self.limits.maximum_qos);
+        let packet_id = (delivery.qos != QoS::AtMostOnce)
+            .then(|| self.carried.outbox.inflight.next_packet_id());
+        let publish = self.build_publish(&delivery, packet_id, false, now);
+        if !self.encode_publish(publish) {
+            BridgeStats::add(&self.broker.bridge.dropped, 1);
+            return;
+        }
+        match packet_id {
+            None => BridgeStats::add(&self.broker.bridge.messages_forwarded, 1),
+            Some(id) => self.carried.outbox.inflight.record_sent(id, delivery, now),
+        }
+    }
+
+    fn build_publish(
+        &self,
+        delivery: &Delivery,
+        packet_id: Option<PacketId>,
+        dup: bool,
+        now: Instant,
+    ) -> Publish {
+        let message = &delivery.message;
+        let properties = if self.options.version == ProtocolVersion::V5 {
+            let mut p = message.properties.clone();
+            p.message_expiry_interval = message.remaining_expiry(now);
+            p
+        } else {
+            Default::default()
+        };
+        Publish {
+            dup,
+            qos: delivery.qos,
+            retain: delivery.retain && self.limits.retain_available,
+            topic: Arc::clone(&message.topic),
+            packet_id,
+            properties,
+            payload: message.payload.clone(),
+        }
+    }
+
+    /// Appends a PUBLISH unless it exceeds the upstream's Maximum Packet Size; false if not sent.
+    fn encode_publish(&mut self, publish: Publish) -> bool {
+        let start = self.write_buf.len();
+        let packet = Packet::Publish(publish);
+        if let Err(e) = encode_packet(&packet, self.options.version, &mut self.write_buf) {
+            debug!(error = %e, "bridge: message cannot be encoded, dropped");
+            self.write_buf.truncate(start);
+            return false;
+        }
+        if self.write_buf.len() - start > self.limits.maximum_packet_size {
+            debug!("bridge: message larger than the upstream accepts, dropped");
+            self.write_buf.truncate(start);
+            return false;
+        }
+        true
+    }
+
+    /// Resends, oldest first, what the previous connection left unacknowledged: PUBLISH with
+    /// DUP, or PUBREL for a QoS 2 message the upstream had already received.
+    pub(super) fn resend_inflight(&mut self) {
+        let now = Instant::now();
+        let mut resend = Vec::new();
+        for entry in self.carried.outbox.inflight.inflight_mut() {
+            entry.sent_at = now;
+            resend.push((entry.packet_id, entry.stage, entry.delivery.clone()));
+        }
+        for (packet_id, stage, delivery) in resend {
+            match stage {
+                Stage::Published => {
+                    let publish = self.build_publish(&delivery, Some(packet_id), true, now);
+                    if !self.encode_publish(publish) {
+                        // Too large for this upstream (its limits may have changed): give up.
+                        let inflight = &mut self.carried.outbox.inflight;
+                        match delivery.qos {
+                            QoS::ExactlyOnce => inflight.on_pubrec(packet_id, true, now),
+                            _ => inflight.on_puback(packet_id),
+                        };
+                        BridgeStats::add(&self.broker.bridge.dropped, 1);
+                    }
+                }
+                Stage::Released => self.write_ack(AckKind::PubRel, packet_id, ReasonCode::SUCCESS),
+            }
+        }
+    }
+
+    /// Subscribes upstream to `bridge.subscription`, with No Local for MQTT 5 so that what the
+    /// bridge forwards does not come back.
+    pub(super) fn subscribe_upstream(&mut self) {
+        if self.options.subscriptions.is_empty() {
+            return;
+        }
+        let filters = self
+            .options
+            .subscriptions
+            .iter()
+            .map(|(filter, qos)| SubscribeFilter {
+                filter: filter.clone(),
+                options: SubscriptionOptions {
+                    qos: *qos,
+                    no_local: true,
+                    retain_as_published: false,
+                    retain_handling: RetainHandling::SendAtSubscribe,
+                },
+            })
+            .collect();
+        let subscribe = Subscribe {
+            packet_id: self.carried.outbox.inflight.next_packet_id(),
+            filters,
+            properties: Default::default(),
+        };
+        self.write_packet(&Packet::Subscribe(subscribe));
+    }
+}

@@ -1,0 +1,204 @@
+//! Local messages on their way upstream that the bridge's mailbox no longer holds: those
+//! buffered while the upstream is away, and QoS 1/2 ones sent and not yet acknowledged.
+//!
+//! While connected the bridge pulls from its mailbox only as fast as the upstream
+//! acknowledges (so a slow upstream pauses local publishers, like a slow client does). While
+//! the upstream is away the bridge empties its mailbox here at once, so local publishers never
+//! wait for an outage: QoS 0 messages are dropped, QoS 1/2 ones kept up to `max_queued`, the
+//! oldest dropped first. Every drop is counted. In-flight messages are kept until the
+//! upstream acknowledges them and resent with DUP after a reconnection.
+
+use std::collections::VecDeque;
+
+use crate::codec::QoS;
+use crate::message::Delivery;
+use crate::session::inflight::DeliveryState;
+use crate::session::mailbox::Mailbox;
+
+/// Messages waiting for the upstream, and those in flight to it.
+#[derive(Debug)]
+pub struct Outbox {
+    /// QoS 1/2 messages kept during an outage, oldest first.
+    pending: VecDeque<Delivery>,
+    /// Packet identifiers and unacknowledged QoS 1/2 messages upstream.
+    pub inflight: DeliveryState,
+    max_queued: usize,
+    scratch: Vec<Delivery>,
+}
+
+impl Outbox {
+    /// An empty outbox keeping at most `max_queued` messages during an outage.
+    pub fn new(max_queued: usize) -> Outbox {
+        Outbox {
+            pending: VecDeque::new(),
+            inflight: DeliveryState::default(),
+            max_queued,
+            scratch: Vec::new(),
+        }
+    }
+
+    /// Messages buffered for the upstream (not counting those in flight).
+    pub fn pending_len(&self) -> usize {
+        self.pending.len()
+    }
+
+    /// Changes the bound of the outage buffer (a restart on a new configuration); returns how
+    /// many messages, the oldest, were dropped to fit.
+    pub fn set_max_queued(&mut self, max_queued: usize) -> u64 {
+        self.max_queued = max_queued;
+        let excess = self.pending.len().saturating_sub(max_queued);
+        self.pending.drain(..excess);
+        excess as u64
+    }
+
+    /// Empties `mailbox` into the outage buffer; returns how many messages were dropped.
+    pub fn absorb(&mut self, mailbox: &Mailbox) -> u64 {
+        let mut taken = std::mem::take(&mut self.scratch);
+        mailbox.pop_batch(usize::MAX, usize::MAX, &mut taken);
+        let mut dropped = 0;
+        for delivery in taken.drain(..) {
+            if delivery.qos == QoS::AtMostOnce || self.max_queued == 0 {
+                dropped += 1;
+                continue;
+            }
+            while self.pending.len() >= self.max_queued {
+                self.pending.pop_front();
+                dropped += 1;
+            }
+            self.pending.push_back(delivery);
+        }
+        self.scratch = taken;
+        dropped
+    }
+
+    /// Moves up to `max` messages to send into `out`, the buffered ones first, then from
+    /// `mailbox`, taking QoS 1/2 ones only while the window (`window` minus those in flight)
+    /// has room. Order is kept: a QoS 1/2 message that does not fit ends the batch.
+    pub fn next_batch(
+        &mut self,
+        mailbox: &Mailbox,
+        max: usize,
+        window: usize,
+        out: &mut Vec<Delivery>,
+    ) {
+        let mut budget = window.saturating_sub(self.inflight.inflight_len());
+        while out.len() < max && budget > 0 {
+            let Some(delivery) = self.pending.pop_front() else {
+                break;
+            };
+            budget -= 1;
+            out.push(delivery);
+        }
+        if self.pending.is_empty() && out.len() < max {
+            mailbox.pop_batch(max - out.len(), budget, out);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use bytes::Bytes;
+
+    use super::*;
+    use crate::codec::PublishProperties;
+    use crate::message::{Message, Origin};
+    use crate::session::mailbox::QueueLimits;
+
+    fn delivery(n: u8, qos: QoS) -> Delivery {
+        Delivery {
+            message: Arc::new(Message {
+                topic: Arc::from("t"),
+                payload: Bytes::from(vec![n]),
+                qos,
+                retain: false,
+                properties: PublishProperties::default(),
+                expires_at: None,
+                origin: Origin::Broker,
+            }),
+            qos,
+            retain: false,
+            subscription_ids: Vec::new(),
+        }
+    }
+
+    fn online_mailbox(deliveries: impl IntoIterator<Item = Delivery>) -> Mailbox {
+        let limits = QueueLimits::from_msq_len(64);
+        let mailbox = Mailbox::default();
+        mailbox.set_online(true, &limits);
+        for d in deliveries {
+            mailbox.push(d, &limits);
+        }
+        mailbox
+    }
+
+    fn payloads(deliveries: &[Delivery]) -> Vec<u8> {
+        deliveries.iter().map(|d| d.message.payload[0]).collect()
+    }
+
+    #[test]
+    fn outage_keeps_the_newest_qos12_and_counts_the_rest() {
+        let mut outbox = Outbox::new(3);
+        let mailbox = online_mailbox((0..6).map(|n| {
+            let qos = if n == 2 {
+                QoS::AtMostOnce
+            } else {
+                QoS::AtLeastOnce
+            };
+            delivery(n, qos)
+        }));
+        assert_eq!(outbox.absorb(&mailbox), 3, "QoS 0 and the two oldest");
+        assert!(mailbox.is_empty());
+        assert_eq!(outbox.pending_len(), 3);
+        let mut out = Vec::new();
+        outbox.next_batch(&mailbox, 10, 10, &mut out);
+        assert_eq!(payloads(&out), [3, 4, 5]);
+    }
+
+    #[test]
+    fn a_smaller_bound_drops_the_oldest() {
+        let mut outbox = Outbox::new(5);
+        let mailbox = online_mailbox((0..5).map(|n| delivery(n, QoS::AtLeastOnce)));
+        outbox.absorb(&mailbox);
+        assert_eq!(outbox.set_max_queued(2), 3);
+        let mut out = Vec::new();
+        outbox.next_batch(&mailbox, 10, 10, &mut out);
+        assert_eq!(payloads(&out), [3, 4]);
+    }
+
+    #[test]
+    fn max_queued_zero_keeps_nothing() {
+        let mut outbox = Outbox::new(0);
+        let mailbox = online_mailbox([delivery(1, QoS::ExactlyOnce)]);
+        assert_eq!(outbox.absorb(&mailbox), 1);
+        assert_eq!(outbox.pending_len(), 0);
+    }
+
+    #[test]
+    fn batches_take_the_buffer_first_within_the_window() {
+        let mut outbox = Outbox::new(10);
+        let mailbox =
+            online_mailbox([delivery(1, QoS::AtLeastOnce), delivery(2, QoS::ExactlyOnce)]);
+        outbox.absorb(&mailbox);
+        for d in [delivery(3, QoS::AtMostOnce), delivery(4, QoS::AtLeastOnce)] {
+            mailbox.push(d, &QueueLimits::from_msq_len(64));
+        }
+        let mut out = Vec::new();
+        outbox.next_batch(&mailbox, 10, 1, &mut out);
+        assert_eq!(payloads(&out), [1], "window of one");
+        let id = outbox.inflight.next_packet_id();
+        outbox
+            .inflight
+            .record_sent(id, out.remove(0), std::time::Instant::now());
+        outbox.next_batch(&mailbox, 10, 1, &mut out);
+        assert!(out.is_empty(), "window full");
+        outbox.inflight.on_puback(id);
+        outbox.next_batch(&mailbox, 10, 3, &mut out);
+        assert_eq!(
+            payloads(&out),
+            [2, 3, 4],
+            "buffer, then the mailbox, QoS 0 free"
+        );
+    }
+}
