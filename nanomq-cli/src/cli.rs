@@ -6,6 +6,13 @@ use std::time::Duration;
 use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
 use nanomq_codec::{ProtocolVersion, QoS};
 
+mod manage;
+
+pub use manage::{
+    ClientsCommand, ConfigCommand, ConfigFormat, ConfigSetArgs, CtrlCommand, PublishArgs,
+    SubscriptionsCommand, TokenAlgorithm, TokenCommand, TokenCreateArgs,
+};
+
 use crate::commands::bench::BenchCommand;
 use crate::error::EXIT_CODES_HELP;
 use crate::mqtt::parse_version;
@@ -23,50 +30,75 @@ pub struct Cli {
     pub command: Command,
 }
 
-/// How to reach and talk to the HTTP API; each may also come from the environment.
-#[derive(Debug, Clone, Args)]
+/// How to reach and talk to the HTTP API.
+///
+/// Each option is taken from, in this order: the flag, its environment variable, the profile
+/// file (see `settings`), the built-in default. The fields are `Option`s so that "not given"
+/// can be told apart from "given the default value"; `settings::Settings::resolve` settles them.
+#[derive(Debug, Clone, Default, Args)]
 pub struct GlobalArgs {
-    /// Base URL of the broker's HTTP API.
-    #[arg(
-        long,
-        global = true,
-        env = "NANOMQ_URL",
-        default_value = "http://127.0.0.1:8081"
-    )]
-    pub url: String,
-    /// HTTP API username (basic auth).
-    #[arg(long, global = true, env = "NANOMQ_USERNAME", default_value = "admin")]
-    pub username: String,
-    /// HTTP API password (basic auth).
+    /// Base URL of the broker's HTTP API [default: http://127.0.0.1:8081].
+    #[arg(long, global = true, env = "NANOMQ_URL", value_name = "URL")]
+    pub url: Option<String>,
+    /// HTTP API username (basic auth) [default: admin].
+    #[arg(long, global = true, env = "NANOMQ_USERNAME", value_name = "NAME")]
+    pub username: Option<String>,
+    /// HTTP API password (basic auth) [default: public].
     #[arg(
         long,
         global = true,
         env = "NANOMQ_PASSWORD",
-        default_value = "public",
-        hide_env_values = true
+        hide_env_values = true,
+        value_name = "PASSWORD"
     )]
-    pub password: String,
-    /// Bearer token (JWT), used instead of the username and password.
-    #[arg(long, global = true, env = "NANOMQ_TOKEN", hide_env_values = true)]
+    pub password: Option<String>,
+    /// Bearer token (JWT, see `token create`), used instead of the username and password.
+    #[arg(
+        long,
+        global = true,
+        env = "NANOMQ_TOKEN",
+        hide_env_values = true,
+        value_name = "JWT"
+    )]
     pub token: Option<String>,
-    /// Output format: tables for people, the API's `data` as JSON for scripts.
-    #[arg(long, short = 'o', global = true, env = "NANOMQ_OUTPUT", value_enum, default_value_t = OutputFormat::Table)]
-    pub output: OutputFormat,
-    /// No colours in the output.
-    #[arg(long, global = true, env = "NANOMQ_NO_COLOR")]
+    /// Output format: tables for people, or the API's `data` as JSON for scripts [default: table].
+    #[arg(
+        long,
+        short = 'o',
+        global = true,
+        env = "NANOMQ_OUTPUT",
+        value_enum,
+        value_name = "FORMAT"
+    )]
+    pub output: Option<OutputFormat>,
+    /// No colours in the output (also when NO_COLOR is set).
+    #[arg(
+        long,
+        global = true,
+        env = "NANOMQ_NO_COLOR",
+        action = ArgAction::SetTrue,
+        value_parser = clap::builder::FalseyValueParser::new()
+    )]
     pub no_color: bool,
-    /// How long to wait for the broker (e.g. 500ms, 10s, 1m).
-    #[arg(long, global = true, env = "NANOMQ_TIMEOUT", default_value = "10s", value_parser = parse_duration)]
-    pub timeout: Duration,
+    /// How long to wait for the broker, e.g. 500ms, 10s, 1m [default: 10s].
+    #[arg(long, global = true, env = "NANOMQ_TIMEOUT", value_parser = parse_duration, value_name = "DURATION")]
+    pub timeout: Option<Duration>,
+    /// Use this section of the profile file ($NANOMQ_CLI_CONFIG, else
+    /// $XDG_CONFIG_HOME/nanomq/cli.toml, else ~/.config/nanomq/cli.toml).
+    #[arg(long, global = true, env = "NANOMQ_PROFILE", value_name = "NAME")]
+    pub profile: Option<String>,
 }
 
 /// `--output`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum OutputFormat {
     /// Tables and short messages.
     Table,
     /// JSON: the API's `data`, unchanged.
     Json,
+    /// TOML, as in `etc/nanomq.conf` (`config get` only).
+    Toml,
 }
 
 /// The commands.
@@ -81,6 +113,35 @@ pub enum Command {
     /// Load-test a broker (publishers, subscribers, idle connections).
     #[command(subcommand)]
     Bench(BenchCommand),
+    /// Broker and node status in one view.
+    Status,
+    /// The broker's version, status and uptime (GET /brokers).
+    Brokers,
+    /// The node's status and connection count (GET /nodes).
+    Nodes,
+    /// The routes the HTTP API serves (GET /api/v4).
+    Endpoints,
+    /// List, show and kick clients (and persistent sessions).
+    #[command(subcommand)]
+    Clients(ClientsCommand),
+    /// List the subscriptions, or one client's.
+    #[command(subcommand, visible_alias = "subs")]
+    Subscriptions(SubscriptionsCommand),
+    /// The subscription tree, drawn as a tree.
+    TopicTree,
+    /// Show or change the broker's configuration.
+    #[command(subcommand)]
+    Config(ConfigCommand),
+    /// Stop or restart the broker.
+    #[command(subcommand)]
+    Ctrl(CtrlCommand),
+    /// Publish a message through the HTTP API (see `pub` for MQTT).
+    Publish(PublishArgs),
+    /// The broker's counters (GET /metrics).
+    Metrics,
+    /// JSON Web Tokens for the HTTP API's `auth_type = "jwt"`.
+    #[command(subcommand)]
+    Token(TokenCommand),
     /// Print a shell completion script.
     Completions {
         /// The shell.
@@ -292,7 +353,11 @@ mod tests {
             "bash",
         ])
         .unwrap();
-        assert_eq!(cli.global.output, OutputFormat::Json);
-        assert_eq!(cli.global.timeout, Duration::from_secs(2));
+        assert_eq!(cli.global.output, Some(OutputFormat::Json));
+        assert_eq!(cli.global.timeout, Some(Duration::from_secs(2)));
+        assert_eq!(cli.global.url, None, "defaults are settled later");
     }
 }
+
+#[cfg(test)]
+mod parse_tests;

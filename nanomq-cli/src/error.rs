@@ -25,6 +25,9 @@ pub enum CliError {
     /// The broker refused the credentials.
     #[error("{0}")]
     Auth(String),
+    /// The addressed object (client, route) does not exist.
+    #[error("{0}")]
+    NotFound(String),
     /// The broker answered with an error.
     #[error("{0}")]
     Server(String),
@@ -41,6 +44,7 @@ impl CliError {
             CliError::Usage(_) => 2,
             CliError::Connect(_) => 3,
             CliError::Auth(_) => 4,
+            CliError::NotFound(_) => 5,
             CliError::Server(_) => 6,
         })
     }

@@ -1,19 +1,26 @@
 //! The `nanomq-cli` binary: parse, dispatch, print the error once, choose the exit code.
 
+mod api;
 mod cli;
 mod commands;
+mod context;
 mod error;
 mod mqtt;
+mod output;
+mod settings;
 
 use std::process::ExitCode;
 
 use clap::Parser;
 
 use cli::{Cli, Command};
+use context::Ctx;
 use error::CliError;
+use settings::Settings;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    api::install_crypto_provider();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -34,11 +41,26 @@ fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> Result<(), CliError> {
-    let timeout = cli.global.timeout;
+    let settings = Settings::resolve(&cli.global, |name| std::env::var(name).ok())?;
+    let columns = std::env::var("COLUMNS").ok();
+    let ctx = Ctx::new(settings, columns.as_deref());
+    let timeout = ctx.settings.timeout;
     match cli.command {
         Command::Pub(args) => commands::mqtt_pub::exec(args, timeout).await,
         Command::Sub(args) => commands::mqtt_sub::exec(args, timeout).await,
         Command::Bench(command) => commands::bench::exec(command, timeout).await,
+        Command::Status => commands::status::exec(&ctx).await,
+        Command::Brokers => commands::brokers::exec(&ctx).await,
+        Command::Nodes => commands::nodes::exec(&ctx).await,
+        Command::Endpoints => commands::endpoints::exec(&ctx).await,
+        Command::Clients(command) => commands::clients::exec(command, &ctx).await,
+        Command::Subscriptions(command) => commands::subscriptions::exec(command, &ctx).await,
+        Command::TopicTree => commands::topic_tree::exec(&ctx).await,
+        Command::Config(command) => commands::config::exec(command, &ctx).await,
+        Command::Ctrl(command) => commands::ctrl::exec(command, &ctx).await,
+        Command::Publish(args) => commands::publish::exec(args, &ctx).await,
+        Command::Metrics => commands::metrics::exec(&ctx).await,
+        Command::Token(command) => commands::token::exec(command, &ctx).await,
         Command::Completions { shell } => {
             commands::completions::exec(shell);
             Ok(())

@@ -1,9 +1,22 @@
-//! One module per command; each exposes `exec(args, ...)`.
+//! One module per command; each exposes `exec(args, ...)`. The management commands (the HTTP
+//! API) take the run's [`Ctx`](crate::context::Ctx).
 
 pub mod bench;
+pub mod brokers;
+pub mod clients;
 pub mod completions;
+pub mod config;
+pub mod ctrl;
+pub mod endpoints;
+pub mod metrics;
 pub mod mqtt_pub;
 pub mod mqtt_sub;
+pub mod nodes;
+pub mod publish;
+pub mod status;
+pub mod subscriptions;
+pub mod token;
+pub mod topic_tree;
 
 use crate::cli::MqttArgs;
 use crate::error::CliError;

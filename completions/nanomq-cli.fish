@@ -1,0 +1,715 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_nanomq_cli_global_optspecs
+    string join \n url= username= password= token= o/output= no-color timeout= profile= h/help V/version
+end
+
+function __fish_nanomq_cli_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_nanomq_cli_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_nanomq_cli_using_subcommand
+    set -l cmd (__fish_nanomq_cli_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c nanomq-cli -n "__fish_nanomq_cli_needs_command" -l url -d 'Base URL of the broker\'s HTTP API [default: http://127.0.0.1:8081]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_needs_command" -l username -d 'HTTP API username (basic auth) [default: admin]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_needs_command" -l password -d 'HTTP API password (basic auth) [default: public]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_needs_command" -l token -d 'Bearer token (JWT, see `token create`), used instead of the username and password' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_needs_command" -s o -l output -d 'Output format: tables for people, or the API\'s `data` as JSON for scripts [default: table]' -r -f -a "table\t'Tables and short messages'
+json\t'JSON: the API\'s `data`, unchanged'
+toml\t'TOML, as in `etc/nanomq.conf` (`config get` only)'"
+complete -c nanomq-cli -n "__fish_nanomq_cli_needs_command" -l timeout -d 'How long to wait for the broker, e.g. 500ms, 10s, 1m [default: 10s]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_needs_command" -l profile -d 'Use this section of the profile file ($NANOMQ_CLI_CONFIG, else $XDG_CONFIG_HOME/nanomq/cli.toml, else ~/.config/nanomq/cli.toml)' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_needs_command" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
+complete -c nanomq-cli -n "__fish_nanomq_cli_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c nanomq-cli -n "__fish_nanomq_cli_needs_command" -s V -l version -d 'Print version'
+complete -c nanomq-cli -n "__fish_nanomq_cli_needs_command" -f -a "pub" -d 'Publish MQTT messages'
+complete -c nanomq-cli -n "__fish_nanomq_cli_needs_command" -f -a "sub" -d 'Subscribe and print MQTT messages'
+complete -c nanomq-cli -n "__fish_nanomq_cli_needs_command" -f -a "bench" -d 'Load-test a broker (publishers, subscribers, idle connections)'
+complete -c nanomq-cli -n "__fish_nanomq_cli_needs_command" -f -a "status" -d 'Broker and node status in one view'
+complete -c nanomq-cli -n "__fish_nanomq_cli_needs_command" -f -a "brokers" -d 'The broker\'s version, status and uptime (GET /brokers)'
+complete -c nanomq-cli -n "__fish_nanomq_cli_needs_command" -f -a "nodes" -d 'The node\'s status and connection count (GET /nodes)'
+complete -c nanomq-cli -n "__fish_nanomq_cli_needs_command" -f -a "endpoints" -d 'The routes the HTTP API serves (GET /api/v4)'
+complete -c nanomq-cli -n "__fish_nanomq_cli_needs_command" -f -a "clients" -d 'List, show and kick clients (and persistent sessions)'
+complete -c nanomq-cli -n "__fish_nanomq_cli_needs_command" -f -a "subscriptions" -d 'List the subscriptions, or one client\'s'
+complete -c nanomq-cli -n "__fish_nanomq_cli_needs_command" -f -a "subs" -d 'List the subscriptions, or one client\'s'
+complete -c nanomq-cli -n "__fish_nanomq_cli_needs_command" -f -a "topic-tree" -d 'The subscription tree, drawn as a tree'
+complete -c nanomq-cli -n "__fish_nanomq_cli_needs_command" -f -a "config" -d 'Show or change the broker\'s configuration'
+complete -c nanomq-cli -n "__fish_nanomq_cli_needs_command" -f -a "ctrl" -d 'Stop or restart the broker'
+complete -c nanomq-cli -n "__fish_nanomq_cli_needs_command" -f -a "publish" -d 'Publish a message through the HTTP API (see `pub` for MQTT)'
+complete -c nanomq-cli -n "__fish_nanomq_cli_needs_command" -f -a "metrics" -d 'The broker\'s counters (GET /metrics)'
+complete -c nanomq-cli -n "__fish_nanomq_cli_needs_command" -f -a "token" -d 'JSON Web Tokens for the HTTP API\'s `auth_type = "jwt"`'
+complete -c nanomq-cli -n "__fish_nanomq_cli_needs_command" -f -a "completions" -d 'Print a shell completion script'
+complete -c nanomq-cli -n "__fish_nanomq_cli_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand pub" -s h -l host -d 'Broker host' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand pub" -s p -l port -d 'Broker MQTT port (default 1883, or 8883 with --tls)' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand pub" -s V -l mqtt-version -d 'MQTT version: 3 (3.1), 4 (3.1.1) or 5' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand pub" -s u -l user -d 'MQTT username' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand pub" -s P -l pw -d 'MQTT password' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand pub" -s k -l keepalive -d 'Keep alive, seconds' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand pub" -l cafile -d 'CA certificates to trust (PEM), with --tls' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand pub" -l cert -d 'Client certificate (PEM), for mutual TLS' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand pub" -l key -d 'Client private key (PEM), for mutual TLS' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand pub" -s t -l topic -d 'Topic to publish to' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand pub" -s m -l message -d 'Message payload (reads standard input when neither -m nor -f is given)' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand pub" -s f -l file -d 'Publish the content of a file' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand pub" -s q -l qos -d 'QoS: 0, 1 or 2' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand pub" -l user-property -d 'MQTT 5 user property, `key=value` (repeatable)' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand pub" -l count -d 'Publish this many times' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand pub" -l interval -d 'Pause between repeated publishes (e.g. 100ms)' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand pub" -s i -l id -d 'Client identifier (default: generated)' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand pub" -l url -d 'Base URL of the broker\'s HTTP API [default: http://127.0.0.1:8081]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand pub" -l username -d 'HTTP API username (basic auth) [default: admin]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand pub" -l password -d 'HTTP API password (basic auth) [default: public]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand pub" -l token -d 'Bearer token (JWT, see `token create`), used instead of the username and password' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand pub" -s o -l output -d 'Output format: tables for people, or the API\'s `data` as JSON for scripts [default: table]' -r -f -a "table\t'Tables and short messages'
+json\t'JSON: the API\'s `data`, unchanged'
+toml\t'TOML, as in `etc/nanomq.conf` (`config get` only)'"
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand pub" -l timeout -d 'How long to wait for the broker, e.g. 500ms, 10s, 1m [default: 10s]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand pub" -l profile -d 'Use this section of the profile file ($NANOMQ_CLI_CONFIG, else $XDG_CONFIG_HOME/nanomq/cli.toml, else ~/.config/nanomq/cli.toml)' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand pub" -l tls -d 'Connect with TLS'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand pub" -l insecure -d 'Do not verify the broker\'s certificate'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand pub" -l help -d 'Print help'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand pub" -s r -l retain -d 'Set the RETAIN flag'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand pub" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand sub" -s h -l host -d 'Broker host' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand sub" -s p -l port -d 'Broker MQTT port (default 1883, or 8883 with --tls)' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand sub" -s V -l mqtt-version -d 'MQTT version: 3 (3.1), 4 (3.1.1) or 5' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand sub" -s u -l user -d 'MQTT username' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand sub" -s P -l pw -d 'MQTT password' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand sub" -s k -l keepalive -d 'Keep alive, seconds' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand sub" -l cafile -d 'CA certificates to trust (PEM), with --tls' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand sub" -l cert -d 'Client certificate (PEM), for mutual TLS' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand sub" -l key -d 'Client private key (PEM), for mutual TLS' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand sub" -s t -l topic -d 'Topic filter (repeatable)' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand sub" -s q -l qos -d 'QoS: 0, 1 or 2' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand sub" -s C -l count -d 'Exit after this many messages' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand sub" -s F -l format -d 'Line format: `text` ("topic: payload") or `json` (one object per line)' -r -f -a "text\t'`topic: payload`'
+json\t'`{"topic":..,"payload":..,"qos":..,"retain":..}`'"
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand sub" -s i -l id -d 'Client identifier (default: generated)' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand sub" -l url -d 'Base URL of the broker\'s HTTP API [default: http://127.0.0.1:8081]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand sub" -l username -d 'HTTP API username (basic auth) [default: admin]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand sub" -l password -d 'HTTP API password (basic auth) [default: public]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand sub" -l token -d 'Bearer token (JWT, see `token create`), used instead of the username and password' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand sub" -s o -l output -d 'Output format: tables for people, or the API\'s `data` as JSON for scripts [default: table]' -r -f -a "table\t'Tables and short messages'
+json\t'JSON: the API\'s `data`, unchanged'
+toml\t'TOML, as in `etc/nanomq.conf` (`config get` only)'"
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand sub" -l timeout -d 'How long to wait for the broker, e.g. 500ms, 10s, 1m [default: 10s]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand sub" -l profile -d 'Use this section of the profile file ($NANOMQ_CLI_CONFIG, else $XDG_CONFIG_HOME/nanomq/cli.toml, else ~/.config/nanomq/cli.toml)' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand sub" -l tls -d 'Connect with TLS'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand sub" -l insecure -d 'Do not verify the broker\'s certificate'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand sub" -l help -d 'Print help'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand sub" -l persistent -d 'Keep the session when disconnecting (clean session / clean start off)'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand sub" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and not __fish_seen_subcommand_from pub sub conn help" -l url -d 'Base URL of the broker\'s HTTP API [default: http://127.0.0.1:8081]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and not __fish_seen_subcommand_from pub sub conn help" -l username -d 'HTTP API username (basic auth) [default: admin]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and not __fish_seen_subcommand_from pub sub conn help" -l password -d 'HTTP API password (basic auth) [default: public]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and not __fish_seen_subcommand_from pub sub conn help" -l token -d 'Bearer token (JWT, see `token create`), used instead of the username and password' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and not __fish_seen_subcommand_from pub sub conn help" -s o -l output -d 'Output format: tables for people, or the API\'s `data` as JSON for scripts [default: table]' -r -f -a "table\t'Tables and short messages'
+json\t'JSON: the API\'s `data`, unchanged'
+toml\t'TOML, as in `etc/nanomq.conf` (`config get` only)'"
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and not __fish_seen_subcommand_from pub sub conn help" -l timeout -d 'How long to wait for the broker, e.g. 500ms, 10s, 1m [default: 10s]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and not __fish_seen_subcommand_from pub sub conn help" -l profile -d 'Use this section of the profile file ($NANOMQ_CLI_CONFIG, else $XDG_CONFIG_HOME/nanomq/cli.toml, else ~/.config/nanomq/cli.toml)' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and not __fish_seen_subcommand_from pub sub conn help" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and not __fish_seen_subcommand_from pub sub conn help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and not __fish_seen_subcommand_from pub sub conn help" -f -a "pub" -d 'Publishers'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and not __fish_seen_subcommand_from pub sub conn help" -f -a "sub" -d 'Subscribers, reporting throughput and end-to-end latency'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and not __fish_seen_subcommand_from pub sub conn help" -f -a "conn" -d 'Connections that only keep alive (connect rate, memory per connection)'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and not __fish_seen_subcommand_from pub sub conn help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from pub" -s h -l host -d 'Broker host' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from pub" -s p -l port -d 'Broker MQTT port (default 1883, or 8883 with --tls)' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from pub" -s V -l mqtt-version -d 'MQTT version: 3 (3.1), 4 (3.1.1) or 5' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from pub" -s u -l user -d 'MQTT username' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from pub" -s P -l pw -d 'MQTT password' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from pub" -s k -l keepalive -d 'Keep alive, seconds' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from pub" -l cafile -d 'CA certificates to trust (PEM), with --tls' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from pub" -l cert -d 'Client certificate (PEM), for mutual TLS' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from pub" -l key -d 'Client private key (PEM), for mutual TLS' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from pub" -s c -l count -d 'Number of clients' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from pub" -s i -l interval -d 'Pause between starting two clients, milliseconds (0: as fast as the broker accepts)' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from pub" -l prefix -d 'Client identifier prefix (the client index is appended); default `bench-{pub,sub,conn}-{process id}-`' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from pub" -l duration -d 'Stop after this long (e.g. 30s); default: run until Ctrl-C or the limit' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from pub" -s t -l topic -d 'Topic; `%i` is replaced by the client index' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from pub" -s s -l size -d 'Payload size in bytes (at least 8 to carry the send time)' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from pub" -s q -l qos -d 'QoS' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from pub" -s I -l message-interval -d 'Pause between two messages of one client, milliseconds (0: as fast as possible)' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from pub" -s L -l limit -d 'Messages per client (0: unlimited)' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from pub" -l inflight -d 'QoS 1/2 messages in flight per client' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from pub" -l url -d 'Base URL of the broker\'s HTTP API [default: http://127.0.0.1:8081]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from pub" -l username -d 'HTTP API username (basic auth) [default: admin]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from pub" -l password -d 'HTTP API password (basic auth) [default: public]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from pub" -l token -d 'Bearer token (JWT, see `token create`), used instead of the username and password' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from pub" -s o -l output -d 'Output format: tables for people, or the API\'s `data` as JSON for scripts [default: table]' -r -f -a "table\t'Tables and short messages'
+json\t'JSON: the API\'s `data`, unchanged'
+toml\t'TOML, as in `etc/nanomq.conf` (`config get` only)'"
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from pub" -l timeout -d 'How long to wait for the broker, e.g. 500ms, 10s, 1m [default: 10s]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from pub" -l profile -d 'Use this section of the profile file ($NANOMQ_CLI_CONFIG, else $XDG_CONFIG_HOME/nanomq/cli.toml, else ~/.config/nanomq/cli.toml)' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from pub" -l tls -d 'Connect with TLS'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from pub" -l insecure -d 'Do not verify the broker\'s certificate'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from pub" -l help -d 'Print help'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from pub" -l json -d 'Print the final summary as one JSON object'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from pub" -s r -l retain -d 'Publish with the RETAIN flag'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from pub" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from sub" -s h -l host -d 'Broker host' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from sub" -s p -l port -d 'Broker MQTT port (default 1883, or 8883 with --tls)' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from sub" -s V -l mqtt-version -d 'MQTT version: 3 (3.1), 4 (3.1.1) or 5' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from sub" -s u -l user -d 'MQTT username' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from sub" -s P -l pw -d 'MQTT password' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from sub" -s k -l keepalive -d 'Keep alive, seconds' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from sub" -l cafile -d 'CA certificates to trust (PEM), with --tls' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from sub" -l cert -d 'Client certificate (PEM), for mutual TLS' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from sub" -l key -d 'Client private key (PEM), for mutual TLS' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from sub" -s c -l count -d 'Number of clients' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from sub" -s i -l interval -d 'Pause between starting two clients, milliseconds (0: as fast as the broker accepts)' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from sub" -l prefix -d 'Client identifier prefix (the client index is appended); default `bench-{pub,sub,conn}-{process id}-`' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from sub" -l duration -d 'Stop after this long (e.g. 30s); default: run until Ctrl-C or the limit' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from sub" -s t -l topic -d 'Topic filter; `%i` is replaced by the client index' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from sub" -s q -l qos -d 'QoS' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from sub" -s L -l limit -d 'Stop once all subscribers together received this many messages (0: no limit)' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from sub" -l url -d 'Base URL of the broker\'s HTTP API [default: http://127.0.0.1:8081]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from sub" -l username -d 'HTTP API username (basic auth) [default: admin]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from sub" -l password -d 'HTTP API password (basic auth) [default: public]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from sub" -l token -d 'Bearer token (JWT, see `token create`), used instead of the username and password' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from sub" -s o -l output -d 'Output format: tables for people, or the API\'s `data` as JSON for scripts [default: table]' -r -f -a "table\t'Tables and short messages'
+json\t'JSON: the API\'s `data`, unchanged'
+toml\t'TOML, as in `etc/nanomq.conf` (`config get` only)'"
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from sub" -l timeout -d 'How long to wait for the broker, e.g. 500ms, 10s, 1m [default: 10s]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from sub" -l profile -d 'Use this section of the profile file ($NANOMQ_CLI_CONFIG, else $XDG_CONFIG_HOME/nanomq/cli.toml, else ~/.config/nanomq/cli.toml)' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from sub" -l tls -d 'Connect with TLS'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from sub" -l insecure -d 'Do not verify the broker\'s certificate'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from sub" -l help -d 'Print help'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from sub" -l json -d 'Print the final summary as one JSON object'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from sub" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from conn" -s h -l host -d 'Broker host' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from conn" -s p -l port -d 'Broker MQTT port (default 1883, or 8883 with --tls)' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from conn" -s V -l mqtt-version -d 'MQTT version: 3 (3.1), 4 (3.1.1) or 5' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from conn" -s u -l user -d 'MQTT username' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from conn" -s P -l pw -d 'MQTT password' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from conn" -s k -l keepalive -d 'Keep alive, seconds' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from conn" -l cafile -d 'CA certificates to trust (PEM), with --tls' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from conn" -l cert -d 'Client certificate (PEM), for mutual TLS' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from conn" -l key -d 'Client private key (PEM), for mutual TLS' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from conn" -s c -l count -d 'Number of clients' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from conn" -s i -l interval -d 'Pause between starting two clients, milliseconds (0: as fast as the broker accepts)' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from conn" -l prefix -d 'Client identifier prefix (the client index is appended); default `bench-{pub,sub,conn}-{process id}-`' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from conn" -l duration -d 'Stop after this long (e.g. 30s); default: run until Ctrl-C or the limit' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from conn" -l url -d 'Base URL of the broker\'s HTTP API [default: http://127.0.0.1:8081]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from conn" -l username -d 'HTTP API username (basic auth) [default: admin]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from conn" -l password -d 'HTTP API password (basic auth) [default: public]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from conn" -l token -d 'Bearer token (JWT, see `token create`), used instead of the username and password' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from conn" -s o -l output -d 'Output format: tables for people, or the API\'s `data` as JSON for scripts [default: table]' -r -f -a "table\t'Tables and short messages'
+json\t'JSON: the API\'s `data`, unchanged'
+toml\t'TOML, as in `etc/nanomq.conf` (`config get` only)'"
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from conn" -l timeout -d 'How long to wait for the broker, e.g. 500ms, 10s, 1m [default: 10s]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from conn" -l profile -d 'Use this section of the profile file ($NANOMQ_CLI_CONFIG, else $XDG_CONFIG_HOME/nanomq/cli.toml, else ~/.config/nanomq/cli.toml)' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from conn" -l tls -d 'Connect with TLS'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from conn" -l insecure -d 'Do not verify the broker\'s certificate'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from conn" -l help -d 'Print help'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from conn" -l json -d 'Print the final summary as one JSON object'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from conn" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from help" -f -a "pub" -d 'Publishers'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from help" -f -a "sub" -d 'Subscribers, reporting throughput and end-to-end latency'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from help" -f -a "conn" -d 'Connections that only keep alive (connect rate, memory per connection)'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand status" -l url -d 'Base URL of the broker\'s HTTP API [default: http://127.0.0.1:8081]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand status" -l username -d 'HTTP API username (basic auth) [default: admin]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand status" -l password -d 'HTTP API password (basic auth) [default: public]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand status" -l token -d 'Bearer token (JWT, see `token create`), used instead of the username and password' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand status" -s o -l output -d 'Output format: tables for people, or the API\'s `data` as JSON for scripts [default: table]' -r -f -a "table\t'Tables and short messages'
+json\t'JSON: the API\'s `data`, unchanged'
+toml\t'TOML, as in `etc/nanomq.conf` (`config get` only)'"
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand status" -l timeout -d 'How long to wait for the broker, e.g. 500ms, 10s, 1m [default: 10s]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand status" -l profile -d 'Use this section of the profile file ($NANOMQ_CLI_CONFIG, else $XDG_CONFIG_HOME/nanomq/cli.toml, else ~/.config/nanomq/cli.toml)' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand status" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand status" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand brokers" -l url -d 'Base URL of the broker\'s HTTP API [default: http://127.0.0.1:8081]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand brokers" -l username -d 'HTTP API username (basic auth) [default: admin]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand brokers" -l password -d 'HTTP API password (basic auth) [default: public]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand brokers" -l token -d 'Bearer token (JWT, see `token create`), used instead of the username and password' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand brokers" -s o -l output -d 'Output format: tables for people, or the API\'s `data` as JSON for scripts [default: table]' -r -f -a "table\t'Tables and short messages'
+json\t'JSON: the API\'s `data`, unchanged'
+toml\t'TOML, as in `etc/nanomq.conf` (`config get` only)'"
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand brokers" -l timeout -d 'How long to wait for the broker, e.g. 500ms, 10s, 1m [default: 10s]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand brokers" -l profile -d 'Use this section of the profile file ($NANOMQ_CLI_CONFIG, else $XDG_CONFIG_HOME/nanomq/cli.toml, else ~/.config/nanomq/cli.toml)' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand brokers" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand brokers" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand nodes" -l url -d 'Base URL of the broker\'s HTTP API [default: http://127.0.0.1:8081]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand nodes" -l username -d 'HTTP API username (basic auth) [default: admin]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand nodes" -l password -d 'HTTP API password (basic auth) [default: public]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand nodes" -l token -d 'Bearer token (JWT, see `token create`), used instead of the username and password' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand nodes" -s o -l output -d 'Output format: tables for people, or the API\'s `data` as JSON for scripts [default: table]' -r -f -a "table\t'Tables and short messages'
+json\t'JSON: the API\'s `data`, unchanged'
+toml\t'TOML, as in `etc/nanomq.conf` (`config get` only)'"
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand nodes" -l timeout -d 'How long to wait for the broker, e.g. 500ms, 10s, 1m [default: 10s]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand nodes" -l profile -d 'Use this section of the profile file ($NANOMQ_CLI_CONFIG, else $XDG_CONFIG_HOME/nanomq/cli.toml, else ~/.config/nanomq/cli.toml)' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand nodes" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand nodes" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand endpoints" -l url -d 'Base URL of the broker\'s HTTP API [default: http://127.0.0.1:8081]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand endpoints" -l username -d 'HTTP API username (basic auth) [default: admin]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand endpoints" -l password -d 'HTTP API password (basic auth) [default: public]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand endpoints" -l token -d 'Bearer token (JWT, see `token create`), used instead of the username and password' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand endpoints" -s o -l output -d 'Output format: tables for people, or the API\'s `data` as JSON for scripts [default: table]' -r -f -a "table\t'Tables and short messages'
+json\t'JSON: the API\'s `data`, unchanged'
+toml\t'TOML, as in `etc/nanomq.conf` (`config get` only)'"
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand endpoints" -l timeout -d 'How long to wait for the broker, e.g. 500ms, 10s, 1m [default: 10s]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand endpoints" -l profile -d 'Use this section of the profile file ($NANOMQ_CLI_CONFIG, else $XDG_CONFIG_HOME/nanomq/cli.toml, else ~/.config/nanomq/cli.toml)' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand endpoints" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand endpoints" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and not __fish_seen_subcommand_from list ls show kick help" -l url -d 'Base URL of the broker\'s HTTP API [default: http://127.0.0.1:8081]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and not __fish_seen_subcommand_from list ls show kick help" -l username -d 'HTTP API username (basic auth) [default: admin]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and not __fish_seen_subcommand_from list ls show kick help" -l password -d 'HTTP API password (basic auth) [default: public]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and not __fish_seen_subcommand_from list ls show kick help" -l token -d 'Bearer token (JWT, see `token create`), used instead of the username and password' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and not __fish_seen_subcommand_from list ls show kick help" -s o -l output -d 'Output format: tables for people, or the API\'s `data` as JSON for scripts [default: table]' -r -f -a "table\t'Tables and short messages'
+json\t'JSON: the API\'s `data`, unchanged'
+toml\t'TOML, as in `etc/nanomq.conf` (`config get` only)'"
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and not __fish_seen_subcommand_from list ls show kick help" -l timeout -d 'How long to wait for the broker, e.g. 500ms, 10s, 1m [default: 10s]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and not __fish_seen_subcommand_from list ls show kick help" -l profile -d 'Use this section of the profile file ($NANOMQ_CLI_CONFIG, else $XDG_CONFIG_HOME/nanomq/cli.toml, else ~/.config/nanomq/cli.toml)' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and not __fish_seen_subcommand_from list ls show kick help" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and not __fish_seen_subcommand_from list ls show kick help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and not __fish_seen_subcommand_from list ls show kick help" -f -a "list" -d 'List clients, filtered and paged as the API allows'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and not __fish_seen_subcommand_from list ls show kick help" -f -a "ls" -d 'List clients, filtered and paged as the API allows'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and not __fish_seen_subcommand_from list ls show kick help" -f -a "show" -d 'Everything the broker knows about one client'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and not __fish_seen_subcommand_from list ls show kick help" -f -a "kick" -d 'Disconnect a client and discard its session'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and not __fish_seen_subcommand_from list ls show kick help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from list" -l clientid -d 'Only this client identifier' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from list" -l user -d 'Only clients with this MQTT username (`--username` is the HTTP API\'s own login)' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from list" -l conn-state -d 'Only clients in this connection state' -r -f -a "connected\t'The network connection is up'
+idle\t'Idle (the broker reports no client idle, so this matches none)'
+disconnected\t'A persistent session whose client is away'"
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from list" -l clean-start -d 'Only clients whose clean start flag is this' -r -f -a "true\t''
+false\t''"
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from list" -l proto-name -d 'Only clients of this protocol' -r -f -a "MQTT\t'MQTT 3.1.1 and 5.0'
+MQIsdp\t'MQTT 3.1'
+CoAP\t'CoAP'
+LwM2M\t'LwM2M'
+MQTT-SN\t'MQTT-SN'"
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from list" -l proto-ver -d 'Only clients of this protocol level (3 = 3.1, 4 = 3.1.1, 5 = 5.0)' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from list" -l page -d 'Page number, from 1 (asks for a paged list, ordered by client id)' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from list" -l limit -d 'Page size' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from list" -l url -d 'Base URL of the broker\'s HTTP API [default: http://127.0.0.1:8081]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from list" -l username -d 'HTTP API username (basic auth) [default: admin]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from list" -l password -d 'HTTP API password (basic auth) [default: public]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from list" -l token -d 'Bearer token (JWT, see `token create`), used instead of the username and password' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format: tables for people, or the API\'s `data` as JSON for scripts [default: table]' -r -f -a "table\t'Tables and short messages'
+json\t'JSON: the API\'s `data`, unchanged'
+toml\t'TOML, as in `etc/nanomq.conf` (`config get` only)'"
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from list" -l timeout -d 'How long to wait for the broker, e.g. 500ms, 10s, 1m [default: 10s]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from list" -l profile -d 'Use this section of the profile file ($NANOMQ_CLI_CONFIG, else $XDG_CONFIG_HOME/nanomq/cli.toml, else ~/.config/nanomq/cli.toml)' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from list" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from ls" -l clientid -d 'Only this client identifier' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from ls" -l user -d 'Only clients with this MQTT username (`--username` is the HTTP API\'s own login)' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from ls" -l conn-state -d 'Only clients in this connection state' -r -f -a "connected\t'The network connection is up'
+idle\t'Idle (the broker reports no client idle, so this matches none)'
+disconnected\t'A persistent session whose client is away'"
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from ls" -l clean-start -d 'Only clients whose clean start flag is this' -r -f -a "true\t''
+false\t''"
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from ls" -l proto-name -d 'Only clients of this protocol' -r -f -a "MQTT\t'MQTT 3.1.1 and 5.0'
+MQIsdp\t'MQTT 3.1'
+CoAP\t'CoAP'
+LwM2M\t'LwM2M'
+MQTT-SN\t'MQTT-SN'"
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from ls" -l proto-ver -d 'Only clients of this protocol level (3 = 3.1, 4 = 3.1.1, 5 = 5.0)' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from ls" -l page -d 'Page number, from 1 (asks for a paged list, ordered by client id)' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from ls" -l limit -d 'Page size' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from ls" -l url -d 'Base URL of the broker\'s HTTP API [default: http://127.0.0.1:8081]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from ls" -l username -d 'HTTP API username (basic auth) [default: admin]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from ls" -l password -d 'HTTP API password (basic auth) [default: public]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from ls" -l token -d 'Bearer token (JWT, see `token create`), used instead of the username and password' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from ls" -s o -l output -d 'Output format: tables for people, or the API\'s `data` as JSON for scripts [default: table]' -r -f -a "table\t'Tables and short messages'
+json\t'JSON: the API\'s `data`, unchanged'
+toml\t'TOML, as in `etc/nanomq.conf` (`config get` only)'"
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from ls" -l timeout -d 'How long to wait for the broker, e.g. 500ms, 10s, 1m [default: 10s]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from ls" -l profile -d 'Use this section of the profile file ($NANOMQ_CLI_CONFIG, else $XDG_CONFIG_HOME/nanomq/cli.toml, else ~/.config/nanomq/cli.toml)' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from ls" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from show" -l url -d 'Base URL of the broker\'s HTTP API [default: http://127.0.0.1:8081]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from show" -l username -d 'HTTP API username (basic auth) [default: admin]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from show" -l password -d 'HTTP API password (basic auth) [default: public]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from show" -l token -d 'Bearer token (JWT, see `token create`), used instead of the username and password' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from show" -s o -l output -d 'Output format: tables for people, or the API\'s `data` as JSON for scripts [default: table]' -r -f -a "table\t'Tables and short messages'
+json\t'JSON: the API\'s `data`, unchanged'
+toml\t'TOML, as in `etc/nanomq.conf` (`config get` only)'"
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from show" -l timeout -d 'How long to wait for the broker, e.g. 500ms, 10s, 1m [default: 10s]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from show" -l profile -d 'Use this section of the profile file ($NANOMQ_CLI_CONFIG, else $XDG_CONFIG_HOME/nanomq/cli.toml, else ~/.config/nanomq/cli.toml)' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from show" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from kick" -l url -d 'Base URL of the broker\'s HTTP API [default: http://127.0.0.1:8081]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from kick" -l username -d 'HTTP API username (basic auth) [default: admin]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from kick" -l password -d 'HTTP API password (basic auth) [default: public]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from kick" -l token -d 'Bearer token (JWT, see `token create`), used instead of the username and password' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from kick" -s o -l output -d 'Output format: tables for people, or the API\'s `data` as JSON for scripts [default: table]' -r -f -a "table\t'Tables and short messages'
+json\t'JSON: the API\'s `data`, unchanged'
+toml\t'TOML, as in `etc/nanomq.conf` (`config get` only)'"
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from kick" -l timeout -d 'How long to wait for the broker, e.g. 500ms, 10s, 1m [default: 10s]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from kick" -l profile -d 'Use this section of the profile file ($NANOMQ_CLI_CONFIG, else $XDG_CONFIG_HOME/nanomq/cli.toml, else ~/.config/nanomq/cli.toml)' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from kick" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from kick" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from help" -f -a "list" -d 'List clients, filtered and paged as the API allows'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from help" -f -a "show" -d 'Everything the broker knows about one client'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from help" -f -a "kick" -d 'Disconnect a client and discard its session'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and not __fish_seen_subcommand_from list ls show help" -l url -d 'Base URL of the broker\'s HTTP API [default: http://127.0.0.1:8081]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and not __fish_seen_subcommand_from list ls show help" -l username -d 'HTTP API username (basic auth) [default: admin]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and not __fish_seen_subcommand_from list ls show help" -l password -d 'HTTP API password (basic auth) [default: public]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and not __fish_seen_subcommand_from list ls show help" -l token -d 'Bearer token (JWT, see `token create`), used instead of the username and password' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and not __fish_seen_subcommand_from list ls show help" -s o -l output -d 'Output format: tables for people, or the API\'s `data` as JSON for scripts [default: table]' -r -f -a "table\t'Tables and short messages'
+json\t'JSON: the API\'s `data`, unchanged'
+toml\t'TOML, as in `etc/nanomq.conf` (`config get` only)'"
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and not __fish_seen_subcommand_from list ls show help" -l timeout -d 'How long to wait for the broker, e.g. 500ms, 10s, 1m [default: 10s]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and not __fish_seen_subcommand_from list ls show help" -l profile -d 'Use this section of the profile file ($NANOMQ_CLI_CONFIG, else $XDG_CONFIG_HOME/nanomq/cli.toml, else ~/.config/nanomq/cli.toml)' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and not __fish_seen_subcommand_from list ls show help" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and not __fish_seen_subcommand_from list ls show help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and not __fish_seen_subcommand_from list ls show help" -f -a "list" -d 'List subscriptions, filtered and paged as the API allows'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and not __fish_seen_subcommand_from list ls show help" -f -a "ls" -d 'List subscriptions, filtered and paged as the API allows'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and not __fish_seen_subcommand_from list ls show help" -f -a "show" -d 'One client\'s subscriptions'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and not __fish_seen_subcommand_from list ls show help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and __fish_seen_subcommand_from list" -l clientid -d 'Only this client\'s subscriptions' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and __fish_seen_subcommand_from list" -l topic -d 'Only this topic filter (exact match, e.g. \'a/+\')' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and __fish_seen_subcommand_from list" -l qos -d 'Only subscriptions granted this QoS' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and __fish_seen_subcommand_from list" -l share -d 'Only shared subscriptions of this group' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and __fish_seen_subcommand_from list" -l page -d 'Page number, from 1 (asks for a paged list)' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and __fish_seen_subcommand_from list" -l limit -d 'Page size' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and __fish_seen_subcommand_from list" -l url -d 'Base URL of the broker\'s HTTP API [default: http://127.0.0.1:8081]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and __fish_seen_subcommand_from list" -l username -d 'HTTP API username (basic auth) [default: admin]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and __fish_seen_subcommand_from list" -l password -d 'HTTP API password (basic auth) [default: public]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and __fish_seen_subcommand_from list" -l token -d 'Bearer token (JWT, see `token create`), used instead of the username and password' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format: tables for people, or the API\'s `data` as JSON for scripts [default: table]' -r -f -a "table\t'Tables and short messages'
+json\t'JSON: the API\'s `data`, unchanged'
+toml\t'TOML, as in `etc/nanomq.conf` (`config get` only)'"
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and __fish_seen_subcommand_from list" -l timeout -d 'How long to wait for the broker, e.g. 500ms, 10s, 1m [default: 10s]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and __fish_seen_subcommand_from list" -l profile -d 'Use this section of the profile file ($NANOMQ_CLI_CONFIG, else $XDG_CONFIG_HOME/nanomq/cli.toml, else ~/.config/nanomq/cli.toml)' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and __fish_seen_subcommand_from list" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and __fish_seen_subcommand_from ls" -l clientid -d 'Only this client\'s subscriptions' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and __fish_seen_subcommand_from ls" -l topic -d 'Only this topic filter (exact match, e.g. \'a/+\')' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and __fish_seen_subcommand_from ls" -l qos -d 'Only subscriptions granted this QoS' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and __fish_seen_subcommand_from ls" -l share -d 'Only shared subscriptions of this group' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and __fish_seen_subcommand_from ls" -l page -d 'Page number, from 1 (asks for a paged list)' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and __fish_seen_subcommand_from ls" -l limit -d 'Page size' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and __fish_seen_subcommand_from ls" -l url -d 'Base URL of the broker\'s HTTP API [default: http://127.0.0.1:8081]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and __fish_seen_subcommand_from ls" -l username -d 'HTTP API username (basic auth) [default: admin]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and __fish_seen_subcommand_from ls" -l password -d 'HTTP API password (basic auth) [default: public]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and __fish_seen_subcommand_from ls" -l token -d 'Bearer token (JWT, see `token create`), used instead of the username and password' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and __fish_seen_subcommand_from ls" -s o -l output -d 'Output format: tables for people, or the API\'s `data` as JSON for scripts [default: table]' -r -f -a "table\t'Tables and short messages'
+json\t'JSON: the API\'s `data`, unchanged'
+toml\t'TOML, as in `etc/nanomq.conf` (`config get` only)'"
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and __fish_seen_subcommand_from ls" -l timeout -d 'How long to wait for the broker, e.g. 500ms, 10s, 1m [default: 10s]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and __fish_seen_subcommand_from ls" -l profile -d 'Use this section of the profile file ($NANOMQ_CLI_CONFIG, else $XDG_CONFIG_HOME/nanomq/cli.toml, else ~/.config/nanomq/cli.toml)' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and __fish_seen_subcommand_from ls" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and __fish_seen_subcommand_from show" -l url -d 'Base URL of the broker\'s HTTP API [default: http://127.0.0.1:8081]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and __fish_seen_subcommand_from show" -l username -d 'HTTP API username (basic auth) [default: admin]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and __fish_seen_subcommand_from show" -l password -d 'HTTP API password (basic auth) [default: public]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and __fish_seen_subcommand_from show" -l token -d 'Bearer token (JWT, see `token create`), used instead of the username and password' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and __fish_seen_subcommand_from show" -s o -l output -d 'Output format: tables for people, or the API\'s `data` as JSON for scripts [default: table]' -r -f -a "table\t'Tables and short messages'
+json\t'JSON: the API\'s `data`, unchanged'
+toml\t'TOML, as in `etc/nanomq.conf` (`config get` only)'"
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and __fish_seen_subcommand_from show" -l timeout -d 'How long to wait for the broker, e.g. 500ms, 10s, 1m [default: 10s]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and __fish_seen_subcommand_from show" -l profile -d 'Use this section of the profile file ($NANOMQ_CLI_CONFIG, else $XDG_CONFIG_HOME/nanomq/cli.toml, else ~/.config/nanomq/cli.toml)' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and __fish_seen_subcommand_from show" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and __fish_seen_subcommand_from help" -f -a "list" -d 'List subscriptions, filtered and paged as the API allows'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and __fish_seen_subcommand_from help" -f -a "show" -d 'One client\'s subscriptions'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and not __fish_seen_subcommand_from list ls show help" -l url -d 'Base URL of the broker\'s HTTP API [default: http://127.0.0.1:8081]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and not __fish_seen_subcommand_from list ls show help" -l username -d 'HTTP API username (basic auth) [default: admin]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and not __fish_seen_subcommand_from list ls show help" -l password -d 'HTTP API password (basic auth) [default: public]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and not __fish_seen_subcommand_from list ls show help" -l token -d 'Bearer token (JWT, see `token create`), used instead of the username and password' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and not __fish_seen_subcommand_from list ls show help" -s o -l output -d 'Output format: tables for people, or the API\'s `data` as JSON for scripts [default: table]' -r -f -a "table\t'Tables and short messages'
+json\t'JSON: the API\'s `data`, unchanged'
+toml\t'TOML, as in `etc/nanomq.conf` (`config get` only)'"
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and not __fish_seen_subcommand_from list ls show help" -l timeout -d 'How long to wait for the broker, e.g. 500ms, 10s, 1m [default: 10s]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and not __fish_seen_subcommand_from list ls show help" -l profile -d 'Use this section of the profile file ($NANOMQ_CLI_CONFIG, else $XDG_CONFIG_HOME/nanomq/cli.toml, else ~/.config/nanomq/cli.toml)' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and not __fish_seen_subcommand_from list ls show help" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and not __fish_seen_subcommand_from list ls show help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and not __fish_seen_subcommand_from list ls show help" -f -a "list" -d 'List subscriptions, filtered and paged as the API allows'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and not __fish_seen_subcommand_from list ls show help" -f -a "ls" -d 'List subscriptions, filtered and paged as the API allows'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and not __fish_seen_subcommand_from list ls show help" -f -a "show" -d 'One client\'s subscriptions'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and not __fish_seen_subcommand_from list ls show help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and __fish_seen_subcommand_from list" -l clientid -d 'Only this client\'s subscriptions' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and __fish_seen_subcommand_from list" -l topic -d 'Only this topic filter (exact match, e.g. \'a/+\')' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and __fish_seen_subcommand_from list" -l qos -d 'Only subscriptions granted this QoS' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and __fish_seen_subcommand_from list" -l share -d 'Only shared subscriptions of this group' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and __fish_seen_subcommand_from list" -l page -d 'Page number, from 1 (asks for a paged list)' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and __fish_seen_subcommand_from list" -l limit -d 'Page size' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and __fish_seen_subcommand_from list" -l url -d 'Base URL of the broker\'s HTTP API [default: http://127.0.0.1:8081]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and __fish_seen_subcommand_from list" -l username -d 'HTTP API username (basic auth) [default: admin]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and __fish_seen_subcommand_from list" -l password -d 'HTTP API password (basic auth) [default: public]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and __fish_seen_subcommand_from list" -l token -d 'Bearer token (JWT, see `token create`), used instead of the username and password' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format: tables for people, or the API\'s `data` as JSON for scripts [default: table]' -r -f -a "table\t'Tables and short messages'
+json\t'JSON: the API\'s `data`, unchanged'
+toml\t'TOML, as in `etc/nanomq.conf` (`config get` only)'"
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and __fish_seen_subcommand_from list" -l timeout -d 'How long to wait for the broker, e.g. 500ms, 10s, 1m [default: 10s]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and __fish_seen_subcommand_from list" -l profile -d 'Use this section of the profile file ($NANOMQ_CLI_CONFIG, else $XDG_CONFIG_HOME/nanomq/cli.toml, else ~/.config/nanomq/cli.toml)' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and __fish_seen_subcommand_from list" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and __fish_seen_subcommand_from ls" -l clientid -d 'Only this client\'s subscriptions' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and __fish_seen_subcommand_from ls" -l topic -d 'Only this topic filter (exact match, e.g. \'a/+\')' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and __fish_seen_subcommand_from ls" -l qos -d 'Only subscriptions granted this QoS' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and __fish_seen_subcommand_from ls" -l share -d 'Only shared subscriptions of this group' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and __fish_seen_subcommand_from ls" -l page -d 'Page number, from 1 (asks for a paged list)' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and __fish_seen_subcommand_from ls" -l limit -d 'Page size' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and __fish_seen_subcommand_from ls" -l url -d 'Base URL of the broker\'s HTTP API [default: http://127.0.0.1:8081]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and __fish_seen_subcommand_from ls" -l username -d 'HTTP API username (basic auth) [default: admin]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and __fish_seen_subcommand_from ls" -l password -d 'HTTP API password (basic auth) [default: public]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and __fish_seen_subcommand_from ls" -l token -d 'Bearer token (JWT, see `token create`), used instead of the username and password' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and __fish_seen_subcommand_from ls" -s o -l output -d 'Output format: tables for people, or the API\'s `data` as JSON for scripts [default: table]' -r -f -a "table\t'Tables and short messages'
+json\t'JSON: the API\'s `data`, unchanged'
+toml\t'TOML, as in `etc/nanomq.conf` (`config get` only)'"
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and __fish_seen_subcommand_from ls" -l timeout -d 'How long to wait for the broker, e.g. 500ms, 10s, 1m [default: 10s]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and __fish_seen_subcommand_from ls" -l profile -d 'Use this section of the profile file ($NANOMQ_CLI_CONFIG, else $XDG_CONFIG_HOME/nanomq/cli.toml, else ~/.config/nanomq/cli.toml)' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and __fish_seen_subcommand_from ls" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and __fish_seen_subcommand_from show" -l url -d 'Base URL of the broker\'s HTTP API [default: http://127.0.0.1:8081]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and __fish_seen_subcommand_from show" -l username -d 'HTTP API username (basic auth) [default: admin]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and __fish_seen_subcommand_from show" -l password -d 'HTTP API password (basic auth) [default: public]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and __fish_seen_subcommand_from show" -l token -d 'Bearer token (JWT, see `token create`), used instead of the username and password' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and __fish_seen_subcommand_from show" -s o -l output -d 'Output format: tables for people, or the API\'s `data` as JSON for scripts [default: table]' -r -f -a "table\t'Tables and short messages'
+json\t'JSON: the API\'s `data`, unchanged'
+toml\t'TOML, as in `etc/nanomq.conf` (`config get` only)'"
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and __fish_seen_subcommand_from show" -l timeout -d 'How long to wait for the broker, e.g. 500ms, 10s, 1m [default: 10s]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and __fish_seen_subcommand_from show" -l profile -d 'Use this section of the profile file ($NANOMQ_CLI_CONFIG, else $XDG_CONFIG_HOME/nanomq/cli.toml, else ~/.config/nanomq/cli.toml)' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and __fish_seen_subcommand_from show" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and __fish_seen_subcommand_from help" -f -a "list" -d 'List subscriptions, filtered and paged as the API allows'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and __fish_seen_subcommand_from help" -f -a "show" -d 'One client\'s subscriptions'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand topic-tree" -l url -d 'Base URL of the broker\'s HTTP API [default: http://127.0.0.1:8081]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand topic-tree" -l username -d 'HTTP API username (basic auth) [default: admin]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand topic-tree" -l password -d 'HTTP API password (basic auth) [default: public]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand topic-tree" -l token -d 'Bearer token (JWT, see `token create`), used instead of the username and password' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand topic-tree" -s o -l output -d 'Output format: tables for people, or the API\'s `data` as JSON for scripts [default: table]' -r -f -a "table\t'Tables and short messages'
+json\t'JSON: the API\'s `data`, unchanged'
+toml\t'TOML, as in `etc/nanomq.conf` (`config get` only)'"
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand topic-tree" -l timeout -d 'How long to wait for the broker, e.g. 500ms, 10s, 1m [default: 10s]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand topic-tree" -l profile -d 'Use this section of the profile file ($NANOMQ_CLI_CONFIG, else $XDG_CONFIG_HOME/nanomq/cli.toml, else ~/.config/nanomq/cli.toml)' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand topic-tree" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand topic-tree" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and not __fish_seen_subcommand_from get set edit help" -l url -d 'Base URL of the broker\'s HTTP API [default: http://127.0.0.1:8081]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and not __fish_seen_subcommand_from get set edit help" -l username -d 'HTTP API username (basic auth) [default: admin]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and not __fish_seen_subcommand_from get set edit help" -l password -d 'HTTP API password (basic auth) [default: public]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and not __fish_seen_subcommand_from get set edit help" -l token -d 'Bearer token (JWT, see `token create`), used instead of the username and password' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and not __fish_seen_subcommand_from get set edit help" -s o -l output -d 'Output format: tables for people, or the API\'s `data` as JSON for scripts [default: table]' -r -f -a "table\t'Tables and short messages'
+json\t'JSON: the API\'s `data`, unchanged'
+toml\t'TOML, as in `etc/nanomq.conf` (`config get` only)'"
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and not __fish_seen_subcommand_from get set edit help" -l timeout -d 'How long to wait for the broker, e.g. 500ms, 10s, 1m [default: 10s]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and not __fish_seen_subcommand_from get set edit help" -l profile -d 'Use this section of the profile file ($NANOMQ_CLI_CONFIG, else $XDG_CONFIG_HOME/nanomq/cli.toml, else ~/.config/nanomq/cli.toml)' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and not __fish_seen_subcommand_from get set edit help" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and not __fish_seen_subcommand_from get set edit help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and not __fish_seen_subcommand_from get set edit help" -f -a "get" -d 'Show the configuration (as saved in the broker\'s file; --running for the live one)'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and not __fish_seen_subcommand_from get set edit help" -f -a "set" -d 'Change settings from a file: JSON as in the API document, or TOML as in etc/nanomq.conf'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and not __fish_seen_subcommand_from get set edit help" -f -a "edit" -d 'Edit the configuration as TOML in $VISUAL or $EDITOR, then save it to the broker'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and not __fish_seen_subcommand_from get set edit help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from get" -l url -d 'Base URL of the broker\'s HTTP API [default: http://127.0.0.1:8081]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from get" -l username -d 'HTTP API username (basic auth) [default: admin]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from get" -l password -d 'HTTP API password (basic auth) [default: public]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from get" -l token -d 'Bearer token (JWT, see `token create`), used instead of the username and password' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from get" -s o -l output -d 'Output format: tables for people, or the API\'s `data` as JSON for scripts [default: table]' -r -f -a "table\t'Tables and short messages'
+json\t'JSON: the API\'s `data`, unchanged'
+toml\t'TOML, as in `etc/nanomq.conf` (`config get` only)'"
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from get" -l timeout -d 'How long to wait for the broker, e.g. 500ms, 10s, 1m [default: 10s]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from get" -l profile -d 'Use this section of the profile file ($NANOMQ_CLI_CONFIG, else $XDG_CONFIG_HOME/nanomq/cli.toml, else ~/.config/nanomq/cli.toml)' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from get" -l running -d 'Show the configuration the broker runs with now rather than the saved one'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from get" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from get" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from set" -s f -l file -d 'The settings to change (any part of the configuration); `-` reads standard input' -r -F
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from set" -l format -d 'The file\'s format [default: from the extension; `.json` or text starting with `{` is JSON, anything else TOML]' -r -f -a "json\t'`{"data": {...}}` or the object alone'
+toml\t'The layout of `etc/nanomq.conf`'"
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from set" -l url -d 'Base URL of the broker\'s HTTP API [default: http://127.0.0.1:8081]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from set" -l username -d 'HTTP API username (basic auth) [default: admin]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from set" -l password -d 'HTTP API password (basic auth) [default: public]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from set" -l token -d 'Bearer token (JWT, see `token create`), used instead of the username and password' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from set" -s o -l output -d 'Output format: tables for people, or the API\'s `data` as JSON for scripts [default: table]' -r -f -a "table\t'Tables and short messages'
+json\t'JSON: the API\'s `data`, unchanged'
+toml\t'TOML, as in `etc/nanomq.conf` (`config get` only)'"
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from set" -l timeout -d 'How long to wait for the broker, e.g. 500ms, 10s, 1m [default: 10s]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from set" -l profile -d 'Use this section of the profile file ($NANOMQ_CLI_CONFIG, else $XDG_CONFIG_HOME/nanomq/cli.toml, else ~/.config/nanomq/cli.toml)' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from set" -l restart -d 'Restart the broker afterwards, so the new settings apply at once'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from set" -l dry-run -d 'Show what would change, change nothing'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from set" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from set" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from edit" -l url -d 'Base URL of the broker\'s HTTP API [default: http://127.0.0.1:8081]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from edit" -l username -d 'HTTP API username (basic auth) [default: admin]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from edit" -l password -d 'HTTP API password (basic auth) [default: public]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from edit" -l token -d 'Bearer token (JWT, see `token create`), used instead of the username and password' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from edit" -s o -l output -d 'Output format: tables for people, or the API\'s `data` as JSON for scripts [default: table]' -r -f -a "table\t'Tables and short messages'
+json\t'JSON: the API\'s `data`, unchanged'
+toml\t'TOML, as in `etc/nanomq.conf` (`config get` only)'"
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from edit" -l timeout -d 'How long to wait for the broker, e.g. 500ms, 10s, 1m [default: 10s]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from edit" -l profile -d 'Use this section of the profile file ($NANOMQ_CLI_CONFIG, else $XDG_CONFIG_HOME/nanomq/cli.toml, else ~/.config/nanomq/cli.toml)' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from edit" -l restart -d 'Restart the broker afterwards, so the new settings apply at once'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from edit" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from edit" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "get" -d 'Show the configuration (as saved in the broker\'s file; --running for the live one)'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "set" -d 'Change settings from a file: JSON as in the API document, or TOML as in etc/nanomq.conf'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "edit" -d 'Edit the configuration as TOML in $VISUAL or $EDITOR, then save it to the broker'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and not __fish_seen_subcommand_from stop restart help" -l url -d 'Base URL of the broker\'s HTTP API [default: http://127.0.0.1:8081]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and not __fish_seen_subcommand_from stop restart help" -l username -d 'HTTP API username (basic auth) [default: admin]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and not __fish_seen_subcommand_from stop restart help" -l password -d 'HTTP API password (basic auth) [default: public]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and not __fish_seen_subcommand_from stop restart help" -l token -d 'Bearer token (JWT, see `token create`), used instead of the username and password' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and not __fish_seen_subcommand_from stop restart help" -s o -l output -d 'Output format: tables for people, or the API\'s `data` as JSON for scripts [default: table]' -r -f -a "table\t'Tables and short messages'
+json\t'JSON: the API\'s `data`, unchanged'
+toml\t'TOML, as in `etc/nanomq.conf` (`config get` only)'"
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and not __fish_seen_subcommand_from stop restart help" -l timeout -d 'How long to wait for the broker, e.g. 500ms, 10s, 1m [default: 10s]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and not __fish_seen_subcommand_from stop restart help" -l profile -d 'Use this section of the profile file ($NANOMQ_CLI_CONFIG, else $XDG_CONFIG_HOME/nanomq/cli.toml, else ~/.config/nanomq/cli.toml)' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and not __fish_seen_subcommand_from stop restart help" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and not __fish_seen_subcommand_from stop restart help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and not __fish_seen_subcommand_from stop restart help" -f -a "stop" -d 'Stop the broker (its process exits)'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and not __fish_seen_subcommand_from stop restart help" -f -a "restart" -d 'Restart the listeners on the re-read configuration file, and wait until it is back'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and not __fish_seen_subcommand_from stop restart help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and __fish_seen_subcommand_from stop" -l url -d 'Base URL of the broker\'s HTTP API [default: http://127.0.0.1:8081]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and __fish_seen_subcommand_from stop" -l username -d 'HTTP API username (basic auth) [default: admin]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and __fish_seen_subcommand_from stop" -l password -d 'HTTP API password (basic auth) [default: public]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and __fish_seen_subcommand_from stop" -l token -d 'Bearer token (JWT, see `token create`), used instead of the username and password' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and __fish_seen_subcommand_from stop" -s o -l output -d 'Output format: tables for people, or the API\'s `data` as JSON for scripts [default: table]' -r -f -a "table\t'Tables and short messages'
+json\t'JSON: the API\'s `data`, unchanged'
+toml\t'TOML, as in `etc/nanomq.conf` (`config get` only)'"
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and __fish_seen_subcommand_from stop" -l timeout -d 'How long to wait for the broker, e.g. 500ms, 10s, 1m [default: 10s]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and __fish_seen_subcommand_from stop" -l profile -d 'Use this section of the profile file ($NANOMQ_CLI_CONFIG, else $XDG_CONFIG_HOME/nanomq/cli.toml, else ~/.config/nanomq/cli.toml)' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and __fish_seen_subcommand_from stop" -s y -l yes -d 'Do not ask for confirmation'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and __fish_seen_subcommand_from stop" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and __fish_seen_subcommand_from stop" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and __fish_seen_subcommand_from restart" -l wait-timeout -d 'How long to wait for the broker to be back' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and __fish_seen_subcommand_from restart" -l url -d 'Base URL of the broker\'s HTTP API [default: http://127.0.0.1:8081]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and __fish_seen_subcommand_from restart" -l username -d 'HTTP API username (basic auth) [default: admin]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and __fish_seen_subcommand_from restart" -l password -d 'HTTP API password (basic auth) [default: public]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and __fish_seen_subcommand_from restart" -l token -d 'Bearer token (JWT, see `token create`), used instead of the username and password' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and __fish_seen_subcommand_from restart" -s o -l output -d 'Output format: tables for people, or the API\'s `data` as JSON for scripts [default: table]' -r -f -a "table\t'Tables and short messages'
+json\t'JSON: the API\'s `data`, unchanged'
+toml\t'TOML, as in `etc/nanomq.conf` (`config get` only)'"
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and __fish_seen_subcommand_from restart" -l timeout -d 'How long to wait for the broker, e.g. 500ms, 10s, 1m [default: 10s]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and __fish_seen_subcommand_from restart" -l profile -d 'Use this section of the profile file ($NANOMQ_CLI_CONFIG, else $XDG_CONFIG_HOME/nanomq/cli.toml, else ~/.config/nanomq/cli.toml)' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and __fish_seen_subcommand_from restart" -s y -l yes -d 'Do not ask for confirmation'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and __fish_seen_subcommand_from restart" -l no-wait -d 'Do not wait for the broker to be back'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and __fish_seen_subcommand_from restart" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and __fish_seen_subcommand_from restart" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and __fish_seen_subcommand_from help" -f -a "stop" -d 'Stop the broker (its process exits)'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and __fish_seen_subcommand_from help" -f -a "restart" -d 'Restart the listeners on the re-read configuration file, and wait until it is back'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand publish" -s t -l topic -d 'Topic to publish to (repeatable: the same message goes to each)' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand publish" -s m -l message -d 'Message payload (reads standard input when neither -m nor -f is given)' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand publish" -s f -l file -d 'Publish the content of a file (sent base64-encoded when it is not UTF-8)' -r -F
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand publish" -s q -l qos -d 'QoS: 0, 1 or 2' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand publish" -l clientid -d 'The client id the message is published as (informational)' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand publish" -l user-property -d 'MQTT 5 user property, `key=value` (repeatable)' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand publish" -l content-type -d 'MQTT 5 content type' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand publish" -l message-expiry -d 'MQTT 5 message expiry interval, seconds' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand publish" -l response-topic -d 'MQTT 5 response topic' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand publish" -l correlation-data -d 'MQTT 5 correlation data, as text' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand publish" -l url -d 'Base URL of the broker\'s HTTP API [default: http://127.0.0.1:8081]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand publish" -l username -d 'HTTP API username (basic auth) [default: admin]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand publish" -l password -d 'HTTP API password (basic auth) [default: public]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand publish" -l token -d 'Bearer token (JWT, see `token create`), used instead of the username and password' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand publish" -s o -l output -d 'Output format: tables for people, or the API\'s `data` as JSON for scripts [default: table]' -r -f -a "table\t'Tables and short messages'
+json\t'JSON: the API\'s `data`, unchanged'
+toml\t'TOML, as in `etc/nanomq.conf` (`config get` only)'"
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand publish" -l timeout -d 'How long to wait for the broker, e.g. 500ms, 10s, 1m [default: 10s]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand publish" -l profile -d 'Use this section of the profile file ($NANOMQ_CLI_CONFIG, else $XDG_CONFIG_HOME/nanomq/cli.toml, else ~/.config/nanomq/cli.toml)' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand publish" -l base64 -d 'The payload given is base64, to be decoded by the broker'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand publish" -s r -l retain -d 'Set the RETAIN flag'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand publish" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand publish" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand metrics" -l url -d 'Base URL of the broker\'s HTTP API [default: http://127.0.0.1:8081]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand metrics" -l username -d 'HTTP API username (basic auth) [default: admin]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand metrics" -l password -d 'HTTP API password (basic auth) [default: public]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand metrics" -l token -d 'Bearer token (JWT, see `token create`), used instead of the username and password' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand metrics" -s o -l output -d 'Output format: tables for people, or the API\'s `data` as JSON for scripts [default: table]' -r -f -a "table\t'Tables and short messages'
+json\t'JSON: the API\'s `data`, unchanged'
+toml\t'TOML, as in `etc/nanomq.conf` (`config get` only)'"
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand metrics" -l timeout -d 'How long to wait for the broker, e.g. 500ms, 10s, 1m [default: 10s]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand metrics" -l profile -d 'Use this section of the profile file ($NANOMQ_CLI_CONFIG, else $XDG_CONFIG_HOME/nanomq/cli.toml, else ~/.config/nanomq/cli.toml)' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand metrics" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand metrics" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand token; and not __fish_seen_subcommand_from create help" -l url -d 'Base URL of the broker\'s HTTP API [default: http://127.0.0.1:8081]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand token; and not __fish_seen_subcommand_from create help" -l username -d 'HTTP API username (basic auth) [default: admin]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand token; and not __fish_seen_subcommand_from create help" -l password -d 'HTTP API password (basic auth) [default: public]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand token; and not __fish_seen_subcommand_from create help" -l token -d 'Bearer token (JWT, see `token create`), used instead of the username and password' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand token; and not __fish_seen_subcommand_from create help" -s o -l output -d 'Output format: tables for people, or the API\'s `data` as JSON for scripts [default: table]' -r -f -a "table\t'Tables and short messages'
+json\t'JSON: the API\'s `data`, unchanged'
+toml\t'TOML, as in `etc/nanomq.conf` (`config get` only)'"
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand token; and not __fish_seen_subcommand_from create help" -l timeout -d 'How long to wait for the broker, e.g. 500ms, 10s, 1m [default: 10s]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand token; and not __fish_seen_subcommand_from create help" -l profile -d 'Use this section of the profile file ($NANOMQ_CLI_CONFIG, else $XDG_CONFIG_HOME/nanomq/cli.toml, else ~/.config/nanomq/cli.toml)' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand token; and not __fish_seen_subcommand_from create help" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand token; and not __fish_seen_subcommand_from create help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand token; and not __fish_seen_subcommand_from create help" -f -a "create" -d 'Sign a JWT the broker accepts (`http_server.auth_type = "jwt"`), and print it'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand token; and not __fish_seen_subcommand_from create help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand token; and __fish_seen_subcommand_from create" -l key -d 'The private key (PEM, RSA or EC) matching the broker\'s `jwt.public_keyfile`' -r -F
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand token; and __fish_seen_subcommand_from create" -l ttl -d 'How long the token is valid, e.g. 30m, 1h, 24h' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand token; and __fish_seen_subcommand_from create" -l issuer -d 'The `iss` claim [default: the file name of the matching public key, as the broker expects; see --public-key]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand token; and __fish_seen_subcommand_from create" -l public-key -d 'The public key file the broker is configured with [default: found beside --key: KEY.pub, STEM.pub, STEM.pub.pem, or the name with `private` replaced by `public`]' -r -F
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand token; and __fish_seen_subcommand_from create" -l algorithm -d 'The signature algorithm [default: RS256 for an RSA key, ES256 for an EC key]' -r -f -a "RS256\t'RSA, SHA-256'
+RS384\t'RSA, SHA-384'
+RS512\t'RSA, SHA-512'
+ES256\t'ECDSA P-256, SHA-256'
+ES384\t'ECDSA P-384, SHA-384'"
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand token; and __fish_seen_subcommand_from create" -l subject -d 'The `sub` claim' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand token; and __fish_seen_subcommand_from create" -l url -d 'Base URL of the broker\'s HTTP API [default: http://127.0.0.1:8081]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand token; and __fish_seen_subcommand_from create" -l username -d 'HTTP API username (basic auth) [default: admin]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand token; and __fish_seen_subcommand_from create" -l password -d 'HTTP API password (basic auth) [default: public]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand token; and __fish_seen_subcommand_from create" -l token -d 'Bearer token (JWT, see `token create`), used instead of the username and password' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand token; and __fish_seen_subcommand_from create" -s o -l output -d 'Output format: tables for people, or the API\'s `data` as JSON for scripts [default: table]' -r -f -a "table\t'Tables and short messages'
+json\t'JSON: the API\'s `data`, unchanged'
+toml\t'TOML, as in `etc/nanomq.conf` (`config get` only)'"
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand token; and __fish_seen_subcommand_from create" -l timeout -d 'How long to wait for the broker, e.g. 500ms, 10s, 1m [default: 10s]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand token; and __fish_seen_subcommand_from create" -l profile -d 'Use this section of the profile file ($NANOMQ_CLI_CONFIG, else $XDG_CONFIG_HOME/nanomq/cli.toml, else ~/.config/nanomq/cli.toml)' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand token; and __fish_seen_subcommand_from create" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand token; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand token; and __fish_seen_subcommand_from help" -f -a "create" -d 'Sign a JWT the broker accepts (`http_server.auth_type = "jwt"`), and print it'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand token; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand completions" -l url -d 'Base URL of the broker\'s HTTP API [default: http://127.0.0.1:8081]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand completions" -l username -d 'HTTP API username (basic auth) [default: admin]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand completions" -l password -d 'HTTP API password (basic auth) [default: public]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand completions" -l token -d 'Bearer token (JWT, see `token create`), used instead of the username and password' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand completions" -s o -l output -d 'Output format: tables for people, or the API\'s `data` as JSON for scripts [default: table]' -r -f -a "table\t'Tables and short messages'
+json\t'JSON: the API\'s `data`, unchanged'
+toml\t'TOML, as in `etc/nanomq.conf` (`config get` only)'"
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand completions" -l timeout -d 'How long to wait for the broker, e.g. 500ms, 10s, 1m [default: 10s]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand completions" -l profile -d 'Use this section of the profile file ($NANOMQ_CLI_CONFIG, else $XDG_CONFIG_HOME/nanomq/cli.toml, else ~/.config/nanomq/cli.toml)' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand completions" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand help; and not __fish_seen_subcommand_from pub sub bench status brokers nodes endpoints clients subscriptions topic-tree config ctrl publish metrics token completions help" -f -a "pub" -d 'Publish MQTT messages'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand help; and not __fish_seen_subcommand_from pub sub bench status brokers nodes endpoints clients subscriptions topic-tree config ctrl publish metrics token completions help" -f -a "sub" -d 'Subscribe and print MQTT messages'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand help; and not __fish_seen_subcommand_from pub sub bench status brokers nodes endpoints clients subscriptions topic-tree config ctrl publish metrics token completions help" -f -a "bench" -d 'Load-test a broker (publishers, subscribers, idle connections)'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand help; and not __fish_seen_subcommand_from pub sub bench status brokers nodes endpoints clients subscriptions topic-tree config ctrl publish metrics token completions help" -f -a "status" -d 'Broker and node status in one view'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand help; and not __fish_seen_subcommand_from pub sub bench status brokers nodes endpoints clients subscriptions topic-tree config ctrl publish metrics token completions help" -f -a "brokers" -d 'The broker\'s version, status and uptime (GET /brokers)'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand help; and not __fish_seen_subcommand_from pub sub bench status brokers nodes endpoints clients subscriptions topic-tree config ctrl publish metrics token completions help" -f -a "nodes" -d 'The node\'s status and connection count (GET /nodes)'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand help; and not __fish_seen_subcommand_from pub sub bench status brokers nodes endpoints clients subscriptions topic-tree config ctrl publish metrics token completions help" -f -a "endpoints" -d 'The routes the HTTP API serves (GET /api/v4)'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand help; and not __fish_seen_subcommand_from pub sub bench status brokers nodes endpoints clients subscriptions topic-tree config ctrl publish metrics token completions help" -f -a "clients" -d 'List, show and kick clients (and persistent sessions)'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand help; and not __fish_seen_subcommand_from pub sub bench status brokers nodes endpoints clients subscriptions topic-tree config ctrl publish metrics token completions help" -f -a "subscriptions" -d 'List the subscriptions, or one client\'s'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand help; and not __fish_seen_subcommand_from pub sub bench status brokers nodes endpoints clients subscriptions topic-tree config ctrl publish metrics token completions help" -f -a "topic-tree" -d 'The subscription tree, drawn as a tree'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand help; and not __fish_seen_subcommand_from pub sub bench status brokers nodes endpoints clients subscriptions topic-tree config ctrl publish metrics token completions help" -f -a "config" -d 'Show or change the broker\'s configuration'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand help; and not __fish_seen_subcommand_from pub sub bench status brokers nodes endpoints clients subscriptions topic-tree config ctrl publish metrics token completions help" -f -a "ctrl" -d 'Stop or restart the broker'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand help; and not __fish_seen_subcommand_from pub sub bench status brokers nodes endpoints clients subscriptions topic-tree config ctrl publish metrics token completions help" -f -a "publish" -d 'Publish a message through the HTTP API (see `pub` for MQTT)'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand help; and not __fish_seen_subcommand_from pub sub bench status brokers nodes endpoints clients subscriptions topic-tree config ctrl publish metrics token completions help" -f -a "metrics" -d 'The broker\'s counters (GET /metrics)'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand help; and not __fish_seen_subcommand_from pub sub bench status brokers nodes endpoints clients subscriptions topic-tree config ctrl publish metrics token completions help" -f -a "token" -d 'JSON Web Tokens for the HTTP API\'s `auth_type = "jwt"`'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand help; and not __fish_seen_subcommand_from pub sub bench status brokers nodes endpoints clients subscriptions topic-tree config ctrl publish metrics token completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand help; and not __fish_seen_subcommand_from pub sub bench status brokers nodes endpoints clients subscriptions topic-tree config ctrl publish metrics token completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand help; and __fish_seen_subcommand_from bench" -f -a "pub" -d 'Publishers'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand help; and __fish_seen_subcommand_from bench" -f -a "sub" -d 'Subscribers, reporting throughput and end-to-end latency'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand help; and __fish_seen_subcommand_from bench" -f -a "conn" -d 'Connections that only keep alive (connect rate, memory per connection)'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand help; and __fish_seen_subcommand_from clients" -f -a "list" -d 'List clients, filtered and paged as the API allows'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand help; and __fish_seen_subcommand_from clients" -f -a "show" -d 'Everything the broker knows about one client'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand help; and __fish_seen_subcommand_from clients" -f -a "kick" -d 'Disconnect a client and discard its session'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand help; and __fish_seen_subcommand_from subscriptions" -f -a "list" -d 'List subscriptions, filtered and paged as the API allows'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand help; and __fish_seen_subcommand_from subscriptions" -f -a "show" -d 'One client\'s subscriptions'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "get" -d 'Show the configuration (as saved in the broker\'s file; --running for the live one)'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "set" -d 'Change settings from a file: JSON as in the API document, or TOML as in etc/nanomq.conf'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "edit" -d 'Edit the configuration as TOML in $VISUAL or $EDITOR, then save it to the broker'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand help; and __fish_seen_subcommand_from ctrl" -f -a "stop" -d 'Stop the broker (its process exits)'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand help; and __fish_seen_subcommand_from ctrl" -f -a "restart" -d 'Restart the listeners on the re-read configuration file, and wait until it is back'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand help; and __fish_seen_subcommand_from token" -f -a "create" -d 'Sign a JWT the broker accepts (`http_server.auth_type = "jwt"`), and print it'

@@ -1,0 +1,172 @@
+//! `nanomq-cli config get|set|edit`: `GET` and `POST /configuration`, shown as a table of
+//! settings, as JSON (the API's `data`) or as TOML (the layout of `etc/nanomq.conf`).
+
+mod edit;
+mod set;
+mod view;
+
+use comfy_table::Cell;
+use serde_json::Value;
+use shared_types::config::Config;
+
+use crate::api::ApiClient;
+use crate::cli::{ConfigCommand, OutputFormat};
+use crate::context::Ctx;
+use crate::error::CliError;
+use crate::output::{Output, count};
+use view::Change;
+
+/// Runs `config …`.
+pub async fn exec(command: ConfigCommand, ctx: &Ctx) -> Result<(), CliError> {
+    match command {
+        ConfigCommand::Get { running } => get(ctx, running).await,
+        ConfigCommand::Set(args) => set::exec(args, ctx).await,
+        ConfigCommand::Edit { restart } => edit::exec(restart, ctx).await,
+    }
+}
+
+async fn get(ctx: &Ctx, running: bool) -> Result<(), CliError> {
+    let query: &[(&str, &str)] = if running { &[("running", "true")] } else { &[] };
+    let reply = ctx.api()?.get(&["configuration"], &query).await?;
+    let data = reply.data.clone().unwrap_or_default();
+    match ctx.out.format {
+        OutputFormat::Json => ctx.out.print_json(&data),
+        OutputFormat::Toml => {
+            let config: Config = reply.typed()?;
+            let text = config
+                .to_toml_string()
+                .map_err(|e| CliError::Other(format!("cannot write TOML: {e}")))?;
+            ctx.out.print(&text)
+        }
+        OutputFormat::Table => ctx
+            .out
+            .print(&ctx.out.render(&settings_table(&ctx.out, &data))),
+    }
+}
+
+/// The configuration as a `SETTING  VALUE` table, secrets masked.
+pub fn settings_table(out: &Output, config: &Value) -> comfy_table::Table {
+    let mut table = out.table(&["SETTING", "VALUE"]);
+    for (name, value) in view::flatten(config) {
+        table.add_row(vec![
+            Cell::new(&name),
+            Cell::new(view::shown(&name, &value)),
+        ]);
+    }
+    table
+}
+
+/// The current configuration as saved by the broker.
+async fn saved(api: &ApiClient) -> Result<Value, CliError> {
+    Ok(api
+        .get(&["configuration"], &())
+        .await?
+        .data
+        .unwrap_or_default())
+}
+
+/// Prints the changes: a `SETTING  OLD  NEW` table and a count, or a JSON array.
+fn print_changes(out: &Output, changes: &[Change], verb: &str) -> Result<(), CliError> {
+    if out.is_json() {
+        let value = serde_json::to_value(changes)
+            .map_err(|e| CliError::Other(format!("cannot format JSON: {e}")))?;
+        return out.print_json(&value);
+    }
+    let mut table = out.table(&["SETTING", "OLD", "NEW"]);
+    for change in changes {
+        let side = |value: &Option<Value>| match value {
+            Some(value) => view::shown(&change.field, value),
+            None => "(none)".to_string(),
+        };
+        table.add_row(vec![
+            Cell::new(&change.field),
+            Cell::new(side(&change.old)),
+            Cell::new(side(&change.new)),
+        ]);
+    }
+    let line = match changes.len() {
+        0 => "no changes".to_string(),
+        n => format!("{} {verb}", count(n, "setting", "settings")),
+    };
+    out.print_list(&table, &line)
+}
+
+/// After a change: restart and wait when asked (at the new HTTP port if it moved), or say
+/// how the change will take effect.
+async fn after_change(
+    ctx: &Ctx,
+    api: &ApiClient,
+    changes: &[Change],
+    restart: bool,
+) -> Result<(), CliError> {
+    if changes.is_empty() {
+        return Ok(());
+    }
+    if !restart {
+        if !ctx.out.is_json() {
+            ctx.out.print(
+                "saved; the broker applies it at its next restart (nanomq-cli ctrl restart)\n",
+            )?;
+        }
+        return Ok(());
+    }
+    api.post(&["ctrl", "restart"], &serde_json::json!({}))
+        .await?;
+    let mut target = api.clone();
+    if let Some(port) = new_http_port(changes) {
+        let mut url = api.base_url().clone();
+        if url.set_port(Some(port)).is_ok() {
+            target = api.with_url(&url);
+        }
+    }
+    let took = super::ctrl::wait_restarted(&target, ctx.settings.timeout.max(RESTART_WAIT)).await?;
+    if !ctx.out.is_json() {
+        ctx.out.print(&format!(
+            "broker restarted (back after {}) at {}\n",
+            crate::api::humanize_duration(super::ctrl::round_to_tenths(took)),
+            target.base_url().as_str().trim_end_matches('/')
+        ))?;
+    }
+    Ok(())
+}
+
+/// The least time given to a restart to come back.
+const RESTART_WAIT: std::time::Duration = std::time::Duration::from_secs(30);
+
+fn new_http_port(changes: &[Change]) -> Option<u16> {
+    changes
+        .iter()
+        .find(|c| c.field == "http_server.port")
+        .and_then(|c| c.new.as_ref())
+        .and_then(Value::as_u64)
+        .and_then(|p| u16::try_from(p).ok())
+        .filter(|p| *p != 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_snapshot() {
+        let out = Output::fixed(80);
+        let config = serde_json::json!({
+            "url": "nmq-tcp://0.0.0.0:1883",
+            "msq_len": 64,
+            "users": [],
+            "http_server": {"enable": true, "port": 8081, "password": "public",
+                            "jwt": {"public_keyfile": null}},
+        });
+        let expected = "\
+SETTING                         VALUE
+msq_len                         64
+url                             nmq-tcp://0.0.0.0:1883
+users                           []
+http_server.enable              true
+http_server.password            ********
+http_server.port                8081
+http_server.jwt.public_keyfile  -
+";
+        assert_eq!(out.render(&settings_table(&out, &config)), expected);
+    }
+}

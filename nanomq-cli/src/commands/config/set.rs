@@ -1,0 +1,123 @@
+//! `config set -f FILE`: merge a partial configuration (JSON as in the API document, TOML as
+//! in `etc/nanomq.conf`, or standard input) into the broker's, and show what changed.
+
+use std::io::Read;
+use std::path::Path;
+
+use serde_json::Value;
+use shared_types::ConfigUpdateRequest;
+use shared_types::config::merge_json;
+
+use super::{after_change, print_changes, saved, view};
+use crate::cli::{ConfigFormat, ConfigSetArgs};
+use crate::context::Ctx;
+use crate::error::CliError;
+
+/// Runs `config set`.
+pub async fn exec(args: ConfigSetArgs, ctx: &Ctx) -> Result<(), CliError> {
+    ctx.out.no_toml()?;
+    let (name, text) = read_input(&args.file)?;
+    let format = args
+        .format
+        .unwrap_or_else(|| detect_format(&args.file, &text));
+    let patch = parse_patch(&text, format).map_err(|e| CliError::Other(format!("{name}: {e}")))?;
+    let api = ctx.api()?;
+    let before = saved(&api).await?;
+    if args.dry_run {
+        let mut after = before.clone();
+        merge_json(&mut after, &patch);
+        return print_changes(&ctx.out, &view::diff(&before, &after), "would change");
+    }
+    let body = ConfigUpdateRequest { data: Some(patch) };
+    api.post(&["configuration"], &body).await?;
+    let after = saved(&api).await?;
+    let changes = view::diff(&before, &after);
+    print_changes(&ctx.out, &changes, "changed")?;
+    after_change(ctx, &api, &changes, args.restart).await
+}
+
+/// The file's name for messages, and its text (`-` is standard input).
+fn read_input(path: &Path) -> Result<(String, String), CliError> {
+    if path == Path::new("-") {
+        let mut text = String::new();
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .map_err(|e| CliError::Other(format!("standard input: {e}")))?;
+        return Ok(("standard input".to_string(), text));
+    }
+    let name = path.display().to_string();
+    let text =
+        std::fs::read_to_string(path).map_err(|e| CliError::Other(format!("{name}: {e}")))?;
+    Ok((name, text))
+}
+
+/// JSON for a `.json` file or text that starts with `{`; TOML otherwise.
+pub fn detect_format(path: &Path, text: &str) -> ConfigFormat {
+    let json_extension = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+    if json_extension || text.trim_start().starts_with('{') {
+        ConfigFormat::Json
+    } else {
+        ConfigFormat::Toml
+    }
+}
+
+/// The settings to merge: a JSON object (bare, or as `{"data": {...}}` like the API's body),
+/// or TOML.
+pub fn parse_patch(text: &str, format: ConfigFormat) -> Result<Value, String> {
+    let value = match format {
+        ConfigFormat::Json => {
+            let value: Value =
+                serde_json::from_str(text).map_err(|e| format!("not valid JSON: {e}"))?;
+            match value {
+                Value::Object(mut map) if map.len() == 1 && map.contains_key("data") => {
+                    map.remove("data").unwrap_or_default()
+                }
+                other => other,
+            }
+        }
+        ConfigFormat::Toml => {
+            toml::from_str::<Value>(text).map_err(|e| format!("not valid TOML: {}", e.message()))?
+        }
+    };
+    if !value.is_object() {
+        return Err("the configuration must be an object of settings".to_string());
+    }
+    Ok(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn formats_are_detected() {
+        assert_eq!(detect_format(Path::new("a.json"), ""), ConfigFormat::Json);
+        assert_eq!(
+            detect_format(Path::new("-"), " {\"a\":1}"),
+            ConfigFormat::Json
+        );
+        assert_eq!(
+            detect_format(Path::new("nanomq.conf"), "a = 1"),
+            ConfigFormat::Toml
+        );
+    }
+
+    #[test]
+    fn patches_from_json_and_toml() {
+        let wrapped = parse_patch(r#"{"data": {"msq_len": 5}}"#, ConfigFormat::Json).unwrap();
+        assert_eq!(wrapped, json!({"msq_len": 5}));
+        let bare = parse_patch(r#"{"msq_len": 5}"#, ConfigFormat::Json).unwrap();
+        assert_eq!(bare, json!({"msq_len": 5}));
+        let toml = parse_patch("msq_len = 5\n[http_server]\nport = 1\n", ConfigFormat::Toml);
+        assert_eq!(
+            toml.unwrap(),
+            json!({"msq_len": 5, "http_server": {"port": 1}})
+        );
+        assert!(parse_patch("[1]", ConfigFormat::Json).is_err());
+        assert!(parse_patch("msq_len = ", ConfigFormat::Toml).is_err());
+    }
+}

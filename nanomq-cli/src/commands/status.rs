@@ -1,0 +1,48 @@
+//! `nanomq-cli status`: `GET /brokers` and `GET /nodes` in one view.
+
+use serde_json::json;
+use shared_types::{BrokerInfo, NodeInfo};
+
+use crate::context::Ctx;
+use crate::error::CliError;
+use crate::output::Output;
+
+/// Runs `status`.
+pub async fn exec(ctx: &Ctx) -> Result<(), CliError> {
+    ctx.out.no_toml()?;
+    let api = ctx.api()?;
+    let brokers = api.get(&["brokers"], &()).await?;
+    let nodes = api.get(&["nodes"], &()).await?;
+    if ctx.out.is_json() {
+        return ctx
+            .out
+            .print_json(&json!({"brokers": brokers.data, "nodes": nodes.data}));
+    }
+    let brokers: Vec<BrokerInfo> = brokers.typed()?;
+    let nodes: Vec<NodeInfo> = nodes.typed()?;
+    ctx.out
+        .print(&render(&ctx.out, &ctx.settings.url, &brokers, &nodes))
+}
+
+/// The one view: a key/value block per broker, with its node's connection count.
+pub fn render(out: &Output, url: &str, brokers: &[BrokerInfo], nodes: &[NodeInfo]) -> String {
+    let mut text = String::new();
+    for (index, broker) in brokers.iter().enumerate() {
+        let node = nodes.get(index);
+        let mut rows = vec![
+            ("broker", format!("{} {}", broker.sysdescr, broker.version)),
+            ("status", broker.node_status.clone()),
+            ("uptime", broker.uptime.clone()),
+            ("datetime", broker.datetime.clone()),
+        ];
+        if let Some(node) = node {
+            rows.push(("connections", node.connections.to_string()));
+        }
+        rows.push(("api", url.to_string()));
+        text.push_str(&out.render(&out.key_values(rows)));
+    }
+    if brokers.is_empty() {
+        text.push_str("no brokers\n");
+    }
+    text
+}
