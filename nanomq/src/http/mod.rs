@@ -16,6 +16,7 @@ pub mod configuration;
 pub mod ctrl;
 pub mod error;
 pub mod extract;
+pub mod https;
 pub mod jwt;
 pub mod metrics;
 pub mod publish;
@@ -106,11 +107,11 @@ async fn time_limit(State(state): State<AppState>, request: Request, next: Next)
 }
 
 /// The HTTP API bound to its port, not serving yet.
-#[derive(Debug)]
 pub struct HttpServer {
     listener: TcpListener,
     app: Router,
     addr: SocketAddr,
+    tls: Option<tokio_rustls::TlsAcceptor>,
 }
 
 /// Binds the HTTP API on `0.0.0.0:{http_server.port}` when `http_server.enable`; None when it is
@@ -142,10 +143,16 @@ pub async fn bind(
         .await
         .map_err(bind_error(addr.clone()))?;
     let addr = listener.local_addr().map_err(bind_error(addr))?;
+    let tls = if http.tls {
+        Some(crate::transport::tls::acceptor(&config.tls)?)
+    } else {
+        None
+    };
     Ok(Some(HttpServer {
         listener,
         app: router(state),
         addr,
+        tls,
     }))
 }
 
@@ -159,17 +166,36 @@ impl HttpServer {
     /// written are finished); returns the address.
     pub fn spawn(self, shutdown: &CancellationToken, tracker: &TaskTracker) -> SocketAddr {
         let addr = self.addr;
-        info!(%addr, "HTTP API listener started");
-        tracker.spawn(serve(self.listener, self.app, shutdown.clone()));
+        let scheme = if self.tls.is_some() { "https" } else { "http" };
+        info!(%addr, scheme, "HTTP API listener started");
+        let graceful = shutdown.clone().cancelled_owned();
+        match self.tls {
+            None => {
+                tracker.spawn(async move {
+                    let served = axum::serve(self.listener, self.app)
+                        .with_graceful_shutdown(graceful)
+                        .await;
+                    if let Err(e) = served {
+                        error!(error = %e, "HTTP API server failed");
+                    }
+                });
+            }
+            Some(acceptor) => {
+                match https::TlsListener::new(self.listener, acceptor, shutdown.clone()) {
+                    Ok(listener) => {
+                        tracker.spawn(async move {
+                            let served = axum::serve(listener, self.app)
+                                .with_graceful_shutdown(graceful)
+                                .await;
+                            if let Err(e) = served {
+                                error!(error = %e, "HTTPS API server failed");
+                            }
+                        });
+                    }
+                    Err(e) => error!(error = %e, "HTTPS API listener failed"),
+                }
+            }
+        }
         addr
-    }
-}
-
-async fn serve(listener: TcpListener, app: Router, shutdown: CancellationToken) {
-    let served = axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown.cancelled_owned())
-        .await;
-    if let Err(e) = served {
-        error!(error = %e, "HTTP API server failed");
     }
 }

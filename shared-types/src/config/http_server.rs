@@ -20,6 +20,8 @@ pub struct HttpServerConfig {
     pub jwt: JwtConfig,
     /// Whether `GET /prometheus` is served without authentication.
     pub prometheus_no_auth: bool,
+    /// Whether the API is served over HTTPS, with the `tls` section's `key` and `cert`.
+    pub tls: bool,
 }
 
 impl Default for HttpServerConfig {
@@ -32,6 +34,7 @@ impl Default for HttpServerConfig {
             auth_type: AuthType::Basic,
             jwt: JwtConfig::default(),
             prometheus_no_auth: false,
+            tls: false,
         }
     }
 }

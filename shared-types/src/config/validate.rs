@@ -78,6 +78,18 @@ impl Config {
 
     fn validate_http_server(&self) -> Result<(), ConfigError> {
         let http = &self.http_server;
+        if http.enable && http.tls {
+            require(
+                "tls.key",
+                &self.tls.key,
+                "required when http_server.tls is true",
+            )?;
+            require(
+                "tls.cert",
+                &self.tls.cert,
+                "required when http_server.tls is true",
+            )?;
+        }
         match http.auth_type {
             AuthType::Jwt => require(
                 "http_server.jwt.public_keyfile",
