@@ -276,6 +276,11 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
                         if self.read_buf.is_empty() && (!last_read_filled || self.read_buf.capacity() > RELEASE_ABOVE) {
                             self.read_buf = BytesMut::new();
                         }
+                        // Let the subscribers just woken write first; our acknowledgements
+                        // follow right after.
+                        if self.counters.messages_in > 0 {
+                            tokio::task::yield_now().await;
+                        }
                     }
                 },
                 () = self.session.mailbox.ready(), if want_mail => {}
