@@ -167,17 +167,19 @@ impl Mailbox {
         state.online && !state.closed && state.queue.len() > state.low_watermark
     }
 
-    /// Waits until the queue is no longer congested.
+    /// Waits until the queue is no longer congested, or until it drained under its low
+    /// watermark since the wait began. The second case matters for fairness: every paused
+    /// publisher woken by a drain gets its turn, even if another woken publisher filled the
+    /// queue again first; re-checking the queue instead starves whichever publisher the
+    /// scheduler happens to run last. Overshoot is bounded by one batch per publisher.
     pub async fn wait_for_space(&self) {
-        loop {
-            let notified = self.space.notified();
-            tokio::pin!(notified);
-            notified.as_mut().enable();
-            if !self.is_congested() {
-                return;
-            }
-            notified.await;
+        let notified = self.space.notified();
+        tokio::pin!(notified);
+        notified.as_mut().enable();
+        if !self.is_congested() {
+            return;
         }
+        notified.await;
     }
 
     /// Marks the client online (its connection drains the queue) or away (the queue is capped
@@ -227,5 +229,87 @@ impl Mailbox {
     /// Messages dropped from this queue so far because it was full while the client was away.
     pub fn dropped(&self) -> u64 {
         self.state.lock().dropped
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    use bytes::Bytes;
+
+    use super::*;
+    use crate::codec::PublishProperties;
+    use crate::message::{Message, Origin};
+
+    fn delivery() -> Delivery {
+        Delivery {
+            message: Arc::new(Message {
+                topic: Arc::from("t"),
+                payload: Bytes::from_static(b"x"),
+                qos: QoS::AtLeastOnce,
+                retain: false,
+                properties: PublishProperties::default(),
+                expires_at: None,
+                origin: Origin::Broker,
+            }),
+            qos: QoS::AtLeastOnce,
+            retain: false,
+            subscription_ids: Vec::new(),
+        }
+    }
+
+    const LIMITS: QueueLimits = QueueLimits {
+        offline: 3,
+        high_watermark: 4,
+        low_watermark: 2,
+    };
+
+    #[test]
+    fn online_queues_report_congestion_and_offline_queues_drop_the_oldest() {
+        let mailbox = Mailbox::default();
+        mailbox.set_online(true, &LIMITS);
+        let outcomes: Vec<Pushed> = (0..5).map(|_| mailbox.push(delivery(), &LIMITS)).collect();
+        assert_eq!(outcomes[3], Pushed::Queued);
+        assert_eq!(outcomes[4], Pushed::Congested);
+        assert!(mailbox.is_congested());
+        // Going away trims to `offline`, oldest first.
+        assert_eq!(mailbox.set_online(false, &LIMITS), 2);
+        assert_eq!(mailbox.len(), 3);
+        assert_eq!(mailbox.push(delivery(), &LIMITS), Pushed::DroppedOldest);
+        assert_eq!(mailbox.dropped(), 3);
+        assert!(
+            !mailbox.is_congested(),
+            "an absent client never pauses publishers"
+        );
+    }
+
+    #[tokio::test]
+    async fn every_paused_publisher_woken_by_a_drain_gets_its_turn() {
+        let mailbox = Mailbox::default();
+        mailbox.set_online(true, &LIMITS);
+        for _ in 0..5 {
+            mailbox.push(delivery(), &LIMITS);
+        }
+        let first = mailbox.wait_for_space();
+        let second = mailbox.wait_for_space();
+        tokio::pin!(first, second);
+        // Both publishers are waiting.
+        assert!(futures_util::poll!(first.as_mut()).is_pending());
+        assert!(futures_util::poll!(second.as_mut()).is_pending());
+        // The subscriber drains under the low watermark: both are woken.
+        let mut out = Vec::new();
+        mailbox.pop_batch(3, 3, &mut out);
+        assert!(futures_util::poll!(first.as_mut()).is_ready());
+        // The first one fills the queue again before the second one runs...
+        for _ in 0..3 {
+            mailbox.push(delivery(), &LIMITS);
+        }
+        assert!(mailbox.is_congested());
+        // ...and the second still gets its turn instead of waiting again.
+        tokio::time::timeout(Duration::from_secs(1), second)
+            .await
+            .expect("the second publisher was starved");
     }
 }
