@@ -192,6 +192,7 @@ for key in order:
     la = extra.get((key, "nanomq"))
     lb = extra.get((key, "mosquitto"))
     lost = f"{max(la)} / {max(lb)}" if la and lb else ""
-    print(f"| {key}{note} | {a:,.1f} | {b:,.1f} | {ratio:.2f}x | {lost} |")
+    fmt = (lambda v: f"{v:,.3f}") if max(a, b) < 10 else (lambda v: f"{v:,.0f}")
+    print(f"| {key}{note} | {fmt(a)} | {fmt(b)} | {ratio:.2f}x | {lost} |")
 PY
 echo "results in $out"
