@@ -5,55 +5,21 @@
 
 #![allow(clippy::unwrap_used)] // A failed expectation in a test should stop it loudly.
 
+mod common;
+
 use std::sync::Arc;
 
-use bytes::{Bytes, BytesMut};
+use bytes::Bytes;
 use mqttbytes::{v4, v5};
 use nanomq_codec::{
     AckProperties, Packet, PacketId, ProtocolVersion, Publish, PublishAck, PublishProperties, QoS,
     ReasonCode, RetainHandling, SubAck, Subscribe, SubscribeFilter, SubscribeProperties,
-    SubscriptionOptions, UnsubAck, Unsubscribe, UnsubscribeProperties, decode_packet,
-    encode_packet,
+    SubscriptionOptions, UnsubAck, Unsubscribe, UnsubscribeProperties,
 };
 use proptest::prelude::*;
 
 use ProtocolVersion::{V3_1_1, V5};
-
-const MAX: usize = 1 << 20;
-
-/// Decodes bytes written by `mqttbytes` with our codec; they must form exactly one packet.
-fn decode_theirs(mut bytes: BytesMut, version: ProtocolVersion) -> Packet {
-    let packet = decode_packet(&mut bytes, version, MAX).unwrap().unwrap();
-    assert!(bytes.is_empty());
-    packet
-}
-
-fn encode(packet: &Packet, version: ProtocolVersion) -> BytesMut {
-    let mut buf = BytesMut::new();
-    encode_packet(packet, version, &mut buf).unwrap();
-    buf
-}
-
-fn read_v4(packet: &Packet) -> v4::Packet {
-    let mut buf = encode(packet, V3_1_1);
-    let theirs = v4::read(&mut buf, MAX).unwrap();
-    assert!(buf.is_empty());
-    theirs
-}
-
-fn read_v5(packet: &Packet) -> v5::Packet {
-    let mut buf = encode(packet, V5);
-    let theirs = v5::read(&mut buf, MAX).unwrap();
-    assert!(buf.is_empty());
-    theirs
-}
-
-/// Runs a `mqttbytes` writer and returns what it wrote.
-fn written<E: std::fmt::Debug>(write: impl FnOnce(&mut BytesMut) -> Result<usize, E>) -> BytesMut {
-    let mut buf = BytesMut::new();
-    write(&mut buf).unwrap();
-    buf
-}
+use common::interop::*;
 
 fn pid(id: u16) -> PacketId {
     PacketId::new(id).unwrap()
@@ -65,10 +31,6 @@ fn their_qos(qos: QoS) -> mqttbytes::QoS {
         QoS::AtLeastOnce => mqttbytes::QoS::AtLeastOnce,
         QoS::ExactlyOnce => mqttbytes::QoS::ExactlyOnce,
     }
-}
-
-fn user(key: &str, value: &str) -> Vec<(String, String)> {
-    vec![(key.into(), value.into())]
 }
 
 #[test]

@@ -4,32 +4,12 @@
 
 #![allow(clippy::panic)] // A test that fails should stop loudly; none of this runs on network input.
 
-use bytes::BytesMut;
-use nanomq_codec::{DecodeError, Packet, ProtocolVersion, ReasonCode, decode_packet};
+mod common;
+
+use nanomq_codec::{DecodeError, ProtocolVersion, ReasonCode};
 
 use ProtocolVersion::{V3_1, V3_1_1, V5};
-
-const MALFORMED: ReasonCode = ReasonCode::MALFORMED_PACKET;
-const PROTOCOL: ReasonCode = ReasonCode::PROTOCOL_ERROR;
-const TOPIC_NAME: ReasonCode = ReasonCode::TOPIC_NAME_INVALID;
-
-fn decode(version: ProtocolVersion, bytes: &[u8]) -> Result<Option<Packet>, DecodeError> {
-    decode_packet(&mut BytesMut::from(bytes), version, 1 << 20)
-}
-
-/// Asserts that `bytes` is refused with `reason`, and that the message mentions `why`.
-fn rejects(version: ProtocolVersion, bytes: &[u8], reason: ReasonCode, why: &str) {
-    match decode(version, bytes) {
-        Err(error) => {
-            assert_eq!(error.reason_code(), reason, "{error} for {bytes:02X?}");
-            assert!(
-                error.to_string().contains(why),
-                "{error:?} does not say {why:?}"
-            );
-        }
-        Ok(packet) => panic!("{bytes:02X?} decoded to {packet:?}, expected {why:?}"),
-    }
-}
+use common::malformed::*;
 
 #[test]
 fn fixed_header() {

@@ -4,14 +4,15 @@
 
 #![allow(clippy::unwrap_used)] // Strategy plumbing on values that are valid by construction.
 
+mod common;
+
 use std::fmt::Debug;
 use std::sync::Arc;
 
-use bytes::{Bytes, BytesMut};
+use bytes::Bytes;
 use nanomq_codec::{
     Auth, AuthProperties, ConnAck, ConnAckProperties, Connect, ConnectProperties, Disconnect,
     DisconnectProperties, LastWill, Packet, ProtocolVersion, QoS, ReasonCode, WillProperties,
-    decode_packet, encode_packet, encoded_len,
 };
 use proptest::collection::vec;
 use proptest::option;
@@ -20,8 +21,7 @@ use proptest::sample::{Index, select};
 use proptest::strategy::{BoxedStrategy, Union};
 
 use ProtocolVersion::{V3_1, V3_1_1, V5};
-
-const MAX: usize = 1 << 20;
+use common::roundtrip::*;
 
 // Reason codes allowed per packet, transcribed from MQTT 5.0 Table 2-6 for this test alone.
 
@@ -277,54 +277,6 @@ fn packet(version: ProtocolVersion) -> BoxedStrategy<Packet> {
         kinds.push(Just(Packet::Disconnect(Disconnect::default())).boxed());
     }
     Union::new(kinds).boxed()
-}
-
-fn encode(packet: &Packet, version: ProtocolVersion) -> BytesMut {
-    let mut buf = BytesMut::new();
-    encode_packet(packet, version, &mut buf).unwrap();
-    buf
-}
-
-/// Encode then decode gives the packet back, and every strict prefix asks for more bytes.
-fn check_round_trip(version: ProtocolVersion, packet: Packet) -> Result<(), TestCaseError> {
-    let bytes = encode(&packet, version);
-    prop_assert_eq!(encoded_len(&packet, version), Ok(bytes.len()));
-    let mut buf = bytes.clone();
-    prop_assert_eq!(decode_packet(&mut buf, version, MAX), Ok(Some(packet)));
-    prop_assert!(buf.is_empty());
-    for len in 0..bytes.len() {
-        let mut prefix = BytesMut::from(&bytes[..len]);
-        prop_assert_eq!(decode_packet(&mut prefix, version, MAX), Ok(None));
-        prop_assert_eq!(&prefix[..], &bytes[..len]);
-    }
-    Ok(())
-}
-
-/// Corrupts a few bytes of a valid packet and cuts it short: decoding must not panic, and
-/// whatever it still accepts must re-encode to bytes that read back the same.
-fn check_mutated(
-    version: ProtocolVersion,
-    packet: &Packet,
-    mutations: Vec<(Index, u8)>,
-    cut: Index,
-) -> Result<(), TestCaseError> {
-    let mut bytes = encode(packet, version);
-    for (index, byte) in mutations {
-        let at = index.index(bytes.len());
-        bytes[at] = byte;
-    }
-    let truncated = BytesMut::from(&bytes[..cut.index(bytes.len())]);
-    for mut buf in [bytes, truncated] {
-        if let Ok(Some(packet)) = decode_packet(&mut buf, version, MAX) {
-            let version = match &packet {
-                Packet::Connect(connect) => connect.protocol,
-                _ => version,
-            };
-            let mut again = encode(&packet, version);
-            prop_assert_eq!(decode_packet(&mut again, version, MAX), Ok(Some(packet)));
-        }
-    }
-    Ok(())
 }
 
 fn versioned_packet() -> impl Strategy<Value = (ProtocolVersion, Packet)> {

@@ -6,60 +6,20 @@
 // A failed expectation in a test should stop it loudly; none of this runs on network input.
 #![allow(clippy::unwrap_used, clippy::panic)]
 
+mod common;
+
 use std::sync::Arc;
 
 use bytes::{Bytes, BytesMut};
 use nanomq_codec::{
-    AckProperties, Auth, EncodeError, Packet, PacketId, ProtocolVersion, PubAck, Publish,
-    PublishAck, PublishProperties, QoS, ReasonCode, RetainHandling, SubAck, Subscribe,
-    SubscribeFilter, SubscribeProperties, SubscriptionOptions, UnsubAck, Unsubscribe,
-    UnsubscribeProperties, decode_packet, encode_packet, encoded_len,
+    AckProperties, Auth, EncodeError, Packet, ProtocolVersion, PubAck, Publish, PublishAck,
+    PublishProperties, QoS, ReasonCode, RetainHandling, SubAck, Subscribe, SubscribeFilter,
+    SubscribeProperties, SubscriptionOptions, UnsubAck, Unsubscribe, UnsubscribeProperties,
+    decode_packet, encode_packet, encoded_len,
 };
 
 use ProtocolVersion::{V3_1, V3_1_1, V5};
-
-const MAX: usize = 1 << 20;
-
-fn pid(id: u16) -> PacketId {
-    PacketId::new(id).unwrap()
-}
-
-/// Decodes `bytes` to `packet`, encodes `packet` to `bytes`, and checks every strict prefix.
-fn check(version: ProtocolVersion, bytes: &[u8], packet: Packet) {
-    let mut buf = BytesMut::from(bytes);
-    assert_eq!(
-        decode_packet(&mut buf, version, MAX),
-        Ok(Some(packet.clone()))
-    );
-    assert!(buf.is_empty(), "decode left {} bytes", buf.len());
-
-    let mut out = BytesMut::new();
-    assert_eq!(encode_packet(&packet, version, &mut out), Ok(()));
-    assert_eq!(&out[..], bytes, "encoding of {packet:?}");
-    assert_eq!(encoded_len(&packet, version), Ok(bytes.len()));
-
-    check_prefixes(version, bytes);
-}
-
-/// Decodes `bytes` to `packet` where the encoder picks another (shorter) form.
-fn check_decode(version: ProtocolVersion, bytes: &[u8], packet: Packet) {
-    let mut buf = BytesMut::from(bytes);
-    assert_eq!(decode_packet(&mut buf, version, MAX), Ok(Some(packet)));
-    assert!(buf.is_empty());
-    check_prefixes(version, bytes);
-}
-
-fn check_prefixes(version: ProtocolVersion, bytes: &[u8]) {
-    for len in 0..bytes.len() {
-        let mut buf = BytesMut::from(&bytes[..len]);
-        assert_eq!(
-            decode_packet(&mut buf, version, MAX),
-            Ok(None),
-            "prefix {len}"
-        );
-        assert_eq!(&buf[..], &bytes[..len], "prefix {len} was consumed");
-    }
-}
+use common::vectors::*;
 
 fn publish(qos: QoS, topic: &str, packet_id: Option<u16>, payload: &'static [u8]) -> Publish {
     Publish {
