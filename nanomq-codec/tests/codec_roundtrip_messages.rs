@@ -7,13 +7,11 @@
 
 mod common;
 
-use std::fmt::Debug;
 use std::sync::Arc;
 
-use bytes::Bytes;
 use nanomq_codec::{
     AckProperties, Packet, PacketId, PacketKind, ProtocolVersion, Publish, PublishAck,
-    PublishProperties, QoS, ReasonCode, RetainHandling, SubAck, Subscribe, SubscribeFilter,
+    PublishProperties, QoS, RetainHandling, SubAck, Subscribe, SubscribeFilter,
     SubscribeProperties, SubscriptionOptions, UnsubAck, Unsubscribe, UnsubscribeProperties,
     is_shared_filter, validate_topic_filter,
 };
@@ -36,31 +34,6 @@ const SUBACK_REASONS: &[u8] = &[
 const UNSUBACK_REASONS: &[u8] = &[0x00, 0x11, 0x80, 0x83, 0x87, 0x8F, 0x91];
 const V3_SUBACK_REASONS: &[u8] = &[0x00, 0x01, 0x02, 0x80];
 
-fn reason(codes: &'static [u8]) -> impl Strategy<Value = ReasonCode> {
-    select(codes).prop_map(ReasonCode)
-}
-
-/// Properties only exist in 5.0; for 3.x the only valid value is the empty set.
-fn v5_only<T, S>(version: ProtocolVersion, strategy: S) -> BoxedStrategy<T>
-where
-    T: Default + Clone + Debug + 'static,
-    S: Strategy<Value = T> + 'static,
-{
-    if version == V5 {
-        strategy.boxed()
-    } else {
-        Just(T::default()).boxed()
-    }
-}
-
-fn text() -> impl Strategy<Value = String> {
-    "[^\u{0}]{0,8}"
-}
-
-fn topic_name() -> impl Strategy<Value = String> {
-    "[a-zA-Z0-9/_ $é€]{1,12}"
-}
-
 fn topic_filter() -> impl Strategy<Value = String> {
     let level = prop_oneof!["[a-z0-9é]{0,4}", Just("+".to_owned())];
     (vec(level, 1..4), any::<bool>(), option::of("[a-z]{1,4}"))
@@ -79,20 +52,8 @@ fn topic_filter() -> impl Strategy<Value = String> {
         })
 }
 
-fn binary(max: usize) -> impl Strategy<Value = Bytes> {
-    vec(any::<u8>(), 0..max).prop_map(Bytes::from)
-}
-
-fn user_properties() -> impl Strategy<Value = Vec<(String, String)>> {
-    vec((text(), text()), 0..3)
-}
-
 fn packet_id() -> impl Strategy<Value = PacketId> {
     (1..=u16::MAX).prop_map(|id| PacketId::new(id).unwrap())
-}
-
-fn qos() -> impl Strategy<Value = QoS> {
-    select(&[QoS::AtMostOnce, QoS::AtLeastOnce, QoS::ExactlyOnce][..])
 }
 
 fn subscription_identifier() -> impl Strategy<Value = u32> {

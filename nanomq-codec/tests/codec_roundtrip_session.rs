@@ -6,13 +6,11 @@
 
 mod common;
 
-use std::fmt::Debug;
 use std::sync::Arc;
 
-use bytes::Bytes;
 use nanomq_codec::{
     Auth, AuthProperties, ConnAck, ConnAckProperties, Connect, ConnectProperties, Disconnect,
-    DisconnectProperties, LastWill, Packet, ProtocolVersion, QoS, ReasonCode, WillProperties,
+    DisconnectProperties, LastWill, Packet, ProtocolVersion, QoS, WillProperties,
 };
 use proptest::collection::vec;
 use proptest::option;
@@ -36,43 +34,6 @@ const DISCONNECT_REASONS: &[u8] = &[
 const AUTH_REASONS: &[u8] = &[0x00, 0x18, 0x19];
 /// CONNACK reasons that 3.x return codes 0..=5 express.
 const V3_CONNACK_REASONS: &[u8] = &[0x00, 0x84, 0x85, 0x88, 0x86, 0x87];
-
-fn reason(codes: &'static [u8]) -> impl Strategy<Value = ReasonCode> {
-    select(codes).prop_map(ReasonCode)
-}
-
-/// Properties only exist in 5.0; for 3.x the only valid value is the empty set.
-fn v5_only<T, S>(version: ProtocolVersion, strategy: S) -> BoxedStrategy<T>
-where
-    T: Default + Clone + Debug + 'static,
-    S: Strategy<Value = T> + 'static,
-{
-    if version == V5 {
-        strategy.boxed()
-    } else {
-        Just(T::default()).boxed()
-    }
-}
-
-fn text() -> impl Strategy<Value = String> {
-    "[^\u{0}]{0,8}"
-}
-
-fn topic_name() -> impl Strategy<Value = String> {
-    "[a-zA-Z0-9/_ $é€]{1,12}"
-}
-
-fn binary(max: usize) -> impl Strategy<Value = Bytes> {
-    vec(any::<u8>(), 0..max).prop_map(Bytes::from)
-}
-
-fn user_properties() -> impl Strategy<Value = Vec<(String, String)>> {
-    vec((text(), text()), 0..3)
-}
-
-fn qos() -> impl Strategy<Value = QoS> {
-    select(&[QoS::AtMostOnce, QoS::AtLeastOnce, QoS::ExactlyOnce][..])
-}
 
 fn connect_properties() -> impl Strategy<Value = ConnectProperties> {
     (

@@ -1,10 +1,19 @@
 //! Property-test checks: encode then decode gives the packet back with every strict prefix
-//! "need more"; corrupted and truncated packets never panic the decoder.
+//! "need more"; corrupted and truncated packets never panic the decoder; and the strategies
+//! for the values both packet families share.
 
-use bytes::BytesMut;
-use nanomq_codec::{Packet, ProtocolVersion, decode_packet, encode_packet, encoded_len};
+use std::fmt::Debug;
+
+use bytes::{Bytes, BytesMut};
+use nanomq_codec::{
+    Packet, ProtocolVersion, QoS, ReasonCode, decode_packet, encode_packet, encoded_len,
+};
+use proptest::collection::vec;
 use proptest::prelude::*;
-use proptest::sample::Index;
+use proptest::sample::{Index, select};
+use proptest::strategy::BoxedStrategy;
+
+use ProtocolVersion::V5;
 
 pub const MAX: usize = 1 << 20;
 
@@ -54,4 +63,41 @@ pub fn check_mutated(
         }
     }
     Ok(())
+}
+
+pub fn reason(codes: &'static [u8]) -> impl Strategy<Value = ReasonCode> {
+    select(codes).prop_map(ReasonCode)
+}
+
+/// Properties only exist in 5.0; for 3.x the only valid value is the empty set.
+pub fn v5_only<T, S>(version: ProtocolVersion, strategy: S) -> BoxedStrategy<T>
+where
+    T: Default + Clone + Debug + 'static,
+    S: Strategy<Value = T> + 'static,
+{
+    if version == V5 {
+        strategy.boxed()
+    } else {
+        Just(T::default()).boxed()
+    }
+}
+
+pub fn text() -> impl Strategy<Value = String> {
+    "[^\u{0}]{0,8}"
+}
+
+pub fn topic_name() -> impl Strategy<Value = String> {
+    "[a-zA-Z0-9/_ $é€]{1,12}"
+}
+
+pub fn binary(max: usize) -> impl Strategy<Value = Bytes> {
+    vec(any::<u8>(), 0..max).prop_map(Bytes::from)
+}
+
+pub fn user_properties() -> impl Strategy<Value = Vec<(String, String)>> {
+    vec((text(), text()), 0..3)
+}
+
+pub fn qos() -> impl Strategy<Value = QoS> {
+    select(&[QoS::AtMostOnce, QoS::AtLeastOnce, QoS::ExactlyOnce][..])
 }
