@@ -20,7 +20,10 @@ impl Mosquitto {
     /// Starts `mosquitto` on a free loopback port, anonymous access allowed, with `extra`
     /// appended to its listener's configuration (TLS files, for instance, written to the
     /// directory `write_files` is given).
-    pub fn start(extra: &str, write_files: impl FnOnce(&Path)) -> Mosquitto {
+    /// `None` when mosquitto is not installed and `NANOMQ_REQUIRE_INTEROP` is unset: a
+    /// newcomer's `cargo test` then says it skipped these tests, while CI (which installs
+    /// mosquitto and sets the variable) fails instead of skipping.
+    pub fn start(extra: &str, write_files: impl FnOnce(&Path)) -> Option<Mosquitto> {
         let dir = tempfile::tempdir().unwrap();
         write_files(dir.path());
         let port = free_port();
@@ -42,10 +45,16 @@ impl Mosquitto {
         // Debian installs it in /usr/sbin, which is not on every user's PATH.
         let child = match spawn("mosquitto").or_else(|_| spawn("/usr/sbin/mosquitto")) {
             Ok(child) => child,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => panic!(
-                "`mosquitto` is neither on PATH nor in /usr/sbin: install Debian's mosquitto \
-                 package (apt-get install -y mosquitto; .ci/run does) to run the bridge tests"
-            ),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                let why = "`mosquitto` is neither on PATH nor in /usr/sbin: install Debian's \
+                           mosquitto package (apt-get install -y mosquitto; .ci/run does) to \
+                           run the bridge-to-mosquitto tests";
+                if std::env::var_os("NANOMQ_REQUIRE_INTEROP").is_some() {
+                    panic!("{why}");
+                }
+                eprintln!("SKIPPED: {why}");
+                return None;
+            }
             Err(e) => panic!("cannot start mosquitto: {e}"),
         };
         let mut mosquitto = Mosquitto {
@@ -54,7 +63,7 @@ impl Mosquitto {
             _dir: dir,
         };
         mosquitto.wait_listening();
-        mosquitto
+        Some(mosquitto)
     }
 
     /// Waits until the port accepts connections (mosquitto has no readiness signal).
