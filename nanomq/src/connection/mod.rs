@@ -207,7 +207,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
         self.resend_inflight(true);
         self.arm_timer();
         let exit = self.serve_packets(&shutdown).await;
-        Box::pin(self.finish(exit)).await;
+        Box::pin(self.finish(exit, &shutdown)).await;
     }
 
     async fn serve_packets(&mut self, shutdown: &CancellationToken) -> Exit {
