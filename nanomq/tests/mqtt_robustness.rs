@@ -230,6 +230,55 @@ async fn exceeding_receive_maximum_is_refused_with_0x93() {
     broker.stop().await;
 }
 
+/// A client that keeps answering what it reads (a PUBREL for each PUBREC, as the Paho
+/// interoperability suite's client does) while the server is ending the connection must still
+/// be able to write, and then read the DISCONNECT and its reason code: the server drains its
+/// input before closing instead of answering those writes with a TCP reset.
+#[tokio::test]
+async fn a_client_still_writing_after_the_servers_disconnect_reads_its_reason() {
+    use tokio::io::AsyncWriteExt;
+    let broker = TestBroker::start_with(|c| c.parallel = 2).await;
+    let (mut c, _) = RawClient::connected(broker.addr, ProtocolVersion::V5, "chatty", true).await;
+    for id in 1..=3u16 {
+        let publish = Publish {
+            dup: false,
+            qos: CQoS::ExactlyOnce,
+            retain: false,
+            topic: "q2".into(),
+            packet_id: nanomq::codec::PacketId::new(id),
+            properties: PublishProperties::default(),
+            payload: "x".into(),
+        };
+        c.send(&Packet::Publish(publish)).await;
+    }
+    let mut pubrecs = 0;
+    let reason = loop {
+        match c.recv().await {
+            Some(Packet::PubRec(rec)) => {
+                pubrecs += 1;
+                let rel = Packet::PubRel(nanomq::codec::PublishAck {
+                    packet_id: rec.packet_id,
+                    reason: ReasonCode::SUCCESS,
+                    properties: Default::default(),
+                });
+                let mut out = bytes::BytesMut::new();
+                nanomq::codec::encode_packet(&rel, ProtocolVersion::V5, &mut out).unwrap();
+                let written = support::within("PUBREL", c.stream.write_all(&out)).await;
+                assert!(written.is_ok(), "PUBREL {pubrecs} refused: {written:?}");
+            }
+            Some(Packet::Disconnect(d)) => break d.reason,
+            other => panic!("expected PUBREC or DISCONNECT, got {other:?}"),
+        }
+    };
+    assert_eq!(pubrecs, 2);
+    assert_eq!(reason, ReasonCode::RECEIVE_MAXIMUM_EXCEEDED);
+    assert!(
+        c.recv().await.is_none(),
+        "the server closes after DISCONNECT"
+    );
+    broker.stop().await;
+}
+
 #[tokio::test]
 async fn truncated_packets_and_abrupt_closes_hurt_nobody() {
     let broker = TestBroker::start().await;

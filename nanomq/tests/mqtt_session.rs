@@ -165,6 +165,67 @@ async fn unacknowledged_messages_are_resent_with_dup_on_resumption() {
     broker.stop().await;
 }
 
+/// A session resumed by a client that now accepts fewer messages at a time gets its
+/// unacknowledged messages again, but never more in flight than its Receive Maximum
+/// ([MQTT-4.4.0-1], [MQTT-3.3.4-9]); the rest follow as it acknowledges.
+#[tokio::test]
+async fn resends_on_resumption_respect_the_new_receive_maximum() {
+    let broker = TestBroker::start().await;
+    let mut connect = connect_packet(ProtocolVersion::V5, "narrowed", true, 60);
+    connect.properties.session_expiry_interval = Some(60);
+    let mut sub = RawClient::connect(broker.addr, ProtocolVersion::V5).await;
+    assert_eq!(
+        sub.handshake(connect.clone()).await.code,
+        ReasonCode::SUCCESS
+    );
+    sub.subscribe("n", CQoS::AtLeastOnce).await;
+    let publisher = v4::connect(&broker, "pub").await;
+    for i in 0..4u8 {
+        publisher.publish("n", QoS::AtLeastOnce, false, &[i]).await;
+    }
+    let mut first = Vec::new();
+    for _ in 0..4 {
+        first.push(sub.next_publish().await);
+    }
+    drop(sub); // no PUBACK
+    let session = broker.handle.broker.sessions.get("narrowed").unwrap();
+    wait_until("client away", || !session.is_connected()).await;
+
+    connect.clean_start = false;
+    connect.properties.receive_maximum = Some(2);
+    let mut sub = RawClient::connect(broker.addr, ProtocolVersion::V5).await;
+    assert!(sub.handshake(connect).await.session_present);
+    let a = sub.next_publish().await;
+    let b = sub.next_publish().await;
+    assert!(a.dup && b.dup);
+    assert_eq!([a.payload.as_ref(), b.payload.as_ref()], [[0], [1]]);
+    // Whatever the broker wrote on resumption precedes its answer to this PINGREQ.
+    sub.send(&Packet::PingReq).await;
+    assert_eq!(
+        sub.recv().await,
+        Some(Packet::PingResp),
+        "no third PUBLISH yet"
+    );
+    sub.send(&Packet::PubAck(PubAck::new(a.packet_id.unwrap())))
+        .await;
+    let c = sub.next_publish().await;
+    assert!(c.dup);
+    assert_eq!(c.packet_id, first[2].packet_id);
+    sub.send(&Packet::PingReq).await;
+    assert_eq!(
+        sub.recv().await,
+        Some(Packet::PingResp),
+        "still 2 in flight"
+    );
+    for p in [&b, &c] {
+        sub.send(&Packet::PubAck(PubAck::new(p.packet_id.unwrap())))
+            .await;
+    }
+    let d = sub.next_publish().await;
+    assert_eq!(d.payload.as_ref(), [3]);
+    broker.stop().await;
+}
+
 #[tokio::test]
 async fn v311_messages_unacknowledged_for_qos_duration_are_resent() {
     let broker = TestBroker::start_with(|c| c.qos_duration = 1).await;

@@ -1,5 +1,6 @@
 //! The end of a connection: the server's last word to MQTT 5 clients, the will message,
-//! keeping or removing the session, and the `$SYS` connected/disconnected events.
+//! keeping or removing the session, the `$SYS` connected/disconnected events, and — when the
+//! server ends the connection — a short linger so that the client can read that last word.
 
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
@@ -8,6 +9,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use bytes::Bytes;
 use serde_json::json;
 use tokio::io::{AsyncRead, AsyncWrite};
+use tokio_util::sync::CancellationToken;
 use tracing::{debug, info, warn};
 
 use super::Connection;
@@ -17,6 +19,10 @@ use crate::codec::{
 };
 use crate::message::{Message, Origin};
 use crate::session::Session;
+
+/// How long a connection the server ends keeps reading, and discarding, what the client
+/// still sends before the socket is closed (see [`Connection::linger`]).
+const LINGER: Duration = Duration::from_secs(2);
 
 /// Why a connection ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,6 +69,15 @@ impl Exit {
         }
     }
 
+    /// Whether the server ends the connection while the client may still be sending: then
+    /// the connection lingers before closing. Not on shutdown, which must not wait.
+    fn lingers(&self) -> bool {
+        matches!(
+            self,
+            Exit::ProtocolError(_) | Exit::KeepAliveTimeout | Exit::TakenOver | Exit::Kicked
+        )
+    }
+
     /// The reason code reported in the `$SYS` disconnected event.
     fn event_code(&self) -> ReasonCode {
         match self {
@@ -78,7 +93,7 @@ impl Exit {
 
 impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
     /// Cleans up after the connection's loop returned `exit`.
-    pub(super) async fn finish(mut self: Box<Self>, exit: Exit) {
+    pub(super) async fn finish(mut self: Box<Self>, exit: Exit, shutdown: &CancellationToken) {
         if matches!(exit, Exit::ClientDisconnect { .. } | Exit::Closed) {
             // The client is done sending: what it sent while we held it back is delivered
             // (queues may go over their high watermark; they drain on their own).
@@ -138,6 +153,24 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
         info!(client_id = %session.client_id, reason = ?exit, "client disconnected");
         // Releases a connection waiting to take over, now that the state is parked.
         self.signal.finish();
+        if exit.lingers() {
+            self.linger(shutdown).await;
+        }
+    }
+
+    /// Reads and discards what the client still sends, until it closes its side, [`LINGER`]
+    /// passes or the broker shuts down. Our side is already shut down for writing, so the
+    /// client has read everything up to the end of the stream. Closing a socket while input
+    /// is still arriving makes TCP answer with a reset: a client still writing (acknowledging
+    /// what it had read, say) then fails on its next write before it has read the DISCONNECT
+    /// and its reason code, and some stacks drop the unread data altogether.
+    async fn linger(&mut self, shutdown: &CancellationToken) {
+        let mut sink = tokio::io::sink();
+        let drain = tokio::io::copy(&mut self.reader, &mut sink);
+        tokio::select! {
+            _ = tokio::time::timeout(LINGER, drain) => {}
+            () = shutdown.cancelled() => {}
+        }
     }
 }
 

@@ -204,10 +204,10 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
             .connections
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         close::announce_connected(&self);
-        self.resend_inflight(true);
+        self.resend_on_resume();
         self.arm_timer();
         let exit = self.serve_packets(&shutdown).await;
-        Box::pin(self.finish(exit)).await;
+        Box::pin(self.finish(exit, &shutdown)).await;
     }
 
     async fn serve_packets(&mut self, shutdown: &CancellationToken) -> Exit {
@@ -329,7 +329,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
         {
             return Err(Exit::KeepAliveTimeout);
         }
-        self.resend_inflight(false);
+        self.resend_overdue();
         self.arm_timer();
         Ok(())
     }

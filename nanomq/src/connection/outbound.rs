@@ -25,6 +25,9 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
     /// Moves deliveries from the mailbox into the output buffer while there is room in it
     /// and in the in-flight window.
     pub(super) fn pull_deliveries(&mut self) {
+        if self.state.has_deferred() {
+            self.resend_deferred(StdInstant::now());
+        }
         while self.write_buf.len() < WRITE_HIGH {
             let budget = self.window().saturating_sub(self.state.inflight_len());
             let mut batch = std::mem::take(&mut self.batch);
@@ -120,22 +123,44 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
         true
     }
 
-    /// Resends unacknowledged messages: all of them when a session is resumed (`all`), else
-    /// (MQTT 3.x only) those unacknowledged for longer than `qos_duration`. MQTT 5 forbids
-    /// resending except on reconnection ([MQTT-4.4.0-1]).
-    pub(super) fn resend_inflight(&mut self, all: bool) {
-        if !all && self.version == ProtocolVersion::V5 {
+    /// Resends the unacknowledged messages of a resumed session ([MQTT-4.4.0-1]), within the
+    /// client's Receive Maximum; those that do not fit follow as acknowledgements make room
+    /// ([`Connection::resend_deferred`]).
+    pub(super) fn resend_on_resume(&mut self) {
+        let now = StdInstant::now();
+        let due = self.state.resume(self.window(), now);
+        self.write_resends(due, now);
+    }
+
+    /// Resends what an earlier [`Connection::resend_on_resume`] had to hold back, while the
+    /// in-flight window has room.
+    fn resend_deferred(&mut self, now: StdInstant) {
+        let window = self.window();
+        while let Some((packet_id, delivery)) = self.state.next_deferred(window, now) {
+            let publish = self.build_publish(&delivery, Some(packet_id), true, now);
+            self.encode_publish(publish);
+        }
+    }
+
+    /// Resends (MQTT 3.x only) the messages unacknowledged for longer than `qos_duration`.
+    /// MQTT 5 forbids resending except on reconnection ([MQTT-4.4.0-1]).
+    pub(super) fn resend_overdue(&mut self) {
+        if self.version == ProtocolVersion::V5 {
             return;
         }
         let now = StdInstant::now();
-        let due = now.checked_sub(self.settings.qos_duration);
-        let mut resend = Vec::new();
-        for entry in self.state.inflight_mut() {
-            if all || due.is_some_and(|d| entry.sent_at <= d) {
-                entry.sent_at = now;
-                resend.push((entry.packet_id, entry.stage, entry.delivery.clone()));
-            }
-        }
+        let Some(before) = now.checked_sub(self.settings.qos_duration) else {
+            return;
+        };
+        let due = self.state.overdue(before, now);
+        self.write_resends(due, now);
+    }
+
+    fn write_resends(
+        &mut self,
+        resend: Vec<(crate::codec::PacketId, Stage, Delivery)>,
+        now: StdInstant,
+    ) {
         for (packet_id, stage, delivery) in resend {
             match stage {
                 Stage::Published => {

@@ -31,6 +31,9 @@ pub struct Inflight {
     pub stage: Stage,
     /// When it was last sent.
     pub sent_at: Instant,
+    /// Still to be resent on this connection: the session resumed with more messages in flight
+    /// than the client's Receive Maximum allows, and this one waits for room.
+    deferred: bool,
 }
 
 /// Per-session acknowledgement state.
@@ -38,6 +41,8 @@ pub struct Inflight {
 pub struct DeliveryState {
     next_id: u16,
     outbound: VecDeque<Inflight>,
+    /// How many of `outbound` are deferred.
+    deferred: usize,
     inbound_qos2: HashSet<u16>,
 }
 
@@ -46,6 +51,7 @@ impl Default for DeliveryState {
         DeliveryState {
             next_id: 1,
             outbound: VecDeque::new(),
+            deferred: 0,
             inbound_qos2: HashSet::new(),
         }
     }
@@ -66,6 +72,12 @@ impl DeliveryState {
     /// Number of outgoing messages in flight.
     pub fn inflight_len(&self) -> usize {
         self.outbound.len()
+    }
+
+    /// Messages in flight that count against the connection's Receive Maximum: all but those
+    /// still waiting to be resent after the session resumed.
+    pub fn outstanding(&self) -> usize {
+        self.outbound.len() - self.deferred
     }
 
     /// Allocates a packet identifier not used by any message in flight.
@@ -89,7 +101,67 @@ impl DeliveryState {
             delivery,
             stage: Stage::Published,
             sent_at: now,
+            deferred: false,
         });
+    }
+
+    /// Whether any message waits to be resent (see [`DeliveryState::resume`]).
+    pub fn has_deferred(&self) -> bool {
+        self.deferred > 0
+    }
+
+    /// Takes the message at `at` out of flight.
+    fn remove_at(&mut self, at: usize) {
+        if self.outbound.remove(at).is_some_and(|i| i.deferred) {
+            self.deferred -= 1;
+        }
+    }
+
+    /// What to resend when the session resumes on a new connection: every message in flight
+    /// goes again ([MQTT-4.4.0-1]), but no more than `window` may be unacknowledged
+    /// ([MQTT-3.3.4-9]). PUBRELs are due at once, PUBLISH packets while fewer than `window`
+    /// messages are outstanding; the rest are deferred until acknowledgements make room (see
+    /// [`DeliveryState::next_deferred`]). Returns the resends due now, oldest first.
+    pub fn resume(&mut self, window: usize, now: Instant) -> Vec<(PacketId, Stage, Delivery)> {
+        let mut due = Vec::new();
+        let mut outstanding = 0;
+        self.deferred = 0;
+        for entry in &mut self.outbound {
+            entry.deferred = entry.stage == Stage::Published && outstanding >= window;
+            if entry.deferred {
+                self.deferred += 1;
+                continue;
+            }
+            outstanding += 1;
+            entry.sent_at = now;
+            due.push((entry.packet_id, entry.stage, entry.delivery.clone()));
+        }
+        due
+    }
+
+    /// The oldest deferred message, to resend now, if fewer than `window` are outstanding; it
+    /// is outstanding from now on.
+    pub fn next_deferred(&mut self, window: usize, now: Instant) -> Option<(PacketId, Delivery)> {
+        if self.deferred == 0 || self.outstanding() >= window {
+            return None;
+        }
+        let entry = self.outbound.iter_mut().find(|i| i.deferred)?;
+        entry.deferred = false;
+        entry.sent_at = now;
+        self.deferred -= 1;
+        Some((entry.packet_id, entry.delivery.clone()))
+    }
+
+    /// The outstanding messages last sent at or before `before`, to resend now (MQTT 3.x).
+    pub fn overdue(&mut self, before: Instant, now: Instant) -> Vec<(PacketId, Stage, Delivery)> {
+        self.outbound
+            .iter_mut()
+            .filter(|i| !i.deferred && i.sent_at <= before)
+            .map(|i| {
+                i.sent_at = now;
+                (i.packet_id, i.stage, i.delivery.clone())
+            })
+            .collect()
     }
 
     fn position(&self, id: PacketId, stage: Stage, qos: QoS) -> Option<usize> {
@@ -102,7 +174,7 @@ impl DeliveryState {
     pub fn on_puback(&mut self, id: PacketId) -> AckOutcome {
         match self.position(id, Stage::Published, QoS::AtLeastOnce) {
             Some(at) => {
-                self.outbound.remove(at);
+                self.remove_at(at);
                 AckOutcome::Completed
             }
             None => AckOutcome::Unknown,
@@ -121,13 +193,17 @@ impl DeliveryState {
         }
         match self.position(id, Stage::Published, QoS::ExactlyOnce) {
             Some(at) if refused => {
-                self.outbound.remove(at);
+                self.remove_at(at);
                 AckOutcome::Completed
             }
             Some(at) => {
                 if let Some(entry) = self.outbound.get_mut(at) {
                     entry.stage = Stage::Released;
                     entry.sent_at = now;
+                    if std::mem::take(&mut entry.deferred) {
+                        // The client had it from the previous connection: the PUBREL goes now.
+                        self.deferred -= 1;
+                    }
                 }
                 AckOutcome::Release
             }
@@ -139,7 +215,7 @@ impl DeliveryState {
     pub fn on_pubcomp(&mut self, id: PacketId) -> AckOutcome {
         match self.position(id, Stage::Released, QoS::ExactlyOnce) {
             Some(at) => {
-                self.outbound.remove(at);
+                self.remove_at(at);
                 AckOutcome::Completed
             }
             None => AckOutcome::Unknown,
@@ -151,10 +227,13 @@ impl DeliveryState {
         self.outbound.iter_mut()
     }
 
-    /// When the first message in flight was (last) sent: the next one due for a resend, give
-    /// or take the order resends leave behind.
+    /// When the first outstanding message was (last) sent: the next one due for a resend,
+    /// give or take the order resends leave behind.
     pub fn first_sent_at(&self) -> Option<Instant> {
-        self.outbound.front().map(|i| i.sent_at)
+        self.outbound
+            .iter()
+            .find(|i| !i.deferred)
+            .map(|i| i.sent_at)
     }
 
     /// Records an incoming QoS 2 PUBLISH; false when the identifier is already awaiting its
@@ -175,6 +254,7 @@ impl DeliveryState {
 
     /// Drops everything (a client that kicks its session out).
     pub fn take_inflight(&mut self) -> Vec<Inflight> {
+        self.deferred = 0;
         self.outbound.drain(..).collect()
     }
 }
@@ -249,6 +329,44 @@ mod tests {
             AckOutcome::Completed
         );
         assert_eq!(s.inflight_len(), 0);
+    }
+
+    #[test]
+    fn resuming_resends_no_more_than_the_window_and_the_rest_as_room_is_made() {
+        let mut s = DeliveryState::default();
+        let now = Instant::now();
+        for n in 1..=3 {
+            s.record_sent(pid(n), delivery(QoS::AtLeastOnce), now);
+        }
+        s.record_sent(pid(4), delivery(QoS::ExactlyOnce), now);
+        s.record_sent(pid(5), delivery(QoS::ExactlyOnce), now);
+        assert_eq!(s.on_pubrec(pid(5), false, now), AckOutcome::Release);
+        // A new connection whose client accepts 2 at a time.
+        let due: Vec<_> = s
+            .resume(2, now)
+            .into_iter()
+            .map(|(id, stage, _)| (id.get(), stage))
+            .collect();
+        // 1 and 2 fill the window; the PUBREL of 5 goes anyway, it is no new PUBLISH.
+        assert_eq!(
+            due,
+            [
+                (1, Stage::Published),
+                (2, Stage::Published),
+                (5, Stage::Released)
+            ]
+        );
+        assert_eq!(s.outstanding(), 3);
+        assert!(s.next_deferred(2, now).is_none());
+        assert_eq!(s.on_puback(pid(1)), AckOutcome::Completed);
+        assert!(s.next_deferred(2, now).is_none(), "still 2 outstanding");
+        assert_eq!(s.on_pubcomp(pid(5)), AckOutcome::Completed);
+        assert_eq!(s.next_deferred(2, now).map(|(id, _)| id.get()), Some(3));
+        assert!(s.next_deferred(2, now).is_none());
+        // The client acknowledges 4, received on the previous connection, before its resend.
+        assert_eq!(s.on_pubrec(pid(4), false, now), AckOutcome::Release);
+        assert_eq!(s.outstanding(), s.inflight_len());
+        assert!(s.next_deferred(10, now).is_none());
     }
 
     #[test]
