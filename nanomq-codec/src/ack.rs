@@ -3,6 +3,7 @@
 use bytes::{BufMut, BytesMut};
 
 use super::error::{DecodeError, EncodeError};
+use super::packet::Packet;
 use super::properties::{self, AckProperties};
 use super::reader::Reader;
 use super::reason::ReasonCode;
@@ -28,6 +29,37 @@ pub type PubRec = PublishAck;
 pub type PubRel = PublishAck;
 /// PUBCOMP: the answer to PUBREL, ending a QoS 2 flow.
 pub type PubComp = PublishAck;
+
+/// Which of the four acknowledgements a [`PublishAck`] is sent as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(clippy::enum_variant_names)] // named after the packets
+pub enum AckKind {
+    /// PUBACK.
+    PubAck,
+    /// PUBREC.
+    PubRec,
+    /// PUBREL.
+    PubRel,
+    /// PUBCOMP.
+    PubComp,
+}
+
+impl AckKind {
+    /// The packet: this acknowledgement of `packet_id` with `reason` and no properties.
+    pub fn packet(self, packet_id: PacketId, reason: ReasonCode) -> Packet {
+        let ack = PublishAck {
+            packet_id,
+            reason,
+            properties: AckProperties::default(),
+        };
+        match self {
+            AckKind::PubAck => Packet::PubAck(ack),
+            AckKind::PubRec => Packet::PubRec(ack),
+            AckKind::PubRel => Packet::PubRel(ack),
+            AckKind::PubComp => Packet::PubComp(ack),
+        }
+    }
+}
 
 impl PublishAck {
     /// A successful acknowledgement without properties.

@@ -33,7 +33,7 @@ mod types;
 mod unsubscribe;
 mod writer;
 
-pub use ack::{PubAck, PubComp, PubRec, PubRel, PublishAck};
+pub use ack::{AckKind, PubAck, PubComp, PubRec, PubRel, PublishAck};
 pub use connack::ConnAck;
 pub use connect::{Connect, LastWill};
 pub use disconnect::{Auth, Disconnect};

@@ -9,23 +9,11 @@ use tracing::{debug, warn};
 
 use super::link::{Link, LinkError};
 use super::stats::BridgeStats;
-use crate::codec::{
-    AckProperties, Packet, PacketId, PubAck, Publish, QoS, ReasonCode, SubAck, decode_packet,
-};
+use crate::codec::{AckKind, Packet, PacketId, Publish, QoS, ReasonCode, SubAck, decode_packet};
 use crate::message::{Message, Origin};
 use crate::metrics::Metrics;
 use crate::router::trie::MAX_TOPIC_LEVELS;
 use crate::session::inflight::AckOutcome;
-
-/// Which acknowledgement to write.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[allow(clippy::enum_variant_names)] // named after the packets
-pub(super) enum AckKind {
-    PubAck,
-    PubRec,
-    PubRel,
-    PubComp,
-}
 
 impl Link<'_> {
     /// Decodes and handles every whole packet in the read buffer, stopping early while local
@@ -182,17 +170,6 @@ impl Link<'_> {
 
     /// Appends a PUBACK, PUBREC, PUBREL or PUBCOMP to the output buffer.
     pub(super) fn write_ack(&mut self, kind: AckKind, packet_id: PacketId, reason: ReasonCode) {
-        let ack = PubAck {
-            packet_id,
-            reason,
-            properties: AckProperties::default(),
-        };
-        let packet = match kind {
-            AckKind::PubAck => Packet::PubAck(ack),
-            AckKind::PubRec => Packet::PubRec(ack),
-            AckKind::PubRel => Packet::PubRel(ack),
-            AckKind::PubComp => Packet::PubComp(ack),
-        };
-        self.write_packet(&packet);
+        self.write_packet(&kind.packet(packet_id, reason));
     }
 }

@@ -7,9 +7,9 @@ use std::time::Instant;
 
 use tracing::debug;
 
-use super::inbound::AckKind;
 use super::link::{Link, PULL_BATCH, WRITE_HIGH};
 use super::stats::BridgeStats;
+use crate::codec::AckKind;
 use crate::codec::{
     Packet, PacketId, ProtocolVersion, Publish, QoS, ReasonCode, RetainHandling, Subscribe,
     SubscribeFilter, SubscriptionOptions, encode_packet,

@@ -11,8 +11,8 @@ use super::Connection;
 use super::close::Exit;
 use crate::broker::INBOUND_TOPIC_ALIAS_MAX;
 use crate::codec::{
-    AckProperties, Disconnect, Packet, PacketId, ProtocolVersion, PubAck, Publish, QoS, ReasonCode,
-    RetainHandling, SubAck, Subscribe, UnsubAck, Unsubscribe, encode_packet,
+    AckKind, AckProperties, Disconnect, Packet, PacketId, ProtocolVersion, Publish, QoS,
+    ReasonCode, RetainHandling, SubAck, Subscribe, UnsubAck, Unsubscribe, encode_packet,
 };
 use crate::message::{Delivery, Message, Origin};
 use crate::router::ParsedFilter;
@@ -270,27 +270,6 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
 
     /// Appends a PUBACK, PUBREC, PUBREL or PUBCOMP to the output buffer.
     pub(super) fn write_ack(&mut self, kind: AckKind, packet_id: PacketId, reason: ReasonCode) {
-        let ack = PubAck {
-            packet_id,
-            reason,
-            properties: AckProperties::default(),
-        };
-        let packet = match kind {
-            AckKind::PubAck => Packet::PubAck(ack),
-            AckKind::PubRec => Packet::PubRec(ack),
-            AckKind::PubRel => Packet::PubRel(ack),
-            AckKind::PubComp => Packet::PubComp(ack),
-        };
-        self.write_packet(&packet);
+        self.write_packet(&kind.packet(packet_id, reason));
     }
-}
-
-/// Which acknowledgement to write.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[allow(clippy::enum_variant_names)] // named after the packets
-pub(super) enum AckKind {
-    PubAck,
-    PubRec,
-    PubRel,
-    PubComp,
 }

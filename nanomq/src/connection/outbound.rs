@@ -9,9 +9,9 @@ use std::time::Instant as StdInstant;
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::time::Instant;
 
-use super::inbound::AckKind;
 use super::{Connection, PULL_BATCH, WRITE_HIGH};
 use crate::broker::OUTBOUND_TOPIC_ALIAS_MAX;
+use crate::codec::AckKind;
 use crate::codec::{Packet, ProtocolVersion, Publish, QoS, ReasonCode, encode_packet};
 use crate::message::Delivery;
 use crate::session::inflight::Stage;
