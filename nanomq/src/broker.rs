@@ -42,6 +42,8 @@ pub struct Settings {
     pub queue: QueueLimits,
     /// When to resend an unacknowledged QoS 1/2 message to an MQTT 3.x client.
     pub qos_duration: Duration,
+    /// Most user properties accepted on one packet from a client (`property_size`).
+    pub max_user_properties: usize,
 }
 
 impl Settings {
@@ -59,6 +61,7 @@ impl Settings {
             window: u16::try_from(config.parallel.clamp(1, 65_535)).unwrap_or(u16::MAX),
             queue: QueueLimits::from_msq_len(usize::try_from(config.msq_len).unwrap_or(usize::MAX)),
             qos_duration: Duration::from_secs(u64::from(config.qos_duration.max(1))),
+            max_user_properties: usize::try_from(config.property_size).unwrap_or(usize::MAX),
         }
     }
 }

@@ -319,3 +319,38 @@ async fn a_flood_of_bad_clients_does_not_stop_the_good_ones() {
     still_served(&mut sub, &publisher, 5).await;
     broker.stop().await;
 }
+
+#[tokio::test]
+async fn more_user_properties_than_property_size_are_refused() {
+    let broker = TestBroker::start_with(|c| c.property_size = 2).await;
+    let props = |n: usize| PublishProperties {
+        user_properties: (0..n).map(|i| (format!("k{i}"), "v".to_owned())).collect(),
+        ..PublishProperties::default()
+    };
+    let publish = |n| {
+        Packet::Publish(Publish {
+            dup: false,
+            qos: CQoS::AtMostOnce,
+            retain: false,
+            topic: "p".into(),
+            packet_id: None,
+            properties: props(n),
+            payload: "x".into(),
+        })
+    };
+    let mut c = v5_session(&broker, "few").await;
+    c.send(&publish(2)).await;
+    c.send(&Packet::PingReq).await;
+    assert_eq!(c.recv().await, Some(Packet::PingResp), "two are fine");
+    c.send(&publish(3)).await;
+    assert_eq!(
+        disconnect_reason(&c.until_closed().await),
+        Some(ReasonCode::IMPLEMENTATION_SPECIFIC_ERROR)
+    );
+    let mut connect = connect_packet(ProtocolVersion::V5, "many", true, 60);
+    connect.properties.user_properties = vec![("a".into(), "1".into()); 3];
+    let mut c = RawClient::connect(broker.addr, ProtocolVersion::V5).await;
+    let ack = c.handshake(connect).await;
+    assert_eq!(ack.code, ReasonCode::IMPLEMENTATION_SPECIFIC_ERROR);
+    broker.stop().await;
+}

@@ -267,6 +267,19 @@ fn check_connect(connect: &Connect, settings: &Settings) -> Result<(), ReasonCod
         // Enhanced authentication (AUTH exchanges) is not offered.
         return Err(ReasonCode::BAD_AUTHENTICATION_METHOD);
     }
+    let will_properties = connect
+        .will
+        .as_ref()
+        .map_or(0, |w| w.properties.user_properties.len());
+    let properties = connect
+        .properties
+        .user_properties
+        .len()
+        .max(will_properties);
+    if properties > settings.max_user_properties {
+        // `property_size`: see the connection's check of PUBLISH and SUBSCRIBE.
+        return Err(ReasonCode::IMPLEMENTATION_SPECIFIC_ERROR);
+    }
     if connect.client_id.is_empty() {
         let allowed = match version {
             ProtocolVersion::V5 => true,

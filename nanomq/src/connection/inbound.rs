@@ -61,6 +61,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
                 Ok(())
             }
             Packet::Subscribe(subscribe) => {
+                self.check_property_count(subscribe.properties.user_properties.len())?;
                 self.on_subscribe(subscribe);
                 Ok(())
             }
@@ -84,6 +85,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
     }
 
     fn on_publish(&mut self, mut publish: Publish) -> Result<(), Exit> {
+        self.check_property_count(publish.properties.user_properties.len())?;
         if let Some(alias) = publish.properties.topic_alias {
             if alias == 0 || alias > INBOUND_TOPIC_ALIAS_MAX {
                 return Err(Exit::ProtocolError(ReasonCode::TOPIC_ALIAS_INVALID));
@@ -115,6 +117,23 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
             self.route_publish(publish);
         } else {
             self.stash.push_back(publish);
+        }
+        Ok(())
+    }
+
+    /// `property_size` bounds the user properties a client may put on one packet (they are
+    /// kept with every copy of a message); more is refused with "implementation specific
+    /// error" (0x83).
+    fn check_property_count(&self, count: usize) -> Result<(), Exit> {
+        if count > self.settings.max_user_properties {
+            debug!(
+                count,
+                max = self.settings.max_user_properties,
+                "too many user properties"
+            );
+            return Err(Exit::ProtocolError(
+                ReasonCode::IMPLEMENTATION_SPECIFIC_ERROR,
+            ));
         }
         Ok(())
     }
