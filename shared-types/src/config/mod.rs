@@ -36,7 +36,7 @@ pub struct Config {
     pub max_taskq_thread: u32,
     /// Max in-flight QoS 1/2 messages per client.
     pub parallel: u32,
-    /// Max MQTT 5 properties per packet.
+    /// Max MQTT 5 user properties on one packet from a client.
     pub property_size: u32,
     /// Per-session queue of messages waiting for a slow or offline client.
     pub msq_len: u32,
