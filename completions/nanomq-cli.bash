@@ -296,7 +296,7 @@ _nanomq__cli() {
 
     case "${cmd}" in
         nanomq__cli)
-            opts="-o -h -V --url --username --password --token --output --no-color --timeout --profile --help --version pub sub bench status brokers nodes endpoints clients subscriptions subs topic-tree config ctrl publish metrics token completions help"
+            opts="-o -h -V --url --username --password --token --output --no-color --timeout --cacert --profile --help --version pub sub bench status brokers nodes endpoints clients subscriptions subs topic-tree config ctrl publish metrics token completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -330,6 +330,10 @@ _nanomq__cli() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -342,7 +346,7 @@ _nanomq__cli() {
             return 0
             ;;
         nanomq__subcmd__cli__subcmd__bench)
-            opts="-o -h --url --username --password --token --output --no-color --timeout --profile --help pub sub conn help"
+            opts="-o -h --url --username --password --token --output --no-color --timeout --cacert --profile --help pub sub conn help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -376,6 +380,10 @@ _nanomq__cli() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -388,7 +396,7 @@ _nanomq__cli() {
             return 0
             ;;
         nanomq__subcmd__cli__subcmd__bench__subcmd__conn)
-            opts="-h -p -V -u -P -k -c -i -o --host --port --mqtt-version --user --pw --keepalive --tls --cafile --cert --key --insecure --help --count --interval --prefix --duration --json --url --username --password --token --output --no-color --timeout --profile"
+            opts="-h -p -V -u -P -k -c -i -o --host --port --mqtt-version --user --pw --keepalive --tls --cafile --cert --key --insecure --help --count --interval --prefix --duration --json --url --username --password --token --output --no-color --timeout --cacert --profile"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -506,6 +514,10 @@ _nanomq__cli() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -588,7 +600,7 @@ _nanomq__cli() {
             return 0
             ;;
         nanomq__subcmd__cli__subcmd__bench__subcmd__pub)
-            opts="-h -p -V -u -P -k -c -i -t -s -q -I -L -r -o --host --port --mqtt-version --user --pw --keepalive --tls --cafile --cert --key --insecure --help --count --interval --prefix --duration --json --topic --size --qos --message-interval --limit --retain --inflight --url --username --password --token --output --no-color --timeout --profile"
+            opts="-h -p -V -u -P -k -c -i -t -s -q -I -L -r -o --host --port --mqtt-version --user --pw --keepalive --tls --cafile --cert --key --insecure --help --count --interval --prefix --duration --json --topic --size --qos --message-interval --limit --retain --inflight --url --username --password --token --output --no-color --timeout --cacert --profile"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -750,6 +762,10 @@ _nanomq__cli() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -762,7 +778,7 @@ _nanomq__cli() {
             return 0
             ;;
         nanomq__subcmd__cli__subcmd__bench__subcmd__sub)
-            opts="-h -p -V -u -P -k -c -i -t -q -L -o --host --port --mqtt-version --user --pw --keepalive --tls --cafile --cert --key --insecure --help --count --interval --prefix --duration --json --topic --qos --limit --url --username --password --token --output --no-color --timeout --profile"
+            opts="-h -p -V -u -P -k -c -i -t -q -L -o --host --port --mqtt-version --user --pw --keepalive --tls --cafile --cert --key --insecure --help --count --interval --prefix --duration --json --topic --qos --limit --url --username --password --token --output --no-color --timeout --cacert --profile"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -904,6 +920,10 @@ _nanomq__cli() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -916,7 +936,7 @@ _nanomq__cli() {
             return 0
             ;;
         nanomq__subcmd__cli__subcmd__brokers)
-            opts="-o -h --url --username --password --token --output --no-color --timeout --profile --help"
+            opts="-o -h --url --username --password --token --output --no-color --timeout --cacert --profile --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -947,6 +967,10 @@ _nanomq__cli() {
                     return 0
                     ;;
                 --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -962,7 +986,7 @@ _nanomq__cli() {
             return 0
             ;;
         nanomq__subcmd__cli__subcmd__clients)
-            opts="-o -h --url --username --password --token --output --no-color --timeout --profile --help list ls show kick help"
+            opts="-o -h --url --username --password --token --output --no-color --timeout --cacert --profile --help list ls show kick help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -993,6 +1017,10 @@ _nanomq__cli() {
                     return 0
                     ;;
                 --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1078,7 +1106,7 @@ _nanomq__cli() {
             return 0
             ;;
         nanomq__subcmd__cli__subcmd__clients__subcmd__kick)
-            opts="-o -h --url --username --password --token --output --no-color --timeout --profile --help"
+            opts="-o -h --url --username --password --token --output --no-color --timeout --cacert --profile --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1112,6 +1140,10 @@ _nanomq__cli() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1124,7 +1156,7 @@ _nanomq__cli() {
             return 0
             ;;
         nanomq__subcmd__cli__subcmd__clients__subcmd__list)
-            opts="-o -h --clientid --user --conn-state --clean-start --proto-name --proto-ver --page --limit --url --username --password --token --output --no-color --timeout --profile --help"
+            opts="-o -h --clientid --user --conn-state --clean-start --proto-name --proto-ver --page --limit --url --username --password --token --output --no-color --timeout --cacert --profile --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1190,6 +1222,10 @@ _nanomq__cli() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1202,7 +1238,7 @@ _nanomq__cli() {
             return 0
             ;;
         nanomq__subcmd__cli__subcmd__clients__subcmd__show)
-            opts="-o -h --url --username --password --token --output --no-color --timeout --profile --help"
+            opts="-o -h --url --username --password --token --output --no-color --timeout --cacert --profile --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1233,6 +1269,10 @@ _nanomq__cli() {
                     return 0
                     ;;
                 --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1248,7 +1288,7 @@ _nanomq__cli() {
             return 0
             ;;
         nanomq__subcmd__cli__subcmd__completions)
-            opts="-o -h --url --username --password --token --output --no-color --timeout --profile --help bash elvish fish powershell zsh"
+            opts="-o -h --url --username --password --token --output --no-color --timeout --cacert --profile --help bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1279,6 +1319,10 @@ _nanomq__cli() {
                     return 0
                     ;;
                 --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1294,7 +1338,7 @@ _nanomq__cli() {
             return 0
             ;;
         nanomq__subcmd__cli__subcmd__config)
-            opts="-o -h --url --username --password --token --output --no-color --timeout --profile --help get set edit help"
+            opts="-o -h --url --username --password --token --output --no-color --timeout --cacert --profile --help get set edit help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1328,6 +1372,10 @@ _nanomq__cli() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1340,7 +1388,7 @@ _nanomq__cli() {
             return 0
             ;;
         nanomq__subcmd__cli__subcmd__config__subcmd__edit)
-            opts="-o -h --restart --url --username --password --token --output --no-color --timeout --profile --help"
+            opts="-o -h --restart --url --username --password --token --output --no-color --timeout --cacert --profile --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1371,6 +1419,10 @@ _nanomq__cli() {
                     return 0
                     ;;
                 --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1386,7 +1438,7 @@ _nanomq__cli() {
             return 0
             ;;
         nanomq__subcmd__cli__subcmd__config__subcmd__get)
-            opts="-o -h --running --url --username --password --token --output --no-color --timeout --profile --help"
+            opts="-o -h --running --url --username --password --token --output --no-color --timeout --cacert --profile --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1417,6 +1469,10 @@ _nanomq__cli() {
                     return 0
                     ;;
                 --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1502,7 +1558,7 @@ _nanomq__cli() {
             return 0
             ;;
         nanomq__subcmd__cli__subcmd__config__subcmd__set)
-            opts="-f -o -h --file --format --restart --dry-run --url --username --password --token --output --no-color --timeout --profile --help"
+            opts="-f -o -h --file --format --restart --dry-run --url --username --password --token --output --no-color --timeout --cacert --profile --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1548,6 +1604,10 @@ _nanomq__cli() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1560,7 +1620,7 @@ _nanomq__cli() {
             return 0
             ;;
         nanomq__subcmd__cli__subcmd__ctrl)
-            opts="-o -h --url --username --password --token --output --no-color --timeout --profile --help stop restart help"
+            opts="-o -h --url --username --password --token --output --no-color --timeout --cacert --profile --help stop restart help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1591,6 +1651,10 @@ _nanomq__cli() {
                     return 0
                     ;;
                 --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1662,7 +1726,7 @@ _nanomq__cli() {
             return 0
             ;;
         nanomq__subcmd__cli__subcmd__ctrl__subcmd__restart)
-            opts="-y -o -h --yes --wait-timeout --no-wait --url --username --password --token --output --no-color --timeout --profile --help"
+            opts="-y -o -h --yes --wait-timeout --no-wait --url --username --password --token --output --no-color --timeout --cacert --profile --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1700,6 +1764,10 @@ _nanomq__cli() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1712,7 +1780,7 @@ _nanomq__cli() {
             return 0
             ;;
         nanomq__subcmd__cli__subcmd__ctrl__subcmd__stop)
-            opts="-y -o -h --yes --url --username --password --token --output --no-color --timeout --profile --help"
+            opts="-y -o -h --yes --url --username --password --token --output --no-color --timeout --cacert --profile --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1746,6 +1814,10 @@ _nanomq__cli() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1758,7 +1830,7 @@ _nanomq__cli() {
             return 0
             ;;
         nanomq__subcmd__cli__subcmd__endpoints)
-            opts="-o -h --url --username --password --token --output --no-color --timeout --profile --help"
+            opts="-o -h --url --username --password --token --output --no-color --timeout --cacert --profile --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1789,6 +1861,10 @@ _nanomq__cli() {
                     return 0
                     ;;
                 --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2252,7 +2328,7 @@ _nanomq__cli() {
             return 0
             ;;
         nanomq__subcmd__cli__subcmd__metrics)
-            opts="-o -h --url --username --password --token --output --no-color --timeout --profile --help"
+            opts="-o -h --url --username --password --token --output --no-color --timeout --cacert --profile --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2283,6 +2359,10 @@ _nanomq__cli() {
                     return 0
                     ;;
                 --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2298,7 +2378,7 @@ _nanomq__cli() {
             return 0
             ;;
         nanomq__subcmd__cli__subcmd__nodes)
-            opts="-o -h --url --username --password --token --output --no-color --timeout --profile --help"
+            opts="-o -h --url --username --password --token --output --no-color --timeout --cacert --profile --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2332,6 +2412,10 @@ _nanomq__cli() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2344,7 +2428,7 @@ _nanomq__cli() {
             return 0
             ;;
         nanomq__subcmd__cli__subcmd__pub)
-            opts="-h -p -V -u -P -k -t -m -f -q -r -i -o --host --port --mqtt-version --user --pw --keepalive --tls --cafile --cert --key --insecure --help --topic --message --file --qos --retain --user-property --count --interval --id --url --username --password --token --output --no-color --timeout --profile"
+            opts="-h -p -V -u -P -k -t -m -f -q -r -i -o --host --port --mqtt-version --user --pw --keepalive --tls --cafile --cert --key --insecure --help --topic --message --file --qos --retain --user-property --count --interval --id --url --username --password --token --output --no-color --timeout --cacert --profile"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2490,6 +2574,10 @@ _nanomq__cli() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2502,7 +2590,7 @@ _nanomq__cli() {
             return 0
             ;;
         nanomq__subcmd__cli__subcmd__publish)
-            opts="-t -m -f -q -r -o -h --topic --message --file --base64 --qos --retain --clientid --user-property --content-type --message-expiry --response-topic --correlation-data --url --username --password --token --output --no-color --timeout --profile --help"
+            opts="-t -m -f -q -r -o -h --topic --message --file --base64 --qos --retain --clientid --user-property --content-type --message-expiry --response-topic --correlation-data --url --username --password --token --output --no-color --timeout --cacert --profile --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2592,6 +2680,10 @@ _nanomq__cli() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2604,7 +2696,7 @@ _nanomq__cli() {
             return 0
             ;;
         nanomq__subcmd__cli__subcmd__status)
-            opts="-o -h --url --username --password --token --output --no-color --timeout --profile --help"
+            opts="-o -h --url --username --password --token --output --no-color --timeout --cacert --profile --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2638,6 +2730,10 @@ _nanomq__cli() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2650,7 +2746,7 @@ _nanomq__cli() {
             return 0
             ;;
         nanomq__subcmd__cli__subcmd__sub)
-            opts="-h -p -V -u -P -k -t -q -C -F -i -o --host --port --mqtt-version --user --pw --keepalive --tls --cafile --cert --key --insecure --help --topic --qos --count --format --id --persistent --url --username --password --token --output --no-color --timeout --profile"
+            opts="-h -p -V -u -P -k -t -q -C -F -i -o --host --port --mqtt-version --user --pw --keepalive --tls --cafile --cert --key --insecure --help --topic --qos --count --format --id --persistent --url --username --password --token --output --no-color --timeout --cacert --profile"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2784,6 +2880,10 @@ _nanomq__cli() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2796,7 +2896,7 @@ _nanomq__cli() {
             return 0
             ;;
         nanomq__subcmd__cli__subcmd__subscriptions)
-            opts="-o -h --url --username --password --token --output --no-color --timeout --profile --help list ls show help"
+            opts="-o -h --url --username --password --token --output --no-color --timeout --cacert --profile --help list ls show help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2827,6 +2927,10 @@ _nanomq__cli() {
                     return 0
                     ;;
                 --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2898,7 +3002,7 @@ _nanomq__cli() {
             return 0
             ;;
         nanomq__subcmd__cli__subcmd__subscriptions__subcmd__list)
-            opts="-o -h --clientid --topic --qos --share --page --limit --url --username --password --token --output --no-color --timeout --profile --help"
+            opts="-o -h --clientid --topic --qos --share --page --limit --url --username --password --token --output --no-color --timeout --cacert --profile --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2956,6 +3060,10 @@ _nanomq__cli() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2968,7 +3076,7 @@ _nanomq__cli() {
             return 0
             ;;
         nanomq__subcmd__cli__subcmd__subscriptions__subcmd__show)
-            opts="-o -h --url --username --password --token --output --no-color --timeout --profile --help"
+            opts="-o -h --url --username --password --token --output --no-color --timeout --cacert --profile --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3002,6 +3110,10 @@ _nanomq__cli() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -3014,7 +3126,7 @@ _nanomq__cli() {
             return 0
             ;;
         nanomq__subcmd__cli__subcmd__token)
-            opts="-o -h --url --username --password --token --output --no-color --timeout --profile --help create help"
+            opts="-o -h --url --username --password --token --output --no-color --timeout --cacert --profile --help create help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3048,6 +3160,10 @@ _nanomq__cli() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -3060,7 +3176,7 @@ _nanomq__cli() {
             return 0
             ;;
         nanomq__subcmd__cli__subcmd__token__subcmd__create)
-            opts="-o -h --key --ttl --issuer --public-key --algorithm --subject --url --username --password --token --output --no-color --timeout --profile --help"
+            opts="-o -h --key --ttl --issuer --public-key --algorithm --subject --url --username --password --token --output --no-color --timeout --cacert --profile --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3118,6 +3234,10 @@ _nanomq__cli() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -3172,7 +3292,7 @@ _nanomq__cli() {
             return 0
             ;;
         nanomq__subcmd__cli__subcmd__topic__subcmd__tree)
-            opts="-o -h --url --username --password --token --output --no-color --timeout --profile --help"
+            opts="-o -h --url --username --password --token --output --no-color --timeout --cacert --profile --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3203,6 +3323,10 @@ _nanomq__cli() {
                     return 0
                     ;;
                 --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_nanomq_cli_global_optspecs
-    string join \n url= username= password= token= o/output= no-color timeout= profile= h/help V/version
+    string join \n url= username= password= token= o/output= no-color timeout= cacert= profile= h/help V/version
 end
 
 function __fish_nanomq_cli_needs_command
@@ -32,6 +32,7 @@ complete -c nanomq-cli -n "__fish_nanomq_cli_needs_command" -s o -l output -d 'O
 json\t'JSON: the API\'s `data`, unchanged'
 toml\t'TOML, as in `etc/nanomq.conf` (`config get` only)'"
 complete -c nanomq-cli -n "__fish_nanomq_cli_needs_command" -l timeout -d 'How long to wait for the broker, e.g. 500ms, 10s, 1m [default: 10s]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_needs_command" -l cacert -d 'CA certificates (PEM) to trust for an https:// URL, besides the system\'s' -r -F
 complete -c nanomq-cli -n "__fish_nanomq_cli_needs_command" -l profile -d 'Use this section of the profile file ($NANOMQ_CLI_CONFIG, else $XDG_CONFIG_HOME/nanomq/cli.toml, else ~/.config/nanomq/cli.toml)' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_needs_command" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
 complete -c nanomq-cli -n "__fish_nanomq_cli_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -79,6 +80,7 @@ complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand pub" -s o -l outpu
 json\t'JSON: the API\'s `data`, unchanged'
 toml\t'TOML, as in `etc/nanomq.conf` (`config get` only)'"
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand pub" -l timeout -d 'How long to wait for the broker, e.g. 500ms, 10s, 1m [default: 10s]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand pub" -l cacert -d 'CA certificates (PEM) to trust for an https:// URL, besides the system\'s' -r -F
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand pub" -l profile -d 'Use this section of the profile file ($NANOMQ_CLI_CONFIG, else $XDG_CONFIG_HOME/nanomq/cli.toml, else ~/.config/nanomq/cli.toml)' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand pub" -l tls -d 'Connect with TLS'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand pub" -l insecure -d 'Do not verify the broker\'s certificate'
@@ -108,6 +110,7 @@ complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand sub" -s o -l outpu
 json\t'JSON: the API\'s `data`, unchanged'
 toml\t'TOML, as in `etc/nanomq.conf` (`config get` only)'"
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand sub" -l timeout -d 'How long to wait for the broker, e.g. 500ms, 10s, 1m [default: 10s]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand sub" -l cacert -d 'CA certificates (PEM) to trust for an https:// URL, besides the system\'s' -r -F
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand sub" -l profile -d 'Use this section of the profile file ($NANOMQ_CLI_CONFIG, else $XDG_CONFIG_HOME/nanomq/cli.toml, else ~/.config/nanomq/cli.toml)' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand sub" -l tls -d 'Connect with TLS'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand sub" -l insecure -d 'Do not verify the broker\'s certificate'
@@ -122,6 +125,7 @@ complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and not __f
 json\t'JSON: the API\'s `data`, unchanged'
 toml\t'TOML, as in `etc/nanomq.conf` (`config get` only)'"
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and not __fish_seen_subcommand_from pub sub conn help" -l timeout -d 'How long to wait for the broker, e.g. 500ms, 10s, 1m [default: 10s]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and not __fish_seen_subcommand_from pub sub conn help" -l cacert -d 'CA certificates (PEM) to trust for an https:// URL, besides the system\'s' -r -F
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and not __fish_seen_subcommand_from pub sub conn help" -l profile -d 'Use this section of the profile file ($NANOMQ_CLI_CONFIG, else $XDG_CONFIG_HOME/nanomq/cli.toml, else ~/.config/nanomq/cli.toml)' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and not __fish_seen_subcommand_from pub sub conn help" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and not __fish_seen_subcommand_from pub sub conn help" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -156,6 +160,7 @@ complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_
 json\t'JSON: the API\'s `data`, unchanged'
 toml\t'TOML, as in `etc/nanomq.conf` (`config get` only)'"
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from pub" -l timeout -d 'How long to wait for the broker, e.g. 500ms, 10s, 1m [default: 10s]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from pub" -l cacert -d 'CA certificates (PEM) to trust for an https:// URL, besides the system\'s' -r -F
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from pub" -l profile -d 'Use this section of the profile file ($NANOMQ_CLI_CONFIG, else $XDG_CONFIG_HOME/nanomq/cli.toml, else ~/.config/nanomq/cli.toml)' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from pub" -l tls -d 'Connect with TLS'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from pub" -l insecure -d 'Do not verify the broker\'s certificate'
@@ -187,6 +192,7 @@ complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_
 json\t'JSON: the API\'s `data`, unchanged'
 toml\t'TOML, as in `etc/nanomq.conf` (`config get` only)'"
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from sub" -l timeout -d 'How long to wait for the broker, e.g. 500ms, 10s, 1m [default: 10s]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from sub" -l cacert -d 'CA certificates (PEM) to trust for an https:// URL, besides the system\'s' -r -F
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from sub" -l profile -d 'Use this section of the profile file ($NANOMQ_CLI_CONFIG, else $XDG_CONFIG_HOME/nanomq/cli.toml, else ~/.config/nanomq/cli.toml)' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from sub" -l tls -d 'Connect with TLS'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from sub" -l insecure -d 'Do not verify the broker\'s certificate'
@@ -214,6 +220,7 @@ complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_
 json\t'JSON: the API\'s `data`, unchanged'
 toml\t'TOML, as in `etc/nanomq.conf` (`config get` only)'"
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from conn" -l timeout -d 'How long to wait for the broker, e.g. 500ms, 10s, 1m [default: 10s]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from conn" -l cacert -d 'CA certificates (PEM) to trust for an https:// URL, besides the system\'s' -r -F
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from conn" -l profile -d 'Use this section of the profile file ($NANOMQ_CLI_CONFIG, else $XDG_CONFIG_HOME/nanomq/cli.toml, else ~/.config/nanomq/cli.toml)' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from conn" -l tls -d 'Connect with TLS'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from conn" -l insecure -d 'Do not verify the broker\'s certificate'
@@ -232,6 +239,7 @@ complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand status" -s o -l ou
 json\t'JSON: the API\'s `data`, unchanged'
 toml\t'TOML, as in `etc/nanomq.conf` (`config get` only)'"
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand status" -l timeout -d 'How long to wait for the broker, e.g. 500ms, 10s, 1m [default: 10s]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand status" -l cacert -d 'CA certificates (PEM) to trust for an https:// URL, besides the system\'s' -r -F
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand status" -l profile -d 'Use this section of the profile file ($NANOMQ_CLI_CONFIG, else $XDG_CONFIG_HOME/nanomq/cli.toml, else ~/.config/nanomq/cli.toml)' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand status" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand status" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -243,6 +251,7 @@ complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand brokers" -s o -l o
 json\t'JSON: the API\'s `data`, unchanged'
 toml\t'TOML, as in `etc/nanomq.conf` (`config get` only)'"
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand brokers" -l timeout -d 'How long to wait for the broker, e.g. 500ms, 10s, 1m [default: 10s]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand brokers" -l cacert -d 'CA certificates (PEM) to trust for an https:// URL, besides the system\'s' -r -F
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand brokers" -l profile -d 'Use this section of the profile file ($NANOMQ_CLI_CONFIG, else $XDG_CONFIG_HOME/nanomq/cli.toml, else ~/.config/nanomq/cli.toml)' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand brokers" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand brokers" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -254,6 +263,7 @@ complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand nodes" -s o -l out
 json\t'JSON: the API\'s `data`, unchanged'
 toml\t'TOML, as in `etc/nanomq.conf` (`config get` only)'"
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand nodes" -l timeout -d 'How long to wait for the broker, e.g. 500ms, 10s, 1m [default: 10s]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand nodes" -l cacert -d 'CA certificates (PEM) to trust for an https:// URL, besides the system\'s' -r -F
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand nodes" -l profile -d 'Use this section of the profile file ($NANOMQ_CLI_CONFIG, else $XDG_CONFIG_HOME/nanomq/cli.toml, else ~/.config/nanomq/cli.toml)' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand nodes" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand nodes" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -265,6 +275,7 @@ complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand endpoints" -s o -l
 json\t'JSON: the API\'s `data`, unchanged'
 toml\t'TOML, as in `etc/nanomq.conf` (`config get` only)'"
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand endpoints" -l timeout -d 'How long to wait for the broker, e.g. 500ms, 10s, 1m [default: 10s]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand endpoints" -l cacert -d 'CA certificates (PEM) to trust for an https:// URL, besides the system\'s' -r -F
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand endpoints" -l profile -d 'Use this section of the profile file ($NANOMQ_CLI_CONFIG, else $XDG_CONFIG_HOME/nanomq/cli.toml, else ~/.config/nanomq/cli.toml)' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand endpoints" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand endpoints" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -276,6 +287,7 @@ complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and not _
 json\t'JSON: the API\'s `data`, unchanged'
 toml\t'TOML, as in `etc/nanomq.conf` (`config get` only)'"
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and not __fish_seen_subcommand_from list ls show kick help" -l timeout -d 'How long to wait for the broker, e.g. 500ms, 10s, 1m [default: 10s]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and not __fish_seen_subcommand_from list ls show kick help" -l cacert -d 'CA certificates (PEM) to trust for an https:// URL, besides the system\'s' -r -F
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and not __fish_seen_subcommand_from list ls show kick help" -l profile -d 'Use this section of the profile file ($NANOMQ_CLI_CONFIG, else $XDG_CONFIG_HOME/nanomq/cli.toml, else ~/.config/nanomq/cli.toml)' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and not __fish_seen_subcommand_from list ls show kick help" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and not __fish_seen_subcommand_from list ls show kick help" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -307,6 +319,7 @@ complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fis
 json\t'JSON: the API\'s `data`, unchanged'
 toml\t'TOML, as in `etc/nanomq.conf` (`config get` only)'"
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from list" -l timeout -d 'How long to wait for the broker, e.g. 500ms, 10s, 1m [default: 10s]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from list" -l cacert -d 'CA certificates (PEM) to trust for an https:// URL, besides the system\'s' -r -F
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from list" -l profile -d 'Use this section of the profile file ($NANOMQ_CLI_CONFIG, else $XDG_CONFIG_HOME/nanomq/cli.toml, else ~/.config/nanomq/cli.toml)' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from list" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -333,6 +346,7 @@ complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fis
 json\t'JSON: the API\'s `data`, unchanged'
 toml\t'TOML, as in `etc/nanomq.conf` (`config get` only)'"
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from ls" -l timeout -d 'How long to wait for the broker, e.g. 500ms, 10s, 1m [default: 10s]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from ls" -l cacert -d 'CA certificates (PEM) to trust for an https:// URL, besides the system\'s' -r -F
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from ls" -l profile -d 'Use this section of the profile file ($NANOMQ_CLI_CONFIG, else $XDG_CONFIG_HOME/nanomq/cli.toml, else ~/.config/nanomq/cli.toml)' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from ls" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -344,6 +358,7 @@ complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fis
 json\t'JSON: the API\'s `data`, unchanged'
 toml\t'TOML, as in `etc/nanomq.conf` (`config get` only)'"
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from show" -l timeout -d 'How long to wait for the broker, e.g. 500ms, 10s, 1m [default: 10s]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from show" -l cacert -d 'CA certificates (PEM) to trust for an https:// URL, besides the system\'s' -r -F
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from show" -l profile -d 'Use this section of the profile file ($NANOMQ_CLI_CONFIG, else $XDG_CONFIG_HOME/nanomq/cli.toml, else ~/.config/nanomq/cli.toml)' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from show" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -355,6 +370,7 @@ complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fis
 json\t'JSON: the API\'s `data`, unchanged'
 toml\t'TOML, as in `etc/nanomq.conf` (`config get` only)'"
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from kick" -l timeout -d 'How long to wait for the broker, e.g. 500ms, 10s, 1m [default: 10s]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from kick" -l cacert -d 'CA certificates (PEM) to trust for an https:// URL, besides the system\'s' -r -F
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from kick" -l profile -d 'Use this section of the profile file ($NANOMQ_CLI_CONFIG, else $XDG_CONFIG_HOME/nanomq/cli.toml, else ~/.config/nanomq/cli.toml)' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from kick" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from kick" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -370,6 +386,7 @@ complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and
 json\t'JSON: the API\'s `data`, unchanged'
 toml\t'TOML, as in `etc/nanomq.conf` (`config get` only)'"
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and not __fish_seen_subcommand_from list ls show help" -l timeout -d 'How long to wait for the broker, e.g. 500ms, 10s, 1m [default: 10s]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and not __fish_seen_subcommand_from list ls show help" -l cacert -d 'CA certificates (PEM) to trust for an https:// URL, besides the system\'s' -r -F
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and not __fish_seen_subcommand_from list ls show help" -l profile -d 'Use this section of the profile file ($NANOMQ_CLI_CONFIG, else $XDG_CONFIG_HOME/nanomq/cli.toml, else ~/.config/nanomq/cli.toml)' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and not __fish_seen_subcommand_from list ls show help" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and not __fish_seen_subcommand_from list ls show help" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -391,6 +408,7 @@ complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and
 json\t'JSON: the API\'s `data`, unchanged'
 toml\t'TOML, as in `etc/nanomq.conf` (`config get` only)'"
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and __fish_seen_subcommand_from list" -l timeout -d 'How long to wait for the broker, e.g. 500ms, 10s, 1m [default: 10s]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and __fish_seen_subcommand_from list" -l cacert -d 'CA certificates (PEM) to trust for an https:// URL, besides the system\'s' -r -F
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and __fish_seen_subcommand_from list" -l profile -d 'Use this section of the profile file ($NANOMQ_CLI_CONFIG, else $XDG_CONFIG_HOME/nanomq/cli.toml, else ~/.config/nanomq/cli.toml)' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and __fish_seen_subcommand_from list" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -408,6 +426,7 @@ complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and
 json\t'JSON: the API\'s `data`, unchanged'
 toml\t'TOML, as in `etc/nanomq.conf` (`config get` only)'"
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and __fish_seen_subcommand_from ls" -l timeout -d 'How long to wait for the broker, e.g. 500ms, 10s, 1m [default: 10s]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and __fish_seen_subcommand_from ls" -l cacert -d 'CA certificates (PEM) to trust for an https:// URL, besides the system\'s' -r -F
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and __fish_seen_subcommand_from ls" -l profile -d 'Use this section of the profile file ($NANOMQ_CLI_CONFIG, else $XDG_CONFIG_HOME/nanomq/cli.toml, else ~/.config/nanomq/cli.toml)' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and __fish_seen_subcommand_from ls" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -419,6 +438,7 @@ complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and
 json\t'JSON: the API\'s `data`, unchanged'
 toml\t'TOML, as in `etc/nanomq.conf` (`config get` only)'"
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and __fish_seen_subcommand_from show" -l timeout -d 'How long to wait for the broker, e.g. 500ms, 10s, 1m [default: 10s]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and __fish_seen_subcommand_from show" -l cacert -d 'CA certificates (PEM) to trust for an https:// URL, besides the system\'s' -r -F
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and __fish_seen_subcommand_from show" -l profile -d 'Use this section of the profile file ($NANOMQ_CLI_CONFIG, else $XDG_CONFIG_HOME/nanomq/cli.toml, else ~/.config/nanomq/cli.toml)' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and __fish_seen_subcommand_from show" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -433,6 +453,7 @@ complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and not __fi
 json\t'JSON: the API\'s `data`, unchanged'
 toml\t'TOML, as in `etc/nanomq.conf` (`config get` only)'"
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and not __fish_seen_subcommand_from list ls show help" -l timeout -d 'How long to wait for the broker, e.g. 500ms, 10s, 1m [default: 10s]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and not __fish_seen_subcommand_from list ls show help" -l cacert -d 'CA certificates (PEM) to trust for an https:// URL, besides the system\'s' -r -F
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and not __fish_seen_subcommand_from list ls show help" -l profile -d 'Use this section of the profile file ($NANOMQ_CLI_CONFIG, else $XDG_CONFIG_HOME/nanomq/cli.toml, else ~/.config/nanomq/cli.toml)' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and not __fish_seen_subcommand_from list ls show help" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and not __fish_seen_subcommand_from list ls show help" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -454,6 +475,7 @@ complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and __fish_s
 json\t'JSON: the API\'s `data`, unchanged'
 toml\t'TOML, as in `etc/nanomq.conf` (`config get` only)'"
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and __fish_seen_subcommand_from list" -l timeout -d 'How long to wait for the broker, e.g. 500ms, 10s, 1m [default: 10s]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and __fish_seen_subcommand_from list" -l cacert -d 'CA certificates (PEM) to trust for an https:// URL, besides the system\'s' -r -F
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and __fish_seen_subcommand_from list" -l profile -d 'Use this section of the profile file ($NANOMQ_CLI_CONFIG, else $XDG_CONFIG_HOME/nanomq/cli.toml, else ~/.config/nanomq/cli.toml)' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and __fish_seen_subcommand_from list" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -471,6 +493,7 @@ complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and __fish_s
 json\t'JSON: the API\'s `data`, unchanged'
 toml\t'TOML, as in `etc/nanomq.conf` (`config get` only)'"
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and __fish_seen_subcommand_from ls" -l timeout -d 'How long to wait for the broker, e.g. 500ms, 10s, 1m [default: 10s]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and __fish_seen_subcommand_from ls" -l cacert -d 'CA certificates (PEM) to trust for an https:// URL, besides the system\'s' -r -F
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and __fish_seen_subcommand_from ls" -l profile -d 'Use this section of the profile file ($NANOMQ_CLI_CONFIG, else $XDG_CONFIG_HOME/nanomq/cli.toml, else ~/.config/nanomq/cli.toml)' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and __fish_seen_subcommand_from ls" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -482,6 +505,7 @@ complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and __fish_s
 json\t'JSON: the API\'s `data`, unchanged'
 toml\t'TOML, as in `etc/nanomq.conf` (`config get` only)'"
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and __fish_seen_subcommand_from show" -l timeout -d 'How long to wait for the broker, e.g. 500ms, 10s, 1m [default: 10s]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and __fish_seen_subcommand_from show" -l cacert -d 'CA certificates (PEM) to trust for an https:// URL, besides the system\'s' -r -F
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and __fish_seen_subcommand_from show" -l profile -d 'Use this section of the profile file ($NANOMQ_CLI_CONFIG, else $XDG_CONFIG_HOME/nanomq/cli.toml, else ~/.config/nanomq/cli.toml)' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and __fish_seen_subcommand_from show" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -496,6 +520,7 @@ complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand topic-tree" -s o -
 json\t'JSON: the API\'s `data`, unchanged'
 toml\t'TOML, as in `etc/nanomq.conf` (`config get` only)'"
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand topic-tree" -l timeout -d 'How long to wait for the broker, e.g. 500ms, 10s, 1m [default: 10s]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand topic-tree" -l cacert -d 'CA certificates (PEM) to trust for an https:// URL, besides the system\'s' -r -F
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand topic-tree" -l profile -d 'Use this section of the profile file ($NANOMQ_CLI_CONFIG, else $XDG_CONFIG_HOME/nanomq/cli.toml, else ~/.config/nanomq/cli.toml)' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand topic-tree" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand topic-tree" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -507,6 +532,7 @@ complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and not __
 json\t'JSON: the API\'s `data`, unchanged'
 toml\t'TOML, as in `etc/nanomq.conf` (`config get` only)'"
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and not __fish_seen_subcommand_from get set edit help" -l timeout -d 'How long to wait for the broker, e.g. 500ms, 10s, 1m [default: 10s]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and not __fish_seen_subcommand_from get set edit help" -l cacert -d 'CA certificates (PEM) to trust for an https:// URL, besides the system\'s' -r -F
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and not __fish_seen_subcommand_from get set edit help" -l profile -d 'Use this section of the profile file ($NANOMQ_CLI_CONFIG, else $XDG_CONFIG_HOME/nanomq/cli.toml, else ~/.config/nanomq/cli.toml)' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and not __fish_seen_subcommand_from get set edit help" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and not __fish_seen_subcommand_from get set edit help" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -522,6 +548,7 @@ complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish
 json\t'JSON: the API\'s `data`, unchanged'
 toml\t'TOML, as in `etc/nanomq.conf` (`config get` only)'"
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from get" -l timeout -d 'How long to wait for the broker, e.g. 500ms, 10s, 1m [default: 10s]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from get" -l cacert -d 'CA certificates (PEM) to trust for an https:// URL, besides the system\'s' -r -F
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from get" -l profile -d 'Use this section of the profile file ($NANOMQ_CLI_CONFIG, else $XDG_CONFIG_HOME/nanomq/cli.toml, else ~/.config/nanomq/cli.toml)' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from get" -l running -d 'Show the configuration the broker runs with now rather than the saved one'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from get" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
@@ -537,6 +564,7 @@ complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish
 json\t'JSON: the API\'s `data`, unchanged'
 toml\t'TOML, as in `etc/nanomq.conf` (`config get` only)'"
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from set" -l timeout -d 'How long to wait for the broker, e.g. 500ms, 10s, 1m [default: 10s]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from set" -l cacert -d 'CA certificates (PEM) to trust for an https:// URL, besides the system\'s' -r -F
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from set" -l profile -d 'Use this section of the profile file ($NANOMQ_CLI_CONFIG, else $XDG_CONFIG_HOME/nanomq/cli.toml, else ~/.config/nanomq/cli.toml)' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from set" -l restart -d 'Restart the broker afterwards, so the new settings apply at once'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from set" -l dry-run -d 'Show what would change, change nothing'
@@ -550,6 +578,7 @@ complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish
 json\t'JSON: the API\'s `data`, unchanged'
 toml\t'TOML, as in `etc/nanomq.conf` (`config get` only)'"
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from edit" -l timeout -d 'How long to wait for the broker, e.g. 500ms, 10s, 1m [default: 10s]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from edit" -l cacert -d 'CA certificates (PEM) to trust for an https:// URL, besides the system\'s' -r -F
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from edit" -l profile -d 'Use this section of the profile file ($NANOMQ_CLI_CONFIG, else $XDG_CONFIG_HOME/nanomq/cli.toml, else ~/.config/nanomq/cli.toml)' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from edit" -l restart -d 'Restart the broker afterwards, so the new settings apply at once'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from edit" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
@@ -566,6 +595,7 @@ complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and not __fi
 json\t'JSON: the API\'s `data`, unchanged'
 toml\t'TOML, as in `etc/nanomq.conf` (`config get` only)'"
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and not __fish_seen_subcommand_from stop restart help" -l timeout -d 'How long to wait for the broker, e.g. 500ms, 10s, 1m [default: 10s]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and not __fish_seen_subcommand_from stop restart help" -l cacert -d 'CA certificates (PEM) to trust for an https:// URL, besides the system\'s' -r -F
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and not __fish_seen_subcommand_from stop restart help" -l profile -d 'Use this section of the profile file ($NANOMQ_CLI_CONFIG, else $XDG_CONFIG_HOME/nanomq/cli.toml, else ~/.config/nanomq/cli.toml)' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and not __fish_seen_subcommand_from stop restart help" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and not __fish_seen_subcommand_from stop restart help" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -580,6 +610,7 @@ complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and __fish_s
 json\t'JSON: the API\'s `data`, unchanged'
 toml\t'TOML, as in `etc/nanomq.conf` (`config get` only)'"
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and __fish_seen_subcommand_from stop" -l timeout -d 'How long to wait for the broker, e.g. 500ms, 10s, 1m [default: 10s]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and __fish_seen_subcommand_from stop" -l cacert -d 'CA certificates (PEM) to trust for an https:// URL, besides the system\'s' -r -F
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and __fish_seen_subcommand_from stop" -l profile -d 'Use this section of the profile file ($NANOMQ_CLI_CONFIG, else $XDG_CONFIG_HOME/nanomq/cli.toml, else ~/.config/nanomq/cli.toml)' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and __fish_seen_subcommand_from stop" -s y -l yes -d 'Do not ask for confirmation'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and __fish_seen_subcommand_from stop" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
@@ -593,6 +624,7 @@ complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and __fish_s
 json\t'JSON: the API\'s `data`, unchanged'
 toml\t'TOML, as in `etc/nanomq.conf` (`config get` only)'"
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and __fish_seen_subcommand_from restart" -l timeout -d 'How long to wait for the broker, e.g. 500ms, 10s, 1m [default: 10s]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and __fish_seen_subcommand_from restart" -l cacert -d 'CA certificates (PEM) to trust for an https:// URL, besides the system\'s' -r -F
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and __fish_seen_subcommand_from restart" -l profile -d 'Use this section of the profile file ($NANOMQ_CLI_CONFIG, else $XDG_CONFIG_HOME/nanomq/cli.toml, else ~/.config/nanomq/cli.toml)' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and __fish_seen_subcommand_from restart" -s y -l yes -d 'Do not ask for confirmation'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and __fish_seen_subcommand_from restart" -l no-wait -d 'Do not wait for the broker to be back'
@@ -619,6 +651,7 @@ complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand publish" -s o -l o
 json\t'JSON: the API\'s `data`, unchanged'
 toml\t'TOML, as in `etc/nanomq.conf` (`config get` only)'"
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand publish" -l timeout -d 'How long to wait for the broker, e.g. 500ms, 10s, 1m [default: 10s]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand publish" -l cacert -d 'CA certificates (PEM) to trust for an https:// URL, besides the system\'s' -r -F
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand publish" -l profile -d 'Use this section of the profile file ($NANOMQ_CLI_CONFIG, else $XDG_CONFIG_HOME/nanomq/cli.toml, else ~/.config/nanomq/cli.toml)' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand publish" -l base64 -d 'The payload given is base64, to be decoded by the broker'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand publish" -s r -l retain -d 'Set the RETAIN flag'
@@ -632,6 +665,7 @@ complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand metrics" -s o -l o
 json\t'JSON: the API\'s `data`, unchanged'
 toml\t'TOML, as in `etc/nanomq.conf` (`config get` only)'"
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand metrics" -l timeout -d 'How long to wait for the broker, e.g. 500ms, 10s, 1m [default: 10s]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand metrics" -l cacert -d 'CA certificates (PEM) to trust for an https:// URL, besides the system\'s' -r -F
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand metrics" -l profile -d 'Use this section of the profile file ($NANOMQ_CLI_CONFIG, else $XDG_CONFIG_HOME/nanomq/cli.toml, else ~/.config/nanomq/cli.toml)' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand metrics" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand metrics" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -643,6 +677,7 @@ complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand token; and not __f
 json\t'JSON: the API\'s `data`, unchanged'
 toml\t'TOML, as in `etc/nanomq.conf` (`config get` only)'"
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand token; and not __fish_seen_subcommand_from create help" -l timeout -d 'How long to wait for the broker, e.g. 500ms, 10s, 1m [default: 10s]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand token; and not __fish_seen_subcommand_from create help" -l cacert -d 'CA certificates (PEM) to trust for an https:// URL, besides the system\'s' -r -F
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand token; and not __fish_seen_subcommand_from create help" -l profile -d 'Use this section of the profile file ($NANOMQ_CLI_CONFIG, else $XDG_CONFIG_HOME/nanomq/cli.toml, else ~/.config/nanomq/cli.toml)' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand token; and not __fish_seen_subcommand_from create help" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand token; and not __fish_seen_subcommand_from create help" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -666,6 +701,7 @@ complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand token; and __fish_
 json\t'JSON: the API\'s `data`, unchanged'
 toml\t'TOML, as in `etc/nanomq.conf` (`config get` only)'"
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand token; and __fish_seen_subcommand_from create" -l timeout -d 'How long to wait for the broker, e.g. 500ms, 10s, 1m [default: 10s]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand token; and __fish_seen_subcommand_from create" -l cacert -d 'CA certificates (PEM) to trust for an https:// URL, besides the system\'s' -r -F
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand token; and __fish_seen_subcommand_from create" -l profile -d 'Use this section of the profile file ($NANOMQ_CLI_CONFIG, else $XDG_CONFIG_HOME/nanomq/cli.toml, else ~/.config/nanomq/cli.toml)' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand token; and __fish_seen_subcommand_from create" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand token; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -679,6 +715,7 @@ complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand completions" -s o 
 json\t'JSON: the API\'s `data`, unchanged'
 toml\t'TOML, as in `etc/nanomq.conf` (`config get` only)'"
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand completions" -l timeout -d 'How long to wait for the broker, e.g. 500ms, 10s, 1m [default: 10s]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand completions" -l cacert -d 'CA certificates (PEM) to trust for an https:// URL, besides the system\'s' -r -F
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand completions" -l profile -d 'Use this section of the profile file ($NANOMQ_CLI_CONFIG, else $XDG_CONFIG_HOME/nanomq/cli.toml, else ~/.config/nanomq/cli.toml)' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand completions" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'

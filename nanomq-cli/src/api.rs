@@ -60,14 +60,33 @@ impl Reply {
     }
 }
 
+/// The certificates of a PEM file, for `--cacert`.
+fn read_certificates(path: &std::path::Path) -> Result<Vec<reqwest::Certificate>, CliError> {
+    let pem = std::fs::read(path)
+        .map_err(|e| CliError::Usage(format!("--cacert {}: {e}", path.display())))?;
+    let certs = reqwest::Certificate::from_pem_bundle(&pem)
+        .map_err(|e| CliError::Usage(format!("--cacert {}: {e}", path.display())))?;
+    if certs.is_empty() {
+        return Err(CliError::Usage(format!(
+            "--cacert {}: no certificate found",
+            path.display()
+        )));
+    }
+    Ok(certs)
+}
+
 impl ApiClient {
     /// A client for the URL and credentials of `settings`.
     pub fn new(settings: &Settings) -> Result<ApiClient, CliError> {
         let base = parse_base_url(&settings.url)?;
-        let http = reqwest::Client::builder()
+        let mut builder = reqwest::Client::builder()
             .timeout(settings.timeout)
             .connect_timeout(settings.timeout)
-            .user_agent(concat!("nanomq-cli/", env!("CARGO_PKG_VERSION")))
+            .user_agent(concat!("nanomq-cli/", env!("CARGO_PKG_VERSION")));
+        if let Some(cacert) = &settings.cacert {
+            builder = builder.tls_certs_merge(read_certificates(cacert)?);
+        }
+        let http = builder
             .build()
             .map_err(|e| CliError::Other(format!("cannot set up the HTTP client: {e}")))?;
         let auth = match &settings.token {

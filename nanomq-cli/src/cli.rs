@@ -83,6 +83,9 @@ pub struct GlobalArgs {
     /// How long to wait for the broker, e.g. 500ms, 10s, 1m [default: 10s].
     #[arg(long, global = true, env = "NANOMQ_TIMEOUT", value_parser = parse_duration, value_name = "DURATION")]
     pub timeout: Option<Duration>,
+    /// CA certificates (PEM) to trust for an https:// URL, besides the system's.
+    #[arg(long, global = true, env = "NANOMQ_CACERT", value_name = "FILE")]
+    pub cacert: Option<std::path::PathBuf>,
     /// Use this section of the profile file ($NANOMQ_CLI_CONFIG, else
     /// $XDG_CONFIG_HOME/nanomq/cli.toml, else ~/.config/nanomq/cli.toml).
     #[arg(long, global = true, env = "NANOMQ_PROFILE", value_name = "NAME")]

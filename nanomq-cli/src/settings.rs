@@ -51,6 +51,8 @@ pub struct Settings {
     pub color: bool,
     /// How long to wait for the broker.
     pub timeout: Duration,
+    /// Extra CA certificates to trust for HTTPS.
+    pub cacert: Option<PathBuf>,
 }
 
 /// One set of values in the profile file (the top level, or a `[profile.NAME]` section).
@@ -61,6 +63,7 @@ struct Profile {
     username: Option<String>,
     password: Option<String>,
     token: Option<String>,
+    cacert: Option<PathBuf>,
     output: Option<OutputFormat>,
     no_color: Option<bool>,
     timeout: Option<TimeoutValue>,
@@ -126,6 +129,7 @@ impl Settings {
                 .unwrap_or(OutputFormat::Table),
             color: !no_color,
             timeout,
+            cacert: args.cacert.clone().or(profile.cacert),
         })
     }
 }
@@ -192,6 +196,7 @@ fn parse_profile(text: &str, name: Option<&str>) -> Result<Profile, String> {
         username: section.username.or(base.username),
         password: section.password.or(base.password),
         token: section.token.or(base.token),
+        cacert: section.cacert.or(base.cacert),
         output: section.output.or(base.output),
         no_color: section.no_color.or(base.no_color),
         timeout: section.timeout.or(base.timeout),
