@@ -328,6 +328,7 @@ mod tests {
             output: crate::cli::OutputFormat::Table,
             color: false,
             timeout: Duration::from_secs(1),
+            cacert: None,
         };
         install_crypto_provider();
         let client = ApiClient::new(&settings).unwrap();
