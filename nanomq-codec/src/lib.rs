@@ -38,7 +38,7 @@ pub use connack::ConnAck;
 pub use connect::{Connect, LastWill};
 pub use disconnect::{Auth, Disconnect};
 pub use error::{DecodeError, EncodeError};
-pub use packet::{Packet, decode_packet, encode_packet, encoded_len};
+pub use packet::{Packet, decode_packet, encode_packet, encode_publish_head, encoded_len};
 pub use properties::{
     AckProperties, AuthProperties, ConnAckProperties, ConnectProperties, DisconnectProperties,
     PublishProperties, SubscribeProperties, UnsubscribeProperties, WillProperties,

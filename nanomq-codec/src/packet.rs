@@ -168,6 +168,24 @@ pub fn encode_packet(
     Ok(())
 }
 
+/// Appends a PUBLISH without its payload: the fixed header (whose remaining length counts the
+/// payload) and the variable header. The caller sends `publish.payload` right after, from
+/// where it already is, so a payload going to many subscribers is never copied per
+/// subscriber. Returns the size of the whole packet.
+pub fn encode_publish_head(
+    publish: &Publish,
+    version: ProtocolVersion,
+    buf: &mut BytesMut,
+) -> Result<usize, EncodeError> {
+    let body_len = publish.body_len(version)?;
+    let head_len = 1 + varint_len(body_len) + body_len - publish.payload.len();
+    buf.reserve(head_len);
+    buf.put_u8((PacketKind::Publish as u8) << 4 | publish.header_flags());
+    put_varint(buf, body_len);
+    publish.write_head(version, buf);
+    Ok(1 + varint_len(body_len) + body_len)
+}
+
 /// Size of `packet` encoded for `version`, fixed header included; compare it with the peer's
 /// Maximum Packet Size before sending.
 pub fn encoded_len(packet: &Packet, version: ProtocolVersion) -> Result<usize, EncodeError> {

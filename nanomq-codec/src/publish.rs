@@ -115,6 +115,12 @@ impl Publish {
 
     /// Writes the variable header and payload.
     pub(super) fn write_body(&self, version: ProtocolVersion, buf: &mut BytesMut) {
+        self.write_head(version, buf);
+        buf.put_slice(&self.payload);
+    }
+
+    /// Writes the variable header: everything of the body but the payload.
+    pub(super) fn write_head(&self, version: ProtocolVersion, buf: &mut BytesMut) {
         put_field(buf, self.topic.as_bytes());
         if let Some(packet_id) = self.packet_id {
             buf.put_u16(packet_id.get());
@@ -122,6 +128,5 @@ impl Publish {
         if version.is_v5() {
             properties::write(&self.properties, buf);
         }
-        buf.put_slice(&self.payload);
     }
 }

@@ -349,3 +349,27 @@ fn encode_refuses_what_the_wire_cannot_carry() {
     ));
     assert!(out.is_empty(), "a refused packet must append nothing");
 }
+
+#[test]
+fn publish_head_plus_payload_is_the_whole_packet() {
+    use nanomq_codec::encode_publish_head;
+    let mut with_alias = publish(QoS::ExactlyOnce, "a/b", Some(7), b"payload bytes");
+    with_alias.properties.topic_alias = Some(3);
+    let cases = [
+        (V3_1_1, publish(QoS::AtMostOnce, "t", None, b"")),
+        (
+            V3_1_1,
+            publish(QoS::AtLeastOnce, "sensors/1", Some(1), &[0x55; 300]),
+        ),
+        (V5, with_alias),
+    ];
+    for (version, packet) in cases {
+        let mut whole = BytesMut::new();
+        encode_packet(&Packet::Publish(packet.clone()), version, &mut whole).unwrap();
+        let mut split = BytesMut::new();
+        let len = encode_publish_head(&packet, version, &mut split).unwrap();
+        split.extend_from_slice(&packet.payload);
+        assert_eq!(split, whole);
+        assert_eq!(len, whole.len());
+    }
+}

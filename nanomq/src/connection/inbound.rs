@@ -282,7 +282,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
 
     /// Appends a packet to the output buffer.
     pub(super) fn write_packet(&mut self, packet: &Packet) {
-        if let Err(e) = encode_packet(packet, self.version, &mut self.write_buf) {
+        if let Err(e) = encode_packet(packet, self.version, self.output.buf()) {
             debug!(error = %e, "could not encode packet");
         }
     }

@@ -15,12 +15,14 @@
 //! - [`handshake`]: CONNECT, authentication, session open/takeover, CONNACK.
 //! - [`inbound`]: packets from the client.
 //! - [`outbound`]: deliveries to the client, in-flight window, topic aliases, resends.
+//! - [`output`]: the pending output, large payloads written from where they are.
 //! - [`close`]: the end: final DISCONNECT, will, session persistence or removal, events.
 
 pub mod close;
 pub mod handshake;
 pub mod inbound;
 pub mod outbound;
+pub mod output;
 
 use std::collections::{HashMap, VecDeque};
 use std::net::SocketAddr;
@@ -42,6 +44,7 @@ use crate::session::inflight::DeliveryState;
 use crate::session::{ConnCommand, LinkSignal, Session};
 use close::Exit;
 use handshake::{Accepted, ClientLimits, HandshakeError};
+use output::Output;
 
 /// Bytes of free space to have in the read buffer before reading.
 const READ_SPACE: usize = 1024;
@@ -108,7 +111,7 @@ pub struct Connection<S> {
     reader: ReadHalf<S>,
     writer: WriteHalf<S>,
     read_buf: BytesMut,
-    write_buf: BytesMut,
+    output: Output,
     broker: Broker,
     settings: Arc<Settings>,
     session: Arc<Session>,
@@ -168,7 +171,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
             reader,
             writer,
             read_buf,
-            write_buf: BytesMut::new(),
+            output: Output::default(),
             broker,
             settings,
             session: accepted.session,
@@ -242,8 +245,8 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
                 };
                 self.read_buf.reserve(want);
             }
-            let want_write = !self.write_buf.is_empty();
-            let want_mail = self.write_buf.len() < WRITE_HIGH;
+            let want_write = !self.output.is_empty();
+            let want_mail = self.output.len() < WRITE_HIGH;
             let paused = !self.paused.is_empty();
             tokio::select! {
                 biased;
@@ -252,16 +255,14 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
                     ConnCommand::TakeOver => return Exit::TakenOver,
                     ConnCommand::Kick => return Exit::Kicked,
                 },
-                written = write_or_flush(&mut self.writer, &mut self.write_buf), if want_write || needs_flush => match written {
+                written = write_or_flush(&mut self.writer, &mut self.output), if want_write || needs_flush => match written {
                     Err(_) => return Exit::Closed,
                     Ok(None) => needs_flush = false,
                     Ok(Some(0)) => return Exit::Closed,
                     Ok(Some(n)) => {
                         needs_flush = true;
                         crate::metrics::Metrics::add(&self.broker.metrics.bytes_sent, n as u64);
-                        if self.write_buf.is_empty() && self.write_buf.capacity() > WRITE_KEEP {
-                            self.write_buf = BytesMut::new();
-                        }
+                        self.output.release_if_idle(WRITE_KEEP);
                     }
                 },
                 read = self.reader.read_buf(&mut self.read_buf), if read_open => match read {
@@ -359,8 +360,8 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
     /// Writes what is buffered, bounded in time: used on the way out.
     async fn flush_output(&mut self) {
         let write = async {
-            while !self.write_buf.is_empty() {
-                match self.writer.write_buf(&mut self.write_buf).await {
+            while !self.output.is_empty() {
+                match self.output.write_to(&mut self.writer).await {
                     Ok(0) | Err(_) => break,
                     Ok(_) => {}
                 }
@@ -379,16 +380,16 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
     }
 }
 
-/// Writes some of `buf`, returning how much; with nothing left to write, flushes what the
+/// Writes some of `output`, returning how much; with nothing left to write, flushes what the
 /// stream itself buffers (TLS records, WebSocket frames) and returns `None`.
 async fn write_or_flush<W: AsyncWrite + Unpin>(
     writer: &mut W,
-    buf: &mut BytesMut,
+    output: &mut Output,
 ) -> std::io::Result<Option<usize>> {
-    if buf.is_empty() {
+    if output.is_empty() {
         writer.flush().await.map(|()| None)
     } else {
-        writer.write_buf(buf).await.map(Some)
+        output.write_to(writer).await.map(Some)
     }
 }
 

@@ -9,10 +9,13 @@ use std::time::Instant as StdInstant;
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::time::Instant;
 
+use super::output::SHARE_ABOVE;
 use super::{Connection, PULL_BATCH, WRITE_HIGH};
 use crate::broker::OUTBOUND_TOPIC_ALIAS_MAX;
 use crate::codec::AckKind;
-use crate::codec::{Packet, ProtocolVersion, Publish, QoS, ReasonCode, encode_packet};
+use crate::codec::{
+    Packet, ProtocolVersion, Publish, QoS, ReasonCode, encode_packet, encode_publish_head,
+};
 use crate::message::Delivery;
 use crate::session::inflight::Stage;
 
@@ -28,7 +31,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
         if self.state.has_deferred() {
             self.resend_deferred(StdInstant::now());
         }
-        while self.write_buf.len() < WRITE_HIGH {
+        while self.output.len() < WRITE_HIGH {
             let budget = self.window().saturating_sub(self.state.inflight_len());
             let mut batch = std::mem::take(&mut self.batch);
             self.session
@@ -109,18 +112,32 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
     }
 
     /// Appends a PUBLISH unless it exceeds the client's Maximum Packet Size; false if dropped.
+    /// A large payload is not copied: it is queued as the shared `Bytes` it already is.
     fn encode_publish(&mut self, publish: Publish) -> bool {
-        let start = self.write_buf.len();
-        if encode_packet(&Packet::Publish(publish), self.version, &mut self.write_buf).is_err() {
-            self.write_buf.truncate(start);
-            return false;
+        let buf = self.output.buf();
+        let start = buf.len();
+        if publish.payload.len() < SHARE_ABOVE {
+            if encode_packet(&Packet::Publish(publish), self.version, buf).is_err() {
+                buf.truncate(start);
+                return false;
+            }
+            if buf.len() - start > self.client.max_packet_size {
+                // [MQTT-3.1.2-24]: never send a packet larger than the client accepts.
+                buf.truncate(start);
+                return false;
+            }
+            return true;
         }
-        if self.write_buf.len() - start > self.client.max_packet_size {
-            // [MQTT-3.1.2-24]: never send a packet larger than the client accepts.
-            self.write_buf.truncate(start);
-            return false;
+        match encode_publish_head(&publish, self.version, buf) {
+            Ok(size) if size <= self.client.max_packet_size => {
+                self.output.push_shared(publish.payload);
+                true
+            }
+            _ => {
+                buf.truncate(start);
+                false
+            }
         }
-        true
     }
 
     /// Resends the unacknowledged messages of a resumed session ([MQTT-4.4.0-1]), within the
