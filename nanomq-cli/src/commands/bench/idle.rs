@@ -2,42 +2,24 @@
 //! broker's memory per idle connection.
 
 use std::sync::Arc;
-use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use nanomq_codec::Packet;
 
-use super::publisher::stop_on;
 use super::stats::Stats;
-use super::{BenchCommonArgs, client_identity, start_clients};
+use super::{BenchCommonArgs, client_identity, run_clients};
 use crate::error::CliError;
 
 /// Runs `bench conn` until the duration or Ctrl-C.
 pub async fn run(args: BenchCommonArgs, timeout: Duration) -> Result<(), CliError> {
     let stats = Arc::new(Stats::new());
-    let progress = tokio::spawn({
-        let stats = Arc::clone(&stats);
-        async move { stats.report_progress("conn").await }
-    });
-    let stopper = stop_on(&stats, args.duration);
     let started = Instant::now();
     let args = Arc::new(args);
-    let tasks = start_clients(&args, &stats, |index, permit| {
+    run_clients("conn", &args, &stats, |index, permit| {
         let (args, stats) = (Arc::clone(&args), Arc::clone(&stats));
-        async move {
-            if let Err(e) = hold(index, &args, &stats, timeout, permit).await {
-                stats.failed.fetch_add(1, Ordering::Relaxed);
-                eprintln!("connection {index}: {e}");
-            }
-        }
+        async move { hold(index, &args, &stats, timeout, permit).await }
     })
     .await;
-    for task in tasks {
-        let _ = task.await;
-    }
-    stats.request_stop();
-    stopper.abort();
-    let _ = progress.await;
     stats.print_summary("bench conn", started.elapsed(), args.json);
     Ok(())
 }

@@ -19,7 +19,9 @@ use std::time::Duration;
 
 use clap::{Args, Subcommand};
 use nanomq_codec::QoS;
-use tokio::sync::Semaphore;
+use std::sync::atomic::Ordering;
+
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use crate::cli::{MqttArgs, parse_duration, parse_qos};
 use crate::error::CliError;
@@ -119,17 +121,25 @@ pub async fn exec(command: BenchCommand, timeout: Duration) -> Result<(), CliErr
     }
 }
 
-/// Starts `count` clients, paced by the connect interval (or at most 64 handshakes at once
-/// when there is none), each running `client(index)`; returns when all have returned.
-pub async fn start_clients<F, Fut>(
+/// Runs `common.clients` clients, each `client(index, permit)`, paced by the connect interval
+/// (or at most 64 handshakes at once when there is none; a client drops its permit once
+/// connected), with the progress line of `kind` on stderr, until every client has returned —
+/// they return once `stats` says stop: at `--duration`, on Ctrl-C, or at a limit. A failed
+/// client is counted and reported on one line.
+pub async fn run_clients<F, Fut>(
+    kind: &'static str,
     common: &BenchCommonArgs,
     stats: &Arc<Stats>,
     client: F,
-) -> Vec<tokio::task::JoinHandle<()>>
-where
-    F: Fn(usize, tokio::sync::OwnedSemaphorePermit) -> Fut,
-    Fut: Future<Output = ()> + Send + 'static,
+) where
+    F: Fn(usize, OwnedSemaphorePermit) -> Fut,
+    Fut: Future<Output = Result<(), CliError>> + Send + 'static,
 {
+    let progress = tokio::spawn({
+        let stats = Arc::clone(stats);
+        async move { stats.report_progress(kind).await }
+    });
+    let stopper = stop_on(stats, common.duration);
     let handshakes = Arc::new(Semaphore::new(64));
     let mut tasks = Vec::with_capacity(common.clients);
     for index in 0..common.clients {
@@ -142,9 +152,40 @@ where
         let Ok(permit) = Arc::clone(&handshakes).acquire_owned().await else {
             break;
         };
-        tasks.push(tokio::spawn(client(index, permit)));
+        let run = client(index, permit);
+        let stats = Arc::clone(stats);
+        tasks.push(tokio::spawn(async move {
+            if let Err(e) = run.await {
+                stats.failed.fetch_add(1, Ordering::Relaxed);
+                eprintln!("{kind} client {index}: {e}");
+            }
+        }));
     }
-    tasks
+    for task in tasks {
+        let _ = task.await;
+    }
+    stats.request_stop();
+    stopper.abort();
+    let _ = progress.await;
+}
+
+/// Sets the stop flag after `duration`, or on Ctrl-C.
+fn stop_on(stats: &Arc<Stats>, duration: Option<Duration>) -> tokio::task::JoinHandle<()> {
+    let stats = Arc::clone(stats);
+    tokio::spawn(async move {
+        match duration {
+            Some(d) => {
+                tokio::select! {
+                    () = tokio::time::sleep(d) => {}
+                    _ = tokio::signal::ctrl_c() => {}
+                }
+            }
+            None => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+        stats.request_stop();
+    })
 }
 
 /// The endpoint and client identifier of client `index` of a `kind` ("pub", "sub", "conn").

@@ -13,7 +13,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt, ReadHalf, WriteHalf};
 use tokio::sync::{Semaphore, mpsc};
 
 use super::stats::{Stats, now_micros};
-use super::{BenchPubArgs, client_identity, start_clients};
+use super::{BenchPubArgs, client_identity, run_clients};
 use crate::error::CliError;
 use crate::mqtt::Io;
 
@@ -28,51 +28,15 @@ pub async fn run(args: BenchPubArgs, timeout: Duration) -> Result<(), CliError> 
         )));
     }
     let stats = Arc::new(Stats::new());
-    let progress = tokio::spawn({
-        let stats = Arc::clone(&stats);
-        async move { stats.report_progress("pub").await }
-    });
-    let stopper = stop_on(&stats, args.common.duration);
     let started = Instant::now();
     let args = Arc::new(args);
-    let tasks = start_clients(&args.common, &stats, |index, permit| {
+    run_clients("pub", &args.common, &stats, |index, permit| {
         let (args, stats) = (Arc::clone(&args), Arc::clone(&stats));
-        async move {
-            let outcome = publish(index, &args, &stats, timeout, permit).await;
-            if let Err(e) = outcome {
-                stats.failed.fetch_add(1, Ordering::Relaxed);
-                eprintln!("publisher {index}: {e}");
-            }
-        }
+        async move { publish(index, &args, &stats, timeout, permit).await }
     })
     .await;
-    for task in tasks {
-        let _ = task.await;
-    }
-    stats.request_stop();
-    stopper.abort();
-    let _ = progress.await;
     stats.print_summary("bench pub", started.elapsed(), args.common.json);
     Ok(())
-}
-
-/// Sets the stop flag after `duration`, or on Ctrl-C.
-pub fn stop_on(stats: &Arc<Stats>, duration: Option<Duration>) -> tokio::task::JoinHandle<()> {
-    let stats = Arc::clone(stats);
-    tokio::spawn(async move {
-        match duration {
-            Some(d) => {
-                tokio::select! {
-                    () = tokio::time::sleep(d) => {}
-                    _ = tokio::signal::ctrl_c() => {}
-                }
-            }
-            None => {
-                let _ = tokio::signal::ctrl_c().await;
-            }
-        }
-        stats.request_stop();
-    })
 }
 
 async fn publish(

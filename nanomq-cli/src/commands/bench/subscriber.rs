@@ -12,42 +12,25 @@ use nanomq_codec::{
 };
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-use super::publisher::stop_on;
 use super::stats::{Stats, new_histogram, now_micros};
-use super::{BenchSubArgs, client_identity, start_clients};
+use super::{BenchSubArgs, client_identity, run_clients};
 use crate::error::CliError;
 
 /// Runs `bench sub` until the limit, the duration or Ctrl-C.
 pub async fn run(args: BenchSubArgs, timeout: Duration) -> Result<(), CliError> {
     let stats = Arc::new(Stats::new());
-    let progress = tokio::spawn({
-        let stats = Arc::clone(&stats);
-        async move { stats.report_progress("sub").await }
-    });
-    let stopper = stop_on(&stats, args.common.duration);
     let args = Arc::new(args);
     // Traffic is timed from the first message received to the last.
     let first_last: Arc<std::sync::Mutex<Option<(Instant, Instant)>>> = Arc::default();
-    let tasks = start_clients(&args.common, &stats, |index, permit| {
+    run_clients("sub", &args.common, &stats, |index, permit| {
         let (args, stats, span) = (
             Arc::clone(&args),
             Arc::clone(&stats),
             Arc::clone(&first_last),
         );
-        async move {
-            if let Err(e) = subscribe(index, &args, &stats, &span, timeout, permit).await {
-                stats.failed.fetch_add(1, Ordering::Relaxed);
-                eprintln!("subscriber {index}: {e}");
-            }
-        }
+        async move { subscribe(index, &args, &stats, &span, timeout, permit).await }
     })
     .await;
-    for task in tasks {
-        let _ = task.await;
-    }
-    stats.request_stop();
-    stopper.abort();
-    let _ = progress.await;
     let active = first_last
         .lock()
         .ok()
