@@ -1,0 +1,232 @@
+//! End-to-end: the real `nanomq-cli` binary against a real broker with real MQTT clients —
+//! status, brokers, nodes, endpoints, metrics and publish in both output formats, and the
+//! error classes (broker down, no answer, wrong password, unknown route).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use crate::support;
+
+use support::{Cli, Mqtt, TestBroker, test_config};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn status_brokers_nodes_endpoints_metrics() {
+    let broker = TestBroker::start(test_config()).await;
+    let _client = Mqtt::connect(broker.mqtt_port(), "one", None, true).await;
+
+    let status = broker.cli().args(["status"]).run().await.ok();
+    assert!(status.contains("broker       NanoMQ Broker "), "{status}");
+    assert!(status.contains("status       Running"), "{status}");
+    assert!(status.contains("connections  1"), "{status}");
+    assert!(
+        status.contains(&format!("api          {}", broker.url())),
+        "{status}"
+    );
+    let json = broker
+        .cli()
+        .args(["status", "-o", "json"])
+        .run()
+        .await
+        .json();
+    assert_eq!(json["brokers"][0]["sysdescr"], "NanoMQ Broker");
+    assert_eq!(json["nodes"][0]["connections"], 1);
+
+    let brokers = broker.cli().args(["brokers"]).run().await.ok();
+    let lines: Vec<&str> = brokers.lines().collect();
+    assert!(
+        lines[0].starts_with("NAME           VERSION  STATUS   UPTIME"),
+        "{brokers}"
+    );
+    assert!(lines[1].starts_with("NanoMQ Broker  "), "{brokers}");
+    assert_eq!(lines.last(), Some(&"1 broker"));
+    let json = broker
+        .cli()
+        .args(["brokers", "--output", "json"])
+        .run()
+        .await
+        .json();
+    assert_eq!(json[0]["node_status"], "Running");
+
+    let nodes = broker.cli().args(["nodes"]).run().await.ok();
+    assert!(
+        nodes.starts_with("VERSION  STATUS   CONNECTIONS  UPTIME"),
+        "{nodes}"
+    );
+    assert!(nodes.ends_with("\n1 node\n"), "{nodes}");
+    let json = broker
+        .cli()
+        .args(["nodes", "-o", "json"])
+        .run()
+        .await
+        .json();
+    assert_eq!(json[0]["connections"], 1);
+
+    let routes = broker
+        .cli()
+        .args(["endpoints", "-o", "json"])
+        .run()
+        .await
+        .json();
+    let count = routes.as_array().unwrap().len();
+    let endpoints = broker.cli().args(["endpoints"]).run().await.ok();
+    assert!(
+        endpoints.contains("GET     /api/v4/clients/:clientid"),
+        "{endpoints}"
+    );
+    assert!(
+        endpoints.ends_with(&format!("\n{count} routes\n")),
+        "{endpoints}"
+    );
+
+    let metrics = broker
+        .cli()
+        .args(["metrics", "-o", "json"])
+        .run()
+        .await
+        .json();
+    assert_eq!(metrics["connections"], 1);
+    let table = broker.cli().args(["metrics"]).run().await.ok();
+    assert!(
+        table.starts_with("connections        1\nsessions           1\n"),
+        "{table}"
+    );
+    assert!(table.contains("\nuptime             0 Hours, "), "{table}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn publish_reaches_mqtt_subscribers() {
+    let broker = TestBroker::start(test_config()).await;
+    let mut subscriber = Mqtt::connect(broker.mqtt_port(), "reader", None, true).await;
+    subscriber.subscribe("news/#", 1).await;
+
+    let out = broker
+        .cli()
+        .args(["publish", "-t", "news/a", "-m", "hello", "-q", "1"])
+        .run()
+        .await
+        .ok();
+    assert_eq!(out, "published to news/a\n");
+    assert_eq!(
+        subscriber.next_message().await,
+        ("news/a".into(), b"hello".to_vec(), false)
+    );
+
+    let out = broker
+        .cli()
+        .args(["publish", "-t", "news/b", "-t", "news/c", "-o", "json"])
+        .stdin("from stdin")
+        .run()
+        .await
+        .ok();
+    assert_eq!(out, "", "json output of an action is empty");
+    let mut got = [
+        subscriber.next_message().await,
+        subscriber.next_message().await,
+    ];
+    got.sort();
+    assert_eq!(got[0], ("news/b".into(), b"from stdin".to_vec(), false));
+    assert_eq!(got[1], ("news/c".into(), b"from stdin".to_vec(), false));
+
+    let file = broker.dir.path().join("blob.bin");
+    std::fs::write(&file, [0xff_u8, 0x00, 0xfe]).unwrap();
+    broker
+        .cli()
+        .args(["publish", "-t", "news/bin", "-r", "-f"])
+        .args([&file])
+        .run()
+        .await
+        .ok();
+    assert_eq!(
+        subscriber.next_message().await,
+        ("news/bin".into(), vec![0xff, 0x00, 0xfe], false)
+    );
+    let mut late = Mqtt::connect(broker.mqtt_port(), "late", None, true).await;
+    late.subscribe("news/bin", 0).await;
+    assert_eq!(
+        late.next_message().await,
+        ("news/bin".into(), vec![0xff, 0x00, 0xfe], true)
+    );
+
+    let bad = broker
+        .cli()
+        .args(["publish", "-t", "news/+", "-m", "x"])
+        .run()
+        .await
+        .fails(6);
+    assert!(
+        bad.starts_with("nanomq-cli: illegal topic (code 115)"),
+        "{bad}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn errors_are_one_line_with_an_exit_code_per_class() {
+    let broker = TestBroker::start(test_config()).await;
+    let url = broker.url();
+
+    let wrong = broker
+        .cli()
+        .args(["--password", "wrong", "status"])
+        .run()
+        .await
+        .fails(4);
+    assert_eq!(wrong, "nanomq-cli: wrong username or password (code 103)\n");
+    let wrong = broker
+        .cli()
+        .args(["clients", "list"])
+        .env("NANOMQ_USERNAME", "root")
+        .run()
+        .await
+        .fails(4);
+    assert_eq!(wrong, "nanomq-cli: wrong username or password (code 103)\n");
+
+    let down_port = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().port()
+    };
+    let down = format!("http://127.0.0.1:{down_port}");
+    let refused = Cli::new()
+        .args(["--url", &down, "status"])
+        .run()
+        .await
+        .fails(3);
+    assert_eq!(
+        refused,
+        format!("nanomq-cli: cannot reach broker at {down}: connection refused\n")
+    );
+
+    let silent = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let silent_url = format!("http://{}", silent.local_addr().unwrap());
+    let hold = tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((socket, _)) = silent.accept().await {
+            held.push(socket);
+        }
+    });
+    let slow = Cli::new()
+        .args(["--url", &silent_url, "--timeout", "300ms", "nodes"])
+        .run()
+        .await
+        .fails(3);
+    assert_eq!(
+        slow,
+        format!("nanomq-cli: no answer from broker at {silent_url} within 300ms\n")
+    );
+    hold.abort();
+
+    let unknown = Cli::new()
+        .args(["--url", &format!("{url}/nowhere"), "status"])
+        .run()
+        .await
+        .fails(5);
+    assert!(
+        unknown.starts_with("nanomq-cli: unknown error (code 102)"),
+        "{unknown}"
+    );
+
+    let env_url = Cli::new()
+        .env("NANOMQ_URL", &url)
+        .args(["nodes", "-o", "json"])
+        .run()
+        .await
+        .json();
+    assert_eq!(env_url[0]["node_status"], "Running");
+}

@@ -1,0 +1,343 @@
+//! End-to-end: `config get|set|edit` and `ctrl restart|stop` with the real binary against a
+//! real broker and its configuration file: formats, the changes shown, refusals that change
+//! nothing, and the wait for a restarted broker.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use crate::support;
+
+use shared_types::config::Config;
+use support::{Mqtt, TestBroker, restartable_config, test_config, within};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn config_get_as_table_json_and_toml() {
+    let broker = TestBroker::start(test_config()).await;
+    let saved = nanomq::config::load(&broker.path).unwrap();
+
+    let table = broker.cli().args(["config", "get"]).run().await.ok();
+    let lines: Vec<&str> = table.lines().collect();
+    assert!(
+        lines[0].starts_with("SETTING ") && lines[0].ends_with(" VALUE"),
+        "{table}"
+    );
+    let row = |name: &str| -> Vec<&str> {
+        let line = lines
+            .iter()
+            .find(|l| l.split_whitespace().next() == Some(name));
+        line.unwrap_or_else(|| panic!("no {name}: {table}"))
+            .split_whitespace()
+            .collect()
+    };
+    assert_eq!(row("msq_len"), ["msq_len", "64"]);
+    assert_eq!(
+        row("http_server.password"),
+        ["http_server.password", "********"]
+    );
+    assert_eq!(row("http_server.port"), ["http_server.port", "0"]);
+    assert_eq!(row("url"), ["url", "nmq-tcp://127.0.0.1:0"]);
+    assert!(
+        !table.contains(" public\n"),
+        "passwords are masked: {table}"
+    );
+
+    let json = broker
+        .cli()
+        .args(["config", "get", "-o", "json"])
+        .run()
+        .await
+        .json();
+    assert_eq!(json, serde_json::to_value(&saved).unwrap());
+    assert_eq!(json["http_server"]["password"], "public");
+
+    let toml = broker
+        .cli()
+        .args(["config", "get", "--output", "toml"])
+        .run()
+        .await
+        .ok();
+    assert_eq!(Config::from_toml_str(&toml).unwrap(), saved);
+
+    let running = broker
+        .cli()
+        .args(["config", "get", "--running", "-o", "json"])
+        .run()
+        .await
+        .json();
+    assert_eq!(running["msq_len"], 64);
+
+    let refused = broker
+        .cli()
+        .args(["clients", "list", "-o", "toml"])
+        .run()
+        .await
+        .fails(2);
+    assert!(
+        refused.contains("--output toml is only for `config get`"),
+        "{refused}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn config_set_from_json_toml_and_stdin_shows_what_changed() {
+    let broker = TestBroker::start(test_config()).await;
+    let json_file = broker.dir.path().join("patch.json");
+    std::fs::write(
+        &json_file,
+        r#"{"data": {"msq_len": 128, "http_server": {"port": 0}}}"#,
+    )
+    .unwrap();
+
+    let out = broker
+        .cli()
+        .args(["config", "set", "-f"])
+        .args([&json_file])
+        .run()
+        .await
+        .ok();
+    let expected = "\
+SETTING  OLD  NEW
+msq_len  64   128
+1 setting changed
+saved; the broker applies it at its next restart (nanomq-cli ctrl restart)
+";
+    assert_eq!(out, expected);
+    assert_eq!(nanomq::config::load(&broker.path).unwrap().msq_len, 128);
+
+    let again = broker
+        .cli()
+        .args(["config", "set", "-f"])
+        .args([&json_file])
+        .run()
+        .await
+        .ok();
+    assert_eq!(again, "no changes\n");
+
+    let toml_file = broker.dir.path().join("patch.conf");
+    std::fs::write(
+        &toml_file,
+        "qos_duration = 20\n\n[bridge]\nkeepalive = 30\n",
+    )
+    .unwrap();
+    let dry = broker
+        .cli()
+        .args(["config", "set", "--dry-run", "-f"])
+        .args([&toml_file])
+        .run()
+        .await
+        .ok();
+    let expected = "\
+SETTING           OLD  NEW
+qos_duration      10   20
+bridge.keepalive  60   30
+2 settings would change
+";
+    assert_eq!(dry, expected);
+    assert_eq!(
+        nanomq::config::load(&broker.path).unwrap().qos_duration,
+        10,
+        "dry run"
+    );
+
+    let changes = broker
+        .cli()
+        .args(["config", "set", "-f", "-", "-o", "json"])
+        .stdin(std::fs::read(&toml_file).unwrap())
+        .run()
+        .await
+        .json();
+    assert_eq!(
+        changes,
+        serde_json::json!([
+            {"field": "qos_duration", "old": 10, "new": 20},
+            {"field": "bridge.keepalive", "old": 60, "new": 30},
+        ])
+    );
+    let saved = nanomq::config::load(&broker.path).unwrap();
+    assert_eq!(
+        (saved.qos_duration, saved.bridge.keepalive, saved.msq_len),
+        (20, 30, 128)
+    );
+
+    let secret = broker
+        .cli()
+        .args(["config", "set", "-f", "-"])
+        .stdin(r#"{"bridge": {"password": "s3cret"}}"#)
+        .run()
+        .await
+        .ok();
+    assert!(
+        secret.starts_with("SETTING          OLD  NEW\nbridge.password  -    ********\n"),
+        "{secret}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_configuration_is_refused_and_nothing_changes() {
+    let broker = TestBroker::start(test_config()).await;
+    let before = broker.file_text();
+
+    let invalid = broker
+        .cli()
+        .args(["config", "set", "-f", "-"])
+        .stdin(r#"{"msq_len": 0}"#)
+        .run()
+        .await
+        .fails(6);
+    assert!(
+        invalid.starts_with(
+            "nanomq-cli: request parameter invalid (code 108): invalid configuration: field `msq_len`"
+        ),
+        "{invalid}"
+    );
+    let unknown = broker
+        .cli()
+        .args(["config", "set", "-f", "-", "--format", "toml"])
+        .stdin("[http_server]\nprot = 1\n")
+        .run()
+        .await
+        .fails(6);
+    assert!(unknown.contains("http_server.prot"), "{unknown}");
+    let unparseable = broker
+        .cli()
+        .args(["config", "set", "-f", "-"])
+        .stdin("{\"msq_len\": ")
+        .run()
+        .await
+        .fails(1);
+    assert!(
+        unparseable.starts_with("nanomq-cli: standard input: not valid JSON"),
+        "{unparseable}"
+    );
+    let missing = broker
+        .cli()
+        .args(["config", "set", "-f", "/nonexistent/patch.json"])
+        .run()
+        .await
+        .fails(1);
+    assert!(
+        missing.starts_with("nanomq-cli: /nonexistent/patch.json: "),
+        "{missing}"
+    );
+
+    assert_eq!(broker.file_text(), before, "the file is untouched");
+    let json = broker
+        .cli()
+        .args(["config", "get", "-o", "json"])
+        .run()
+        .await
+        .json();
+    assert_eq!(json["msq_len"], 64);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn config_edit_through_an_editor() {
+    let broker = TestBroker::start(test_config()).await;
+    let editor = broker.dir.path().join("editor.sh");
+    let write_editor = |script: &str| {
+        std::fs::write(&editor, format!("#!/bin/sh\n{script}\n")).unwrap();
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&editor, std::fs::Permissions::from_mode(0o755)).unwrap();
+    };
+
+    write_editor("sed -i 's/^msq_len = 64$/msq_len = 99/' \"$1\"");
+    let out = broker
+        .cli()
+        .args(["config", "edit"])
+        .env("EDITOR", &editor)
+        .run()
+        .await
+        .ok();
+    assert!(
+        out.starts_with("SETTING  OLD  NEW\nmsq_len  64   99\n1 setting changed\n"),
+        "{out}"
+    );
+    assert_eq!(nanomq::config::load(&broker.path).unwrap().msq_len, 99);
+
+    write_editor("true");
+    let out = broker
+        .cli()
+        .args(["config", "edit"])
+        .env("VISUAL", &editor)
+        .run()
+        .await
+        .ok();
+    assert_eq!(out, "no changes\n");
+
+    let before = broker.file_text();
+    write_editor("sed -i 's/^msq_len = 99$/msq_len = 0/' \"$1\"");
+    let refused = broker
+        .cli()
+        .args(["config", "edit"])
+        .env("EDITOR", &editor)
+        .run()
+        .await
+        .fails(1);
+    assert!(refused.contains("field `msq_len`"), "{refused}");
+    let kept = refused
+        .split("(your edits are in ")
+        .nth(1)
+        .unwrap()
+        .trim_end()
+        .trim_end_matches(')');
+    assert!(
+        std::fs::read_to_string(kept)
+            .unwrap()
+            .contains("msq_len = 0")
+    );
+    std::fs::remove_file(kept).unwrap();
+    assert_eq!(broker.file_text(), before, "the file is untouched");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn config_set_with_restart_and_ctrl_restart_wait_for_the_broker() {
+    let broker = TestBroker::start(restartable_config()).await;
+    let mut client = Mqtt::connect(broker.mqtt_port(), "c1", None, true).await;
+
+    let out = broker
+        .cli()
+        .args(["config", "set", "--restart", "-f", "-"])
+        .stdin("msq_len = 7\n")
+        .run()
+        .await
+        .ok();
+    assert!(
+        out.starts_with("SETTING  OLD  NEW\nmsq_len  64   7\n1 setting changed\n"),
+        "{out}"
+    );
+    assert!(out.contains("broker restarted (back after "), "{out}");
+    client.wait_closed().await;
+    let running = broker
+        .cli()
+        .args(["config", "get", "--running", "-o", "json"])
+        .run()
+        .await
+        .json();
+    assert_eq!(
+        running["msq_len"], 7,
+        "the restarted broker runs the new setting"
+    );
+
+    let out = broker
+        .cli()
+        .args(["ctrl", "restart", "--yes"])
+        .run()
+        .await
+        .ok();
+    assert!(out.starts_with("broker restarted (back after "), "{out}");
+    let status = broker.cli().args(["status"]).run().await.ok();
+    assert!(status.contains("Running"), "{status}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ctrl_stop_stops_the_broker() {
+    let broker = TestBroker::start(test_config()).await;
+    let url = broker.url();
+    let out = broker.cli().args(["ctrl", "stop", "-y"]).run().await.ok();
+    assert_eq!(out, "broker stopped\n");
+    within(broker.handle.stopped()).await;
+    let down = support::Cli::new()
+        .args(["--url", &url, "status"])
+        .run()
+        .await
+        .fails(3);
+    assert!(down.ends_with(": connection refused\n"), "{down}");
+}

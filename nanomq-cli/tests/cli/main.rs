@@ -1,0 +1,13 @@
+//! The real `nanomq-cli` binary against a real broker started in this process.
+//!
+//! One test binary for the whole area (each file below is a module), so the workspace links
+//! a handful of test executables rather than one per file.
+
+mod support;
+
+mod broker;
+mod clients;
+mod config;
+mod https;
+mod token;
+mod usage;
