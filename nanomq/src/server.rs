@@ -2,7 +2,9 @@
 //! configuration (`ctrl/restart`), and stopping.
 //!
 //! The [`Broker`] state (sessions, subscriptions, retained messages) lives for the whole
-//! process; only the listeners and their connections are torn down by a restart.
+//! process; only the listeners and their connections are torn down by a restart. The
+//! supervisor that carries out restart and stop also does the broker-wide housekeeping
+//! (every second: freeing expired retained messages).
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -15,7 +17,7 @@ use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
-use tracing::{error, info, warn};
+use tracing::{debug, error, info, warn};
 
 use crate::broker::Broker;
 use crate::config::Overrides;
@@ -193,7 +195,21 @@ async fn supervise(
     mut requests: mpsc::UnboundedReceiver<Control>,
     addrs: watch::Sender<Option<BoundAddrs>>,
 ) {
-    while let Some(request) = requests.recv().await {
+    // Housekeeping that belongs to no connection: expired retained messages are freed.
+    let mut housekeeping = tokio::time::interval(Duration::from_secs(1));
+    housekeeping.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        let request = tokio::select! {
+            request = requests.recv() => request,
+            _ = housekeeping.tick() => {
+                let removed = broker.retained.remove_expired(std::time::Instant::now());
+                if removed > 0 {
+                    debug!(removed, "expired retained messages removed");
+                }
+                continue;
+            }
+        };
+        let Some(request) = request else { break };
         listeners.stop().await;
         addrs.send_replace(None);
         if request == Control::Stop {

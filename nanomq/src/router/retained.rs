@@ -2,10 +2,15 @@
 //! topic filter when a client subscribes.
 //!
 //! Generic over the stored value so the structure is tested on its own; the broker stores
-//! `Arc<Message>`. Depth is bounded because the broker refuses topics deeper than
+//! `Arc<Message>`. Messages with a Message Expiry Interval are also kept in a min-heap of
+//! deadlines, so [`RetainedMessages::remove_expired`] (called every second by the server's
+//! supervisor) frees them without walking the store: an expired retained message is never
+//! delivered, and it does not hold memory until somebody happens to replace it. Depth is bounded because the broker refuses topics deeper than
 //! [`super::trie::MAX_TOPIC_LEVELS`], and every walk uses an explicit stack.
 
-use std::collections::HashMap;
+use std::cmp::Reverse;
+use std::collections::binary_heap::PeekMut;
+use std::collections::{BinaryHeap, HashMap};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -18,7 +23,32 @@ use crate::message::Message;
 /// The broker's retained messages, one per topic.
 #[derive(Debug, Default)]
 pub struct RetainedMessages {
-    store: RwLock<TopicStore<Arc<Message>>>,
+    store: RwLock<Store>,
+}
+
+#[derive(Debug, Default)]
+struct Store {
+    topics: TopicStore<Arc<Message>>,
+    /// When a retained message with an expiry interval runs out, by topic. An entry whose
+    /// topic has since been replaced or cleared is stale and skipped when it comes up.
+    expiries: BinaryHeap<Reverse<(Instant, Arc<str>)>>,
+}
+
+impl Store {
+    /// Rebuilds the deadlines from the store once stale entries outnumber live ones, so a
+    /// topic republished with an expiry over and over does not grow the heap without bound.
+    fn compact_expiries(&mut self) {
+        if self.expiries.len() <= 2 * self.topics.len() + 64 {
+            return;
+        }
+        let mut live = Vec::new();
+        self.topics.for_each(|m| {
+            if let Some(at) = m.expires_at {
+                live.push(Reverse((at, Arc::clone(&m.topic))));
+            }
+        });
+        self.expiries = BinaryHeap::from(live);
+    }
 }
 
 impl RetainedMessages {
@@ -27,7 +57,7 @@ impl RetainedMessages {
     /// message does not pin the connection buffer it arrived in.
     pub fn update(&self, message: &Message) {
         if message.payload.is_empty() {
-            self.store.write().remove(&message.topic);
+            self.store.write().topics.remove(&message.topic);
             return;
         }
         let stored = Arc::new(Message {
@@ -39,13 +69,20 @@ impl RetainedMessages {
             expires_at: message.expires_at,
             origin: message.origin,
         });
-        self.store.write().insert(&message.topic, stored);
+        let mut store = self.store.write();
+        store.topics.insert(&message.topic, stored);
+        if let Some(at) = message.expires_at {
+            store
+                .expiries
+                .push(Reverse((at, Arc::clone(&message.topic))));
+            store.compact_expiries();
+        }
     }
 
     /// The unexpired retained messages whose topic matches `filter`.
     pub fn matching(&self, filter: &str, now: Instant) -> Vec<Arc<Message>> {
         let mut out = Vec::new();
-        self.store.read().for_each_match(filter, |m| {
+        self.store.read().topics.for_each_match(filter, |m| {
             if !m.is_expired(now) {
                 out.push(Arc::clone(m));
             }
@@ -53,9 +90,37 @@ impl RetainedMessages {
         out
     }
 
+    /// Removes the retained messages that have expired by `now`; returns how many. Takes the
+    /// write lock only when a deadline has passed.
+    pub fn remove_expired(&self, now: Instant) -> usize {
+        let due = |store: &Store| {
+            store
+                .expiries
+                .peek()
+                .is_some_and(|Reverse((at, _))| *at <= now)
+        };
+        if !due(&self.store.read()) {
+            return 0;
+        }
+        let mut store = self.store.write();
+        let Store { topics, expiries } = &mut *store;
+        let mut removed = 0;
+        while let Some(next) = expiries.peek_mut() {
+            if next.0.0 > now {
+                break;
+            }
+            let Reverse((_, topic)) = PeekMut::pop(next);
+            if topics.get(&topic).is_some_and(|m| m.is_expired(now)) {
+                topics.remove(&topic);
+                removed += 1;
+            }
+        }
+        removed
+    }
+
     /// Number of retained messages.
     pub fn len(&self) -> usize {
-        self.store.read().len()
+        self.store.read().topics.len()
     }
 
     /// True when no message is retained.
@@ -309,5 +374,74 @@ mod tests {
         let mut n = 0;
         s.for_each(|_| n += 1);
         assert_eq!(n, TOPICS.len());
+    }
+
+    fn retained(topic: &str, payload: &'static str, expires_at: Option<Instant>) -> Message {
+        Message {
+            topic: Arc::from(topic),
+            payload: Bytes::from_static(payload.as_bytes()),
+            qos: crate::codec::QoS::AtMostOnce,
+            retain: true,
+            properties: Default::default(),
+            expires_at,
+            origin: crate::message::Origin::Broker,
+        }
+    }
+
+    #[test]
+    fn expired_messages_are_removed_and_replaced_ones_kept() {
+        let now = Instant::now();
+        let later = |s| now + std::time::Duration::from_secs(s);
+        let r = RetainedMessages::default();
+        r.update(&retained("a/1", "x", Some(later(1))));
+        r.update(&retained("a/2", "x", Some(later(5))));
+        r.update(&retained("a/3", "x", None));
+        // Replaced before it ran out: the new message has no expiry and must survive.
+        r.update(&retained("a/4", "old", Some(later(1))));
+        r.update(&retained("a/4", "new", None));
+        // Cleared, then retained again with a later deadline.
+        r.update(&retained("a/5", "x", Some(later(1))));
+        r.update(&retained("a/5", "", None));
+        r.update(&retained("a/5", "y", Some(later(9))));
+        assert_eq!(r.len(), 5);
+
+        assert_eq!(r.remove_expired(now), 0);
+        assert_eq!(r.remove_expired(later(1)), 1);
+        let left: Vec<_> = r
+            .matching("a/+", later(1))
+            .iter()
+            .map(|m| m.topic.to_string())
+            .collect();
+        assert_eq!(left.len(), 4, "{left:?}");
+        assert_eq!(r.remove_expired(later(6)), 1);
+        assert_eq!(r.remove_expired(later(10)), 1);
+        let mut left: Vec<_> = r
+            .matching("#", later(10))
+            .iter()
+            .map(|m| format!("{}={}", m.topic, String::from_utf8_lossy(&m.payload)))
+            .collect();
+        left.sort();
+        assert_eq!(left, ["a/3=x", "a/4=new"]);
+        assert_eq!(r.len(), 2);
+    }
+
+    #[test]
+    fn republishing_with_an_expiry_keeps_the_deadlines_bounded() {
+        let now = Instant::now();
+        let r = RetainedMessages::default();
+        for i in 0..10_000u64 {
+            let at = now + std::time::Duration::from_secs(60 + i);
+            r.update(&retained("sensor/temp", "21", Some(at)));
+        }
+        let heap = r.store.read().expiries.len();
+        assert!(
+            heap <= 2 * r.len() + 64 + 1,
+            "{heap} deadlines for one message"
+        );
+        assert_eq!(
+            r.remove_expired(now + std::time::Duration::from_secs(100_000)),
+            1
+        );
+        assert!(r.is_empty());
     }
 }

@@ -169,6 +169,34 @@ async fn expired_messages_are_not_delivered_and_remaining_expiry_counts_down() {
 }
 
 #[tokio::test]
+async fn expired_retained_messages_are_freed_without_being_replaced() {
+    let broker = TestBroker::start().await;
+    let mut publisher = raw_v5(&broker, "ret-exp-pub").await;
+    let expiring = PublishProperties {
+        message_expiry_interval: Some(1),
+        ..Default::default()
+    };
+    for (topic, properties) in [
+        ("keep/expiring", expiring),
+        ("keep/forever", PublishProperties::default()),
+    ] {
+        let mut packet = publish(topic, b"r", properties);
+        if let Packet::Publish(p) = &mut packet {
+            p.retain = true;
+        }
+        publisher.send(&packet).await;
+    }
+    let retained = &broker.handle.broker.retained;
+    support::raw::wait_until("both retained", || retained.len() == 2).await;
+    // Nobody replaces or asks for the expiring one: the broker frees it on its own.
+    support::raw::wait_until("the expired one freed", || retained.len() == 1).await;
+    let left = retained.matching("#", std::time::Instant::now());
+    assert_eq!(left.len(), 1);
+    assert_eq!(&*left[0].topic, "keep/forever");
+    broker.stop().await;
+}
+
+#[tokio::test]
 async fn topic_alias_from_client_to_broker() {
     let broker = TestBroker::start().await;
     let mut sub = v5::connect(&broker, "alias-sub").await;
