@@ -86,6 +86,11 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
 
     fn on_publish(&mut self, mut publish: Publish) -> Result<(), Exit> {
         self.check_property_count(publish.properties.user_properties.len())?;
+        // Subscription Identifiers are the server's to add [MQTT-3.3.4-6].
+        if !publish.properties.subscription_identifiers.is_empty() {
+            debug!("PUBLISH from a client carries a Subscription Identifier");
+            return Err(Exit::ProtocolError(ReasonCode::PROTOCOL_ERROR));
+        }
         if let Some(alias) = publish.properties.topic_alias {
             if alias == 0 || alias > INBOUND_TOPIC_ALIAS_MAX {
                 return Err(Exit::ProtocolError(ReasonCode::TOPIC_ALIAS_INVALID));

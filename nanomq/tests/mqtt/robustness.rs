@@ -172,6 +172,32 @@ async fn a_second_connect_is_a_protocol_error() {
 }
 
 #[tokio::test]
+async fn a_subscription_identifier_from_a_client_is_a_protocol_error() {
+    let broker = TestBroker::start().await;
+    let (mut sub, publisher) = bystanders(&broker).await;
+    let mut c = v5_session(&broker, "sub-id").await;
+    c.send(&Packet::Publish(Publish {
+        dup: false,
+        qos: CQoS::AtMostOnce,
+        retain: false,
+        topic: "alive".into(),
+        packet_id: None,
+        properties: PublishProperties {
+            subscription_identifiers: vec![7],
+            ..PublishProperties::default()
+        },
+        payload: "forged".into(),
+    }))
+    .await;
+    assert_eq!(
+        disconnect_reason(&c.until_closed().await),
+        Some(ReasonCode::PROTOCOL_ERROR)
+    );
+    still_served(&mut sub, &publisher, 3).await;
+    broker.stop().await;
+}
+
+#[tokio::test]
 async fn unknown_topic_alias_is_a_protocol_error() {
     let broker = TestBroker::start().await;
     let mut c = v5_session(&broker, "alias").await;
