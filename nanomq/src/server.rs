@@ -171,8 +171,7 @@ pub async fn start(
         config_path,
         overrides,
     };
-    let listeners = Listeners::bind(&config, &broker, &control).await?;
-    addrs_tx.send_replace(Some(listeners.addrs));
+    let listeners = Listeners::bind(&config, &broker, &control, &addrs_tx).await?;
     let supervisor = tokio::spawn(supervise(
         broker.clone(),
         control.clone(),
@@ -232,12 +231,12 @@ async fn supervise(
             None => (*previous).clone(),
         };
         broker.set_config(next.clone());
-        listeners = match Listeners::bind(&next, &broker, &control).await {
+        listeners = match Listeners::bind(&next, &broker, &control, &addrs).await {
             Ok(l) => l,
             Err(e) => {
                 error!(error = %e, "restart: cannot start listeners, going back to the previous configuration");
                 broker.set_config((*previous).clone());
-                match Listeners::bind(&previous, &broker, &control).await {
+                match Listeners::bind(&previous, &broker, &control, &addrs).await {
                     Ok(l) => l,
                     Err(e) => {
                         error!(error = %e, "restart failed; broker stopped");
@@ -247,22 +246,23 @@ async fn supervise(
             }
         };
         info!("broker restarted");
-        addrs.send_replace(Some(listeners.addrs));
     }
 }
 
 /// The running listeners and their connections.
 struct Listeners {
-    addrs: BoundAddrs,
     shutdown: CancellationToken,
     tracker: TaskTracker,
 }
 
 impl Listeners {
+    /// Binds every listener, then publishes their addresses on `publish`, then serves: whoever
+    /// reaches the broker (a client, an API call, a test) finds the addresses already known.
     async fn bind(
         config: &Config,
         broker: &Broker,
         control: &ServerControl,
+        publish: &watch::Sender<Option<BoundAddrs>>,
     ) -> Result<Listeners, StartError> {
         let mut addrs = BoundAddrs {
             mqtt: SocketAddr::from(([0, 0, 0, 0], 0)),
@@ -302,6 +302,8 @@ impl Listeners {
         }
         // HTTP API hook: bound with the others, before anything is served.
         let http = crate::http::bind(config, broker, control).await?;
+        addrs.http = http.as_ref().map(crate::http::HttpServer::addr);
+        publish.send_replace(Some(addrs));
         let shutdown = CancellationToken::new();
         let tracker = TaskTracker::new();
         for (listener, kind) in bound {
@@ -317,14 +319,12 @@ impl Listeners {
             ));
         }
         // HTTP API hook: served until `shutdown`, gracefully, as one of the tracked tasks.
-        addrs.http = http.map(|server| server.spawn(&shutdown, &tracker));
+        if let Some(server) = http {
+            server.spawn(&shutdown, &tracker);
+        }
         // Bridge hook: the bridge runs with the listeners and stops and restarts with them.
         crate::bridge::spawn(config, broker, shutdown.clone(), &tracker);
-        Ok(Listeners {
-            addrs,
-            shutdown,
-            tracker,
-        })
+        Ok(Listeners { shutdown, tracker })
     }
 
     /// Closes the listeners and every connection (MQTT 5 clients get DISCONNECT 0x8B), and
