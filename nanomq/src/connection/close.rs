@@ -133,19 +133,29 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
             }
             broker.router.remove_session(&session);
         } else {
-            let still_current = session.detach(self.conn_id, state);
-            if still_current {
-                let dropped = session.mailbox.set_online(false, &settings.queue);
-                if dropped > 0 {
-                    warn!(client_id = %session.client_id, dropped, "queue of absent client trimmed");
+            match session.detach(self.conn_id, state) {
+                Some(generation) => {
+                    let dropped = session.mailbox.set_online(false, &settings.queue);
+                    if dropped > 0 {
+                        warn!(client_id = %session.client_id, dropped, "queue of absent client trimmed");
+                    }
+                    if let Some(will) = will {
+                        schedule_will(&broker, &session, generation, *will, self.expiry_interval);
+                    }
+                    if self.expiry_interval != u32::MAX {
+                        schedule_expiry(&broker, &session, generation, self.expiry_interval);
+                    }
                 }
-            }
-            let generation = session.generation();
-            if let Some(will) = will {
-                schedule_will(&broker, &session, generation, *will, self.expiry_interval);
-            }
-            if self.expiry_interval != u32::MAX {
-                schedule_expiry(&broker, &session, generation, self.expiry_interval);
+                // Taken over: the session is the new connection's, with its own expiry. A
+                // new connection to the session exists, so a delayed will is not sent
+                // [MQTT-3.1.3-9]; one without delay is, as for any server-closed connection.
+                None => {
+                    if let Some(will) = will
+                        && will.properties.will_delay_interval.unwrap_or(0) == 0
+                    {
+                        broker.publish(will_message(*will));
+                    }
+                }
             }
         }
         announce_disconnected(&self, exit);

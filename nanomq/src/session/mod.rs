@@ -210,8 +210,10 @@ impl Session {
 
     /// Installs the link of a newly attached connection, returning the previous one.
     pub fn replace_link(&self, link: Link) -> Option<Link> {
+        // Under the link's lock, so that `detach` reads the generation its link belonged to.
+        let mut current = self.link.lock();
         self.generation.fetch_add(1, Ordering::AcqRel);
-        self.link.lock().replace(link)
+        current.replace(link)
     }
 
     /// Takes the link of the attached connection, if any (to kick it).
@@ -241,18 +243,20 @@ impl Session {
     }
 
     /// Called by a connection as it ends: parks its state and forgets its link (if the link
-    /// is still its own — a newer connection may already have replaced it). Returns whether
-    /// it was still the session's current connection.
-    pub fn detach(&self, conn_id: u64, state: DeliveryState) -> bool {
+    /// is still its own — a newer connection may already have replaced it). Returns the
+    /// session's generation when it was still the current connection (timers started for
+    /// the absence check it), `None` when a newer connection has taken the session over.
+    pub fn detach(&self, conn_id: u64, state: DeliveryState) -> Option<u64> {
         *self.parked.lock() = Some(state);
         let mut link = self.link.lock();
         let current = link.as_ref().is_some_and(|l| l.conn_id == conn_id);
-        if current {
-            *link = None;
-            self.connected.store(false, Ordering::Release);
-            self.details.lock().peer = None;
+        if !current {
+            return None;
         }
-        current
+        *link = None;
+        self.connected.store(false, Ordering::Release);
+        self.details.lock().peer = None;
+        Some(self.generation())
     }
 
     /// A snapshot of the client details.

@@ -120,6 +120,63 @@ async fn takeover_disconnects_the_older_connection_with_0x8e() {
 }
 
 #[tokio::test]
+async fn a_taken_over_connection_leaves_no_will_or_expiry_behind() {
+    use rumqttc::v5::mqttbytes::QoS as Q5;
+    use rumqttc::v5::mqttbytes::v5::{LastWill, LastWillProperties};
+    let broker = TestBroker::start().await;
+    let mut watcher = v5::connect(&broker, "moved-watcher").await;
+    watcher.subscribe("moved/#", Q5::AtLeastOnce).await;
+
+    // The first connection: expiry 1 s, a will delayed by 1 s.
+    let mut first = v5::options(&broker, "moved");
+    first.set_clean_start(false);
+    first.set_session_expiry_interval(Some(1));
+    first.set_last_will(LastWill::new(
+        "moved/will",
+        "gone",
+        Q5::AtLeastOnce,
+        false,
+        Some(LastWillProperties {
+            delay_interval: Some(1),
+            payload_format_indicator: None,
+            message_expiry_interval: None,
+            content_type: None,
+            response_topic: None,
+            correlation_data: None,
+            user_properties: Vec::new(),
+        }),
+    ));
+    let mut first = v5::Client::connect(first).await;
+    // Taken over by a connection that keeps the session for 10 minutes, then leaves.
+    let mut second = v5::options(&broker, "moved");
+    second.set_clean_start(false);
+    second.set_session_expiry_interval(Some(600));
+    let second = v5::Client::connect(second).await;
+    assert_eq!(first.server_disconnect().await, "SessionTakenOver");
+    second.disconnect().await;
+    let session = broker.handle.broker.sessions.get("moved").unwrap();
+    wait_until("second away", || !session.is_connected()).await;
+
+    // The feature under test is time passing: let the first connection's 1 s run out.
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    assert!(
+        broker.handle.broker.sessions.get("moved").is_some(),
+        "the session lives by the second connection's expiry"
+    );
+    let marker = v5::connect(&broker, "moved-marker").await;
+    marker
+        .publish("moved/marker", Q5::AtLeastOnce, false, b"m")
+        .await;
+    let got = watcher.next_publish().await;
+    assert_eq!(
+        got.topic.as_ref(),
+        b"moved/marker",
+        "the taken-over connection's delayed will is not published"
+    );
+    broker.stop().await;
+}
+
+#[tokio::test]
 async fn takeover_of_a_v311_connection_closes_it_and_keeps_the_session() {
     let broker = TestBroker::start().await;
     let (mut first, _) =
