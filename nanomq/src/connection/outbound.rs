@@ -56,10 +56,15 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
             return;
         }
         let packet_id = (delivery.qos != QoS::AtMostOnce).then(|| self.state.next_packet_id());
-        let publish = self.build_publish(&delivery, packet_id, false, now);
+        let (publish, new_alias) = self.build_publish(&delivery, packet_id, false, now);
         if !self.encode_publish(publish) {
+            // Discarded as if sent [MQTT-3.1.2-25]; an alias it would have set up is not
+            // kept, since the client never saw it.
             self.counters.dropped += 1;
             return;
+        }
+        if let Some((topic, alias)) = new_alias {
+            self.aliases_out.insert(topic, alias);
         }
         self.counters.messages_out += 1;
         self.session.stats.send_msg.fetch_add(1, Ordering::Relaxed);
@@ -74,7 +79,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
         packet_id: Option<crate::codec::PacketId>,
         dup: bool,
         now: StdInstant,
-    ) -> Publish {
+    ) -> (Publish, Option<(Arc<str>, u16)>) {
         let message = &delivery.message;
         let mut topic = Arc::clone(&message.topic);
         let mut properties = if self.version == ProtocolVersion::V5 {
@@ -86,6 +91,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
         } else {
             Default::default()
         };
+        let mut new_alias = None;
         if self.version == ProtocolVersion::V5 && !dup {
             let max = self
                 .client
@@ -96,11 +102,11 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
                 topic = Arc::from("");
             } else if usize::from(max) > self.aliases_out.len() {
                 let alias = u16::try_from(self.aliases_out.len() + 1).unwrap_or(max);
-                self.aliases_out.insert(Arc::clone(&topic), alias);
+                new_alias = Some((Arc::clone(&topic), alias));
                 properties.topic_alias = Some(alias);
             }
         }
-        Publish {
+        let publish = Publish {
             dup,
             qos: delivery.qos,
             retain: delivery.retain,
@@ -108,7 +114,8 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
             packet_id,
             properties,
             payload: message.payload.clone(),
-        }
+        };
+        (publish, new_alias)
     }
 
     /// Appends a PUBLISH unless it exceeds the client's Maximum Packet Size; false if dropped.
@@ -140,6 +147,16 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
         }
     }
 
+    /// Appends a resend; one the client no longer accepts (its Maximum Packet Size shrank, or
+    /// the first send had a topic alias) is discarded as if sent [MQTT-3.1.2-25], so it does
+    /// not hold a slot of the in-flight window for ever.
+    fn encode_resend(&mut self, publish: Publish, packet_id: crate::codec::PacketId) {
+        if !self.encode_publish(publish) {
+            self.state.discard(packet_id);
+            self.counters.dropped += 1;
+        }
+    }
+
     /// Resends the unacknowledged messages of a resumed session ([MQTT-4.4.0-1]), within the
     /// client's Receive Maximum; those that do not fit follow as acknowledgements make room
     /// ([`Connection::resend_deferred`]).
@@ -154,8 +171,8 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
     fn resend_deferred(&mut self, now: StdInstant) {
         let window = self.window();
         while let Some((packet_id, delivery)) = self.state.next_deferred(window, now) {
-            let publish = self.build_publish(&delivery, Some(packet_id), true, now);
-            self.encode_publish(publish);
+            let (publish, _) = self.build_publish(&delivery, Some(packet_id), true, now);
+            self.encode_resend(publish, packet_id);
         }
     }
 
@@ -181,8 +198,8 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
         for (packet_id, stage, delivery) in resend {
             match stage {
                 Stage::Published => {
-                    let publish = self.build_publish(&delivery, Some(packet_id), true, now);
-                    self.encode_publish(publish);
+                    let (publish, _) = self.build_publish(&delivery, Some(packet_id), true, now);
+                    self.encode_resend(publish, packet_id);
                 }
                 Stage::Released => self.write_ack(AckKind::PubRel, packet_id, ReasonCode::SUCCESS),
             }

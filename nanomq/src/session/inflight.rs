@@ -170,6 +170,23 @@ impl DeliveryState {
             .position(|i| i.packet_id == id && i.stage == stage && i.delivery.qos == qos)
     }
 
+    /// Takes a message that cannot be sent (larger than the client's Maximum Packet Size)
+    /// out of flight: it counts as sent [MQTT-3.1.2-25]. False if `id` is not a PUBLISH in
+    /// flight.
+    pub fn discard(&mut self, id: PacketId) -> bool {
+        match self
+            .outbound
+            .iter()
+            .position(|i| i.packet_id == id && i.stage == Stage::Published)
+        {
+            Some(at) => {
+                self.remove_at(at);
+                true
+            }
+            None => false,
+        }
+    }
+
     /// A PUBACK for a QoS 1 message.
     pub fn on_puback(&mut self, id: PacketId) -> AckOutcome {
         match self.position(id, Stage::Published, QoS::AtLeastOnce) {

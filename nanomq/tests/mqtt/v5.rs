@@ -427,6 +427,66 @@ async fn messages_larger_than_the_client_accepts_are_not_sent() {
 }
 
 #[tokio::test]
+async fn a_message_too_large_to_send_sets_up_no_topic_alias() {
+    let broker = TestBroker::start().await;
+    let mut connect = support::raw::connect_packet(ProtocolVersion::V5, "small-alias", true, 60);
+    connect.properties.maximum_packet_size = Some(64);
+    connect.properties.topic_alias_maximum = Some(4);
+    let mut sub = RawClient::connect(broker.addr, ProtocolVersion::V5).await;
+    sub.handshake(connect).await;
+    subscribed(&mut sub, "mpa/#", SubscriptionOptions::default(), None).await;
+    let publisher = v5::connect(&broker, "mpa-pub").await;
+    publisher
+        .publish("mpa/t", QoS::AtMostOnce, false, &[b'x'; 100])
+        .await;
+    publisher
+        .publish("mpa/t", QoS::AtMostOnce, false, b"ok")
+        .await;
+    let got = sub.next_publish().await;
+    assert_eq!(
+        &*got.topic, "mpa/t",
+        "the first PUBLISH the client sees on a topic names it"
+    );
+    assert_eq!(got.payload.as_ref(), b"ok");
+    broker.stop().await;
+}
+
+#[tokio::test]
+async fn a_resend_the_client_no_longer_accepts_frees_its_slot() {
+    let broker = TestBroker::start().await;
+    // Receives one QoS 1 message and does not acknowledge it.
+    let mut connect = support::raw::connect_packet(ProtocolVersion::V5, "shrinks", false, 60);
+    connect.properties.session_expiry_interval = Some(600);
+    connect.properties.receive_maximum = Some(1);
+    let mut sub = RawClient::connect(broker.addr, ProtocolVersion::V5).await;
+    sub.handshake(connect.clone()).await;
+    let qos1 = SubscriptionOptions {
+        qos: CQoS::AtLeastOnce,
+        ..SubscriptionOptions::default()
+    };
+    subscribed(&mut sub, "shr/#", qos1, None).await;
+    let publisher = v5::connect(&broker, "shr-pub").await;
+    publisher
+        .publish("shr/big", QoS::AtLeastOnce, false, &[b'x'; 100])
+        .await;
+    assert_eq!(&*sub.next_publish().await.topic, "shr/big");
+    drop(sub);
+    let session = broker.handle.broker.sessions.get("shrinks").unwrap();
+    support::raw::wait_until("client away", || !session.is_connected()).await;
+    publisher
+        .publish("shr/small", QoS::AtLeastOnce, false, b"ok")
+        .await;
+    // Back with a Maximum Packet Size the unacknowledged message no longer fits in: it is
+    // discarded, and the window of 1 is free for what is queued.
+    connect.properties.maximum_packet_size = Some(64);
+    let mut sub = RawClient::connect(broker.addr, ProtocolVersion::V5).await;
+    assert!(sub.handshake(connect).await.session_present);
+    let got = sub.next_publish().await;
+    assert_eq!(&*got.topic, "shr/small");
+    broker.stop().await;
+}
+
+#[tokio::test]
 async fn sys_connected_event_has_nanomq_fields() {
     let broker = TestBroker::start().await;
     let mut watcher = v5::connect(&broker, "sys-watch").await;
