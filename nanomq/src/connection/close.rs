@@ -27,7 +27,7 @@ const LINGER: Duration = Duration::from_secs(2);
 /// Why a connection ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Exit {
-    /// The client sent DISCONNECT; `with_will` for MQTT 5 reason 0x04.
+    /// The client sent DISCONNECT; `with_will` unless its reason was 0x00 (MQTT 5).
     ClientDisconnect {
         /// The client asked for its will to be published anyway.
         with_will: bool,
@@ -44,13 +44,16 @@ pub enum Exit {
     Kicked,
     /// The broker is stopping or restarting.
     Shutdown,
+    /// Output was waiting and the client took none of it for [`super::WRITE_STALL`]: it has
+    /// stopped reading (nothing more can be written to it, not even a DISCONNECT).
+    WriteStalled,
 }
 
 impl Exit {
     /// The reason code of the DISCONNECT the server sends, if it sends one.
     pub fn server_reason(&self) -> Option<ReasonCode> {
         match self {
-            Exit::ClientDisconnect { .. } | Exit::Closed => None,
+            Exit::ClientDisconnect { .. } | Exit::Closed | Exit::WriteStalled => None,
             Exit::ProtocolError(code) => Some(*code),
             Exit::KeepAliveTimeout => Some(ReasonCode::KEEP_ALIVE_TIMEOUT),
             Exit::TakenOver => Some(ReasonCode::SESSION_TAKEN_OVER),

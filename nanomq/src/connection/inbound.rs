@@ -243,8 +243,13 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
                     subscription_ids: identifier.into_iter().collect(),
                     message,
                 };
-                // Our own queue: never a reason to pause our own reading.
-                self.session.mailbox.push(delivery, &self.settings.queue);
+                // Our own queue: reading stops until it drains (a client that subscribes
+                // over and over without reading would otherwise queue without bound).
+                if self.session.mailbox.push(delivery, &self.settings.queue)
+                    == crate::session::mailbox::Pushed::Congested
+                {
+                    self.self_congested = true;
+                }
             }
         }
     }
@@ -280,8 +285,10 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
             self.expiry_interval = expiry;
             self.session.update_details(|d| d.expiry_interval = expiry);
         }
+        // Only "normal disconnection" (0x00) deletes the will [MQTT-3.14.4-3]: 0x04 asks for
+        // it, and an error reason means the client did not end cleanly.
         Exit::ClientDisconnect {
-            with_will: disconnect.reason == ReasonCode::DISCONNECT_WITH_WILL,
+            with_will: disconnect.reason != ReasonCode::NORMAL_DISCONNECTION,
         }
     }
 

@@ -63,6 +63,14 @@ const WRITE_HIGH: usize = 64 * 1024;
 const PULL_BATCH: usize = 64;
 /// PUBLISH packets kept while paused before the connection stops reading.
 const STASH_LIMIT: usize = 64;
+/// Output waiting to be written above which the client's packets are no longer read: only a
+/// client that sends and never reads gets there (deliveries are pulled only below
+/// [`WRITE_HIGH`]; what grows past it are answers to its own packets).
+const OUTPUT_READ_LIMIT: usize = 1024 * 1024;
+/// A client that takes none of the waiting output for this long is disconnected: it holds
+/// its queue, and through backpressure its publishers, for nothing. The timer of every
+/// connection fires at least this often.
+pub(crate) const WRITE_STALL: Duration = Duration::from_secs(60);
 
 /// Serves one accepted transport connection until it ends.
 pub async fn serve<S>(stream: S, peer: SocketAddr, broker: Broker, shutdown: CancellationToken)
@@ -138,6 +146,13 @@ pub struct Connection<S> {
     timer: Pin<Box<Sleep>>,
     timer_deadline: Instant,
     counters: Counters,
+    /// The retained messages of its own SUBSCRIBE put its queue over the high watermark: no
+    /// more packets are read until the queue drains.
+    self_congested: bool,
+    /// Bytes written so far, and the count and time when the stall check last saw progress.
+    written: u64,
+    stall_mark: u64,
+    stall_since: Instant,
 }
 
 /// Counts gathered locally and added to the broker's metrics once per batch.
@@ -196,6 +211,10 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
             timer,
             timer_deadline: now + far_future(),
             counters: Counters::default(),
+            self_congested: false,
+            written: 0,
+            stall_mark: 0,
+            stall_since: now,
         })
     }
 
@@ -230,7 +249,9 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
             {
                 self.arm_timer();
             }
-            let read_open = self.stash.len() < STASH_LIMIT;
+            let read_open = self.stash.len() < STASH_LIMIT
+                && !self.self_congested
+                && self.output.len() < OUTPUT_READ_LIMIT;
             let spare = self.read_buf.capacity() - self.read_buf.len();
             if read_open
                 && (spare < READ_SPACE && (last_read_filled || !self.read_buf.is_empty())
@@ -261,6 +282,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
                     Ok(Some(0)) => return Exit::Closed,
                     Ok(Some(n)) => {
                         needs_flush = true;
+                        self.written += n as u64;
                         crate::metrics::Metrics::add(&self.broker.metrics.bytes_sent, n as u64);
                         self.output.release_if_idle(WRITE_KEEP);
                     }
@@ -285,6 +307,12 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
                     }
                 },
                 () = self.session.mailbox.ready(), if want_mail => {}
+                () = self.session.mailbox.wait_for_space(), if self.self_congested => {
+                    self.self_congested = false;
+                    if let Err(exit) = self.process_input() {
+                        return exit;
+                    }
+                }
                 () = wait_uncongested(&self.paused), if paused => {
                     self.paused.clear();
                     if let Err(exit) = self.drain_stash() {
@@ -303,6 +331,10 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
     /// Decodes and handles every whole packet in the read buffer.
     fn process_input(&mut self) -> Result<(), Exit> {
         loop {
+            if self.self_congested {
+                // The rest waits in the buffer until the queue drains.
+                return Ok(());
+            }
             let decoded = crate::codec::decode_packet(
                 &mut self.read_buf,
                 self.version,
@@ -325,6 +357,18 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
     /// Fires at the keep-alive deadline or when a resend is due.
     fn on_timer(&mut self) -> Result<(), Exit> {
         let now = Instant::now();
+        if self.stash.len() >= STASH_LIMIT {
+            // Not reading because its subscribers are behind: whatever the client sent
+            // meanwhile (PINGREQ included) waits in the socket, so its silence is ours.
+            self.last_seen = now;
+        }
+        if self.output.is_empty() || self.written != self.stall_mark {
+            self.stall_mark = self.written;
+            self.stall_since = now;
+        } else if now >= self.stall_since + WRITE_STALL {
+            debug!("client took no output for {WRITE_STALL:?}");
+            return Err(Exit::WriteStalled);
+        }
         if let Some(keep_alive) = self.keep_alive
             && now >= self.last_seen + keep_alive
         {
@@ -338,7 +382,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
     /// Sets the timer to the next keep-alive deadline or resend, whichever comes first.
     fn arm_timer(&mut self) {
         let now = Instant::now();
-        let mut deadline = now + far_future();
+        let mut deadline = now + WRITE_STALL;
         if let Some(keep_alive) = self.keep_alive {
             deadline = deadline.min(self.last_seen + keep_alive);
         }

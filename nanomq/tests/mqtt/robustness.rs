@@ -198,6 +198,50 @@ async fn a_subscription_identifier_from_a_client_is_a_protocol_error() {
 }
 
 #[tokio::test]
+async fn subscribing_over_and_over_without_reading_queues_a_bounded_amount() {
+    let broker = TestBroker::start().await;
+    // More retained messages than a queue's high watermark (1024), 1.1 MB in all: more
+    // than the output buffer and the socket buffers hold, so the queue is what grows.
+    let publisher = v4::connect(&broker, "retainer").await;
+    let retained = 1100;
+    for i in 0..retained {
+        publisher
+            .publish(&format!("many/{i}"), QoS::AtMostOnce, true, &[b'r'; 1000])
+            .await;
+    }
+    let store = &broker.handle.broker.retained;
+    support::raw::wait_until("all retained", || store.len() == retained).await;
+
+    // A client that asks for all of them again and again and reads nothing.
+    let mut c = v5_session(&broker, "greedy").await;
+    let subscribe = Packet::Subscribe(nanomq::codec::Subscribe {
+        packet_id: nanomq::codec::PacketId::new(1).unwrap(),
+        filters: vec![nanomq::codec::SubscribeFilter {
+            filter: "many/#".into(),
+            options: Default::default(),
+        }],
+        properties: Default::default(),
+    });
+    for _ in 0..50 {
+        c.send(&subscribe).await;
+    }
+    let session = broker.handle.broker.sessions.get("greedy").unwrap();
+    support::raw::wait_until("the queue over its high watermark", || {
+        session.mailbox.len() > 1024
+    })
+    .await;
+    // What is under test is that nothing more happens: give the broker the time to read
+    // the other 49 SUBSCRIBE packets if it were going to.
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert!(
+        session.mailbox.len() < 2 * retained,
+        "queued {} for a client that reads nothing",
+        session.mailbox.len()
+    );
+    broker.stop().await;
+}
+
+#[tokio::test]
 async fn unknown_topic_alias_is_a_protocol_error() {
     let broker = TestBroker::start().await;
     let mut c = v5_session(&broker, "alias").await;

@@ -84,23 +84,30 @@ async fn no_will_after_a_normal_disconnect() {
 }
 
 #[tokio::test]
-async fn v5_disconnect_with_will_message_publishes_it() {
+async fn v5_disconnect_other_than_0x00_publishes_the_will() {
     let broker = TestBroker::start().await;
     let mut w = watcher(&broker).await;
-    let mut c = RawClient::connect(broker.addr, ProtocolVersion::V5).await;
-    let connect = with_will(
-        connect_packet(ProtocolVersion::V5, "asks", true, 60),
-        "will/asks",
-        false,
-        None,
-    );
-    c.handshake(connect).await;
-    c.send(&Packet::Disconnect(Disconnect {
-        reason: ReasonCode::DISCONNECT_WITH_WILL,
-        properties: Default::default(),
-    }))
-    .await;
-    assert_eq!(&w.next_publish().await.topic, "will/asks");
+    // 0x04 asks for the will; an error reason is no normal end either [MQTT-3.14.4-3].
+    for (id, reason) in [
+        ("asks", ReasonCode::DISCONNECT_WITH_WILL),
+        ("fails", ReasonCode::UNSPECIFIED_ERROR),
+    ] {
+        let mut c = RawClient::connect(broker.addr, ProtocolVersion::V5).await;
+        let topic = format!("will/{id}");
+        let connect = with_will(
+            connect_packet(ProtocolVersion::V5, id, true, 60),
+            &topic,
+            false,
+            None,
+        );
+        c.handshake(connect).await;
+        c.send(&Packet::Disconnect(Disconnect {
+            reason,
+            properties: Default::default(),
+        }))
+        .await;
+        assert_eq!(w.next_publish().await.topic, topic);
+    }
     broker.stop().await;
 }
 
