@@ -137,3 +137,71 @@ async fn fan_in_at_qos1_delivers_everything_in_order_per_publisher() {
     }
     broker.stop().await;
 }
+
+#[tokio::test]
+async fn a_paused_publisher_is_not_timed_out_for_keep_alive() {
+    let broker = TestBroker::start().await;
+    // A QoS 1 subscriber that acknowledges nothing for now: its window (32) and then its
+    // queue (1024) fill, and the publisher is paused.
+    let (mut sub, _) =
+        RawClient::connected(broker.addr, ProtocolVersion::V3_1_1, "stuck", true).await;
+    sub.subscribe("ka/t", CQoS::AtLeastOnce).await;
+    let mut publisher = RawClient::connect(broker.addr, ProtocolVersion::V3_1_1).await;
+    publisher
+        .handshake(support::raw::connect_packet(
+            ProtocolVersion::V3_1_1,
+            "ka-pub",
+            true,
+            1,
+        ))
+        .await;
+    let total: u16 = 1300;
+    for id in 1..=total {
+        publisher
+            .send(&Packet::Publish(nanomq::codec::Publish {
+                dup: false,
+                qos: CQoS::AtLeastOnce,
+                retain: false,
+                topic: "ka/t".into(),
+                packet_id: nanomq::codec::PacketId::new(id),
+                properties: Default::default(),
+                payload: "x".into(),
+            }))
+            .await;
+    }
+    let session = broker.handle.broker.sessions.get("stuck").unwrap();
+    wait_until("the subscriber's queue congested", || {
+        session.mailbox.len() > 1024
+    })
+    .await;
+    // The feature under test is time passing: more than 1.5 times the publisher's keep
+    // alive of 1 s, while it pings (into a socket the broker does not read).
+    for _ in 0..5 {
+        publisher.send(&Packet::PingReq).await;
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    }
+    assert!(
+        broker
+            .handle
+            .broker
+            .sessions
+            .get("ka-pub")
+            .is_some_and(|s| s.is_connected()),
+        "the paused publisher was disconnected"
+    );
+    // The subscriber catches up: every message arrives and the publisher gets every PUBACK.
+    for _ in 0..total {
+        let p = sub.next_publish().await;
+        sub.send(&Packet::PubAck(PubAck::new(p.packet_id.unwrap())))
+            .await;
+    }
+    let mut acked = 0;
+    while acked < total {
+        match publisher.recv().await {
+            Some(Packet::PubAck(_)) => acked += 1,
+            Some(_) => {}
+            None => panic!("publisher closed after {acked} PUBACKs"),
+        }
+    }
+    broker.stop().await;
+}
