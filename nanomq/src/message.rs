@@ -66,11 +66,13 @@ impl Message {
         self.expires_at.is_some_and(|at| at <= now)
     }
 
-    /// The Message Expiry Interval left, in whole seconds, to put in an outgoing PUBLISH.
+    /// The Message Expiry Interval left, in whole seconds rounded up (a message not yet
+    /// expired never goes out with 0), to put in an outgoing PUBLISH.
     pub fn remaining_expiry(&self, now: Instant) -> Option<u32> {
         self.expires_at.map(|at| {
-            let left = at.saturating_duration_since(now).as_secs();
-            u32::try_from(left).unwrap_or(u32::MAX)
+            let left = at.saturating_duration_since(now);
+            let secs = left.as_secs() + u64::from(left.subsec_nanos() > 0);
+            u32::try_from(secs).unwrap_or(u32::MAX)
         })
     }
 }
@@ -86,4 +88,29 @@ pub struct Delivery {
     pub retain: bool,
     /// Subscription identifiers of every matching subscription of this session (MQTT 5).
     pub subscription_ids: Vec<u32>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn remaining_expiry_rounds_up_until_expired() {
+        let now = Instant::now();
+        let message = |expires_at| Message {
+            topic: Arc::from("t"),
+            payload: Bytes::new(),
+            qos: QoS::AtMostOnce,
+            retain: false,
+            properties: PublishProperties::default(),
+            expires_at,
+            origin: Origin::Broker,
+        };
+        let ms = Duration::from_millis;
+        assert_eq!(message(None).remaining_expiry(now), None);
+        assert_eq!(message(Some(now + ms(300))).remaining_expiry(now), Some(1));
+        assert_eq!(message(Some(now + ms(2000))).remaining_expiry(now), Some(2));
+        assert_eq!(message(Some(now + ms(2001))).remaining_expiry(now), Some(3));
+        assert_eq!(message(Some(now)).remaining_expiry(now), Some(0));
+    }
 }

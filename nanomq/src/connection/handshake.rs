@@ -137,7 +137,9 @@ where
 
     let mut assigned = None;
     if connect.client_id.is_empty() {
-        let id = format!("nanomq-{:08x}", fastrand::u32(..));
+        // Unique in this broker by the connection number (which a restart does not reset),
+        // unguessable by the random part.
+        let id = format!("nanomq-{:08x}-{conn_id:x}", fastrand::u32(..));
         connect.client_id.clone_from(&id);
         assigned = Some(id);
     }
