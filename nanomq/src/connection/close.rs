@@ -142,12 +142,13 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
                     if dropped > 0 {
                         warn!(client_id = %session.client_id, dropped, "queue of absent client trimmed");
                     }
-                    if let Some(will) = will {
-                        schedule_will(&broker, &session, generation, *will, self.expiry_interval);
-                    }
-                    if self.expiry_interval != u32::MAX {
-                        schedule_expiry(&broker, &session, generation, self.expiry_interval);
-                    }
+                    schedule_absence(
+                        &broker,
+                        &session,
+                        generation,
+                        will.map(|w| *w),
+                        self.expiry_interval,
+                    );
                 }
                 // Taken over: the session is the new connection's, with its own expiry. A
                 // new connection to the session exists, so a delayed will is not sent
@@ -214,43 +215,56 @@ fn will_message(will: LastWill) -> Message {
     }
 }
 
-/// Publishes the will after its delay (bounded by the session expiry), unless the client
-/// reconnects to the session first ([MQTT-3.1.3-9]).
-fn schedule_will(
+/// What follows a disconnection that leaves the session in place: the will after its
+/// delay (bounded by the session expiry), unless the client reconnects first
+/// ([MQTT-3.1.3-9]), and the session's removal once it has been away for its expiry interval
+/// (`u32::MAX`: never). One task, aborted when a connection comes back.
+fn schedule_absence(
     broker: &Broker,
     session: &Arc<Session>,
     generation: u64,
-    will: LastWill,
+    will: Option<LastWill>,
     expiry: u32,
 ) {
-    let delay = will.properties.will_delay_interval.unwrap_or(0).min(expiry);
-    let message = will_message(will);
-    if delay == 0 {
+    let mut will = will.map(|will| {
+        let delay = will.properties.will_delay_interval.unwrap_or(0).min(expiry);
+        (delay, will_message(will))
+    });
+    if let Some((0, _)) = will
+        && let Some((_, message)) = will.take()
+    {
         broker.publish(message);
+    }
+    if will.is_none() && expiry == u32::MAX {
         return;
     }
     let broker = broker.clone();
-    let session = Arc::clone(session);
-    tokio::spawn(async move {
-        tokio::time::sleep(Duration::from_secs(u64::from(delay))).await;
-        if session.generation() == generation && !session.is_connected() {
-            broker.publish(message);
+    let task_session = Arc::clone(session);
+    let task = tokio::spawn(async move {
+        let session = task_session;
+        let current = |s: &Session| s.generation() == generation && s.link_owner().is_none();
+        let mut waited = 0;
+        if let Some((delay, message)) = will {
+            tokio::time::sleep(Duration::from_secs(u64::from(delay))).await;
+            waited = delay;
+            if current(&session) {
+                broker.publish(message);
+            }
         }
-    });
-}
-
-/// Removes the session once it has been away for its expiry interval.
-fn schedule_expiry(broker: &Broker, session: &Arc<Session>, generation: u64, expiry: u32) {
-    let broker = broker.clone();
-    let session = Arc::clone(session);
-    tokio::spawn(async move {
-        tokio::time::sleep(Duration::from_secs(u64::from(expiry))).await;
-        let idle = |s: &Session| s.generation() == generation && s.link_owner().is_none();
-        if broker.sessions.remove_if(&session, idle) {
+        if expiry == u32::MAX {
+            return;
+        }
+        tokio::time::sleep(Duration::from_secs(u64::from(expiry - waited))).await;
+        if broker.sessions.remove_if(&session, current) {
             debug!(client_id = %session.client_id, "session expired");
             broker.router.remove_session(&session);
         }
     });
+    session.set_absence(task.abort_handle());
+    if session.generation() != generation {
+        // A connection came back before the task was recorded: it has nothing left to do.
+        session.cancel_absence();
+    }
 }
 
 fn unix_millis() -> u64 {

@@ -166,6 +166,9 @@ pub struct Session {
     /// Bumped at every (re)attachment, so timers armed at a disconnection can tell whether
     /// the client came back in the meantime.
     generation: AtomicU64,
+    /// The task publishing the will and ending the session after a disconnection; aborted
+    /// when a connection comes back or the session goes, so reconnections pile none up.
+    absence: Mutex<Option<tokio::task::AbortHandle>>,
 }
 
 impl Session {
@@ -183,6 +186,7 @@ impl Session {
             connected: AtomicBool::new(false),
             discarded: AtomicBool::new(false),
             generation: AtomicU64::new(0),
+            absence: Mutex::new(None),
         }
     }
 
@@ -201,6 +205,22 @@ impl Session {
     pub fn discard(&self) {
         self.discarded.store(true, Ordering::Release);
         self.mailbox.close();
+        self.cancel_absence();
+    }
+
+    /// Records the task that acts on this disconnection (will delay, expiry), replacing and
+    /// aborting any earlier one.
+    pub fn set_absence(&self, task: tokio::task::AbortHandle) {
+        if let Some(earlier) = self.absence.lock().replace(task) {
+            earlier.abort();
+        }
+    }
+
+    /// Aborts the task recorded by [`Session::set_absence`], if any.
+    pub fn cancel_absence(&self) {
+        if let Some(task) = self.absence.lock().take() {
+            task.abort();
+        }
     }
 
     /// The current attachment generation.
@@ -213,6 +233,7 @@ impl Session {
         // Under the link's lock, so that `detach` reads the generation its link belonged to.
         let mut current = self.link.lock();
         self.generation.fetch_add(1, Ordering::AcqRel);
+        self.cancel_absence();
         current.replace(link)
     }
 

@@ -425,3 +425,43 @@ async fn a_clean_session_is_not_resumed_by_a_takeover() {
     assert!(session.is_connected());
     broker.stop().await;
 }
+
+#[tokio::test]
+async fn reconnecting_over_and_over_leaves_no_timers_behind() {
+    use nanomq::codec::{LastWill, WillProperties};
+    let broker = TestBroker::start().await;
+    let mut connect = connect_packet(ProtocolVersion::V5, "flappy", false, 60);
+    connect.properties.session_expiry_interval = Some(3600);
+    connect.will = Some(LastWill {
+        topic: "flappy/will".into(),
+        payload: "gone".into(),
+        qos: CQoS::AtMostOnce,
+        retain: false,
+        properties: WillProperties {
+            will_delay_interval: Some(3600),
+            ..WillProperties::default()
+        },
+    });
+    let tasks = || {
+        tokio::runtime::Handle::current()
+            .metrics()
+            .num_alive_tasks()
+    };
+    let mut c = RawClient::connect(broker.addr, ProtocolVersion::V5).await;
+    c.handshake(connect.clone()).await;
+    let session = broker.handle.broker.sessions.get("flappy").unwrap();
+    let before = tasks();
+    // Each connection drops without DISCONNECT: a delayed will and an expiry are pending
+    // until the next connection comes back.
+    for _ in 0..30 {
+        drop(c);
+        wait_until("client away", || !session.is_connected()).await;
+        c = RawClient::connect(broker.addr, ProtocolVersion::V5).await;
+        assert!(c.handshake(connect.clone()).await.session_present);
+    }
+    wait_until("the absence timers of earlier connections gone", || {
+        tasks() <= before + 2
+    })
+    .await;
+    broker.stop().await;
+}
