@@ -9,6 +9,7 @@ use bytes::BytesMut;
 use chrono::Local;
 use subtle::ConstantTimeEq;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use tokio_util::sync::CancellationToken;
 use tracing::{debug, warn};
 
 use crate::broker::{Broker, INBOUND_TOPIC_ALIAS_MAX, Settings};
@@ -23,6 +24,8 @@ use crate::session::{ClientDetails, ConnCommand, Link, LinkSignal, Session};
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long a connection waits for the one it takes over to finish.
 const TAKEOVER_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long writing CONNACK may take.
+const CONNACK_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// What the client asked for that the broker honours towards it.
 #[derive(Debug, Clone, Copy)]
@@ -89,24 +92,30 @@ pub enum HandshakeError {
     Shutdown,
 }
 
-/// Reads and answers CONNECT.
+/// Reads and answers CONNECT. Shutdown interrupts only the wait for CONNECT: once the
+/// session is opened, the handshake runs to its (bounded) end, so that the connection ends
+/// through the normal path (detaching from the session, releasing a takeover) rather than
+/// leaving the session linked to a connection that never ran.
 pub async fn accept<S>(
     mut stream: S,
     peer: SocketAddr,
     broker: &Broker,
     settings: &Settings,
     conn_id: u64,
+    shutdown: &CancellationToken,
 ) -> Result<Box<Accepted<S>>, HandshakeError>
 where
     S: AsyncRead + AsyncWrite + Unpin,
 {
     let mut read_buf = BytesMut::with_capacity(512);
-    let connect = tokio::time::timeout(
+    let read = tokio::time::timeout(
         CONNECT_TIMEOUT,
         read_connect(&mut stream, &mut read_buf, settings.max_packet_size),
-    )
-    .await
-    .map_err(|_| HandshakeError::Timeout(CONNECT_TIMEOUT))?;
+    );
+    let connect = tokio::select! {
+        read = read => read.map_err(|_| HandshakeError::Timeout(CONNECT_TIMEOUT))?,
+        () = shutdown.cancelled() => return Err(HandshakeError::Shutdown),
+    };
     let mut connect = match connect {
         Ok(connect) => connect,
         Err(HandshakeError::Decode(DecodeError::UnsupportedProtocolVersion { .. })) => {
@@ -207,9 +216,13 @@ where
         // loop notices the dead socket at once and ends through the normal path (will,
         // session parking, the link's "finished"), which an early return would skip.
         // TLS and WebSocket streams hold written bytes until flushed.
-        if stream.write_all(&out).await.is_ok() {
-            let _ = stream.flush().await;
-        }
+        let write = async {
+            if stream.write_all(&out).await.is_ok() {
+                let _ = stream.flush().await;
+            }
+        };
+        // Bounded, as this is no longer interrupted by shutdown.
+        let _ = tokio::time::timeout(CONNACK_TIMEOUT, write).await;
     }
 
     let client = ClientLimits {

@@ -43,7 +43,7 @@ use crate::message::Delivery;
 use crate::session::inflight::DeliveryState;
 use crate::session::{ConnCommand, LinkSignal, Session};
 use close::Exit;
-use handshake::{Accepted, ClientLimits, HandshakeError};
+use handshake::{Accepted, ClientLimits};
 use output::Output;
 
 /// Bytes of free space to have in the read buffer before reading.
@@ -101,10 +101,7 @@ where
     S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
     let settings = broker.settings();
-    let handshake = tokio::select! {
-        accepted = handshake::accept(stream, peer, &broker, &settings, conn_id) => accepted,
-        () = shutdown.cancelled() => Err(HandshakeError::Shutdown),
-    };
+    let handshake = handshake::accept(stream, peer, &broker, &settings, conn_id, shutdown).await;
     match handshake {
         Ok(accepted) => Some(Connection::new(*accepted, peer, conn_id, broker, settings)),
         Err(e) => {
