@@ -247,8 +247,10 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
                 // over and over without reading would otherwise queue without bound).
                 if self.session.mailbox.push(delivery, &self.settings.queue)
                     == crate::session::mailbox::Pushed::Congested
+                    && !self.self_congested
                 {
                     self.self_congested = true;
+                    self.paused.push(Arc::clone(&self.session));
                 }
             }
         }

@@ -144,11 +144,10 @@ pub struct Connection<S> {
     timer_deadline: Instant,
     counters: Counters,
     /// The retained messages of its own SUBSCRIBE put its queue over the high watermark: no
-    /// more packets are read until the queue drains.
+    /// more packets are read until the queue drains (its session is then in `paused`).
     self_congested: bool,
-    /// Bytes written so far, and the count and time when the stall check last saw progress.
+    /// Bytes written since the stall check last looked, and when it last saw progress.
     written: u64,
-    stall_mark: u64,
     stall_since: Instant,
 }
 
@@ -210,7 +209,6 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
             counters: Counters::default(),
             self_congested: false,
             written: 0,
-            stall_mark: 0,
             stall_since: now,
         })
     }
@@ -304,15 +302,14 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
                     }
                 },
                 () = self.session.mailbox.ready(), if want_mail => {}
-                () = self.session.mailbox.wait_for_space(), if self.self_congested => {
-                    self.self_congested = false;
-                    if let Err(exit) = self.process_input() {
-                        return exit;
-                    }
-                }
                 () = wait_uncongested(&self.paused), if paused => {
                     self.paused.clear();
                     if let Err(exit) = self.drain_stash() {
+                        return exit;
+                    }
+                    if std::mem::take(&mut self.self_congested)
+                        && let Err(exit) = self.process_input()
+                    {
                         return exit;
                     }
                 }
@@ -359,8 +356,8 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
             // meanwhile (PINGREQ included) waits in the socket, so its silence is ours.
             self.last_seen = now;
         }
-        if self.output.is_empty() || self.written != self.stall_mark {
-            self.stall_mark = self.written;
+        if self.output.is_empty() || self.written > 0 {
+            self.written = 0;
             self.stall_since = now;
         } else if now >= self.stall_since + WRITE_STALL {
             debug!("client took no output for {WRITE_STALL:?}");
