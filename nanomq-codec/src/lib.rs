@@ -38,7 +38,9 @@ pub use connack::ConnAck;
 pub use connect::{Connect, LastWill};
 pub use disconnect::{Auth, Disconnect};
 pub use error::{DecodeError, EncodeError};
-pub use packet::{Packet, decode_packet, encode_packet, encode_publish_head, encoded_len};
+pub use packet::{
+    Packet, decode_packet, encode_packet, encode_publish_head, encoded_len, peek_packet_len,
+};
 pub use properties::{
     AckProperties, AuthProperties, ConnAckProperties, ConnectProperties, DisconnectProperties,
     PublishProperties, SubscribeProperties, UnsubscribeProperties, WillProperties,
@@ -47,7 +49,8 @@ pub use publish::Publish;
 pub use reason::ReasonCode;
 pub use subscribe::{RetainHandling, SubAck, Subscribe, SubscribeFilter, SubscriptionOptions};
 pub use topic::{
-    SHARED_PREFIX, TopicError, is_shared_filter, validate_topic_filter, validate_topic_name,
+    SHARED_PREFIX, TopicError, exceeds_levels, filter_without_share, is_shared_filter,
+    validate_topic_filter, validate_topic_name,
 };
 pub use types::{InvalidQoS, PacketId, PacketKind, ProtocolVersion, QoS};
 pub use unsubscribe::{UnsubAck, Unsubscribe};

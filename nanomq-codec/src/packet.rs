@@ -73,6 +73,13 @@ impl Packet {
     }
 }
 
+/// The size of the packet at the front of `buf`, fixed header included, once its fixed header
+/// has arrived (`Ok(None)` before). Lets a reader learn how much it is asked to buffer before
+/// buffering it.
+pub fn peek_packet_len(buf: &[u8], version: ProtocolVersion) -> Result<Option<usize>, DecodeError> {
+    Ok(parse_fixed_header(buf, version)?.map(|header| header.packet_len()))
+}
+
 /// Decodes one packet from the front of `buf`.
 ///
 /// `Ok(None)`: more bytes are needed and `buf` is untouched. `Ok(Some(packet))`: the packet's

@@ -67,6 +67,21 @@ pub fn validate_topic_filter(filter: &str) -> Result<(), TopicError> {
     validate_levels(inner)
 }
 
+/// Whether `topic` (a topic name, or the filter part of a subscription) has more than
+/// `max_levels` levels. Counts without allocating and stops at the first level too many.
+pub fn exceeds_levels(topic: &str, max_levels: usize) -> bool {
+    topic.split('/').nth(max_levels).is_some()
+}
+
+/// The topic filter proper of a subscription: what follows `$share/{group}/` for a shared
+/// one, the whole filter otherwise.
+pub fn filter_without_share(filter: &str) -> &str {
+    filter
+        .strip_prefix(SHARED_PREFIX)
+        .and_then(|rest| rest.split_once('/'))
+        .map_or(filter, |(_, inner)| inner)
+}
+
 /// Whether `filter` is a shared subscription (`$share/...`).
 pub fn is_shared_filter(filter: &str) -> bool {
     filter.starts_with(SHARED_PREFIX)
@@ -99,6 +114,15 @@ mod tests {
         assert_eq!(validate_topic_name("a/+"), Err(TopicError::WildcardInName));
         assert_eq!(validate_topic_name("#"), Err(TopicError::WildcardInName));
         assert_eq!(validate_topic_name("a\0b"), Err(TopicError::NullCharacter));
+    }
+
+    #[test]
+    fn levels_are_counted_with_empty_ones() {
+        assert!(!exceeds_levels("a/b/c", 3));
+        assert!(exceeds_levels("a/b/c", 2));
+        assert!(!exceeds_levels("/", 2));
+        assert!(exceeds_levels("//", 2));
+        assert!(exceeds_levels(&"/".repeat(32_767), 128));
     }
 
     #[test]
@@ -135,6 +159,8 @@ mod tests {
             assert_eq!(validate_topic_filter(filter), Err(error), "{filter}");
         }
         assert!(is_shared_filter("$share/g/a"));
+        assert_eq!(filter_without_share("$share/g/a/b"), "a/b");
+        assert_eq!(filter_without_share("a/b"), "a/b");
         assert!(!is_shared_filter("$shared/g/a"));
     }
 }

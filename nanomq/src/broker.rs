@@ -12,6 +12,7 @@ use parking_lot::RwLock;
 use shared_types::config::Config;
 use shared_types::metrics::BridgeMetrics;
 
+use crate::admission::{Admission, FdBudget};
 use crate::bridge::{BridgeStats, Parked};
 use crate::message::Message;
 use crate::metrics::Metrics;
@@ -44,6 +45,13 @@ pub struct Settings {
     pub qos_duration: Duration,
     /// Most user properties accepted on one packet from a client (`property_size`).
     pub max_user_properties: usize,
+    /// Most levels in a topic name or filter (`max_topic_levels`).
+    pub max_topic_levels: usize,
+    /// How long a client may leave output waiting untaken (`write_timeout`).
+    pub write_timeout: Duration,
+    /// Most clients connected at once (`max_connections`, or derived from the open-file
+    /// limit when it is 0).
+    pub max_connections: usize,
 }
 
 impl Settings {
@@ -62,6 +70,12 @@ impl Settings {
             queue: QueueLimits::from_msq_len(usize::try_from(config.msq_len).unwrap_or(usize::MAX)),
             qos_duration: Duration::from_secs(u64::from(config.qos_duration.max(1))),
             max_user_properties: usize::try_from(config.property_size).unwrap_or(usize::MAX),
+            max_topic_levels: usize::try_from(config.max_topic_levels).unwrap_or(usize::MAX),
+            write_timeout: Duration::from_secs(u64::from(config.write_timeout.max(1))),
+            max_connections: match config.max_connections {
+                0 => FdBudget::current().max_connections,
+                n => usize::try_from(n).unwrap_or(usize::MAX),
+            },
         }
     }
 }
@@ -87,6 +101,7 @@ pub struct BrokerState {
     pub bridge: BridgeStats,
     /// Bridge hook: what a stopped bridge leaves for the next one (across `ctrl/restart`).
     pub bridge_parked: Parked,
+    admission: Arc<Admission>,
     settings: RwLock<Arc<Settings>>,
     config: RwLock<Arc<Config>>,
     started: Instant,
@@ -113,6 +128,7 @@ impl Broker {
                 metrics: Metrics::default(),
                 bridge: BridgeStats::default(),
                 bridge_parked: Parked::default(),
+                admission: Arc::new(Admission::new(FdBudget::current().max_pending)),
                 settings: RwLock::new(Arc::new(Settings::from_config(&config))),
                 config: RwLock::new(Arc::new(config)),
                 started: Instant::now(),
@@ -144,6 +160,11 @@ impl Broker {
             .bridge
             .bridge_mode
             .then(|| self.bridge.snapshot())
+    }
+
+    /// Admission of new connections: pending sockets, the CONNECT budget, the client cap.
+    pub fn admission(&self) -> &Arc<Admission> {
+        &self.admission
     }
 
     /// A fresh connection number.

@@ -5,12 +5,13 @@
 //! bound addresses (tests bind port 0 and read them back).
 //!
 //! Layers, from the wire up: [`codec`] (bytes ↔ packets), [`transport`] (listeners yielding
-//! byte streams), [`connection`] (one client's task), [`session`] (state kept per client
+//! byte streams, within the limits of [`admission`]), [`connection`] (one client's task), [`session`] (state kept per client
 //! identifier), [`router`] (subscription trie, shared groups, retained messages), [`broker`]
 //! (the shared state), [`server`] (listener lifecycle: start, restart, stop), [`bridge`] (the
 //! MQTT client link to an upstream broker); beside them [`http`], the management API, which
 //! talks to the broker through [`broker::Broker`] and [`server::ServerControl`] only.
 
+pub mod admission;
 pub mod bridge;
 pub mod broker;
 pub use nanomq_codec as codec;

@@ -3,6 +3,7 @@
 
 mod args;
 
+use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -19,16 +20,16 @@ fn main() -> ExitCode {
     match args.command {
         Command::Start(start) => run(start),
         Command::DefaultConfig => {
-            print!("{}", config::DEFAULT_CONFIG_TEXT);
+            say(config::DEFAULT_CONFIG_TEXT.trim_end());
             ExitCode::SUCCESS
         }
         Command::Check { conf } => match config::load(&conf) {
             Ok(_) => {
-                println!("{}: ok", conf.display());
+                say(&format!("{}: ok", conf.display()));
                 ExitCode::SUCCESS
             }
             Err(e) => {
-                eprintln!("nanomq: invalid configuration: {e}");
+                complain(&format!("invalid configuration: {e}"));
                 ExitCode::from(2)
             }
         },
@@ -49,7 +50,7 @@ fn run(start: StartArgs) -> ExitCode {
     let config = match loaded.and_then(|c| overrides.apply(c).map_err(|e| e.to_string())) {
         Ok(config) => config,
         Err(e) => {
-            eprintln!("nanomq: invalid configuration: {e}");
+            complain(&format!("invalid configuration: {e}"));
             return ExitCode::from(2);
         }
     };
@@ -63,6 +64,12 @@ fn run(start: StartArgs) -> ExitCode {
             "daemon = true is not supported: run nanomq under a service manager; staying in the foreground"
         );
     }
+    // Soft limit up to the hard one: idle clients are cheap, file descriptors should not be
+    // what caps them. `max_connections = 0` is derived from the result.
+    match rlimit::increase_nofile_limit(u64::MAX) {
+        Ok(limit) => info!(limit, "open-file limit"),
+        Err(e) => warn!(error = %e, "cannot raise the open-file limit"),
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(worker_threads(&config))
         .enable_all()
@@ -70,7 +77,7 @@ fn run(start: StartArgs) -> ExitCode {
     {
         Ok(runtime) => runtime,
         Err(e) => {
-            eprintln!("nanomq: cannot start the runtime: {e}");
+            complain(&format!("cannot start the runtime: {e}"));
             return ExitCode::FAILURE;
         }
     };
@@ -81,12 +88,12 @@ async fn serve(config: Config, path: Option<std::path::PathBuf>, overrides: Over
     let handle = match nanomq::start(config, path, overrides).await {
         Ok(handle) => handle,
         Err(e) => {
-            eprintln!("nanomq: cannot start: {e}");
+            complain(&format!("cannot start: {e}"));
             return ExitCode::FAILURE;
         }
     };
     if let Some(addrs) = handle.addrs() {
-        println!("nanomq: MQTT/TCP listening on {}", addrs.mqtt);
+        say(&format!("nanomq: MQTT/TCP listening on {}", addrs.mqtt));
         let optional = [
             ("MQTT/TLS", addrs.tls),
             ("MQTT/WebSocket", addrs.ws),
@@ -95,7 +102,7 @@ async fn serve(config: Config, path: Option<std::path::PathBuf>, overrides: Over
         ];
         for (what, addr) in optional {
             if let Some(addr) = addr {
-                println!("nanomq: {what} listening on {addr}");
+                say(&format!("nanomq: {what} listening on {addr}"));
             }
         }
     }
@@ -124,6 +131,17 @@ async fn wait_for_signal() {
     }
 }
 
+/// Writes a line to stdout. Whoever reads it may be gone (`nanomq start | head -1`): that is
+/// no reason to stop, so the error is ignored (`println!` would panic).
+fn say(line: &str) {
+    let _ = writeln!(std::io::stdout().lock(), "{line}");
+}
+
+/// Writes an error line to stderr, ignoring a reader that is gone (see [`say`]).
+fn complain(line: &str) {
+    let _ = writeln!(std::io::stderr().lock(), "nanomq: {line}");
+}
+
 fn init_logging(config: &Config) {
     let filter = EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| EnvFilter::new(config.log.level.as_str()));
@@ -131,6 +149,9 @@ fn init_logging(config: &Config) {
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        // It would report a failed write with `eprintln!`, which panics when stderr is a
+        // closed pipe: the panicking task (the signal handler, say) would die with it.
+        .log_internal_errors(false)
         .init();
 }
 

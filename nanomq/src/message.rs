@@ -11,6 +11,12 @@ use bytes::Bytes;
 use crate::codec::{Publish, PublishProperties, QoS};
 use crate::session::SessionId;
 
+/// Whether `topic` is one of the broker's own (`$SYS/...`), which no client and no API call
+/// may publish to: subscribers must be able to trust what arrives there.
+pub fn is_broker_topic(topic: &str) -> bool {
+    topic.starts_with("$SYS/") || topic == "$SYS"
+}
+
 /// One application message, shared by every delivery of it.
 #[derive(Debug)]
 pub struct Message {

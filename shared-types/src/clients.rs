@@ -8,7 +8,8 @@ use crate::lenient;
 /// One client (or persistent session) as the API reports it (API.md §3, "Client object").
 ///
 /// Deserializing also accepts NanoMQ's own replies, which lack `connected`, `connected_at`,
-/// `send_msg` and `mqueue_len`: those become `conn_state == connected`, `""`, 0 and 0.
+/// `send_msg`, `mqueue_len` and `dropped`: those become `conn_state == connected`, `""`, 0, 0
+/// and 0.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(try_from = "ClientInfoWire")]
 pub struct ClientInfo {
@@ -42,6 +43,9 @@ pub struct ClientInfo {
     pub send_msg: u64,
     /// Messages queued for the client now.
     pub mqueue_len: u64,
+    /// Messages dropped from its queue: full while the client was away, or while it did not
+    /// keep up (see the README's "Slow and stuck clients").
+    pub dropped: u64,
     /// The will topic; present only when a will is set.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub will_topic: Option<String>,
@@ -70,6 +74,8 @@ struct ClientInfoWire {
     send_msg: u64,
     #[serde(default)]
     mqueue_len: u64,
+    #[serde(default)]
+    dropped: u64,
     will_topic: Option<String>,
 }
 
@@ -98,6 +104,7 @@ impl TryFrom<ClientInfoWire> for ClientInfo {
             recv_msg: wire.recv_msg,
             send_msg: wire.send_msg,
             mqueue_len: wire.mqueue_len,
+            dropped: wire.dropped,
             will_topic: wire.will_topic,
         })
     }
@@ -238,6 +245,7 @@ mod tests {
             recv_msg: 1,
             send_msg: 2,
             mqueue_len: 3,
+            dropped: 4,
             will_topic: None,
         }
     }
@@ -273,7 +281,8 @@ mod tests {
                 "client_id": "c1", "username": "alice", "keepalive": 30,
                 "conn_state": "connected", "connected": true, "clean_start": false,
                 "proto_name": "MQTT", "proto_ver": 4, "ip_address": "127.0.0.1", "port": 50000,
-                "connected_at": "2024-01-02 03:04:05", "recv_msg": 1, "send_msg": 2, "mqueue_len": 3
+                "connected_at": "2024-01-02 03:04:05", "recv_msg": 1, "send_msg": 2, "mqueue_len": 3,
+                "dropped": 4
             })
         );
         assert_eq!(

@@ -85,6 +85,7 @@ pub fn details(out: &Output, client: &ClientInfo) -> Table {
         ("received", format!("{} messages", client.recv_msg)),
         ("sent", format!("{} messages", client.send_msg)),
         ("queued", format!("{} messages", client.mqueue_len)),
+        ("dropped", format!("{} messages", client.dropped)),
     ];
     if let Some(topic) = &client.will_topic {
         rows.push(("will topic", topic.clone()));
@@ -163,6 +164,7 @@ mod tests {
             recv_msg: 3,
             send_msg: 4,
             mqueue_len: 0,
+            dropped: 0,
             will_topic: None,
         }
     }
@@ -209,6 +211,7 @@ connected at  2024-05-06 07:08:09
 received      3 messages
 sent          4 messages
 queued        0 messages
+dropped       0 messages
 will topic    sensors/1/gone
 ";
         assert_eq!(out.render(&details(&out, &one)), expected);

@@ -174,6 +174,7 @@ connected at  YYYY-MM-DD hh:mm:ss
 received      0 messages
 sent          0 messages
 queued        0 messages
+dropped       0 messages
 ";
     assert_eq!(normalize(&show), expected);
     let json = broker

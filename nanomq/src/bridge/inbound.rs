@@ -9,10 +9,11 @@ use tracing::{debug, warn};
 
 use super::link::{Link, LinkError};
 use super::stats::BridgeStats;
-use crate::codec::{AckKind, Packet, PacketId, Publish, QoS, ReasonCode, SubAck, decode_packet};
+use crate::codec::{
+    AckKind, Packet, PacketId, Publish, QoS, ReasonCode, SubAck, decode_packet, exceeds_levels,
+};
 use crate::message::{Message, Origin};
 use crate::metrics::Metrics;
-use crate::router::trie::MAX_TOPIC_LEVELS;
 use crate::session::inflight::AckOutcome;
 
 impl Link<'_> {
@@ -115,7 +116,7 @@ impl Link<'_> {
             self.write_ack(AckKind::PubRec, id, ReasonCode::SUCCESS);
             return Ok(());
         }
-        let reason = if publish.topic.split('/').nth(MAX_TOPIC_LEVELS).is_some() {
+        let reason = if exceeds_levels(&publish.topic, self.settings.max_topic_levels) {
             debug!(topic = %publish.topic, "bridge: upstream topic too deep, not published");
             ReasonCode::TOPIC_NAME_INVALID
         } else {

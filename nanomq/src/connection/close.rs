@@ -44,7 +44,7 @@ pub enum Exit {
     Kicked,
     /// The broker is stopping or restarting.
     Shutdown,
-    /// Output was waiting and the client took none of it for [`super::WRITE_STALL`]: it has
+    /// Output was waiting and the client took none of it for `write_timeout`: it has
     /// stopped reading (nothing more can be written to it, not even a DISCONNECT).
     WriteStalled,
 }

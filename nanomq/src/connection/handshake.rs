@@ -12,16 +12,18 @@ use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio_util::sync::CancellationToken;
 use tracing::{debug, warn};
 
+use crate::admission::{Admission, FREE_CONNECT_BYTES, PRE_CONNECT_TIMEOUT, PendingTicket};
 use crate::broker::{Broker, INBOUND_TOPIC_ALIAS_MAX, Settings};
 use crate::codec::{
     ConnAck, ConnAckProperties, Connect, DecodeError, LastWill, Packet, ProtocolVersion,
-    ReasonCode, decode_packet, encode_packet,
+    ReasonCode, decode_packet, encode_packet, exceeds_levels, peek_packet_len,
 };
+use crate::message::is_broker_topic;
 use crate::session::inflight::DeliveryState;
 use crate::session::{ClientDetails, ConnCommand, Link, LinkSignal, Session};
 
-/// How long a new connection may take to send its CONNECT.
-const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Bytes read at a time while the CONNECT's size is not known yet.
+const READ_CHUNK: usize = 512;
 /// How long a connection waits for the one it takes over to finish.
 const TAKEOVER_TIMEOUT: Duration = Duration::from_secs(5);
 /// How long writing CONNACK may take.
@@ -75,6 +77,12 @@ pub enum HandshakeError {
     /// No CONNECT in time.
     #[error("no CONNECT within {0:?}")]
     Timeout(Duration),
+    /// Pushed out by newer sockets while too many were waiting for their CONNECT.
+    #[error("evicted: too many connections waiting for CONNECT")]
+    Evicted,
+    /// The CONNECT announced more bytes than the shared pre-CONNECT budget had left.
+    #[error("CONNECT of {0} bytes does not fit in the pre-CONNECT budget")]
+    OverBudget(usize),
     /// The socket closed or failed.
     #[error("i/o: {0}")]
     Io(#[from] std::io::Error),
@@ -92,30 +100,54 @@ pub enum HandshakeError {
     Shutdown,
 }
 
-/// Reads and answers CONNECT. Shutdown interrupts only the wait for CONNECT: once the
-/// session is opened, the handshake runs to its (bounded) end, so that the connection ends
-/// through the normal path (detaching from the session, releasing a takeover) rather than
-/// leaving the session linked to a connection that never ran.
-pub async fn accept<S>(
-    mut stream: S,
-    peer: SocketAddr,
-    broker: &Broker,
-    settings: &Settings,
-    conn_id: u64,
-    shutdown: &CancellationToken,
-) -> Result<Box<Accepted<S>>, HandshakeError>
+/// What a handshake starts from besides the stream.
+pub struct Start<'a> {
+    /// The client's address.
+    pub peer: SocketAddr,
+    /// The broker.
+    pub broker: &'a Broker,
+    /// The settings in force.
+    pub settings: &'a Settings,
+    /// The connection's number.
+    pub conn_id: u64,
+    /// Cancelled when the broker stops or restarts.
+    pub shutdown: &'a CancellationToken,
+    /// The socket's place among those waiting for CONNECT (its deadline, its eviction).
+    pub pending: PendingTicket,
+}
+
+/// Reads and answers CONNECT. Shutdown (and eviction) interrupts only the wait for CONNECT:
+/// once the session is opened, the handshake runs to its (bounded) end, so that the
+/// connection ends through the normal path (detaching from the session, releasing a takeover)
+/// rather than leaving the session linked to a connection that never ran.
+pub async fn accept<S>(mut stream: S, start: Start<'_>) -> Result<Box<Accepted<S>>, HandshakeError>
 where
     S: AsyncRead + AsyncWrite + Unpin,
 {
-    let mut read_buf = BytesMut::with_capacity(512);
-    let read = tokio::time::timeout(
-        CONNECT_TIMEOUT,
-        read_connect(&mut stream, &mut read_buf, settings.max_packet_size),
+    let Start {
+        peer,
+        broker,
+        settings,
+        conn_id,
+        shutdown,
+        pending,
+    } = start;
+    let mut read_buf = BytesMut::with_capacity(READ_CHUNK);
+    let read = tokio::time::timeout_at(
+        pending.deadline,
+        read_connect(
+            &mut stream,
+            &mut read_buf,
+            settings.max_packet_size,
+            broker.admission(),
+        ),
     );
     let connect = tokio::select! {
-        read = read => read.map_err(|_| HandshakeError::Timeout(CONNECT_TIMEOUT))?,
+        read = read => read.map_err(|_| HandshakeError::Timeout(PRE_CONNECT_TIMEOUT))?,
+        () = pending.evicted() => return Err(HandshakeError::Evicted),
         () = shutdown.cancelled() => return Err(HandshakeError::Shutdown),
     };
+    drop(pending);
     let mut connect = match connect {
         Ok(connect) => connect,
         Err(HandshakeError::Decode(DecodeError::UnsupportedProtocolVersion { .. })) => {
@@ -134,7 +166,19 @@ where
     };
     let version = connect.protocol;
 
-    if let Err(code) = check_connect(&connect, settings) {
+    let checked = check_connect(&connect, settings).and_then(|()| {
+        // Counted in `metrics.connections` from here; the connection's end uncounts it.
+        let admitted = broker
+            .admission()
+            .admit(&broker.metrics.connections, settings.max_connections);
+        if admitted {
+            Ok(())
+        } else {
+            warn!(%peer, max_connections = settings.max_connections, "connection refused: too many clients");
+            Err(ReasonCode::QUOTA_EXCEEDED)
+        }
+    });
+    if let Err(code) = checked {
         let connack = ConnAck {
             session_present: false,
             code,
@@ -251,24 +295,42 @@ where
     }))
 }
 
-/// Reads until one whole packet is buffered; it must be CONNECT.
+/// Reads until one whole packet is buffered; it must be CONNECT. A CONNECT larger than
+/// [`FREE_CONNECT_BYTES`] is buffered only once the shared budget has room for it (the room is
+/// given back when it has been read), so half-open sockets announcing large packets cost
+/// nothing beyond that budget.
 async fn read_connect<S>(
     stream: &mut S,
     buf: &mut BytesMut,
     max_size: usize,
+    admission: &Admission,
 ) -> Result<Connect, HandshakeError>
 where
     S: AsyncRead + Unpin,
 {
+    // The version passed here is ignored for CONNECT, which carries its own.
+    let version = ProtocolVersion::V3_1_1;
+    let mut budget = None;
     loop {
-        // The version passed here is ignored for CONNECT, which carries its own.
-        if let Some(packet) = decode_packet(buf, ProtocolVersion::V3_1_1, max_size)? {
+        if let Some(packet) = decode_packet(buf, version, max_size)? {
             return match packet {
                 Packet::Connect(connect) => Ok(connect),
                 other => Err(HandshakeError::NotConnect(other.kind().name())),
             };
         }
-        buf.reserve(512);
+        let want = match peek_packet_len(buf, version)? {
+            Some(size) => {
+                if size > FREE_CONNECT_BYTES && budget.is_none() {
+                    let permit = admission
+                        .reserve_connect(size)
+                        .ok_or(HandshakeError::OverBudget(size))?;
+                    budget = Some(permit);
+                }
+                size - buf.len()
+            }
+            None => READ_CHUNK,
+        };
+        buf.reserve(want);
         if stream.read_buf(buf).await? == 0 {
             return Err(HandshakeError::Io(std::io::ErrorKind::UnexpectedEof.into()));
         }
@@ -294,6 +356,16 @@ fn check_connect(connect: &Connect, settings: &Settings) -> Result<(), ReasonCod
     if properties > settings.max_user_properties {
         // `property_size`: see the connection's check of PUBLISH and SUBSCRIBE.
         return Err(ReasonCode::IMPLEMENTATION_SPECIFIC_ERROR);
+    }
+    if let Some(will) = &connect.will {
+        // The same rules as for the client's PUBLISH packets: the will is published on its
+        // behalf, possibly retained.
+        if exceeds_levels(&will.topic, settings.max_topic_levels) {
+            return Err(ReasonCode::TOPIC_NAME_INVALID);
+        }
+        if is_broker_topic(&will.topic) {
+            return Err(ReasonCode::NOT_AUTHORIZED);
+        }
     }
     if connect.client_id.is_empty() {
         let allowed = match version {

@@ -13,10 +13,10 @@ use crate::broker::INBOUND_TOPIC_ALIAS_MAX;
 use crate::codec::{
     AckKind, AckProperties, Disconnect, Packet, PacketId, ProtocolVersion, Publish, QoS,
     ReasonCode, RetainHandling, SubAck, Subscribe, UnsubAck, Unsubscribe, encode_packet,
+    exceeds_levels, filter_without_share,
 };
-use crate::message::{Delivery, Message, Origin};
+use crate::message::{Delivery, Message, Origin, is_broker_topic};
 use crate::router::ParsedFilter;
-use crate::router::trie::MAX_TOPIC_LEVELS;
 use crate::session::SubscriptionRecord;
 use crate::session::inflight::AckOutcome;
 
@@ -104,8 +104,13 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
                 self.aliases_in.insert(alias, Arc::clone(&publish.topic));
             }
         }
-        if publish.topic.split('/').nth(MAX_TOPIC_LEVELS).is_some() {
+        if exceeds_levels(&publish.topic, self.settings.max_topic_levels) {
             return Err(Exit::ProtocolError(ReasonCode::TOPIC_NAME_INVALID));
+        }
+        if is_broker_topic(&publish.topic) {
+            debug!(topic = %publish.topic, "PUBLISH to a $SYS topic refused");
+            self.refuse_publish(&publish, ReasonCode::NOT_AUTHORIZED);
+            return Ok(());
         }
         if self.version == ProtocolVersion::V5 && publish.qos != QoS::AtMostOnce {
             let waiting = self.state.pending_qos2()
@@ -124,6 +129,32 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
             self.stash.push_back(publish);
         }
         Ok(())
+    }
+
+    /// Answers a PUBLISH that is not delivered: MQTT 5 clients get `reason` in PUBACK or
+    /// PUBREC (which ends a QoS 2 exchange); MQTT 3.x has no way to say no, so the message
+    /// is acknowledged as usual (the client would otherwise resend it for ever) and dropped.
+    fn refuse_publish(&mut self, publish: &Publish, reason: ReasonCode) {
+        self.counters.messages_in += 1;
+        self.counters.dropped += 1;
+        let Some(id) = publish.packet_id else {
+            return;
+        };
+        if self.version == ProtocolVersion::V5 {
+            let kind = match publish.qos {
+                QoS::ExactlyOnce => AckKind::PubRec,
+                _ => AckKind::PubAck,
+            };
+            self.write_ack(kind, id, reason);
+            return;
+        }
+        match publish.qos {
+            QoS::ExactlyOnce => {
+                self.state.receive_qos2(id);
+                self.write_ack(AckKind::PubRec, id, ReasonCode::SUCCESS);
+            }
+            _ => self.write_ack(AckKind::PubAck, id, ReasonCode::SUCCESS),
+        }
     }
 
     /// `property_size` bounds the user properties a client may put on one packet (they are
@@ -200,7 +231,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
         let mut retained: Vec<(String, QoS, Option<u32>)> = Vec::new();
         for entry in subscribe.filters {
             let parsed = ParsedFilter::parse(&entry.filter);
-            if parsed.filter.split('/').nth(MAX_TOPIC_LEVELS).is_some() {
+            if exceeds_levels(parsed.filter, self.settings.max_topic_levels) {
                 reasons.push(ReasonCode::TOPIC_FILTER_INVALID);
                 continue;
             }
@@ -261,6 +292,9 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
             .filters
             .iter()
             .map(|filter| {
+                if exceeds_levels(filter_without_share(filter), self.settings.max_topic_levels) {
+                    return ReasonCode::TOPIC_FILTER_INVALID;
+                }
                 let in_router = self.broker.router.unsubscribe(self.session.id, filter);
                 let in_session = self.session.remove_subscription(filter);
                 if in_router || in_session {

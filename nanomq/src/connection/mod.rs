@@ -37,6 +37,7 @@ use tokio::time::{Instant, Sleep};
 use tokio_util::sync::CancellationToken;
 use tracing::{Instrument, debug, info_span};
 
+use crate::admission::PendingTicket;
 use crate::broker::{Broker, Settings};
 use crate::codec::{LastWill, ProtocolVersion, Publish, ReasonCode};
 use crate::message::Delivery;
@@ -67,25 +68,32 @@ const STASH_LIMIT: usize = 64;
 /// client that sends and never reads gets there (deliveries are pulled only below
 /// [`WRITE_HIGH`]; what grows past it are answers to its own packets).
 const OUTPUT_READ_LIMIT: usize = 1024 * 1024;
-/// A client that takes none of the waiting output for this long is disconnected: it holds
-/// its queue, and through backpressure its publishers, for nothing. The timer of every
-/// connection fires at least this often.
-pub(crate) const WRITE_STALL: Duration = Duration::from_secs(60);
 
-/// Serves one accepted transport connection until it ends.
-pub async fn serve<S>(stream: S, peer: SocketAddr, broker: Broker, shutdown: CancellationToken)
+/// Serves one accepted transport connection until it ends; `pending` is its place among the
+/// sockets still waiting for their CONNECT.
+pub fn serve<S>(
+    stream: S,
+    peer: SocketAddr,
+    broker: Broker,
+    shutdown: CancellationToken,
+    pending: PendingTicket,
+) -> impl Future<Output = ()> + Send
 where
     S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
     let conn_id = broker.next_conn_id();
     let span = info_span!("conn", %peer, conn_id);
     // Two phases, so that the task of an idle connection carries only the second: the
-    // handshake's state is boxed and gone once it is over, the connection's state is one heap
-    // block, and what stays in the task is the loop's own small futures.
-    let accepted =
-        Box::pin(accept(stream, peer, broker, &shutdown, conn_id).instrument(span.clone())).await;
-    if let Some(connection) = accepted {
-        connection.run(shutdown).instrument(span).await;
+    // handshake and everything it starts from are boxed and gone once it is over, the
+    // connection's state is one heap block, and what stays in the task is the loop's own
+    // small futures. (A plain function returning the future, not an `async fn`: the
+    // arguments of an `async fn` stay in its state for its whole life.)
+    let accept = accept(stream, peer, broker, shutdown.clone(), conn_id, pending);
+    let accept = Box::pin(accept.instrument(span.clone()));
+    async move {
+        if let Some(connection) = accept.await {
+            connection.run(shutdown).instrument(span).await;
+        }
     }
 }
 
@@ -94,14 +102,23 @@ async fn accept<S>(
     stream: S,
     peer: SocketAddr,
     broker: Broker,
-    shutdown: &CancellationToken,
+    shutdown: CancellationToken,
     conn_id: u64,
+    pending: PendingTicket,
 ) -> Option<Box<Connection<S>>>
 where
     S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
     let settings = broker.settings();
-    let handshake = handshake::accept(stream, peer, &broker, &settings, conn_id, shutdown).await;
+    let start = handshake::Start {
+        peer,
+        broker: &broker,
+        settings: &settings,
+        conn_id,
+        shutdown: &shutdown,
+        pending,
+    };
+    let handshake = handshake::accept(stream, start).await;
     match handshake {
         Ok(accepted) => Some(Connection::new(*accepted, peer, conn_id, broker, settings)),
         Err(e) => {
@@ -146,9 +163,9 @@ pub struct Connection<S> {
     /// The retained messages of its own SUBSCRIBE put its queue over the high watermark: no
     /// more packets are read until the queue drains (its session is then in `paused`).
     self_congested: bool,
-    /// Bytes written since the stall check last looked, and when it last saw progress.
-    written: u64,
-    stall_since: Instant,
+    /// Since when output has been waiting without any of it being taken; a client that
+    /// takes none for `write_timeout` is disconnected, whatever its keep alive.
+    waiting_since: Option<Instant>,
 }
 
 /// Counts gathered locally and added to the broker's metrics once per batch.
@@ -208,18 +225,14 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
             timer_deadline: now + far_future(),
             counters: Counters::default(),
             self_congested: false,
-            written: 0,
-            stall_since: now,
+            waiting_since: None,
         })
     }
 
     /// Runs the connection to its end, then cleans up. The state lives in one heap block and
     /// the task holds only the loop's own futures: a small, fixed cost per idle connection.
     async fn run(mut self: Box<Self>, shutdown: CancellationToken) {
-        self.broker
-            .metrics
-            .connections
-            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        // Counted in `metrics.connections` by the handshake's admission; `finish` uncounts.
         close::announce_connected(&self);
         self.resend_on_resume();
         self.arm_timer();
@@ -262,6 +275,9 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
                 self.read_buf.reserve(want);
             }
             let want_write = !self.output.is_empty();
+            if want_write && self.waiting_since.is_none() {
+                self.waiting_since = Some(Instant::now());
+            }
             let want_mail = self.output.len() < WRITE_HIGH;
             let paused = !self.paused.is_empty();
             tokio::select! {
@@ -277,7 +293,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
                     Ok(Some(0)) => return Exit::Closed,
                     Ok(Some(n)) => {
                         needs_flush = true;
-                        self.written += n as u64;
+                        self.waiting_since = None;
                         crate::metrics::Metrics::add(&self.broker.metrics.bytes_sent, n as u64);
                         self.output.release_if_idle(WRITE_KEEP);
                     }
@@ -356,11 +372,10 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
             // meanwhile (PINGREQ included) waits in the socket, so its silence is ours.
             self.last_seen = now;
         }
-        if self.output.is_empty() || self.written > 0 {
-            self.written = 0;
-            self.stall_since = now;
-        } else if now >= self.stall_since + WRITE_STALL {
-            debug!("client took no output for {WRITE_STALL:?}");
+        if let Some(since) = self.waiting_since
+            && now >= since + self.settings.write_timeout
+        {
+            debug!(write_timeout = ?self.settings.write_timeout, "client took no output");
             return Err(Exit::WriteStalled);
         }
         if let Some(keep_alive) = self.keep_alive
@@ -373,10 +388,15 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
         Ok(())
     }
 
-    /// Sets the timer to the next keep-alive deadline or resend, whichever comes first.
+    /// Sets the timer to the next keep-alive deadline, resend or write timeout, whichever
+    /// comes first. It fires at least every `write_timeout`: output that starts waiting after
+    /// it was armed gets its exact deadline when it fires next and is re-armed.
     fn arm_timer(&mut self) {
         let now = Instant::now();
-        let mut deadline = now + WRITE_STALL;
+        let write_timeout = self.settings.write_timeout;
+        let mut deadline = self
+            .waiting_since
+            .map_or(now + write_timeout, |since| since + write_timeout);
         if let Some(keep_alive) = self.keep_alive {
             deadline = deadline.min(self.last_seen + keep_alive);
         }
@@ -454,11 +474,13 @@ mod tests {
         let addr = listener.local_addr().unwrap();
         let client = tokio::net::TcpStream::connect(addr).await.unwrap();
         let broker = crate::broker::Broker::new(shared_types::config::Config::default());
+        let pending = broker.admission().enter();
         let task = super::serve(
             client,
             addr,
             broker,
             tokio_util::sync::CancellationToken::new(),
+            pending,
         );
         assert!(
             std::mem::size_of_val(&task) <= 1024,

@@ -73,6 +73,7 @@ pub fn client_info(session: &Session) -> ClientInfo {
         recv_msg: crate::metrics::Metrics::get(&session.stats.recv_msg),
         send_msg: crate::metrics::Metrics::get(&session.stats.send_msg),
         mqueue_len: u64::try_from(session.mailbox.len()).unwrap_or(u64::MAX),
+        dropped: session.mailbox.dropped(),
         will_topic: details.will_topic.map(|topic| topic.to_string()),
     }
 }

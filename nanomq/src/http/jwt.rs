@@ -17,7 +17,8 @@ use shared_types::config::JwtConfig;
 
 use super::error::ApiError;
 
-/// Seconds a token is still accepted after its `exp` (clock skew between issuer and broker).
+/// Seconds a token is still accepted after its `exp`, or already before its `nbf` (clock skew
+/// between issuer and broker).
 pub const EXPIRY_LEEWAY_SECS: u64 = 60;
 
 /// Checks bearer tokens against one public key.
@@ -41,6 +42,7 @@ impl std::fmt::Debug for JwtVerifier {
 struct Claims {
     iss: Option<Value>,
     exp: Option<Value>,
+    nbf: Option<Value>,
 }
 
 impl JwtVerifier {
@@ -84,7 +86,8 @@ impl JwtVerifier {
     }
 
     /// Checks a token: bad signature, wrong algorithm, wrong or missing `iss`, missing or
-    /// malformed `exp`, anything unparseable → 401/103; expired → 401/116.
+    /// malformed `exp`, malformed `nbf` or one still in the future, anything unparseable →
+    /// 401/103; expired → 401/116.
     pub fn verify(&self, token: &str) -> Result<(), ApiError> {
         let data = jsonwebtoken::decode::<Claims>(token, &self.key, &self.validation)
             .map_err(|error| rejected(format!("invalid token: {error}")))?;
@@ -96,7 +99,16 @@ impl JwtVerifier {
         let Some(exp) = claims.exp.as_ref().and_then(numeric_date) else {
             return Err(rejected("token has no valid expiry (exp)"));
         };
-        if exp.saturating_add(EXPIRY_LEEWAY_SECS) < unix_now() {
+        let now = unix_now();
+        if let Some(nbf) = &claims.nbf {
+            let Some(nbf) = numeric_date(nbf) else {
+                return Err(rejected("token has a malformed not-before time (nbf)"));
+            };
+            if nbf > now.saturating_add(EXPIRY_LEEWAY_SECS) {
+                return Err(rejected("token not valid yet (nbf)"));
+            }
+        }
+        if exp.saturating_add(EXPIRY_LEEWAY_SECS) < now {
             return Err(ApiError::unauthorized(
                 "Bearer",
                 ResultCode::TokenExpired,

@@ -3,7 +3,8 @@
 //! [`crate::server::ServerControl`].
 //!
 //! [`router`] builds the whole application from a state, apart from any socket, so tests drive
-//! it with `tower::ServiceExt::oneshot`; [`bind`] and [`HttpServer::spawn`] put it on a port.
+//! it with `tower::ServiceExt::oneshot`; [`bind`] and [`HttpServer::spawn`] put it on a port,
+//! where [`serve`] bounds what each connection may hold (time, head size, their number).
 //! Each resource module lists its own routes beside its handlers ([`routes::ApiRoute`]); the
 //! router registers every one with and without a trailing slash, and `GET /api/v4` lists the
 //! same table. Around all of it, outermost first: the request timeout (408), the body limit
@@ -16,11 +17,11 @@ pub mod configuration;
 pub mod ctrl;
 pub mod error;
 pub mod extract;
-pub mod https;
 pub mod jwt;
 pub mod metrics;
 pub mod publish;
 pub mod routes;
+pub mod serve;
 pub mod state;
 pub mod subscriptions;
 
@@ -39,8 +40,9 @@ use shared_types::{ApiResponse, Endpoint, ResultCode};
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
-use tracing::{error, info, warn};
+use tracing::{info, warn};
 
+use crate::admission::FdBudget;
 use crate::broker::Broker;
 use crate::server::{ServerControl, StartError};
 pub use error::ApiError;
@@ -168,34 +170,11 @@ impl HttpServer {
         let addr = self.addr;
         let scheme = if self.tls.is_some() { "https" } else { "http" };
         info!(%addr, scheme, "HTTP API listener started");
-        let graceful = shutdown.clone().cancelled_owned();
-        match self.tls {
-            None => {
-                tracker.spawn(async move {
-                    let served = axum::serve(self.listener, self.app)
-                        .with_graceful_shutdown(graceful)
-                        .await;
-                    if let Err(e) = served {
-                        error!(error = %e, "HTTP API server failed");
-                    }
-                });
-            }
-            Some(acceptor) => {
-                match https::TlsListener::new(self.listener, acceptor, shutdown.clone()) {
-                    Ok(listener) => {
-                        tracker.spawn(async move {
-                            let served = axum::serve(listener, self.app)
-                                .with_graceful_shutdown(graceful)
-                                .await;
-                            if let Err(e) = served {
-                                error!(error = %e, "HTTPS API server failed");
-                            }
-                        });
-                    }
-                    Err(e) => error!(error = %e, "HTTPS API listener failed"),
-                }
-            }
-        }
+        let limits = serve::ConnLimits {
+            header_timeout: serve::HEADER_TIMEOUT,
+            max_connections: FdBudget::current().max_http,
+        };
+        serve::spawn(self.listener, self.tls, self.app, limits, shutdown, tracker);
         addr
     }
 }

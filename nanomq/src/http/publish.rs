@@ -3,8 +3,8 @@
 //!
 //! A request naming several topics (`topic` plus the comma-separated `topics`) is checked as a
 //! whole before anything is published: one bad topic publishes nothing. A missing topic is
-//! 107 (a required parameter), a topic that cannot be published to is 115, any other bad
-//! field 108.
+//! 107 (a required parameter), a topic that cannot be published to is 115 (a `$SYS/` topic
+//! among them: those are the broker's own), any other bad field 108.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -24,9 +24,8 @@ use super::error::ApiError;
 use super::extract::{ApiJson, ApiJsonArray, from_json_object};
 use super::routes::{ApiResult, ApiRoute};
 use super::state::AppState;
-use crate::codec::{PublishProperties, QoS, validate_topic_name};
-use crate::message::{Message, Origin};
-use crate::router::trie::MAX_TOPIC_LEVELS;
+use crate::codec::{PublishProperties, QoS, exceeds_levels, validate_topic_name};
+use crate::message::{Message, Origin, is_broker_topic};
 
 /// The longest topic an MQTT packet can carry, in bytes.
 const MAX_TOPIC_BYTES: usize = 65_535;
@@ -55,7 +54,8 @@ async fn publish(
     State(state): State<AppState>,
     ApiJson(request): ApiJson<PublishRequest>,
 ) -> ApiResult<()> {
-    for message in messages(&request)? {
+    let max_levels = state.broker.settings().max_topic_levels;
+    for message in messages(&request, max_levels)? {
         state.broker.publish(message);
     }
     Ok(Json(ApiResponse::ok_empty()))
@@ -67,12 +67,13 @@ async fn publish_batch(
     State(state): State<AppState>,
     ApiJsonArray(items): ApiJsonArray,
 ) -> ApiResult<Vec<PublishBatchResult>> {
+    let max_levels = state.broker.settings().max_topic_levels;
     let results = items
         .into_iter()
         .map(|item| {
             let topic = first_topic(&item);
-            let outcome =
-                from_json_object::<PublishRequest>(item).and_then(|request| messages(&request));
+            let outcome = from_json_object::<PublishRequest>(item)
+                .and_then(|request| messages(&request, max_levels));
             let code = match outcome {
                 Ok(messages) => {
                     for message in messages {
@@ -99,7 +100,7 @@ fn first_topic(item: &Value) -> String {
 }
 
 /// The messages a request publishes, one per topic, or why it publishes none.
-pub fn messages(request: &PublishRequest) -> Result<Vec<Message>, ApiError> {
+pub fn messages(request: &PublishRequest, max_levels: usize) -> Result<Vec<Message>, ApiError> {
     let topics = request.topics();
     if topics.is_empty() {
         return Err(ApiError::bad_request(
@@ -108,7 +109,7 @@ pub fn messages(request: &PublishRequest) -> Result<Vec<Message>, ApiError> {
         ));
     }
     for topic in &topics {
-        check_topic(topic)?;
+        check_topic(topic, max_levels)?;
     }
     let payload = match request.encoding.unwrap_or_default() {
         PayloadEncoding::Plain => Bytes::from(request.payload.clone().into_bytes()),
@@ -142,7 +143,7 @@ fn invalid(message: String) -> ApiError {
 }
 
 /// A topic name an MQTT client could publish to, within the broker's depth limit.
-fn check_topic(topic: &str) -> Result<(), ApiError> {
+fn check_topic(topic: &str, max_levels: usize) -> Result<(), ApiError> {
     let illegal = |reason: String| {
         ApiError::bad_request(
             ResultCode::IllegalTopic,
@@ -153,8 +154,13 @@ fn check_topic(topic: &str) -> Result<(), ApiError> {
     if topic.len() > MAX_TOPIC_BYTES {
         return Err(illegal(format!("longer than {MAX_TOPIC_BYTES} bytes")));
     }
-    if topic.split('/').nth(MAX_TOPIC_LEVELS).is_some() {
-        return Err(illegal(format!("more than {MAX_TOPIC_LEVELS} levels")));
+    if exceeds_levels(topic, max_levels) {
+        return Err(illegal(format!("more than {max_levels} levels")));
+    }
+    if is_broker_topic(topic) {
+        return Err(illegal(
+            "`$SYS/` topics are published by the broker only".into(),
+        ));
     }
     Ok(())
 }

@@ -5,8 +5,9 @@
 //! `Arc<Message>`. Messages with a Message Expiry Interval are also kept in a min-heap of
 //! deadlines, so [`RetainedMessages::remove_expired`] (called every second by the server's
 //! supervisor) frees them without walking the store: an expired retained message is never
-//! delivered, and it does not hold memory until somebody happens to replace it. Depth is bounded because the broker refuses topics deeper than
-//! [`super::trie::MAX_TOPIC_LEVELS`], and every walk uses an explicit stack.
+//! delivered, and it does not hold memory until somebody happens to replace it. Nothing
+//! recurses on a topic's depth: every walk uses an explicit stack, and a node drops its
+//! subtree iteratively.
 
 use std::cmp::Reverse;
 use std::collections::binary_heap::PeekMut;
@@ -147,6 +148,17 @@ impl<V> Default for Node<V> {
         Node {
             children: HashMap::default(),
             value: None,
+        }
+    }
+}
+
+impl<V> Drop for Node<V> {
+    /// Dismantles the subtree with an explicit stack: the derived drop would recurse once per
+    /// level, and a retained topic may have 32,768 of them.
+    fn drop(&mut self) {
+        let mut stack: Vec<Node<V>> = self.children.drain().map(|(_, n)| n).collect();
+        while let Some(mut node) = stack.pop() {
+            stack.extend(node.children.drain().map(|(_, n)| n));
         }
     }
 }
@@ -366,6 +378,21 @@ mod tests {
         }
         assert!(s.is_empty());
         assert!(s.root.children.is_empty());
+    }
+
+    /// The crash of a retained will on `'/' * 32767` that expired: removing the topic dropped
+    /// its branch recursively, once per level, and overflowed the worker's stack.
+    #[test]
+    fn very_deep_topics_are_removed_and_dropped_without_recursion() {
+        let deep: &'static str = "/".repeat(200_000).leak();
+        let mut s = store(&[deep, "a"]);
+        let mut n = 0;
+        s.for_each_match("#", |_| n += 1);
+        assert_eq!(n, 2);
+        assert_eq!(s.remove(deep), Some(deep));
+        assert_eq!(s.len(), 1);
+        drop(s);
+        drop(store(&[deep]));
     }
 
     #[test]

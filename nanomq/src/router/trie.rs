@@ -3,17 +3,13 @@
 //! wildcard branch, never a scan of every filter.
 //!
 //! The trie is generic over the value stored per filter (the router keeps its subscribers there).
-//! Matching walks an explicit stack instead of recursing, so a topic with thousands of levels
-//! cannot exhaust a worker thread's stack; filter depth is bounded by the router
-//! ([`MAX_TOPIC_LEVELS`]).
+//! Nothing recurses on the trie's depth: matching walks an explicit stack and a node drops its
+//! subtree iteratively, so a filter with tens of thousands of levels cannot exhaust a worker
+//! thread's stack (the broker also bounds depth with `max_topic_levels`).
 
 use std::collections::HashMap;
 
 use foldhash::fast::RandomState;
-
-/// The deepest topic filter (in levels) the broker accepts; deeper filters are refused at
-/// SUBSCRIBE. It bounds the trie's depth and with it the recursion of dropping a branch.
-pub const MAX_TOPIC_LEVELS: usize = 1024;
 
 /// A value stored at a filter; the trie prunes nodes whose values report empty.
 pub trait TrieValue: Default {
@@ -45,6 +41,28 @@ impl<V> Default for Node<V> {
             hash: None,
             value: None,
         }
+    }
+}
+
+impl<V> Drop for Node<V> {
+    /// Dismantles the subtree with an explicit stack: the derived drop would recurse once per
+    /// level.
+    fn drop(&mut self) {
+        let mut stack: Vec<Node<V>> = Vec::new();
+        take_children(self, &mut stack);
+        while let Some(mut node) = stack.pop() {
+            take_children(&mut node, &mut stack);
+        }
+    }
+}
+
+/// Moves `node`'s children onto `stack`, leaving it childless (cheap to drop).
+fn take_children<V>(node: &mut Node<V>, stack: &mut Vec<Node<V>>) {
+    if !node.exact.is_empty() {
+        stack.extend(node.exact.drain().map(|(_, child)| child));
+    }
+    if let Some(plus) = node.plus.take() {
+        stack.push(*plus);
     }
 }
 
@@ -402,5 +420,20 @@ mod tests {
         let t = trie(&["#"]);
         let topic = "a/".repeat(100_000);
         assert_eq!(matches(&t, &topic), ["#"]);
+    }
+
+    /// Dropping a deep branch recursed once per level: 32,768 levels (`'/' * 32767`, the
+    /// deepest topic a packet can carry) overflowed a worker thread's stack.
+    #[test]
+    fn very_deep_filters_are_removed_and_dropped_without_recursion() {
+        let deep: &'static str = "/".repeat(200_000).leak();
+        let plus_chain: &'static str = vec!["+"; 100_000].join("/").leak();
+        let mut t = trie(&[deep, plus_chain, "a"]);
+        assert_eq!(matches(&t, deep), [deep]);
+        t.update(deep, |v| v.0.clear());
+        assert_eq!(matches(&t, "a"), ["a"]);
+        drop(t);
+        let t = trie(&[deep, plus_chain]);
+        drop(t);
     }
 }

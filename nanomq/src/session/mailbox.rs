@@ -1,23 +1,42 @@
 //! A session's queue of deliveries waiting to be written to its client.
 //!
 //! Publishers push into it from their own connection tasks; the session's connection task pops
-//! batches out. While the client is online the queue is never trimmed: when it grows past the
-//! high watermark the push reports congestion and the publisher stops reading its own socket
-//! until the queue is back under the low watermark (backpressure instead of loss). While the
-//! client is away (a persistent session) the queue is capped at `msq_len`: the oldest message is
-//! dropped and counted, QoS 0 messages are not queued at all.
+//! batches out. While the client is away (a persistent session) the queue is capped at
+//! `msq_len`: the oldest message is dropped and counted, QoS 0 messages are not queued at all.
+//!
+//! While the client is online, the policy is backpressure for clients that keep up and
+//! isolation from those that do not:
+//!
+//! - When a push takes the queue over its high watermark, it reports congestion and the
+//!   publisher stops routing until the queue is back under its low watermark; nothing is lost.
+//! - The publisher waits only while the client makes progress: at least [`MIN_PROGRESS`]
+//!   deliveries taken in every [`PROGRESS_WINDOW`]. A client that takes fewer (it stopped
+//!   reading or acknowledging, or trickles) is *shed*: it no longer holds anyone back, and its
+//!   queue is capped at the high watermark instead, the oldest delivery dropped and counted
+//!   for each new one. It is restored once it drains back under the low watermark.
+//!
+//! So one subscriber can slow its publishers down to no less than `MIN_PROGRESS` per
+//! `PROGRESS_WINDOW` (128 messages/s), and a stuck one holds them for one window at most.
 //!
 //! A `parking_lot` mutex guards the queue: the critical sections are a few pointer moves, and
 //! it never needs to be held across an await.
 
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
 
 use parking_lot::Mutex;
 use tokio::sync::Notify;
+use tokio::time::Instant;
 
 use crate::codec::QoS;
 use crate::message::Delivery;
+
+/// How often a paused publisher checks that the congested client is making progress.
+pub const PROGRESS_WINDOW: Duration = Duration::from_millis(500);
+/// Deliveries a congested client must take per [`PROGRESS_WINDOW`] to keep holding its
+/// publishers back.
+pub const MIN_PROGRESS: u64 = 64;
 
 /// The bounds a mailbox works within (from the configuration).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,7 +68,8 @@ pub enum Pushed {
     Queued,
     /// Queued, and the queue is over its high watermark: the publisher should pause.
     Congested,
-    /// Queued for an offline client whose queue was full: the oldest message was dropped.
+    /// Queued for a client that is away or shed, whose queue was full: the oldest message
+    /// was dropped.
     DroppedOldest,
     /// Not queued: the session is closed, or a QoS 0 message for an offline client.
     Refused,
@@ -74,6 +94,24 @@ struct State {
     closed: bool,
     dropped: u64,
     low_watermark: usize,
+    /// Deliveries the consumer has taken so far: its progress, as paused publishers see it.
+    taken: u64,
+    /// The consumer did not keep up while congested: it holds no publisher back, and its
+    /// queue is capped at the high watermark (oldest dropped first) until it drains.
+    shed: bool,
+}
+
+impl State {
+    fn congested(&self) -> bool {
+        self.online && !self.closed && !self.shed && self.queue.len() > self.low_watermark
+    }
+}
+
+/// What a paused publisher remembers of the consumer's progress between two checks.
+#[derive(Debug, Clone, Copy)]
+struct Progress {
+    taken: u64,
+    at: Instant,
 }
 
 impl Mailbox {
@@ -99,17 +137,24 @@ impl Mailbox {
         }
         state.low_watermark = limits.low_watermark;
         let was_empty = state.queue.is_empty();
+        let mut outcome = Pushed::Queued;
+        if state.shed && state.queue.len() >= limits.high_watermark {
+            state.queue.pop_front();
+            state.dropped += 1;
+            outcome = Pushed::DroppedOldest;
+        }
         state.queue.push_back(delivery);
         let len = state.queue.len();
+        let shed = state.shed;
         self.len.store(len, Ordering::Relaxed);
         drop(state);
         if was_empty {
             self.ready.notify_one();
         }
-        if len > limits.high_watermark {
+        if len > limits.high_watermark && !shed {
             Pushed::Congested
         } else {
-            Pushed::Queued
+            outcome
         }
     }
 
@@ -135,8 +180,12 @@ impl Mailbox {
             }
         }
         let after = state.queue.len();
+        state.taken += (before - after) as u64;
         self.len.store(after, Ordering::Relaxed);
         let crossed = before > state.low_watermark && after <= state.low_watermark;
+        if after <= state.low_watermark {
+            state.shed = false;
+        }
         drop(state);
         if crossed {
             self.space.notify_waiters();
@@ -160,26 +209,65 @@ impl Mailbox {
         self.ready.notified().await;
     }
 
-    /// True while the queue is over its low watermark with an online client, i.e. a
-    /// publisher that was told [`Pushed::Congested`] should keep waiting.
+    /// True while the queue is over its low watermark with an online client that is not
+    /// shed, i.e. a publisher that was told [`Pushed::Congested`] should keep waiting.
     pub fn is_congested(&self) -> bool {
-        let state = self.state.lock();
-        state.online && !state.closed && state.queue.len() > state.low_watermark
+        self.state.lock().congested()
     }
 
     /// Waits until the queue is no longer congested, or until it drained under its low
-    /// watermark since the wait began. The second case matters for fairness: every paused
-    /// publisher woken by a drain gets its turn, even if another woken publisher filled the
-    /// queue again first; re-checking the queue instead starves whichever publisher the
-    /// scheduler happens to run last. Overshoot is bounded by one batch per publisher.
+    /// watermark since the wait began, or until the client is shed for not taking
+    /// [`MIN_PROGRESS`] deliveries in a [`PROGRESS_WINDOW`].
+    ///
+    /// The second case matters for fairness: every paused publisher woken by a drain gets its
+    /// turn, even if another woken publisher filled the queue again first; re-checking the
+    /// queue instead starves whichever publisher the scheduler happens to run last. Overshoot
+    /// is bounded by one batch per publisher.
     pub async fn wait_for_space(&self) {
         let notified = self.space.notified();
         tokio::pin!(notified);
         notified.as_mut().enable();
-        if !self.is_congested() {
-            return;
+        let mut seen = {
+            let state = self.state.lock();
+            if !state.congested() {
+                return;
+            }
+            Progress {
+                taken: state.taken,
+                at: Instant::now(),
+            }
+        };
+        loop {
+            tokio::select! {
+                () = notified.as_mut() => return,
+                () = tokio::time::sleep_until(seen.at + PROGRESS_WINDOW) => {
+                    match self.check_progress(seen) {
+                        Some(progress) => seen = progress,
+                        None => return,
+                    }
+                }
+            }
         }
-        notified.await;
+    }
+
+    /// A paused publisher's periodic check: `None` when it should stop waiting (the queue is
+    /// no longer congested, or the client fell behind and is shed now, which wakes every other
+    /// paused publisher too), else the progress to compare with next time.
+    fn check_progress(&self, seen: Progress) -> Option<Progress> {
+        let mut state = self.state.lock();
+        if !state.congested() {
+            return None;
+        }
+        if state.taken.saturating_sub(seen.taken) < MIN_PROGRESS {
+            state.shed = true;
+            drop(state);
+            self.space.notify_waiters();
+            return None;
+        }
+        Some(Progress {
+            taken: state.taken,
+            at: Instant::now(),
+        })
     }
 
     /// Marks the client online (its connection drains the queue) or away (the queue is capped
@@ -187,6 +275,7 @@ impl Mailbox {
     pub fn set_online(&self, online: bool, limits: &QueueLimits) -> u64 {
         let mut state = self.state.lock();
         state.online = online;
+        state.shed = false;
         let mut dropped = 0;
         if !online {
             state.queue.retain(|d| d.qos != QoS::AtMostOnce);
@@ -226,7 +315,8 @@ impl Mailbox {
         self.len() == 0
     }
 
-    /// Messages dropped from this queue so far because it was full while the client was away.
+    /// Messages dropped from this queue so far because it was full while the client was away
+    /// or shed.
     pub fn dropped(&self) -> u64 {
         self.state.lock().dropped
     }
@@ -311,5 +401,80 @@ mod tests {
         tokio::time::timeout(Duration::from_secs(1), second)
             .await
             .expect("the second publisher was starved");
+    }
+
+    const WIDE: QueueLimits = QueueLimits {
+        offline: 10,
+        high_watermark: 1000,
+        low_watermark: 500,
+    };
+
+    fn congested_mailbox() -> Mailbox {
+        let mailbox = Mailbox::default();
+        mailbox.set_online(true, &WIDE);
+        for _ in 0..WIDE.high_watermark {
+            assert_eq!(mailbox.push(delivery(), &WIDE), Pushed::Queued);
+        }
+        assert_eq!(mailbox.push(delivery(), &WIDE), Pushed::Congested);
+        mailbox
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_client_that_takes_nothing_is_shed_after_one_window() {
+        let mailbox = congested_mailbox();
+        let started = tokio::time::Instant::now();
+        mailbox.wait_for_space().await;
+        assert_eq!(
+            started.elapsed(),
+            PROGRESS_WINDOW,
+            "held one window, no more"
+        );
+        assert!(!mailbox.is_congested(), "a shed client holds nobody back");
+        // Its queue is capped at the high watermark, oldest first, and the drops counted.
+        let len = mailbox.len();
+        assert_eq!(mailbox.push(delivery(), &WIDE), Pushed::DroppedOldest);
+        assert_eq!(mailbox.len(), len);
+        assert_eq!(mailbox.dropped(), 1);
+        // Once it drains under the low watermark, it is back to backpressure.
+        let mut out = Vec::new();
+        mailbox.pop_batch(600, 600, &mut out);
+        for _ in 0..600 {
+            mailbox.push(delivery(), &WIDE);
+        }
+        assert!(mailbox.is_congested());
+        assert_eq!(mailbox.dropped(), 1);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_client_that_keeps_taking_holds_its_publishers_until_it_drains() {
+        let mailbox = congested_mailbox();
+        let wait = mailbox.wait_for_space();
+        tokio::pin!(wait);
+        let mut out = Vec::new();
+        // Enough progress in every window: the publisher keeps waiting, nothing is dropped.
+        for _ in 0..7 {
+            assert!(futures_util::poll!(wait.as_mut()).is_pending());
+            out.clear();
+            mailbox.pop_batch(70, 70, &mut out);
+            tokio::time::advance(PROGRESS_WINDOW).await;
+        }
+        assert!(futures_util::poll!(wait.as_mut()).is_pending());
+        assert_eq!(mailbox.dropped(), 0);
+        // Draining under the low watermark releases it.
+        mailbox.pop_batch(100, 100, &mut out);
+        assert!(futures_util::poll!(wait.as_mut()).is_ready());
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_trickling_client_is_shed_too() {
+        let mailbox = congested_mailbox();
+        let wait = mailbox.wait_for_space();
+        tokio::pin!(wait);
+        let mut out = Vec::new();
+        assert!(futures_util::poll!(wait.as_mut()).is_pending());
+        mailbox.pop_batch(1, 1, &mut out);
+        tokio::time::advance(PROGRESS_WINDOW).await;
+        assert!(futures_util::poll!(wait.as_mut()).is_ready());
+        assert!(!mailbox.is_congested());
     }
 }

@@ -19,13 +19,12 @@ use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 use tracing::{debug, warn};
 
+use crate::admission::PendingTicket;
 use crate::broker::Broker;
 use crate::connection;
 
 /// Pause after a failed accept (typically out of file descriptors) before trying again.
 const ACCEPT_BACKOFF: Duration = Duration::from_millis(100);
-/// How long a client may take over its TLS and WebSocket handshakes.
-const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 /// WebSocket frames and messages larger than the largest MQTT packet plus this are refused.
 const WS_FRAME_SLACK: usize = 1024;
 
@@ -56,7 +55,8 @@ pub async fn accept_loop(
                     // Latency matters more than packet count: batching happens in the
                     // connection's own write buffer.
                     let _ = stream.set_nodelay(true);
-                    let task = serve_layers(stream, peer, Arc::clone(&kind), broker.clone(), shutdown.clone());
+                    let pending = broker.admission().enter();
+                    let task = serve_layers(stream, peer, Arc::clone(&kind), broker.clone(), shutdown.clone(), pending);
                     tracker.spawn(task);
                 }
                 Err(e) => {
@@ -69,13 +69,15 @@ pub async fn accept_loop(
 }
 
 /// Runs the listener's handshakes in the connection's own task (a slow client never holds up
-/// the accept loop), then serves MQTT.
+/// the accept loop), then serves MQTT. Everything up to CONNECT counts against the socket's
+/// pending ticket: one deadline, and eviction by newer sockets when too many are pending.
 async fn serve_layers(
     stream: TcpStream,
     peer: SocketAddr,
     kind: Arc<ListenerKind>,
     broker: Broker,
     shutdown: CancellationToken,
+    pending: PendingTicket,
 ) {
     let max_ws = broker
         .settings()
@@ -86,11 +88,12 @@ async fn serve_layers(
     // really serves, not that of the largest (TLS + WebSocket, ~20 KiB), which matters for
     // the memory of thousands of idle plain-TCP connections.
     match (&kind.tls, &kind.websocket) {
-        (None, None) => Box::pin(connection::serve(stream, peer, broker, shutdown)).await,
+        (None, None) => Box::pin(connection::serve(stream, peer, broker, shutdown, pending)).await,
         (Some(tls), None) => {
             Box::pin(async move {
-                if let Some(stream) = handshake(name, peer, &shutdown, tls.accept(stream)).await {
-                    connection::serve(stream, peer, broker, shutdown).await;
+                let tls = tls.accept(stream);
+                if let Some(stream) = handshake(name, peer, &shutdown, &pending, tls).await {
+                    connection::serve(stream, peer, broker, shutdown, pending).await;
                 }
             })
             .await;
@@ -98,21 +101,21 @@ async fn serve_layers(
         (None, Some(path)) => {
             Box::pin(async move {
                 let ws = websocket::accept(stream, path, max_ws);
-                if let Some(stream) = handshake(name, peer, &shutdown, ws).await {
-                    connection::serve(stream, peer, broker, shutdown).await;
+                if let Some(stream) = handshake(name, peer, &shutdown, &pending, ws).await {
+                    connection::serve(stream, peer, broker, shutdown, pending).await;
                 }
             })
             .await;
         }
         (Some(tls), Some(path)) => {
             Box::pin(async move {
-                let Some(stream) = handshake(name, peer, &shutdown, tls.accept(stream)).await
-                else {
+                let tls = tls.accept(stream);
+                let Some(stream) = handshake(name, peer, &shutdown, &pending, tls).await else {
                     return;
                 };
                 let ws = websocket::accept(stream, path, max_ws);
-                if let Some(stream) = handshake(name, peer, &shutdown, ws).await {
-                    connection::serve(stream, peer, broker, shutdown).await;
+                if let Some(stream) = handshake(name, peer, &shutdown, &pending, ws).await {
+                    connection::serve(stream, peer, broker, shutdown, pending).await;
                 }
             })
             .await;
@@ -120,19 +123,24 @@ async fn serve_layers(
     }
 }
 
-/// Awaits one handshake with a deadline, giving up at shutdown; failures are the client's
-/// problem, logged at debug.
+/// Awaits one handshake within the socket's pre-CONNECT deadline, giving up at shutdown or
+/// when a newer socket evicts this one; failures are the client's problem, logged at debug.
 async fn handshake<S, E: std::fmt::Display>(
     listener: &'static str,
     peer: SocketAddr,
     shutdown: &CancellationToken,
+    pending: &PendingTicket,
     fut: impl Future<Output = Result<S, E>>,
 ) -> Option<S>
 where
     S: AsyncRead + AsyncWrite + Unpin,
 {
     let outcome = tokio::select! {
-        outcome = tokio::time::timeout(HANDSHAKE_TIMEOUT, fut) => outcome,
+        outcome = tokio::time::timeout_at(pending.deadline, fut) => outcome,
+        () = pending.evicted() => {
+            debug!(listener, %peer, "handshake cut short: too many pending connections");
+            return None;
+        }
         () = shutdown.cancelled() => return None,
     };
     match outcome {
@@ -162,12 +170,14 @@ mod tests {
             tls: None,
             websocket: None,
         });
+        let pending = broker.admission().enter();
         let task = super::serve_layers(
             client,
             addr,
             kind,
             broker,
             tokio_util::sync::CancellationToken::new(),
+            pending,
         );
         assert!(
             std::mem::size_of_val(&task) <= 256,

@@ -227,6 +227,10 @@ async fn jwt_matrix(algorithm: Algorithm, pair: &KeyPair, other: &KeyPair) {
     bearer(&app, &sign(algorithm, &pair.private, &as_strings))
         .await
         .assert(StatusCode::OK, 0);
+    let started = json!({"iss": "nanomq.pub", "nbf": now - 10, "exp": now + 600});
+    bearer(&app, &sign(algorithm, &pair.private, &started))
+        .await
+        .assert(StatusCode::OK, 0);
     let configured_issuer = json!({"iss": "ops-team", "exp": now + 600});
     bearer(&app, &sign(algorithm, &pair.private, &configured_issuer))
         .await
@@ -259,6 +263,17 @@ async fn jwt_matrix(algorithm: Algorithm, pair: &KeyPair, other: &KeyPair) {
             &json!({"iss": "nanomq.pub", "exp": "soon"}),
         ),
         tampered(&sign(algorithm, &pair.private, &valid)),
+        // Not valid before an hour from now (nbf), or an nbf that is no time.
+        sign(
+            algorithm,
+            &pair.private,
+            &json!({"iss": "nanomq.pub", "nbf": now + 3600, "exp": now + 7200}),
+        ),
+        sign(
+            algorithm,
+            &pair.private,
+            &json!({"iss": "nanomq.pub", "nbf": "later", "exp": now + 600}),
+        ),
         "not-a-jwt".to_string(),
         "a.b.c".to_string(),
     ];

@@ -12,6 +12,7 @@ mod support;
 mod auth;
 mod clients;
 mod config;
+mod connections;
 mod e2e_broker;
 mod e2e_document;
 mod https;

@@ -102,6 +102,11 @@ async fn publish_errors_publish_nothing() {
         (r#"{"topic":"ok","topics":"fine,bad/#","payload":"x","qos":1}"#.to_string(), 115),
         (r#"{"topics":"a,,b","payload":"x","qos":1}"#.to_string(), 115),
         (json!({"topic": "a/".repeat(1100), "payload": "x", "qos": 1}).to_string(), 115),
+        // Deeper than max_topic_levels (128).
+        (json!({"topic": "a/".repeat(128), "payload": "x", "qos": 1}).to_string(), 115),
+        // The broker's own events cannot be forged through the API either.
+        (r#"{"topic":"$SYS/brokers/connected","payload":"{}","qos":0}"#.to_string(), 115),
+        (r#"{"topics":"ok,$SYS/x","payload":"x","retain":true}"#.to_string(), 115),
         (r#"{"payload":"x","qos":1}"#.to_string(), 107),
         (r#"{"topic":"a","qos":1}"#.to_string(), 107),
         (r#"{"topic":"a","payload":"x","qos":3}"#.to_string(), 108),

@@ -141,10 +141,10 @@ async fn fan_in_at_qos1_delivers_everything_in_order_per_publisher() {
 #[tokio::test]
 async fn a_paused_publisher_is_not_timed_out_for_keep_alive() {
     let broker = TestBroker::start().await;
-    // A QoS 1 subscriber that acknowledges nothing for now: its window (32) and then its
-    // queue (1024) fill, and the publisher is paused.
+    // A QoS 1 subscriber that acknowledges slowly: its window (32) and then its queue (1024)
+    // fill, and the publisher is paused for as long as the subscriber keeps making progress.
     let (mut sub, _) =
-        RawClient::connected(broker.addr, ProtocolVersion::V3_1_1, "stuck", true).await;
+        RawClient::connected(broker.addr, ProtocolVersion::V3_1_1, "slow", true).await;
     sub.subscribe("ka/t", CQoS::AtLeastOnce).await;
     let mut publisher = RawClient::connect(broker.addr, ProtocolVersion::V3_1_1).await;
     publisher
@@ -169,13 +169,25 @@ async fn a_paused_publisher_is_not_timed_out_for_keep_alive() {
             }))
             .await;
     }
-    let session = broker.handle.broker.sessions.get("stuck").unwrap();
+    let session = broker.handle.broker.sessions.get("slow").unwrap();
     wait_until("the subscriber's queue congested", || {
         session.mailbox.len() > 1024
     })
     .await;
-    // The feature under test is time passing: more than 1.5 times the publisher's keep
-    // alive of 1 s, while it pings (into a socket the broker does not read).
+    // The subscriber takes 20 messages every 100 ms (200/s, enough progress to keep holding
+    // the publisher), so draining to the low watermark takes about 2.5 s...
+    let consumer = tokio::spawn(async move {
+        for taken in 0..total {
+            let p = sub.next_publish().await;
+            sub.send(&Packet::PubAck(PubAck::new(p.packet_id.unwrap())))
+                .await;
+            if taken < 600 && taken % 20 == 19 {
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            }
+        }
+    });
+    // ...more than 1.5 times the publisher's keep alive of 1 s, while it pings (into a socket
+    // the broker does not read).
     for _ in 0..5 {
         publisher.send(&Packet::PingReq).await;
         tokio::time::sleep(std::time::Duration::from_millis(500)).await;
@@ -189,12 +201,7 @@ async fn a_paused_publisher_is_not_timed_out_for_keep_alive() {
             .is_some_and(|s| s.is_connected()),
         "the paused publisher was disconnected"
     );
-    // The subscriber catches up: every message arrives and the publisher gets every PUBACK.
-    for _ in 0..total {
-        let p = sub.next_publish().await;
-        sub.send(&Packet::PubAck(PubAck::new(p.packet_id.unwrap())))
-            .await;
-    }
+    // Every message arrives and the publisher gets every PUBACK.
     let mut acked = 0;
     while acked < total {
         match publisher.recv().await {
@@ -203,5 +210,13 @@ async fn a_paused_publisher_is_not_timed_out_for_keep_alive() {
             None => panic!("publisher closed after {acked} PUBACKs"),
         }
     }
+    support::within("the subscriber got everything", consumer)
+        .await
+        .unwrap();
+    assert_eq!(
+        session.mailbox.dropped(),
+        0,
+        "a slow subscriber loses nothing"
+    );
     broker.stop().await;
 }

@@ -8,6 +8,8 @@
 mod support;
 
 mod flow;
+mod isolation;
+mod limits;
 mod pubsub;
 mod robustness;
 mod session;

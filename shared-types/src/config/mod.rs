@@ -48,6 +48,13 @@ pub struct Config {
     pub daemon: bool,
     /// Largest MQTT packet accepted, bytes.
     pub max_packet_size: u32,
+    /// Most levels a topic name or filter may have, everywhere (PUBLISH, will, SUBSCRIBE,
+    /// UNSUBSCRIBE, the HTTP publish API, the bridge).
+    pub max_topic_levels: u32,
+    /// Seconds a client may leave waiting output untaken before it is disconnected.
+    pub write_timeout: u32,
+    /// Most MQTT clients connected at once; 0 = derived from the file-descriptor limit.
+    pub max_connections: u32,
     /// Usernames and passwords accepted from MQTT clients.
     pub users: Vec<UserCredential>,
     /// Logging.
@@ -75,6 +82,9 @@ impl Default for Config {
             allow_anonymous: true,
             daemon: false,
             max_packet_size: 1_048_576,
+            max_topic_levels: 128,
+            write_timeout: 60,
+            max_connections: 0,
             users: Vec::new(),
             log: LogConfig::default(),
             tls: TlsConfig::default(),

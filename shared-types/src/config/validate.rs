@@ -10,6 +10,8 @@ use crate::topic::validate_topic_filter;
 
 /// The most worker threads a configuration may ask for.
 const MAX_THREADS: u32 = 256;
+/// The largest `max_topic_levels`: a topic of 65,535 bytes has at most 32,768 levels.
+const MAX_TOPIC_LEVELS: u32 = 32_768;
 
 impl Config {
     /// Checks every rule, and names the first field that breaks one.
@@ -29,6 +31,13 @@ impl Config {
             2,
             MQTT_MAX_PACKET_SIZE,
         )?;
+        check_range(
+            "max_topic_levels",
+            self.max_topic_levels,
+            1,
+            MAX_TOPIC_LEVELS,
+        )?;
+        check_range("write_timeout", self.write_timeout, 1, u32::MAX)?;
         self.validate_users()?;
         self.validate_tls()?;
         check_listen_url("websocket.url", &self.websocket.url, ListenScheme::Ws)?;
