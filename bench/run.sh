@@ -106,6 +106,32 @@ for q in ("p50", "p99"):
 PY
 }
 
+isolation() { # port: fan-in 10->1 QoS 1, without and then with a stuck subscriber to '#'
+  local port=$1 stuck sub
+  for with_stuck in no yes; do
+    stuck=
+    if [ "$with_stuck" = yes ]; then
+      taskset -c "$client_cpus" python3 bench/stuck_sub.py "$port" '#' &
+      stuck=$!
+      sleep 0.5
+    fi
+    bench sub -p "$port" -c 1 -t 'iso/#' -q 1 --duration $((duration + 4)) --json >"$tmp/sub.json" 2>/dev/null &
+    sub=$!
+    sleep 1
+    bench pub -p "$port" -c 10 -t 'iso/%i' -q 1 -s 64 --duration "$duration" --json >"$tmp/pub.json" 2>/dev/null
+    wait "$sub"
+    if [ -n "$stuck" ]; then kill "$stuck" 2>/dev/null || true; wait "$stuck" 2>/dev/null || true; fi
+    python3 - "$with_stuck" "$tmp/sub.json" "$tmp/pub.json" <<'PY'
+import json, sys
+label = "with a stuck subscriber" if sys.argv[1] == "yes" else "alone"
+sub, pub = json.load(open(sys.argv[2])), json.load(open(sys.argv[3]))
+print(json.dumps({"scenario": f"isolation: good subscriber msg/s, {label}", "value": sub["received_per_sec"],
+                  "sent": pub["sent"], "received": sub["received"]}))
+print(json.dumps({"scenario": f"isolation: publishers' PUBACK/s, {label}", "value": pub["sent_per_sec"]}))
+PY
+  done
+}
+
 idle() { # port: 10,000 idle connections: connect rate and broker RSS per connection
   local port=$1 before after
   before=$(rss_kb)
@@ -139,6 +165,7 @@ run_all() { # broker
   throughput "$port" "fan-out 1->50 QoS0 msg/s" 50 'out/t' 1 'out/t' 0 50
   throughput "$port" "100 pairs QoS1 msg/s" 100 'pair/%i' 100 'pair/%i' 1
   latency "$port"
+  isolation "$port"
   stop_broker
   # Memory per idle connection is read on a fresh process: after the throughput runs, the
   # allocator would hand freed memory back to new connections and hide their cost.

@@ -16,7 +16,9 @@
 //!   for each new one. It is restored once it drains back under the low watermark.
 //!
 //! So one subscriber can slow its publishers down to no less than `MIN_PROGRESS` per
-//! `PROGRESS_WINDOW` (128 messages/s), and a stuck one holds them for one window at most.
+//! `PROGRESS_WINDOW` (128 messages/s), and a stuck one holds them for one window at most (a
+//! quarter of a second: short enough not to show in its publishers' rates, long enough for a
+//! client that waits out one round trip with a full in-flight window).
 //!
 //! A `parking_lot` mutex guards the queue: the critical sections are a few pointer moves, and
 //! it never needs to be held across an await.
@@ -33,10 +35,10 @@ use crate::codec::QoS;
 use crate::message::Delivery;
 
 /// How often a paused publisher checks that the congested client is making progress.
-pub const PROGRESS_WINDOW: Duration = Duration::from_millis(500);
+pub const PROGRESS_WINDOW: Duration = Duration::from_millis(250);
 /// Deliveries a congested client must take per [`PROGRESS_WINDOW`] to keep holding its
 /// publishers back.
-pub const MIN_PROGRESS: u64 = 64;
+pub const MIN_PROGRESS: u64 = 32;
 
 /// The bounds a mailbox works within (from the configuration).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -452,10 +454,10 @@ mod tests {
         tokio::pin!(wait);
         let mut out = Vec::new();
         // Enough progress in every window: the publisher keeps waiting, nothing is dropped.
-        for _ in 0..7 {
+        for _ in 0..12 {
             assert!(futures_util::poll!(wait.as_mut()).is_pending());
             out.clear();
-            mailbox.pop_batch(70, 70, &mut out);
+            mailbox.pop_batch(35, 35, &mut out);
             tokio::time::advance(PROGRESS_WINDOW).await;
         }
         assert!(futures_util::poll!(wait.as_mut()).is_pending());
