@@ -3,6 +3,9 @@
 # A/B over several rounds, and prints a table of medians with the ratio to mosquitto.
 #
 #   bench/run.sh [ROUNDS]          (default 3 rounds; needs: mosquitto, python3, taskset)
+#   BASELINE=path/to/nanomq bench/run.sh [ROUNDS]
+#                                  (the same table against another nanomq-rs build instead of
+#                                  mosquitto: how a change moved the figures, A/B in one run)
 #
 # Fairness: both brokers run pinned to the same single core (BROKER_CPU, default 0) and the
 # load generator (nanomq-cli bench) to the others, so what is compared is work per message on
@@ -17,7 +20,14 @@ ncpu=$(nproc)
 if [ "$ncpu" -gt 1 ]; then client_cpus="1-$((ncpu - 1))"; else client_cpus=0; fi
 duration=${DURATION:-8}
 
-command -v mosquitto >/dev/null || { echo "mosquitto not found: apt-get install -y mosquitto" >&2; exit 1; }
+baseline=${BASELINE:-}
+other=mosquitto
+if [ -n "$baseline" ]; then
+  other=baseline
+  baseline=$(realpath "$baseline")
+else
+  command -v mosquitto >/dev/null || { echo "mosquitto not found: apt-get install -y mosquitto" >&2; exit 1; }
+fi
 command -v taskset >/dev/null || { echo "taskset not found: apt-get install -y util-linux" >&2; exit 1; }
 cargo build --release -q -p nanomq -p nanomq-cli
 nanomq_bin=target/release/nanomq
@@ -50,6 +60,10 @@ start_broker() { # name port
   case $1 in
     nanomq)
       taskset -c "$broker_cpu" "$nanomq_bin" start --conf "$tmp/nanomq.conf" --url "nmq-tcp://127.0.0.1:$2" \
+        >"$tmp/broker.out" 2>&1 &
+      ;;
+    baseline)
+      taskset -c "$broker_cpu" "$baseline" start --conf "$tmp/nanomq.conf" --url "nmq-tcp://127.0.0.1:$2" \
         >"$tmp/broker.out" 2>&1 &
       ;;
     mosquitto)
@@ -177,22 +191,27 @@ run_all() { # broker
 
 {
   echo "machine: $(nproc) cores, $(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -1)"
-  echo "kernel: $(uname -r); mosquitto: $(mosquitto -h 2>/dev/null | head -1)"
+  if [ "$other" = mosquitto ]; then
+    echo "kernel: $(uname -r); mosquitto: $(mosquitto -h 2>/dev/null | head -1)"
+  else
+    echo "kernel: $(uname -r); baseline: $baseline"
+  fi
   echo "nanomq-rs: $(git rev-parse --short HEAD 2>/dev/null || echo unknown); rounds: $rounds; ${duration}s per scenario"
 } | tee "$out/machine.txt"
 
 for round in $(seq "$rounds"); do
-  for broker in nanomq mosquitto; do
+  for broker in nanomq "$other"; do
     # Alternate which broker goes first in each round.
-    if [ $((round % 2)) -eq 0 ]; then broker=$([ "$broker" = nanomq ] && echo mosquitto || echo nanomq); fi
+    if [ $((round % 2)) -eq 0 ]; then broker=$([ "$broker" = nanomq ] && echo "$other" || echo nanomq); fi
     echo "round $round: $broker" >&2
     run_all "$broker" | sed "s/^{/{\"broker\": \"$broker\", \"round\": $round, /" | tee -a "$out/results.jsonl" >&2
   done
 done
 
-python3 - "$out/results.jsonl" "$out/machine.txt" <<'PY' | tee "$out/table.md"
+python3 - "$out/results.jsonl" "$out/machine.txt" "$other" <<'PY' | tee "$out/table.md"
 import json, statistics, sys
 rows = [json.loads(l) for l in open(sys.argv[1])]
+other = sys.argv[3]
 order, data, extra = [], {}, {}
 for r in rows:
     key = r["scenario"]
@@ -204,20 +223,20 @@ for r in rows:
         extra.setdefault((key, r["broker"]), []).append(lost)
 print(open(sys.argv[2]).read().strip().replace("\n", "  \n"))
 print()
-print("| scenario | nanomq-rs | mosquitto | ratio | lost (nanomq-rs / mosquitto) |")
+print(f"| scenario | nanomq-rs | {other} | ratio | lost (nanomq-rs / {other}) |")
 print("|---|---:|---:|---:|---|")
 lower_better = ("latency", "RSS")
 for key in order:
     a = statistics.median(data.get((key, "nanomq"), [0]))
-    b = statistics.median(data.get((key, "mosquitto"), [0]))
+    b = statistics.median(data.get((key, other), [0]))
     if any(w in key for w in lower_better):
         ratio = b / a if a else float("inf")
-        note = " (lower is better; ratio = mosquitto/nanomq-rs)"
+        note = f" (lower is better; ratio = {other}/nanomq-rs)"
     else:
         ratio = a / b if b else float("inf")
         note = ""
     la = extra.get((key, "nanomq"))
-    lb = extra.get((key, "mosquitto"))
+    lb = extra.get((key, other))
     lost = f"{max(la)} / {max(lb)}" if la and lb else ""
     fmt = (lambda v: f"{v:,.3f}") if max(a, b) < 10 else (lambda v: f"{v:,.0f}")
     print(f"| {key}{note} | {fmt(a)} | {fmt(b)} | {ratio:.2f}x | {lost} |")

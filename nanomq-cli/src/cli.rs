@@ -6,6 +6,7 @@ use std::time::Duration;
 use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
 use nanomq_codec::{ProtocolVersion, QoS};
 
+mod bench;
 mod manage;
 
 pub use manage::{
@@ -13,9 +14,9 @@ pub use manage::{
     SubscriptionsCommand, TokenAlgorithm, TokenCommand, TokenCreateArgs,
 };
 
-use crate::commands::bench::BenchCommand;
 use crate::error::EXIT_CODES_HELP;
 use crate::mqtt::parse_version;
+pub use bench::{BenchCommand, BenchCommonArgs, BenchPubArgs, BenchSubArgs};
 
 /// nanomq-cli: manage a nanomq broker through its HTTP API, publish and subscribe over MQTT,
 /// and load-test it.

@@ -3,7 +3,6 @@
 use bytes::{BufMut, BytesMut};
 
 use super::error::{DecodeError, EncodeError};
-use super::packet::Packet;
 use super::properties::{self, AckProperties};
 use super::reader::Reader;
 use super::reason::ReasonCode;
@@ -42,23 +41,6 @@ pub enum AckKind {
     PubRel,
     /// PUBCOMP.
     PubComp,
-}
-
-impl AckKind {
-    /// The packet: this acknowledgement of `packet_id` with `reason` and no properties.
-    pub fn packet(self, packet_id: PacketId, reason: ReasonCode) -> Packet {
-        let ack = PublishAck {
-            packet_id,
-            reason,
-            properties: AckProperties::default(),
-        };
-        match self {
-            AckKind::PubAck => Packet::PubAck(ack),
-            AckKind::PubRec => Packet::PubRec(ack),
-            AckKind::PubRel => Packet::PubRel(ack),
-            AckKind::PubComp => Packet::PubComp(ack),
-        }
-    }
 }
 
 impl PublishAck {

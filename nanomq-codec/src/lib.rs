@@ -49,7 +49,7 @@ pub use publish::Publish;
 pub use reason::ReasonCode;
 pub use subscribe::{RetainHandling, SubAck, Subscribe, SubscribeFilter, SubscriptionOptions};
 pub use topic::{
-    SHARED_PREFIX, TopicError, exceeds_levels, filter_without_share, is_shared_filter,
+    MAX_TOPIC_LEN, SHARED_PREFIX, TopicError, exceeds_levels, is_shared_filter,
     validate_topic_filter, validate_topic_name,
 };
 pub use types::{InvalidQoS, PacketId, PacketKind, ProtocolVersion, QoS};

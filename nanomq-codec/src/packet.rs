@@ -2,16 +2,18 @@
 
 use bytes::{BufMut, BytesMut};
 
-use super::ack::{PubAck, PubComp, PubRec, PubRel, PublishAck};
+use super::ack::{AckKind, PubAck, PubComp, PubRec, PubRel, PublishAck};
 use super::connack::ConnAck;
 use super::connect::Connect;
 use super::disconnect::{Auth, Disconnect};
 use super::error::{DecodeError, EncodeError};
 use super::frame::{FixedHeader, parse_fixed_header};
+use super::properties::AckProperties;
 use super::publish::Publish;
 use super::reader::Reader;
+use super::reason::ReasonCode;
 use super::subscribe::{SubAck, Subscribe};
-use super::types::{PacketKind, ProtocolVersion};
+use super::types::{PacketId, PacketKind, ProtocolVersion};
 use super::unsubscribe::{UnsubAck, Unsubscribe};
 use super::writer::{MAX_VARINT, put_varint, varint_len};
 
@@ -51,6 +53,21 @@ pub enum Packet {
 }
 
 impl Packet {
+    /// The acknowledgement `kind` of `packet_id` with `reason` and no properties.
+    pub fn ack(kind: AckKind, packet_id: PacketId, reason: ReasonCode) -> Packet {
+        let ack = PublishAck {
+            packet_id,
+            reason,
+            properties: AckProperties::default(),
+        };
+        match kind {
+            AckKind::PubAck => Packet::PubAck(ack),
+            AckKind::PubRec => Packet::PubRec(ack),
+            AckKind::PubRel => Packet::PubRel(ack),
+            AckKind::PubComp => Packet::PubComp(ack),
+        }
+    }
+
     /// The packet's type.
     pub fn kind(&self) -> PacketKind {
         match self {

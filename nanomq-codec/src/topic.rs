@@ -1,7 +1,12 @@
-//! Topic name and topic filter syntax (MQTT 5.0 §4.7, shared subscriptions §4.8.2).
+//! Topic name and topic filter syntax (MQTT 5.0 §4.7, shared subscriptions §4.8.2): the one
+//! definition of a valid topic, used by the decoder, the broker's HTTP API and the
+//! configuration (through `shared-types`). The broker adds its own limits (`max_topic_levels`,
+//! the `$SYS/` reservation) in one place too, `broker::publish` and `broker::subscribe`.
 
 /// The prefix that marks a shared subscription's topic filter.
 pub const SHARED_PREFIX: &str = "$share/";
+/// The longest topic name or filter an MQTT packet can carry, in bytes.
+pub const MAX_TOPIC_LEN: usize = 65_535;
 
 /// Why a string is not a valid topic name or topic filter.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
@@ -9,6 +14,10 @@ pub enum TopicError {
     /// Topic names and filters must be at least one character long [MQTT-4.7.3-1].
     #[error("empty topic")]
     Empty,
+    /// Longer than an MQTT packet can carry (a topic from outside a packet: the API, the
+    /// configuration).
+    #[error("longer than 65535 bytes")]
+    TooLong,
     /// U+0000 is not allowed in a topic [MQTT-4.7.3-2].
     #[error("topic contains U+0000")]
     NullCharacter,
@@ -34,6 +43,9 @@ pub fn validate_topic_name(name: &str) -> Result<(), TopicError> {
     if name.is_empty() {
         return Err(TopicError::Empty);
     }
+    if name.len() > MAX_TOPIC_LEN {
+        return Err(TopicError::TooLong);
+    }
     for byte in name.bytes() {
         match byte {
             b'+' | b'#' => return Err(TopicError::WildcardInName),
@@ -48,6 +60,9 @@ pub fn validate_topic_name(name: &str) -> Result<(), TopicError> {
 pub fn validate_topic_filter(filter: &str) -> Result<(), TopicError> {
     if filter.is_empty() {
         return Err(TopicError::Empty);
+    }
+    if filter.len() > MAX_TOPIC_LEN {
+        return Err(TopicError::TooLong);
     }
     if filter.as_bytes().contains(&0) {
         return Err(TopicError::NullCharacter);
@@ -71,15 +86,6 @@ pub fn validate_topic_filter(filter: &str) -> Result<(), TopicError> {
 /// `max_levels` levels. Counts without allocating and stops at the first level too many.
 pub fn exceeds_levels(topic: &str, max_levels: usize) -> bool {
     topic.split('/').nth(max_levels).is_some()
-}
-
-/// The topic filter proper of a subscription: what follows `$share/{group}/` for a shared
-/// one, the whole filter otherwise.
-pub fn filter_without_share(filter: &str) -> &str {
-    filter
-        .strip_prefix(SHARED_PREFIX)
-        .and_then(|rest| rest.split_once('/'))
-        .map_or(filter, |(_, inner)| inner)
 }
 
 /// Whether `filter` is a shared subscription (`$share/...`).
@@ -159,8 +165,6 @@ mod tests {
             assert_eq!(validate_topic_filter(filter), Err(error), "{filter}");
         }
         assert!(is_shared_filter("$share/g/a"));
-        assert_eq!(filter_without_share("$share/g/a/b"), "a/b");
-        assert_eq!(filter_without_share("a/b"), "a/b");
         assert!(!is_shared_filter("$shared/g/a"));
     }
 }

@@ -10,9 +10,9 @@ use chrono::Local;
 use criterion::{BenchmarkId, Criterion, criterion_main};
 use nanomq::codec::{ProtocolVersion, PublishProperties, QoS, SubscriptionOptions};
 use nanomq::message::{Message, Origin};
-use nanomq::router::Router;
 use nanomq::router::retained::TopicStore;
 use nanomq::router::trie::{FilterTrie, TrieValue};
+use nanomq::router::{ParsedFilter, Router};
 use nanomq::session::mailbox::QueueLimits;
 use nanomq::session::{ClientDetails, Session, SessionId};
 
@@ -97,7 +97,12 @@ fn fan_out(c: &mut Criterion) {
     let sessions: Vec<Arc<Session>> = (0..50).map(session).collect();
     for s in &sessions {
         s.mailbox.set_online(true, &limits);
-        router.subscribe(s, "out/t", SubscriptionOptions::default(), None);
+        router.subscribe(
+            s,
+            ParsedFilter::parse("out/t"),
+            SubscriptionOptions::default(),
+            None,
+        );
     }
     let message = Arc::new(Message {
         topic: Arc::from("out/t"),
@@ -114,7 +119,7 @@ fn fan_out(c: &mut Criterion) {
         b.iter_custom(|iters| {
             let start = Instant::now();
             for i in 0..iters {
-                router.route(black_box(&message), &limits, &mut congested);
+                router.route(black_box(&message), &limits, &mut congested, |_, _| {});
                 if i % 256 == 255 {
                     for s in &sessions {
                         drained.clear();

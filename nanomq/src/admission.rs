@@ -26,6 +26,8 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
+use crate::metrics::Counter;
+
 /// How long a socket may take from accept to a complete CONNECT, transport handshakes included.
 pub const PRE_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// CONNECT packets up to this size are buffered without asking the shared budget.
@@ -148,13 +150,8 @@ impl Admission {
     }
 
     /// Counts one more connected client in `connected` unless `max` are connected already.
-    pub fn admit(&self, connected: &AtomicU64, max: usize) -> bool {
-        let max = u64::try_from(max).unwrap_or(u64::MAX);
-        let admitted = connected
-            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| {
-                (n < max).then_some(n + 1)
-            })
-            .is_ok();
+    pub fn admit(&self, connected: &Counter, max: usize) -> bool {
+        let admitted = connected.increment_below(u64::try_from(max).unwrap_or(u64::MAX));
         if !admitted {
             self.refused.fetch_add(1, Ordering::Relaxed);
         }
@@ -219,11 +216,11 @@ mod tests {
     #[test]
     fn connected_clients_are_capped_and_refusals_counted() {
         let admission = Admission::new(4);
-        let connected = AtomicU64::new(0);
+        let connected = Counter::default();
         assert!(admission.admit(&connected, 2));
         assert!(admission.admit(&connected, 2));
         assert!(!admission.admit(&connected, 2));
-        assert_eq!(connected.load(Ordering::Relaxed), 2);
+        assert_eq!(connected.get(), 2);
         assert_eq!(admission.refused.load(Ordering::Relaxed), 1);
     }
 

@@ -4,12 +4,25 @@
 //! Start one with [`server::start`], which binds the listeners and returns a handle with the
 //! bound addresses (tests bind port 0 and read them back).
 //!
-//! Layers, from the wire up: [`codec`] (bytes ↔ packets), [`transport`] (listeners yielding
-//! byte streams, within the limits of [`admission`]), [`connection`] (one client's task), [`session`] (state kept per client
-//! identifier), [`router`] (subscription trie, shared groups, retained messages), [`broker`]
-//! (the shared state), [`server`] (listener lifecycle: start, restart, stop), [`bridge`] (the
-//! MQTT client link to an upstream broker); beside them [`http`], the management API, which
-//! talks to the broker through [`broker::Broker`] and [`server::ServerControl`] only.
+//! Layers, from the wire up:
+//!
+//! - [`codec`]: bytes ↔ packets (the `nanomq-codec` crate).
+//! - [`transport`]: listeners yielding byte streams (TCP, TLS, WebSocket), within the limits
+//!   of [`admission`].
+//! - [`connection`]: one client's task: the MQTT protocol on one stream.
+//! - [`broker`]: the one door to the broker's state. Connections, the bridge and the HTTP API
+//!   authenticate, open and close sessions, publish, subscribe and kick through its
+//!   operations only; it owns the [`session`]s, the [`router`] (subscription trie, shared
+//!   groups, retained messages), the [`metrics`], the timers and the event stream.
+//! - [`bridge`]: the MQTT client link to an upstream broker, another user of the broker's
+//!   operations.
+//! - [`http`]: the management API, another user of them.
+//! - [`server`]: starts, restarts and stops the listeners, the API and the bridge;
+//!   [`control`] is how the outside asks it to.
+//!
+//! Leaves that several layers share: [`message`] (a message and its delivery), [`ids`],
+//! [`config`]. Dependencies point one way (`.ci/module_cycles.py` checks that no two modules
+//! import each other).
 
 pub mod admission;
 pub mod bridge;
@@ -17,7 +30,9 @@ pub mod broker;
 pub use nanomq_codec as codec;
 pub mod config;
 pub mod connection;
+pub mod control;
 pub mod http;
+pub mod ids;
 pub mod message;
 pub mod metrics;
 pub mod router;
@@ -25,4 +40,5 @@ pub mod server;
 pub mod session;
 pub mod transport;
 
-pub use server::{BoundAddrs, BrokerHandle, start};
+pub use control::BoundAddrs;
+pub use server::{BrokerHandle, start};

@@ -4,12 +4,13 @@
 //! subscriber's queue: fan-out never copies the payload or the topic.
 
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use bytes::Bytes;
+use tokio::time::Instant;
 
-use crate::codec::{Publish, PublishProperties, QoS};
-use crate::session::SessionId;
+use crate::codec::{LastWill, Publish, PublishProperties, QoS};
+use crate::ids::SessionId;
 
 /// Whether `topic` is one of the broker's own (`$SYS/...`), which no client and no API call
 /// may publish to: subscribers must be able to trust what arrives there.
@@ -30,7 +31,8 @@ pub struct Message {
     pub retain: bool,
     /// MQTT 5 properties passed through to subscribers (no topic alias, no subscription ids).
     pub properties: PublishProperties,
-    /// When the Message Expiry Interval runs out, if one was given.
+    /// When the Message Expiry Interval runs out, if one was given (tokio's clock, so tests
+    /// can advance it; see `broker::timers` for the wall-clock form).
     pub expires_at: Option<Instant>,
     /// Who published it (for No Local and for not echoing bridge traffic).
     pub origin: Origin,
@@ -48,23 +50,68 @@ pub enum Origin {
 }
 
 impl Message {
+    /// A message published at `now`: its expiry comes from the Message Expiry Interval of
+    /// `properties`.
+    pub fn new(
+        topic: Arc<str>,
+        payload: Bytes,
+        qos: QoS,
+        retain: bool,
+        properties: PublishProperties,
+        origin: Origin,
+        now: Instant,
+    ) -> Message {
+        let expires_at = properties
+            .message_expiry_interval
+            .map(|secs| now + Duration::from_secs(u64::from(secs)));
+        Message {
+            topic,
+            payload,
+            qos,
+            retain,
+            properties,
+            expires_at,
+            origin,
+        }
+    }
+
     /// Builds a message from a decoded PUBLISH whose topic alias has been resolved.
     pub fn from_publish(publish: Publish, origin: Origin, now: Instant) -> Message {
         let mut properties = publish.properties;
         properties.topic_alias = None;
         properties.subscription_identifiers = Vec::new();
-        let expires_at = properties
-            .message_expiry_interval
-            .map(|secs| now + Duration::from_secs(u64::from(secs)));
-        Message {
-            topic: publish.topic,
-            payload: publish.payload,
-            qos: publish.qos,
-            retain: publish.retain,
+        Message::new(
+            publish.topic,
+            publish.payload,
+            publish.qos,
+            publish.retain,
             properties,
-            expires_at,
             origin,
-        }
+            now,
+        )
+    }
+
+    /// The application message of a will, published by the broker at `now`.
+    pub fn from_will(will: LastWill, now: Instant) -> Message {
+        let p = will.properties;
+        let properties = PublishProperties {
+            payload_format_indicator: p.payload_format_indicator,
+            message_expiry_interval: p.message_expiry_interval,
+            content_type: p.content_type,
+            response_topic: p.response_topic,
+            correlation_data: p.correlation_data,
+            user_properties: p.user_properties,
+            ..PublishProperties::default()
+        };
+        Message::new(
+            will.topic,
+            will.payload,
+            will.qos,
+            will.retain,
+            properties,
+            Origin::Broker,
+            now,
+        )
     }
 
     /// True once the Message Expiry Interval has passed.

@@ -5,33 +5,52 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
+/// A counter (or a gauge, for [`Metrics::connections`]).
+#[derive(Debug, Default)]
+pub struct Counter(AtomicU64);
+
+impl Counter {
+    /// Adds `n`.
+    pub fn add(&self, n: u64) {
+        if n != 0 {
+            self.0.fetch_add(n, Ordering::Relaxed);
+        }
+    }
+
+    /// Subtracts `n` (a gauge going down).
+    pub fn sub(&self, n: u64) {
+        self.0.fetch_sub(n, Ordering::Relaxed);
+    }
+
+    /// Adds one unless the value is `max` already; whether it did.
+    pub fn increment_below(&self, max: u64) -> bool {
+        self.0
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| {
+                (n < max).then_some(n + 1)
+            })
+            .is_ok()
+    }
+
+    /// The value.
+    pub fn get(&self) -> u64 {
+        self.0.load(Ordering::Relaxed)
+    }
+}
+
 /// Counters kept for the whole broker.
 #[derive(Debug, Default)]
 pub struct Metrics {
     /// Network connections currently open (after a successful CONNECT).
-    pub connections: AtomicU64,
+    pub connections: Counter,
     /// PUBLISH packets received from clients.
-    pub messages_received: AtomicU64,
+    pub messages_received: Counter,
     /// PUBLISH packets sent to clients.
-    pub messages_sent: AtomicU64,
-    /// Messages dropped: queue of an absent client full, expired, or too large for the client.
-    pub messages_dropped: AtomicU64,
+    pub messages_sent: Counter,
+    /// Messages dropped: queue of an absent or shed client full, expired, too large for the
+    /// client, or refused (a client publishing to `$SYS/`).
+    pub messages_dropped: Counter,
     /// Bytes read from client sockets.
-    pub bytes_received: AtomicU64,
+    pub bytes_received: Counter,
     /// Bytes written to client sockets.
-    pub bytes_sent: AtomicU64,
-}
-
-impl Metrics {
-    /// Adds `n` to `counter`.
-    pub fn add(counter: &AtomicU64, n: u64) {
-        if n != 0 {
-            counter.fetch_add(n, Ordering::Relaxed);
-        }
-    }
-
-    /// Reads `counter`.
-    pub fn get(counter: &AtomicU64) -> u64 {
-        counter.load(Ordering::Relaxed)
-    }
+    pub bytes_sent: Counter,
 }

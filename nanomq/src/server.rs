@@ -1,10 +1,10 @@
 //! Running the broker: binding the listeners, restarting them in place on the re-read
 //! configuration (`ctrl/restart`), and stopping.
 //!
-//! The [`Broker`] state (sessions, subscriptions, retained messages) lives for the whole
-//! process; only the listeners and their connections are torn down by a restart. The
-//! supervisor that carries out restart and stop also does the broker-wide housekeeping
-//! (every second: freeing expired retained messages).
+//! The [`Broker`] state (sessions, subscriptions, retained messages, its timers) and the
+//! bridge's [`BridgeState`] live for the whole process; only the listeners, their connections
+//! and the bridge link are torn down by a restart. Each listener kind, the HTTP API and the
+//! bridge are started by [`Listeners::bind`] and stopped together.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -17,38 +17,18 @@ use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
-use tracing::{debug, error, info, warn};
+use tracing::{error, info, warn};
 
+use shared_types::metrics::BridgeMetrics;
+
+use crate::bridge::{BridgeState, BridgeStats};
 use crate::broker::Broker;
 use crate::config::Overrides;
+pub use crate::control::{BoundAddrs, Control, ServerControl};
 use crate::transport::{self, ListenerKind};
 
 /// How long a stop or restart waits for connections to finish.
 const DRAIN_TIMEOUT: Duration = Duration::from_secs(5);
-
-/// The addresses the running listeners are bound to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct BoundAddrs {
-    /// MQTT over TCP.
-    pub mqtt: SocketAddr,
-    /// MQTT over TLS, when enabled.
-    pub tls: Option<SocketAddr>,
-    /// MQTT over WebSocket, when enabled.
-    pub ws: Option<SocketAddr>,
-    /// MQTT over secure WebSocket, when both WebSocket and TLS are enabled.
-    pub wss: Option<SocketAddr>,
-    /// The HTTP API, when enabled.
-    pub http: Option<SocketAddr>,
-}
-
-/// What can be asked of a running server.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Control {
-    /// Stop the listeners, re-read the configuration file, start them again.
-    Restart,
-    /// Stop everything; the process should exit.
-    Stop,
-}
 
 /// Why the broker could not start.
 #[derive(Debug, thiserror::Error)]
@@ -74,38 +54,9 @@ pub enum StartError {
         /// Why.
         source: std::io::Error,
     },
-    // HTTP API hook.
-    /// The HTTP API could not be set up (e.g. its JWT public key file is unusable).
-    #[error("http_server: {0}")]
-    Http(String),
-}
-
-/// The way for the HTTP API (and signal handlers) to restart or stop the server and to see
-/// where it listens.
-#[derive(Debug, Clone)]
-pub struct ServerControl {
-    requests: mpsc::UnboundedSender<Control>,
-    addrs: watch::Receiver<Option<BoundAddrs>>,
-    config_path: Option<PathBuf>,
-    overrides: Overrides,
-}
-
-impl ServerControl {
-    /// Asks for a restart or a stop; it happens in the background.
-    pub fn request(&self, control: Control) {
-        // The supervisor only goes away once stopped, when nothing is left to ask.
-        let _ = self.requests.send(control);
-    }
-
-    /// The current listener addresses (`None` while restarting or once stopped).
-    pub fn addrs(&self) -> Option<BoundAddrs> {
-        *self.addrs.borrow()
-    }
-
-    /// The configuration file the broker runs from, if it was started with one.
-    pub fn config_path(&self) -> Option<&PathBuf> {
-        self.config_path.as_ref()
-    }
+    /// The HTTP API could not be set up (its port, its JWT key, its TLS material).
+    #[error(transparent)]
+    Http(#[from] crate::http::HttpSetupError),
 }
 
 /// A running broker.
@@ -113,6 +64,7 @@ impl ServerControl {
 pub struct BrokerHandle {
     /// The broker's shared state.
     pub broker: Broker,
+    bridge: Arc<BridgeState>,
     control: ServerControl,
     addrs: watch::Receiver<Option<BoundAddrs>>,
     supervisor: JoinHandle<()>,
@@ -127,6 +79,16 @@ impl BrokerHandle {
     /// The control used by the HTTP API.
     pub fn control(&self) -> ServerControl {
         self.control.clone()
+    }
+
+    /// The bridge's counters, when the running configuration has a bridge.
+    pub fn bridge_metrics(&self) -> Option<BridgeMetrics> {
+        self.bridge.metrics(&self.broker.config())
+    }
+
+    /// The bridge's counters, whether or not a bridge runs.
+    pub fn bridge_stats(&self) -> &BridgeStats {
+        &self.bridge.stats
     }
 
     /// Waits until the listeners are up again after a restart, returning their addresses.
@@ -165,88 +127,86 @@ pub async fn start(
     let broker = Broker::new(config.clone());
     let (requests_tx, requests) = mpsc::unbounded_channel();
     let (addrs_tx, addrs) = watch::channel(None);
-    let control = ServerControl {
-        requests: requests_tx,
-        addrs: addrs.clone(),
-        config_path,
-        overrides,
+    let control = ServerControl::new(requests_tx, addrs.clone(), config_path, overrides);
+    let bridge = Arc::new(BridgeState::default());
+    let running = Running {
+        broker: broker.clone(),
+        bridge: Arc::clone(&bridge),
+        control: control.clone(),
+        addrs: addrs_tx,
     };
-    let listeners = Listeners::bind(&config, &broker, &control, &addrs_tx).await?;
-    let supervisor = tokio::spawn(supervise(
-        broker.clone(),
-        control.clone(),
-        listeners,
-        requests,
-        addrs_tx,
-    ));
+    let listeners = Listeners::bind(&config, &running).await?;
+    let supervisor = tokio::spawn(supervise(running, listeners, requests));
     Ok(BrokerHandle {
         broker,
+        bridge,
         control,
         addrs,
         supervisor,
     })
 }
 
-async fn supervise(
+/// What the supervisor and every (re)start of the listeners work with.
+struct Running {
     broker: Broker,
+    bridge: Arc<BridgeState>,
     control: ServerControl,
+    addrs: watch::Sender<Option<BoundAddrs>>,
+}
+
+async fn supervise(
+    running: Running,
     mut listeners: Listeners,
     mut requests: mpsc::UnboundedReceiver<Control>,
-    addrs: watch::Sender<Option<BoundAddrs>>,
 ) {
-    // Housekeeping that belongs to no connection: expired retained messages are freed.
-    let mut housekeeping = tokio::time::interval(Duration::from_secs(1));
-    housekeeping.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    loop {
-        let request = tokio::select! {
-            request = requests.recv() => request,
-            _ = housekeeping.tick() => {
-                let removed = broker.retained.remove_expired(std::time::Instant::now());
-                if removed > 0 {
-                    debug!(removed, "expired retained messages removed");
-                }
-                continue;
-            }
-        };
-        let Some(request) = request else { break };
+    let broker = &running.broker;
+    // Wills, session expiry and retained-message expiry, for the broker's whole life.
+    let timers = tokio::spawn({
+        let broker = broker.clone();
+        async move { broker.run_timers().await }
+    });
+    while let Some(request) = requests.recv().await {
         listeners.stop().await;
-        addrs.send_replace(None);
+        running.addrs.send_replace(None);
         if request == Control::Stop {
             info!("broker stopped");
-            return;
+            break;
         }
         let previous = broker.config();
-        let next = match control.config_path() {
-            Some(path) => match crate::config::load(path).map(|c| control.overrides.apply(c)) {
-                Ok(Ok(config)) => config,
-                Ok(Err(e)) => {
-                    error!(error = %e, "restart: configuration unusable, keeping the running one");
-                    (*previous).clone()
-                }
-                Err(e) => {
-                    error!(error = %e, "restart: configuration unusable, keeping the running one");
-                    (*previous).clone()
-                }
-            },
-            None => (*previous).clone(),
+        let next = match running.control.config_path() {
+            Some(path) => crate::config::load(path)
+                .map_err(|e| e.to_string())
+                .and_then(|c| {
+                    running
+                        .control
+                        .overrides()
+                        .apply(c)
+                        .map_err(|e| e.to_string())
+                }),
+            None => Ok((*previous).clone()),
         };
+        let next = next.unwrap_or_else(|e| {
+            error!(error = %e, "restart: configuration unusable, keeping the running one");
+            (*previous).clone()
+        });
         broker.set_config(next.clone());
-        listeners = match Listeners::bind(&next, &broker, &control, &addrs).await {
+        listeners = match Listeners::bind(&next, &running).await {
             Ok(l) => l,
             Err(e) => {
                 error!(error = %e, "restart: cannot start listeners, going back to the previous configuration");
                 broker.set_config((*previous).clone());
-                match Listeners::bind(&previous, &broker, &control, &addrs).await {
+                match Listeners::bind(&previous, &running).await {
                     Ok(l) => l,
                     Err(e) => {
                         error!(error = %e, "restart failed; broker stopped");
-                        return;
+                        break;
                     }
                 }
             }
         };
         info!("broker restarted");
     }
+    timers.abort();
 }
 
 /// The running listeners and their connections.
@@ -258,12 +218,13 @@ struct Listeners {
 impl Listeners {
     /// Binds every listener, then publishes their addresses on `publish`, then serves: whoever
     /// reaches the broker (a client, an API call, a test) finds the addresses already known.
-    async fn bind(
-        config: &Config,
-        broker: &Broker,
-        control: &ServerControl,
-        publish: &watch::Sender<Option<BoundAddrs>>,
-    ) -> Result<Listeners, StartError> {
+    async fn bind(config: &Config, running: &Running) -> Result<Listeners, StartError> {
+        let Running {
+            broker,
+            bridge,
+            control,
+            addrs: publish,
+        } = running;
         let mut addrs = BoundAddrs {
             mqtt: SocketAddr::from(([0, 0, 0, 0], 0)),
             tls: None,
@@ -300,7 +261,7 @@ impl Listeners {
                 bound.push((listener, kind("wss", Some(acceptor.clone()), Some(path))));
             }
         }
-        // HTTP API hook: bound with the others, before anything is served.
+        // The HTTP API is bound with the others, before anything is served.
         let http = crate::http::bind(config, broker, control).await?;
         addrs.http = http.as_ref().map(crate::http::HttpServer::addr);
         publish.send_replace(Some(addrs));
@@ -318,12 +279,12 @@ impl Listeners {
                 tracker.clone(),
             ));
         }
-        // HTTP API hook: served until `shutdown`, gracefully, as one of the tracked tasks.
+        // Served until `shutdown`, gracefully, as one of the tracked tasks.
         if let Some(server) = http {
             server.spawn(&shutdown, &tracker);
         }
-        // Bridge hook: the bridge runs with the listeners and stops and restarts with them.
-        crate::bridge::spawn(config, broker, shutdown.clone(), &tracker);
+        // The bridge runs with the listeners and stops and restarts with them.
+        crate::bridge::spawn(config, broker, bridge, shutdown.clone(), &tracker);
         Ok(Listeners { shutdown, tracker })
     }
 

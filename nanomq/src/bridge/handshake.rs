@@ -7,7 +7,7 @@ use bytes::{Bytes, BytesMut};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use super::dial::UpstreamStream;
-use super::link::LinkError;
+use super::error::LinkError;
 use super::options::BridgeOptions;
 use crate::codec::{
     ConnAck, Connect, ConnectProperties, Packet, ProtocolVersion, QoS, ReasonCode, decode_packet,

@@ -1,19 +1,13 @@
 //! Packets from the upstream: its messages (published locally), the acknowledgements of what
 //! the bridge forwarded, SUBACK, PINGRESP and DISCONNECT.
 
-use std::sync::Arc;
-use std::time::Instant as StdInstant;
-
 use tokio::time::Instant;
 use tracing::{debug, warn};
 
-use super::link::{Link, LinkError};
-use super::stats::BridgeStats;
-use crate::codec::{
-    AckKind, Packet, PacketId, Publish, QoS, ReasonCode, SubAck, decode_packet, exceeds_levels,
-};
+use super::error::LinkError;
+use super::link::Link;
+use crate::codec::{AckKind, Packet, PacketId, Publish, QoS, ReasonCode, SubAck, decode_packet};
 use crate::message::{Message, Origin};
-use crate::metrics::Metrics;
 use crate::session::inflight::AckOutcome;
 
 impl Link<'_> {
@@ -45,11 +39,11 @@ impl Link<'_> {
             },
             Packet::PubRec(rec) => {
                 let refused = rec.reason.is_error();
-                let outcome = self.carried.outbox.inflight.on_pubrec(
-                    rec.packet_id,
-                    refused,
-                    StdInstant::now(),
-                );
+                let outcome =
+                    self.carried
+                        .outbox
+                        .inflight
+                        .on_pubrec(rec.packet_id, refused, Instant::now());
                 match outcome {
                     AckOutcome::Release => {
                         self.write_ack(AckKind::PubRel, rec.packet_id, ReasonCode::SUCCESS);
@@ -88,15 +82,15 @@ impl Link<'_> {
 
     /// A forwarded QoS 1/2 message is done: delivered, or refused by the upstream for good.
     fn count_acknowledged(&self, reason: ReasonCode) {
-        let stats = &self.broker.bridge;
+        let stats = self.stats;
         if reason.is_error() {
             debug!(
                 reason = reason.0,
                 "bridge: upstream refused a forwarded message"
             );
-            BridgeStats::add(&stats.dropped, 1);
+            stats.dropped.add(1);
         } else {
-            BridgeStats::add(&stats.messages_forwarded, 1);
+            stats.messages_forwarded.add(1);
         }
     }
 
@@ -116,12 +110,7 @@ impl Link<'_> {
             self.write_ack(AckKind::PubRec, id, ReasonCode::SUCCESS);
             return Ok(());
         }
-        let reason = if exceeds_levels(&publish.topic, self.settings.max_topic_levels) {
-            debug!(topic = %publish.topic, "bridge: upstream topic too deep, not published");
-            ReasonCode::TOPIC_NAME_INVALID
-        } else {
-            self.publish_locally(publish)
-        };
+        let reason = self.publish_locally(publish);
         if reason.is_error()
             && qos == QoS::ExactlyOnce
             && let Some(id) = packet_id
@@ -139,21 +128,26 @@ impl Link<'_> {
 
     fn publish_locally(&mut self, publish: Publish) -> ReasonCode {
         let origin = Origin::Client(self.session.id);
-        let message = Message::from_publish(publish, origin, StdInstant::now());
-        if message.retain {
-            self.broker.retained.update(&message);
-        }
-        let outcome =
-            self.broker
-                .router
-                .route(&Arc::new(message), &self.settings.queue, &mut self.paused);
-        let metrics = &self.broker.metrics;
-        Metrics::add(&metrics.messages_dropped, outcome.dropped as u64);
-        BridgeStats::add(&self.broker.bridge.messages_received, 1);
-        if outcome.delivered == 0 {
-            ReasonCode::NO_MATCHING_SUBSCRIBERS
-        } else {
-            ReasonCode::SUCCESS
+        let message = Message::from_publish(publish, origin, Instant::now());
+        let routed = self
+            .broker
+            .publish(&self.settings, &self.identity, message, &mut self.paused);
+        match routed {
+            Ok(outcome) => {
+                self.stats.messages_received.add(1);
+                if outcome.delivered == 0 {
+                    ReasonCode::NO_MATCHING_SUBSCRIBERS
+                } else {
+                    ReasonCode::SUCCESS
+                }
+            }
+            Err(reason) => {
+                debug!(
+                    reason = reason.0,
+                    "bridge: upstream message not published here"
+                );
+                reason
+            }
         }
     }
 
@@ -171,6 +165,6 @@ impl Link<'_> {
 
     /// Appends a PUBACK, PUBREC, PUBREL or PUBCOMP to the output buffer.
     pub(super) fn write_ack(&mut self, kind: AckKind, packet_id: PacketId, reason: ReasonCode) {
-        self.write_packet(&kind.packet(packet_id, reason));
+        self.write_packet(&Packet::ack(kind, packet_id, reason));
     }
 }

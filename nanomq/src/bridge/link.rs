@@ -10,7 +10,6 @@
 //! - [`super::inbound`]: packets from the upstream.
 //! - [`super::outbound`]: local messages to the upstream, resends, acknowledgements.
 
-use std::io;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -21,11 +20,12 @@ use tokio_util::sync::CancellationToken;
 
 use super::Carried;
 use super::dial::UpstreamStream;
+use super::error::LinkError;
 use super::handshake::{Connected, UpstreamLimits};
 use super::options::BridgeOptions;
 use super::stats::BridgeStats;
-use crate::broker::{Broker, Settings};
-use crate::codec::{DecodeError, Disconnect, Packet, ReasonCode, encode_packet};
+use crate::broker::{Broker, Identity, Settings};
+use crate::codec::{Disconnect, Packet, ReasonCode, encode_packet};
 use crate::message::Delivery;
 use crate::session::Session;
 
@@ -36,41 +36,6 @@ pub(super) const PULL_BATCH: usize = 64;
 /// How long the final DISCONNECT may take to go out.
 const CLOSE_TIMEOUT: Duration = Duration::from_secs(1);
 
-/// Why an upstream connection could not be opened or ended.
-#[derive(Debug, thiserror::Error)]
-pub enum LinkError {
-    /// A socket or TLS error.
-    #[error("{0}")]
-    Io(#[from] io::Error),
-    /// The connection or the CONNACK took too long.
-    #[error("no CONNACK in time")]
-    Timeout,
-    /// The upstream refused the connection.
-    #[error("refused by the upstream (reason {:#04x})", .0.0)]
-    Refused(ReasonCode),
-    /// The upstream closed the connection.
-    #[error("closed by the upstream")]
-    Closed,
-    /// The upstream sent something that does not decode.
-    #[error("bad packet from the upstream: {0}")]
-    Decode(#[from] DecodeError),
-    /// The upstream sent a packet a server must not send, or not at that time.
-    #[error("unexpected {0} from the upstream")]
-    Unexpected(&'static str),
-    /// The upstream sent DISCONNECT (MQTT 5).
-    #[error("disconnected by the upstream (reason {:#04x})", .0.0)]
-    Disconnected(ReasonCode),
-    /// No PINGRESP (nor anything else) within the keep alive after a PINGREQ.
-    #[error("keep alive timeout")]
-    KeepAliveTimeout,
-    /// The upstream used a topic alias although the bridge allows none.
-    #[error("topic alias from the upstream, which was allowed none")]
-    TopicAlias,
-    /// A packet could not be encoded.
-    #[error("cannot encode: {0}")]
-    Encode(String),
-}
-
 /// The state of one upstream connection.
 pub(super) struct Link<'a> {
     reader: ReadHalf<Box<dyn UpstreamStream>>,
@@ -80,6 +45,9 @@ pub(super) struct Link<'a> {
     pub(super) options: &'a BridgeOptions,
     pub(super) limits: UpstreamLimits,
     pub(super) broker: &'a Broker,
+    pub(super) stats: &'a BridgeStats,
+    /// Who publishes what comes down from the upstream.
+    pub(super) identity: Identity,
     pub(super) settings: Arc<Settings>,
     pub(super) session: &'a Arc<Session>,
     pub(super) carried: &'a mut Carried,
@@ -99,6 +67,7 @@ impl<'a> Link<'a> {
         connected: Connected,
         options: &'a BridgeOptions,
         broker: &'a Broker,
+        stats: &'a BridgeStats,
         session: &'a Arc<Session>,
         carried: &'a mut Carried,
     ) -> Link<'a> {
@@ -114,6 +83,8 @@ impl<'a> Link<'a> {
             limits: connected.limits,
             settings: broker.settings(),
             broker,
+            stats,
+            identity: Identity::bridge(Arc::clone(&session.client_id)),
             session,
             carried,
             paused: Vec::new(),
@@ -162,14 +133,14 @@ impl<'a> Link<'a> {
                     Ok(0) => return Err(LinkError::Closed),
                     Ok(n) => {
                         self.last_sent = Instant::now();
-                        BridgeStats::add(&self.broker.bridge.bytes_forwarded, n as u64);
+                        self.stats.bytes_forwarded.add(n as u64);
                     }
                     Err(e) => return Err(e.into()),
                 },
                 read = self.reader.read_buf(&mut self.read_buf), if reading => match read {
                     Ok(0) => return Err(LinkError::Closed),
                     Ok(n) => {
-                        BridgeStats::add(&self.broker.bridge.bytes_received, n as u64);
+                        self.stats.bytes_received.add(n as u64);
                         self.process_input()?;
                     }
                     Err(e) => return Err(e.into()),
@@ -243,7 +214,7 @@ impl<'a> Link<'a> {
             while !self.write_buf.is_empty() {
                 match self.writer.write_buf(&mut self.write_buf).await {
                     Ok(0) | Err(_) => break,
-                    Ok(n) => BridgeStats::add(&self.broker.bridge.bytes_forwarded, n as u64),
+                    Ok(n) => self.stats.bytes_forwarded.add(n as u64),
                 }
             }
             let _ = self.writer.shutdown().await;

@@ -22,16 +22,18 @@
 //! codec for both directions, and the bridge has to share the broker's mailbox, in-flight
 //! state and routing anyway; a client crate would bring a second codec and its own queues.
 //!
-//! - [`stats`]: counters in the broker's shared state, for the HTTP API.
+//! - [`stats`]: counters kept across restarts, for the HTTP API.
 //! - [`options`]: the configuration, converted once.
 //! - [`backoff`]: delays between attempts.
 //! - [`dial`]: TCP or TLS to the upstream.
+//! - [`error`]: why a connection could not be opened or ended.
 //! - [`handshake`]: CONNECT / CONNACK.
 //! - [`link`], [`inbound`], [`outbound`]: one upstream connection.
 //! - [`outbox`]: what waits for the upstream: the outage buffer, the in-flight window.
 
 pub mod backoff;
 pub mod dial;
+pub mod error;
 pub mod handshake;
 pub mod inbound;
 pub mod link;
@@ -52,14 +54,15 @@ use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 use tracing::{Instrument, debug, error, info, info_span, warn};
 
-use crate::broker::Broker;
-use crate::codec::{QoS, RetainHandling, SubscriptionOptions};
+use crate::broker::{Broker, Identity};
+use crate::codec::{QoS, RetainHandling, SubscribeFilter, SubscriptionOptions};
 use crate::session::inflight::DeliveryState;
-use crate::session::{ClientDetails, Session, SessionId, SubscriptionRecord};
+use crate::session::{ClientDetails, Session, SessionId};
 use backoff::Backoff;
 use dial::Dialer;
+use error::LinkError;
 use handshake::Connected;
-use link::{Link, LinkError};
+use link::Link;
 use options::BridgeOptions;
 use outbox::Outbox;
 pub use stats::BridgeStats;
@@ -84,11 +87,27 @@ pub struct Carried {
     pub inbound: DeliveryState,
 }
 
+/// What the bridge keeps across listener restarts, held by the server for its whole life: the
+/// counters, and what a stopped bridge leaves for the next one.
+#[derive(Debug, Default)]
+pub struct BridgeState {
+    /// The bridge's counters since the broker started.
+    pub stats: BridgeStats,
+    parked: Parked,
+}
+
+impl BridgeState {
+    /// The counters as the API shows them, when the running configuration has a bridge.
+    pub fn metrics(&self, config: &Config) -> Option<shared_types::metrics::BridgeMetrics> {
+        config.bridge.bridge_mode.then(|| self.stats.snapshot())
+    }
+}
+
 /// What a stopped bridge leaves for the next one, so that a restart of the listeners
 /// (`ctrl/restart`) loses neither buffered nor unacknowledged messages, nor a generated client
 /// identifier (which would orphan a persistent upstream session).
 #[derive(Debug, Default)]
-pub struct Parked {
+struct Parked {
     slot: Mutex<Option<(String, Carried)>>,
 }
 
@@ -105,7 +124,13 @@ impl Parked {
 /// Starts the bridge when the configuration enables it: its local subscriptions are in place
 /// on return, and a task on `tracker` serves the upstream until `shutdown`. A bridge that
 /// cannot start (bad TLS material) is logged; the broker runs on.
-pub fn spawn(config: &Config, broker: &Broker, shutdown: CancellationToken, tracker: &TaskTracker) {
+pub fn spawn(
+    config: &Config,
+    broker: &Broker,
+    state: &Arc<BridgeState>,
+    shutdown: CancellationToken,
+    tracker: &TaskTracker,
+) {
     if !config.bridge.bridge_mode {
         return;
     }
@@ -116,21 +141,29 @@ pub fn spawn(config: &Config, broker: &Broker, shutdown: CancellationToken, trac
             return;
         }
     };
-    let carried = unpark(broker, config, &mut options);
+    let carried = unpark(state, config, &mut options);
     let session = local_session(broker, &options);
-    tracker.spawn(run(options, broker.clone(), session, carried, shutdown));
+    let state = Arc::clone(state);
+    tracker.spawn(run(
+        options,
+        broker.clone(),
+        state,
+        session,
+        carried,
+        shutdown,
+    ));
 }
 
 /// What the previous bridge left, if any (its generated client identifier is kept unless one
 /// is configured now), else a fresh start.
-fn unpark(broker: &Broker, config: &Config, options: &mut BridgeOptions) -> Carried {
-    match broker.bridge_parked.take() {
+fn unpark(state: &BridgeState, config: &Config, options: &mut BridgeOptions) -> Carried {
+    match state.parked.take() {
         Some((client_id, mut carried)) => {
             if config.bridge.clientid.is_none() {
                 options.client_id = client_id;
             }
             let dropped = carried.outbox.set_max_queued(options.max_queued);
-            BridgeStats::add(&broker.bridge.dropped, dropped);
+            state.stats.dropped.add(dropped);
             carried
         }
         None => Carried {
@@ -143,6 +176,7 @@ fn unpark(broker: &Broker, config: &Config, options: &mut BridgeOptions) -> Carr
 async fn run(
     options: BridgeOptions,
     broker: Broker,
+    state: Arc<BridgeState>,
     session: Arc<Session>,
     mut carried: Carried,
     shutdown: CancellationToken,
@@ -155,6 +189,7 @@ async fn run(
                 options: &options,
                 dialer: &dialer,
                 broker: &broker,
+                stats: &state.stats,
                 session: &session,
             };
             supervise(upstream, &mut carried, &shutdown)
@@ -164,12 +199,12 @@ async fn run(
         Err(e) => error!(error = %e, "bridge not started"),
     }
     // Unsubscribed first: once the router lets go, nothing more can reach the mailbox.
-    broker.router.remove_session(&session);
+    broker.unsubscribe_all(&session);
     let dropped = carried.outbox.absorb(&session.mailbox);
-    BridgeStats::add(&broker.bridge.dropped, dropped);
+    state.stats.dropped.add(dropped);
     session.discard();
-    broker.bridge.set_connected(false);
-    broker.bridge_parked.put(options.client_id, carried);
+    state.stats.set_connected(false);
+    state.parked.put(options.client_id, carried);
 }
 
 /// The bridge's local session, subscribed to the forward filters with No Local.
@@ -192,23 +227,25 @@ fn local_session(broker: &Broker, options: &BridgeOptions) -> Arc<Session> {
     ));
     // Counted as connected so that it takes its turn in a `$share` group it forwards.
     let _ = session.attach(details);
+    let settings = broker.settings();
     // Always drained (by the link, or into the outage buffer), so never capped by `msq_len`.
-    session.mailbox.set_online(true, &broker.settings().queue);
+    session.mailbox.set_online(true, &settings.queue);
     let options_local = SubscriptionOptions {
         qos: QoS::ExactlyOnce,
         no_local: true,
         retain_as_published: true,
         retain_handling: RetainHandling::DoNotSend,
     };
+    let identity = Identity::bridge(Arc::clone(&session.client_id));
     for filter in &options.forwards {
-        broker
-            .router
-            .subscribe(&session, filter, options_local, None);
-        let record = SubscriptionRecord {
+        let entry = SubscribeFilter {
+            filter: filter.clone(),
             options: options_local,
-            identifier: None,
         };
-        session.add_subscription(filter, record);
+        let subscribed = broker.subscribe(&settings, &identity, &session, &entry, None);
+        if subscribed.reason.is_error() {
+            warn!(%filter, reason = subscribed.reason.0, "bridge: forward filter refused");
+        }
     }
     session
 }
@@ -219,6 +256,7 @@ struct Upstream<'a> {
     options: &'a BridgeOptions,
     dialer: &'a Dialer,
     broker: &'a Broker,
+    stats: &'a BridgeStats,
     session: &'a Arc<Session>,
 }
 
@@ -228,9 +266,9 @@ async fn supervise(upstream: Upstream<'_>, carried: &mut Carried, shutdown: &Can
         options,
         dialer,
         broker,
+        stats,
         session,
     } = upstream;
-    let stats = &broker.bridge;
     let mut backoff = Backoff::default();
     let mut delay = Duration::ZERO;
     let mut failures = 0u32;
@@ -245,7 +283,7 @@ async fn supervise(upstream: Upstream<'_>, carried: &mut Carried, shutdown: &Can
                 () = shutdown.cancelled() => return,
                 result = &mut attempt => break result,
                 () = session.mailbox.ready() => {
-                    BridgeStats::add(&stats.dropped, carried.outbox.absorb(&session.mailbox));
+                    stats.dropped.add(carried.outbox.absorb(&session.mailbox));
                 }
             }
         };
@@ -253,7 +291,7 @@ async fn supervise(upstream: Upstream<'_>, carried: &mut Carried, shutdown: &Can
             Ok(connected) => connected,
             Err(e) => {
                 failures += 1;
-                BridgeStats::add(&stats.failed_attempts, 1);
+                stats.failed_attempts.add(1);
                 delay = backoff.next_delay();
                 if failures == 1 {
                     warn!(error = %e, retry_in = ?delay, "bridge: cannot connect to the upstream");
@@ -266,11 +304,11 @@ async fn supervise(upstream: Upstream<'_>, carried: &mut Carried, shutdown: &Can
         failures = 0;
         connections += 1;
         if connections > 1 {
-            BridgeStats::add(&stats.reconnects, 1);
+            stats.reconnects.add(1);
         }
         let (written, read) = connected.bytes;
-        BridgeStats::add(&stats.bytes_forwarded, written);
-        BridgeStats::add(&stats.bytes_received, read);
+        stats.bytes_forwarded.add(written);
+        stats.bytes_received.add(read);
         stats.set_connected(true);
         info!(
             session_present = connected.limits.session_present,
@@ -278,7 +316,7 @@ async fn supervise(upstream: Upstream<'_>, carried: &mut Carried, shutdown: &Can
             "bridge connected"
         );
         let since = Instant::now();
-        let end = Link::new(connected, options, broker, session, carried)
+        let end = Link::new(connected, options, broker, stats, session, carried)
             .run(shutdown)
             .await;
         stats.set_connected(false);
@@ -293,7 +331,7 @@ async fn supervise(upstream: Upstream<'_>, carried: &mut Carried, shutdown: &Can
                 }
                 delay = backoff.next_delay();
                 warn!(reason = %e, retry_in = ?delay, "bridge disconnected");
-                BridgeStats::add(&stats.dropped, carried.outbox.absorb(&session.mailbox));
+                stats.dropped.add(carried.outbox.absorb(&session.mailbox));
             }
         }
     }

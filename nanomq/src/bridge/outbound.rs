@@ -3,12 +3,11 @@
 //! what was in flight when the previous connection ended.
 
 use std::sync::Arc;
-use std::time::Instant;
+use tokio::time::Instant;
 
 use tracing::debug;
 
 use super::link::{Link, PULL_BATCH, WRITE_HIGH};
-use super::stats::BridgeStats;
 use crate::codec::AckKind;
 use crate::codec::{
     Packet, PacketId, ProtocolVersion, Publish, QoS, ReasonCode, RetainHandling, Subscribe,
@@ -45,9 +44,9 @@ impl Link<'_> {
 
     /// Encodes one message; QoS 1/2 ones enter the in-flight window.
     fn send_delivery(&mut self, mut delivery: Delivery, now: Instant) {
-        let stats = &self.broker.bridge;
+        let stats = self.stats;
         if delivery.message.is_expired(now) {
-            BridgeStats::add(&stats.dropped, 1);
+            stats.dropped.add(1);
             return;
         }
         delivery.qos = delivery.qos.min(self.limits.maximum_qos);
@@ -55,11 +54,11 @@ impl Link<'_> {
             .then(|| self.carried.outbox.inflight.next_packet_id());
         let publish = self.build_publish(&delivery, packet_id, false, now);
         if !self.encode_publish(publish) {
-            BridgeStats::add(&self.broker.bridge.dropped, 1);
+            self.stats.dropped.add(1);
             return;
         }
         match packet_id {
-            None => BridgeStats::add(&self.broker.bridge.messages_forwarded, 1),
+            None => self.stats.messages_forwarded.add(1),
             Some(id) => self.carried.outbox.inflight.record_sent(id, delivery, now),
         }
     }
@@ -127,7 +126,7 @@ impl Link<'_> {
                             QoS::ExactlyOnce => inflight.on_pubrec(packet_id, true, now),
                             _ => inflight.on_puback(packet_id),
                         };
-                        BridgeStats::add(&self.broker.bridge.dropped, 1);
+                        self.stats.dropped.add(1);
                     }
                 }
                 Stage::Released => self.write_ack(AckKind::PubRel, packet_id, ReasonCode::SUCCESS),

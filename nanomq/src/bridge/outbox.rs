@@ -190,7 +190,7 @@ mod tests {
         let id = outbox.inflight.next_packet_id();
         outbox
             .inflight
-            .record_sent(id, out.remove(0), std::time::Instant::now());
+            .record_sent(id, out.remove(0), tokio::time::Instant::now());
         outbox.next_batch(&mailbox, 10, 1, &mut out);
         assert!(out.is_empty(), "window full");
         outbox.inflight.on_puback(id);

@@ -1,12 +1,15 @@
-//! The bridge's counters. They live in the broker's shared state (not in the bridge task) so
-//! the HTTP API can read them at any time and they survive listener restarts.
+//! The bridge's counters. They live in the [`super::BridgeState`] the server keeps for its
+//! whole life (not in the bridge task), so they can be read at any time and survive listener
+//! restarts.
 //!
 //! Relaxed atomics like the broker's own [`crate::metrics::Metrics`]: each counter is
 //! independent and only ever read as a snapshot.
 
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use shared_types::metrics::BridgeMetrics;
+
+use crate::metrics::Counter;
 
 /// Counters of the bridge since the broker started.
 #[derive(Debug, Default)]
@@ -14,31 +17,24 @@ pub struct BridgeStats {
     /// Whether the upstream connection is up now.
     pub connected: AtomicBool,
     /// Successful connections after the first one.
-    pub reconnects: AtomicU64,
+    pub reconnects: Counter,
     /// Messages forwarded upstream (QoS 1/2 once acknowledged, QoS 0 once written).
-    pub messages_forwarded: AtomicU64,
+    pub messages_forwarded: Counter,
     /// Messages received from upstream and published locally.
-    pub messages_received: AtomicU64,
+    pub messages_received: Counter,
     /// Bytes written to the upstream connection.
-    pub bytes_forwarded: AtomicU64,
+    pub bytes_forwarded: Counter,
     /// Bytes read from the upstream connection.
-    pub bytes_received: AtomicU64,
+    pub bytes_received: Counter,
     /// Local messages matching `bridge.forwards` that were never forwarded: QoS 0 during an
     /// outage, the oldest QoS 1/2 when the outage buffer was full, expired, too large for the
     /// upstream, or refused by it.
-    pub dropped: AtomicU64,
+    pub dropped: Counter,
     /// Connection attempts that failed (for logs and tests; not part of the API's metrics).
-    pub failed_attempts: AtomicU64,
+    pub failed_attempts: Counter,
 }
 
 impl BridgeStats {
-    /// Adds `n` to `counter`.
-    pub fn add(counter: &AtomicU64, n: u64) {
-        if n != 0 {
-            counter.fetch_add(n, Ordering::Relaxed);
-        }
-    }
-
     /// Records whether the upstream connection is up.
     pub fn set_connected(&self, connected: bool) {
         self.connected.store(connected, Ordering::Relaxed);
@@ -46,15 +42,14 @@ impl BridgeStats {
 
     /// The counters as the HTTP API shows them.
     pub fn snapshot(&self) -> BridgeMetrics {
-        let get = |counter: &AtomicU64| counter.load(Ordering::Relaxed);
         BridgeMetrics {
             connected: self.connected.load(Ordering::Relaxed),
-            reconnects: get(&self.reconnects),
-            messages_forwarded: get(&self.messages_forwarded),
-            messages_received: get(&self.messages_received),
-            bytes_forwarded: get(&self.bytes_forwarded),
-            bytes_received: get(&self.bytes_received),
-            dropped: get(&self.dropped),
+            reconnects: self.reconnects.get(),
+            messages_forwarded: self.messages_forwarded.get(),
+            messages_received: self.messages_received.get(),
+            bytes_forwarded: self.bytes_forwarded.get(),
+            bytes_received: self.bytes_received.get(),
+            dropped: self.dropped.get(),
         }
     }
 }
@@ -67,12 +62,12 @@ mod tests {
     fn snapshot_reads_every_counter() {
         let stats = BridgeStats::default();
         stats.set_connected(true);
-        BridgeStats::add(&stats.reconnects, 1);
-        BridgeStats::add(&stats.messages_forwarded, 2);
-        BridgeStats::add(&stats.messages_received, 3);
-        BridgeStats::add(&stats.bytes_forwarded, 4);
-        BridgeStats::add(&stats.bytes_received, 5);
-        BridgeStats::add(&stats.dropped, 6);
+        stats.reconnects.add(1);
+        stats.messages_forwarded.add(2);
+        stats.messages_received.add(3);
+        stats.bytes_forwarded.add(4);
+        stats.bytes_received.add(5);
+        stats.dropped.add(6);
         assert_eq!(
             stats.snapshot(),
             BridgeMetrics {

@@ -1,136 +1,104 @@
-//! The broker's shared state: router, retained messages, sessions, counters and the settings
-//! in force. It outlives listener restarts (`ctrl/restart`), which is how retained messages and
-//! persistent sessions survive them.
+//! The broker: the one door to its state. Client connections, the bridge and the HTTP API
+//! act on sessions, subscriptions and messages only through the operations here, which is
+//! where the rules live (the `$SYS/` reservation, topic depth, and access control to come),
+//! where the events storage and statistics consume are emitted, and where the timers for
+//! wills and expiries are armed.
+//!
+//! - [`settings`]: the configuration, converted once per (re)start.
+//! - [`identity`]: who acts (a client, the bridge, the API, the broker itself).
+//! - [`auth`]: authentication at CONNECT.
+//! - [`publish`]: publishing, from every source.
+//! - [`subscribe`]: subscribing and unsubscribing (the router's trie and the session's record).
+//! - [`lifecycle`]: a session's life: open (with takeover), close, kick, expiry.
+//! - [`timers`]: one timer queue for wills, session expiry and retained-message expiry.
+//! - [`events`]: what happened, for whoever listens.
+//! - [`sys`]: the `$SYS/brokers/...` connected and disconnected events.
+//!
+//! The state outlives listener restarts (`ctrl/restart`), which is how retained messages and
+//! persistent sessions survive them. The publish path stays synchronous: routing takes the
+//! same locks as it would without this layer, and events cost nothing when nobody listens.
 
-use std::collections::HashMap;
+pub mod auth;
+pub mod events;
+pub mod identity;
+pub mod lifecycle;
+pub mod publish;
+pub mod settings;
+pub mod subscribe;
+pub mod sys;
+pub mod timers;
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use chrono::{DateTime, Local};
 use parking_lot::RwLock;
 use shared_types::config::Config;
-use shared_types::metrics::BridgeMetrics;
+use tokio::time::Instant;
 
 use crate::admission::{Admission, FdBudget};
-use crate::bridge::{BridgeStats, Parked};
+use crate::codec::PacketId;
 use crate::message::Message;
 use crate::metrics::Metrics;
 use crate::router::retained::RetainedMessages;
-use crate::router::{RouteOutcome, Router};
-use crate::session::ConnCommand;
-use crate::session::mailbox::QueueLimits;
+use crate::router::{Router, TopicLevel};
+use crate::session::Session;
 use crate::session::registry::SessionRegistry;
-
-/// Topic aliases a client may use towards the broker (MQTT 5 Topic Alias Maximum).
-pub const INBOUND_TOPIC_ALIAS_MAX: u16 = 256;
-/// Most topic aliases the broker assigns towards one client.
-pub const OUTBOUND_TOPIC_ALIAS_MAX: u16 = 256;
-
-/// The settings a connection works with, derived from the configuration at (re)start.
-#[derive(Debug, Clone)]
-pub struct Settings {
-    /// Whether clients without a username may connect.
-    pub allow_anonymous: bool,
-    /// Username → password of the clients allowed to connect with credentials.
-    pub users: HashMap<String, String>,
-    /// Largest packet accepted from a client, fixed header included.
-    pub max_packet_size: usize,
-    /// QoS 1/2 messages a client may have unacknowledged towards the broker (advertised as
-    /// Receive Maximum), and the broker towards a client.
-    pub window: u16,
-    /// Queue bounds per session.
-    pub queue: QueueLimits,
-    /// When to resend an unacknowledged QoS 1/2 message to an MQTT 3.x client.
-    pub qos_duration: Duration,
-    /// Most user properties accepted on one packet from a client (`property_size`).
-    pub max_user_properties: usize,
-    /// Most levels in a topic name or filter (`max_topic_levels`).
-    pub max_topic_levels: usize,
-    /// How long a client may leave output waiting untaken (`write_timeout`).
-    pub write_timeout: Duration,
-    /// Most clients connected at once (`max_connections`, or derived from the open-file
-    /// limit when it is 0).
-    pub max_connections: usize,
-}
-
-impl Settings {
-    /// Settings from a validated configuration.
-    pub fn from_config(config: &Config) -> Settings {
-        let users = config
-            .users
-            .iter()
-            .map(|u| (u.username.clone(), u.password.clone()))
-            .collect();
-        Settings {
-            allow_anonymous: config.allow_anonymous,
-            users,
-            max_packet_size: usize::try_from(config.max_packet_size).unwrap_or(usize::MAX),
-            window: u16::try_from(config.parallel.clamp(1, 65_535)).unwrap_or(u16::MAX),
-            queue: QueueLimits::from_msq_len(usize::try_from(config.msq_len).unwrap_or(usize::MAX)),
-            qos_duration: Duration::from_secs(u64::from(config.qos_duration.max(1))),
-            max_user_properties: usize::try_from(config.property_size).unwrap_or(usize::MAX),
-            max_topic_levels: usize::try_from(config.max_topic_levels).unwrap_or(usize::MAX),
-            write_timeout: Duration::from_secs(u64::from(config.write_timeout.max(1))),
-            max_connections: match config.max_connections {
-                0 => FdBudget::current().max_connections,
-                n => usize::try_from(n).unwrap_or(usize::MAX),
-            },
-        }
-    }
-}
+use events::{BrokerEvent, EventSink, Events};
+pub use identity::{Actor, Identity};
+pub use settings::{INBOUND_TOPIC_ALIAS_MAX, OUTBOUND_TOPIC_ALIAS_MAX, Settings};
+use timers::Timers;
 
 /// The broker: cheap to clone, shared by every connection, listener and the HTTP API.
 #[derive(Debug, Clone)]
 pub struct Broker {
-    inner: Arc<BrokerState>,
+    inner: Arc<Inner>,
 }
 
-/// What [`Broker`] shares.
 #[derive(Debug)]
-pub struct BrokerState {
-    /// Subscriptions.
-    pub router: Router,
-    /// Retained messages.
-    pub retained: RetainedMessages,
-    /// Sessions by client identifier.
-    pub sessions: SessionRegistry,
-    /// Counters.
-    pub metrics: Metrics,
-    /// Bridge hook: the bridge's counters, updated by the bridge task.
-    pub bridge: BridgeStats,
-    /// Bridge hook: what a stopped bridge leaves for the next one (across `ctrl/restart`).
-    pub bridge_parked: Parked,
+struct Inner {
+    router: Router,
+    retained: RetainedMessages,
+    sessions: SessionRegistry,
+    metrics: Metrics,
     admission: Arc<Admission>,
-    settings: RwLock<Arc<Settings>>,
-    config: RwLock<Arc<Config>>,
+    timers: Timers,
+    events: Events,
+    /// The configuration in force and the settings derived from it, replaced together.
+    running: RwLock<(Arc<Config>, Arc<Settings>)>,
     started: Instant,
     started_at: DateTime<Local>,
     next_conn_id: AtomicU64,
 }
 
-impl std::ops::Deref for Broker {
-    type Target = BrokerState;
-
-    fn deref(&self) -> &BrokerState {
-        &self.inner
-    }
+/// How many of each thing the broker holds now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Counts {
+    /// Sessions, connected or not.
+    pub sessions: usize,
+    /// Distinct topic filters subscribed.
+    pub topics: usize,
+    /// Subscriptions (a shared subscription counts once per member).
+    pub subscriptions: usize,
+    /// Retained messages.
+    pub retained: usize,
 }
 
 impl Broker {
     /// A broker with no sessions, working with `config`.
     pub fn new(config: Config) -> Broker {
+        let settings = Arc::new(Settings::from_config(&config));
         Broker {
-            inner: Arc::new(BrokerState {
+            inner: Arc::new(Inner {
                 router: Router::default(),
                 retained: RetainedMessages::default(),
                 sessions: SessionRegistry::default(),
                 metrics: Metrics::default(),
-                bridge: BridgeStats::default(),
-                bridge_parked: Parked::default(),
                 admission: Arc::new(Admission::new(FdBudget::current().max_pending)),
-                settings: RwLock::new(Arc::new(Settings::from_config(&config))),
-                config: RwLock::new(Arc::new(config)),
+                timers: Timers::default(),
+                events: Events::default(),
+                running: RwLock::new((Arc::new(config), settings)),
                 started: Instant::now(),
                 started_at: Local::now(),
                 next_conn_id: AtomicU64::new(1),
@@ -140,79 +108,105 @@ impl Broker {
 
     /// Puts a new configuration in force (after a restart re-read the file).
     pub fn set_config(&self, config: Config) {
-        *self.settings.write() = Arc::new(Settings::from_config(&config));
-        *self.config.write() = Arc::new(config);
+        let settings = Arc::new(Settings::from_config(&config));
+        *self.inner.running.write() = (Arc::new(config), settings);
     }
 
     /// The configuration in force.
     pub fn config(&self) -> Arc<Config> {
-        Arc::clone(&self.config.read())
+        Arc::clone(&self.inner.running.read().0)
     }
 
     /// The settings in force.
     pub fn settings(&self) -> Arc<Settings> {
-        Arc::clone(&self.settings.read())
+        Arc::clone(&self.inner.running.read().1)
     }
 
-    /// Bridge hook: the bridge's counters, or `None` when the bridge is off.
-    pub fn bridge_metrics(&self) -> Option<BridgeMetrics> {
-        self.config()
-            .bridge
-            .bridge_mode
-            .then(|| self.bridge.snapshot())
+    /// The broker's counters.
+    pub fn metrics(&self) -> &Metrics {
+        &self.inner.metrics
     }
 
     /// Admission of new connections: pending sockets, the CONNECT budget, the client cap.
     pub fn admission(&self) -> &Arc<Admission> {
-        &self.admission
+        &self.inner.admission
+    }
+
+    /// Adds a listener of the broker's events.
+    pub fn listen(&self, sink: Arc<dyn EventSink>) {
+        self.inner.events.add(sink);
+    }
+
+    /// Serves the timers (wills, expiries) until the future is dropped; the server runs it
+    /// for the broker's life.
+    pub async fn run_timers(&self) {
+        self.inner.timers.run(|due| self.fire(due)).await;
+    }
+
+    /// Timers armed now (wills and expiries waiting).
+    pub fn timers_armed(&self) -> usize {
+        self.inner.timers.len()
+    }
+
+    /// The session of `client_id`, if any.
+    pub fn session(&self, client_id: &str) -> Option<Arc<Session>> {
+        self.inner.sessions.get(client_id)
+    }
+
+    /// Every session, connected or not.
+    pub fn sessions(&self) -> Vec<Arc<Session>> {
+        self.inner.sessions.all()
+    }
+
+    /// How many sessions, filters, subscriptions and retained messages the broker holds.
+    pub fn counts(&self) -> Counts {
+        Counts {
+            sessions: self.inner.sessions.len(),
+            topics: self.inner.router.filter_count(),
+            subscriptions: self.inner.router.subscription_count(),
+            retained: self.inner.retained.len(),
+        }
+    }
+
+    /// The subscription tree level by level, for the HTTP API.
+    pub fn topic_levels(&self) -> Vec<Vec<TopicLevel>> {
+        self.inner.router.topic_levels()
+    }
+
+    /// The unexpired retained messages whose topic matches `filter`.
+    pub fn retained_matching(&self, filter: &str) -> Vec<Arc<Message>> {
+        self.inner.retained.matching(filter, Instant::now())
+    }
+
+    /// Tells the listeners that `session`'s client acknowledged the message it was sent with
+    /// `packet_id` (PUBACK, or PUBCOMP).
+    pub fn acknowledged(&self, session: &Session, packet_id: PacketId) {
+        self.inner.events.emit(|| BrokerEvent::MessageAcknowledged {
+            client_id: Arc::clone(&session.client_id),
+            packet_id,
+        });
+    }
+
+    /// Tells the listeners that a message queued for `session` expired before it was sent.
+    pub fn expired_in_queue(&self, session: &Session, message: &Message) {
+        self.inner.events.emit(|| BrokerEvent::MessageExpired {
+            client_id: Some(Arc::clone(&session.client_id)),
+            topic: Arc::clone(&message.topic),
+        });
     }
 
     /// A fresh connection number.
     pub fn next_conn_id(&self) -> u64 {
-        self.next_conn_id.fetch_add(1, Ordering::Relaxed)
+        self.inner.next_conn_id.fetch_add(1, Ordering::Relaxed)
     }
 
     /// How long the broker has been running.
     pub fn uptime(&self) -> Duration {
-        self.started.elapsed()
+        self.inner.started.elapsed()
     }
 
     /// When the broker started.
     pub fn started_at(&self) -> DateTime<Local> {
-        self.started_at
-    }
-
-    /// Publishes a message that does not come from a client connection (a will, a `$SYS`
-    /// event, the HTTP API, the bridge): retains it if asked, then routes it. Nobody waits
-    /// for congested subscribers here: these sources have no socket to pause.
-    pub fn publish(&self, message: Message) -> RouteOutcome {
-        if message.retain {
-            self.retained.update(&message);
-        }
-        let message = Arc::new(message);
-        let settings = self.settings();
-        let mut congested = Vec::new();
-        let outcome = self.router.route(&message, &settings.queue, &mut congested);
-        Metrics::add(
-            &self.metrics.messages_dropped,
-            u64::try_from(outcome.dropped).unwrap_or(u64::MAX),
-        );
-        outcome
-    }
-
-    // HTTP API hook (`DELETE /api/v4/clients/{clientid}`).
-    /// Kicks a client: a connected one is disconnected (MQTT 5: DISCONNECT 0x98) and its
-    /// connection then discards the session; an offline persistent session is discarded here.
-    /// Returns false when no session has this client identifier.
-    pub fn kick(&self, client_id: &str) -> bool {
-        let Some(session) = self.sessions.get(client_id) else {
-            return false;
-        };
-        if session.command(ConnCommand::Kick) {
-            return true;
-        }
-        self.sessions.remove(&session);
-        self.router.remove_session(&session);
-        true
+        self.inner.started_at
     }
 }

@@ -1,24 +1,18 @@
-//! The end of a connection: the server's last word to MQTT 5 clients, the will message,
-//! keeping or removing the session, the `$SYS` connected/disconnected events, and — when the
-//! server ends the connection — a short linger so that the client can read that last word.
+//! The end of a connection: the server's last word to MQTT 5 clients, then the session handed
+//! back to the broker (which keeps or removes it, publishes the will, announces the
+//! disconnection), and — when the server ends the connection — a short linger so that the
+//! client can read that last word.
 
 use std::sync::Arc;
-use std::sync::atomic::Ordering;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
-use bytes::Bytes;
-use serde_json::json;
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio_util::sync::CancellationToken;
-use tracing::{debug, info, warn};
+use tracing::info;
 
 use super::Connection;
-use crate::broker::Broker;
-use crate::codec::{
-    Disconnect, DisconnectProperties, LastWill, Packet, PublishProperties, QoS, ReasonCode,
-};
-use crate::message::{Message, Origin};
-use crate::session::Session;
+use crate::broker::lifecycle::Closing;
+use crate::codec::{Disconnect, DisconnectProperties, Packet, ReasonCode};
 
 /// How long a connection the server ends keeps reading, and discarding, what the client
 /// still sends before the socket is closed (see [`Connection::linger`]).
@@ -116,55 +110,25 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
         }
         self.flush_output().await;
 
-        let session = Arc::clone(&self.session);
-        let settings = Arc::clone(&self.settings);
-        let broker = self.broker.clone();
-        let ends = session.is_discarded() || self.expiry_interval == 0 || exit == Exit::Kicked;
-        let will = self.will.take().filter(|_| exit.publishes_will());
-
         // Messages taken from the stash but never routed are lost with the connection, as
         // they were never acknowledged: the client resends them.
-        let state = std::mem::take(&mut self.state);
-        let conn_id = self.conn_id;
-        let ended = ends
-            && broker
-                .sessions
-                .remove_if(&session, |s| s.link_owner().is_none_or(|id| id == conn_id));
-        if ended {
-            if let Some(will) = will {
-                broker.publish(will_message(*will));
-            }
-            broker.router.remove_session(&session);
-        } else {
-            match session.detach(self.conn_id, state) {
-                Some(generation) => {
-                    let dropped = session.mailbox.set_online(false, &settings.queue);
-                    if dropped > 0 {
-                        warn!(client_id = %session.client_id, dropped, "queue of absent client trimmed");
-                    }
-                    schedule_absence(
-                        &broker,
-                        &session,
-                        generation,
-                        will.map(|w| *w),
-                        self.expiry_interval,
-                    );
-                }
-                // Taken over: the session is the new connection's, with its own expiry. A
-                // new connection to the session exists, so a delayed will is not sent
-                // [MQTT-3.1.3-9]; one without delay is, as for any server-closed connection.
-                None => {
-                    if let Some(will) = will
-                        && will.properties.will_delay_interval.unwrap_or(0) == 0
-                    {
-                        broker.publish(will_message(*will));
-                    }
-                }
-            }
-        }
-        announce_disconnected(&self, exit);
-        broker.metrics.connections.fetch_sub(1, Ordering::Relaxed);
-        info!(client_id = %session.client_id, reason = ?exit, "client disconnected");
+        let closing = Closing {
+            conn_id: self.conn_id,
+            session: Arc::clone(&self.session),
+            identity: Arc::clone(&self.identity),
+            state: std::mem::take(&mut self.state),
+            will: self
+                .will
+                .take()
+                .filter(|_| exit.publishes_will())
+                .map(|w| *w),
+            expiry_interval: self.expiry_interval,
+            kicked: exit == Exit::Kicked,
+            reason: exit.event_code(),
+        };
+        self.broker.close_session(&self.settings, closing);
+        self.broker.metrics().connections.sub(1);
+        info!(client_id = %self.session.client_id, reason = ?exit, "client disconnected");
         // Releases a connection waiting to take over, now that the state is parked.
         self.signal.finish();
         if exit.lingers() {
@@ -186,133 +150,4 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
             () = shutdown.cancelled() => {}
         }
     }
-}
-
-/// Builds the application message of a will.
-fn will_message(will: LastWill) -> Message {
-    let p = will.properties;
-    let properties = PublishProperties {
-        payload_format_indicator: p.payload_format_indicator,
-        message_expiry_interval: p.message_expiry_interval,
-        content_type: p.content_type,
-        response_topic: p.response_topic,
-        correlation_data: p.correlation_data,
-        user_properties: p.user_properties,
-        ..PublishProperties::default()
-    };
-    let now = Instant::now();
-    let expires_at = properties
-        .message_expiry_interval
-        .map(|secs| now + Duration::from_secs(u64::from(secs)));
-    Message {
-        topic: will.topic,
-        payload: will.payload,
-        qos: will.qos,
-        retain: will.retain,
-        properties,
-        expires_at,
-        origin: Origin::Broker,
-    }
-}
-
-/// What follows a disconnection that leaves the session in place: the will after its
-/// delay (bounded by the session expiry), unless the client reconnects first
-/// ([MQTT-3.1.3-9]), and the session's removal once it has been away for its expiry interval
-/// (`u32::MAX`: never). One task, aborted when a connection comes back.
-fn schedule_absence(
-    broker: &Broker,
-    session: &Arc<Session>,
-    generation: u64,
-    will: Option<LastWill>,
-    expiry: u32,
-) {
-    let mut will = will.map(|will| {
-        let delay = will.properties.will_delay_interval.unwrap_or(0).min(expiry);
-        (delay, will_message(will))
-    });
-    if let Some((0, _)) = will
-        && let Some((_, message)) = will.take()
-    {
-        broker.publish(message);
-    }
-    if will.is_none() && expiry == u32::MAX {
-        return;
-    }
-    let broker = broker.clone();
-    let task_session = Arc::clone(session);
-    let task = tokio::spawn(async move {
-        let session = task_session;
-        let current = |s: &Session| s.generation() == generation && s.link_owner().is_none();
-        let mut waited = 0;
-        if let Some((delay, message)) = will {
-            tokio::time::sleep(Duration::from_secs(u64::from(delay))).await;
-            waited = delay;
-            if current(&session) {
-                broker.publish(message);
-            }
-        }
-        if expiry == u32::MAX {
-            return;
-        }
-        tokio::time::sleep(Duration::from_secs(u64::from(expiry - waited))).await;
-        if broker.sessions.remove_if(&session, current) {
-            debug!(client_id = %session.client_id, "session expired");
-            broker.router.remove_session(&session);
-        }
-    });
-    session.set_absence(task.abort_handle());
-    if session.generation() != generation {
-        // A connection came back before the task was recorded: it has nothing left to do.
-        session.cancel_absence();
-    }
-}
-
-fn unix_millis() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
-        .unwrap_or(0)
-}
-
-fn sys_event(topic: &'static str, payload: serde_json::Value) -> Message {
-    Message {
-        topic: Arc::from(topic),
-        payload: Bytes::from(payload.to_string()),
-        qos: QoS::AtMostOnce,
-        retain: false,
-        properties: PublishProperties::default(),
-        expires_at: None,
-        origin: Origin::Broker,
-    }
-}
-
-/// Publishes `$SYS/brokers/connected` with NanoMQ's fields.
-pub(super) fn announce_connected<S>(conn: &Connection<S>) {
-    let payload = json!({
-        "username": conn.username.as_deref().unwrap_or(""),
-        "ts": unix_millis(),
-        "proto_name": conn.version.protocol_name(),
-        "keepalive": conn.keep_alive_secs,
-        "return_code": "0",
-        "proto_ver": conn.version.level(),
-        "client_id": &*conn.session.client_id,
-        "clean_start": u8::from(conn.clean_start),
-        "IPv4": conn.peer.ip().to_string(),
-    });
-    info!(client_id = %conn.session.client_id, "client connected");
-    conn.broker
-        .publish(sys_event("$SYS/brokers/connected", payload));
-}
-
-/// Publishes `$SYS/brokers/disconnected` with NanoMQ's fields.
-fn announce_disconnected<S>(conn: &Connection<S>, exit: Exit) {
-    let payload = json!({
-        "username": conn.username.as_deref().unwrap_or(""),
-        "ts": unix_millis(),
-        "reason_code": format!("{:x}", exit.event_code().0),
-        "client_id": &*conn.session.client_id,
-        "IPv4": conn.peer.ip().to_string(),
-    });
-    conn.broker
-        .publish(sys_event("$SYS/brokers/disconnected", payload));
 }

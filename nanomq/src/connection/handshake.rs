@@ -1,5 +1,6 @@
-//! The start of a connection: read CONNECT, check it, open or resume the session (taking it
-//! over from an older connection with the same client identifier), answer CONNACK.
+//! The start of a connection: read CONNECT (within the socket's pre-CONNECT budget), check it
+//! as a matter of protocol, have the broker authenticate the client, admit it, and open (or
+//! resume, or take over) its session, then answer CONNACK.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -7,25 +8,22 @@ use std::time::Duration;
 
 use bytes::BytesMut;
 use chrono::Local;
-use subtle::ConstantTimeEq;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio_util::sync::CancellationToken;
-use tracing::{debug, warn};
+use tracing::warn;
 
 use crate::admission::{Admission, FREE_CONNECT_BYTES, PRE_CONNECT_TIMEOUT, PendingTicket};
-use crate::broker::{Broker, INBOUND_TOPIC_ALIAS_MAX, Settings};
+use crate::broker::lifecycle::OpenRequest;
+use crate::broker::{Broker, INBOUND_TOPIC_ALIAS_MAX, Identity, Settings};
 use crate::codec::{
     ConnAck, ConnAckProperties, Connect, DecodeError, LastWill, Packet, ProtocolVersion,
-    ReasonCode, decode_packet, encode_packet, exceeds_levels, peek_packet_len,
+    ReasonCode, decode_packet, encode_packet, peek_packet_len,
 };
-use crate::message::is_broker_topic;
 use crate::session::inflight::DeliveryState;
-use crate::session::{ClientDetails, ConnCommand, Link, LinkSignal, Session};
+use crate::session::{ClientDetails, Link, LinkSignal, Session};
 
 /// Bytes read at a time while the CONNECT's size is not known yet.
 const READ_CHUNK: usize = 512;
-/// How long a connection waits for the one it takes over to finish.
-const TAKEOVER_TIMEOUT: Duration = Duration::from_secs(5);
 /// How long writing CONNACK may take.
 const CONNACK_TIMEOUT: Duration = Duration::from_secs(5);
 
@@ -65,10 +63,8 @@ pub struct Accepted<S> {
     pub signal: Arc<LinkSignal>,
     /// What the client accepts.
     pub client: ClientLimits,
-    /// Username, for events and logs.
-    pub username: Option<String>,
-    /// Clean start flag.
-    pub clean_start: bool,
+    /// Who the client authenticated as.
+    pub identity: Arc<Identity>,
 }
 
 /// Why a connection ended before it was accepted.
@@ -114,6 +110,8 @@ pub struct Start<'a> {
     pub shutdown: &'a CancellationToken,
     /// The socket's place among those waiting for CONNECT (its deadline, its eviction).
     pub pending: PendingTicket,
+    /// The subject of the client's TLS certificate, when it presented one.
+    pub cert_subject: Option<Arc<str>>,
 }
 
 /// Reads and answers CONNECT. Shutdown (and eviction) interrupts only the wait for CONNECT:
@@ -131,6 +129,7 @@ where
         conn_id,
         shutdown,
         pending,
+        cert_subject,
     } = start;
     let mut read_buf = BytesMut::with_capacity(READ_CHUNK);
     let read = tokio::time::timeout_at(
@@ -166,43 +165,45 @@ where
     };
     let version = connect.protocol;
 
-    let checked = check_connect(&connect, settings).and_then(|()| {
-        // Counted in `metrics.connections` from here; the connection's end uncounts it.
-        let admitted = broker
-            .admission()
-            .admit(&broker.metrics.connections, settings.max_connections);
-        if admitted {
-            Ok(())
-        } else {
-            warn!(%peer, max_connections = settings.max_connections, "connection refused: too many clients");
-            Err(ReasonCode::QUOTA_EXCEEDED)
-        }
-    });
-    if let Err(code) = checked {
-        let connack = ConnAck {
-            session_present: false,
-            code,
-            properties: ConnAckProperties::default(),
-        };
-        send_connack(&mut stream, version, connack).await;
-        return Err(HandshakeError::Refused(code));
-    }
-
+    let checked = check_connect(&connect, settings);
     let mut assigned = None;
-    if connect.client_id.is_empty() {
+    if checked.is_ok() && connect.client_id.is_empty() {
         // Unique in this broker by the connection number (which a restart does not reset),
         // unguessable by the random part.
         let id = format!("nanomq-{:08x}-{conn_id:x}", fastrand::u32(..));
         connect.client_id.clone_from(&id);
         assigned = Some(id);
     }
+    let admitted = checked
+        .and_then(|()| broker.authenticate(settings, &connect, peer, cert_subject))
+        .and_then(|identity| {
+            // Counted in `metrics.connections` from here; the connection's end uncounts it.
+            let connections = &broker.metrics().connections;
+            if broker.admission().admit(connections, settings.max_connections) {
+                Ok(identity)
+            } else {
+                warn!(%peer, max_connections = settings.max_connections, "connection refused: too many clients");
+                Err(ReasonCode::QUOTA_EXCEEDED)
+            }
+        });
+    let identity = match admitted {
+        Ok(identity) => identity,
+        Err(code) => {
+            let connack = ConnAck {
+                session_present: false,
+                code,
+                properties: ConnAckProperties::default(),
+            };
+            send_connack(&mut stream, version, connack).await;
+            return Err(HandshakeError::Refused(code));
+        }
+    };
 
     let expiry_interval = match version {
         ProtocolVersion::V5 => connect.properties.session_expiry_interval.unwrap_or(0),
         _ if connect.clean_start => 0,
         _ => u32::MAX,
     };
-    let will_topic = connect.will.as_ref().map(|w| Arc::clone(&w.topic));
     let details = ClientDetails {
         username: connect.username.clone(),
         protocol: version,
@@ -210,37 +211,19 @@ where
         clean_start: connect.clean_start,
         peer: Some(peer),
         connected_at: Local::now(),
-        will_topic,
+        will_topic: connect.will.as_ref().map(|w| Arc::clone(&w.topic)),
         expiry_interval,
     };
-
     let signal = Arc::new(LinkSignal::default());
-    let link = Link {
-        conn_id,
-        signal: Arc::clone(&signal),
+    let request = OpenRequest {
+        clean_start: connect.clean_start,
+        details,
+        link: Link {
+            conn_id,
+            signal: Arc::clone(&signal),
+        },
     };
-    let opened = broker.sessions.open(
-        &connect.client_id,
-        connect.clean_start,
-        link,
-        details.clone(),
-    );
-    if let Some(previous) = opened.previous {
-        debug!(client_id = %connect.client_id, "taking over an existing connection");
-        previous.signal.send(ConnCommand::TakeOver);
-        if tokio::time::timeout(TAKEOVER_TIMEOUT, previous.signal.finished())
-            .await
-            .is_err()
-        {
-            warn!(client_id = %connect.client_id, "old connection did not finish in time");
-        }
-    }
-    if let Some(replaced) = &opened.replaced {
-        broker.router.remove_session(replaced);
-    }
-    let session = opened.session;
-    let state = session.attach(details);
-    session.mailbox.set_online(true, &settings.queue);
+    let opened = broker.open_session(settings, &identity, request).await;
 
     let mut properties = ConnAckProperties::default();
     if version == ProtocolVersion::V5 {
@@ -285,13 +268,12 @@ where
         keep_alive: connect.keep_alive,
         will: connect.will.take().map(Box::new),
         expiry_interval,
-        session,
-        state,
+        session: opened.session,
+        state: opened.state,
         present: opened.present,
         signal,
         client,
-        username: connect.username.take(),
-        clean_start: connect.clean_start,
+        identity,
     }))
 }
 
@@ -337,7 +319,9 @@ where
     }
 }
 
-/// Checks what CONNECT asks for; the error is the CONNACK reason to refuse it with.
+/// Checks what CONNECT asks for as a matter of protocol; the error is the CONNACK reason to
+/// refuse it with. Who the client is, and what it may do, is the broker's to say
+/// ([`Broker::authenticate`]).
 fn check_connect(connect: &Connect, settings: &Settings) -> Result<(), ReasonCode> {
     let version = connect.protocol;
     if version == ProtocolVersion::V5 && connect.properties.authentication_method.is_some() {
@@ -357,16 +341,6 @@ fn check_connect(connect: &Connect, settings: &Settings) -> Result<(), ReasonCod
         // `property_size`: see the connection's check of PUBLISH and SUBSCRIBE.
         return Err(ReasonCode::IMPLEMENTATION_SPECIFIC_ERROR);
     }
-    if let Some(will) = &connect.will {
-        // The same rules as for the client's PUBLISH packets: the will is published on its
-        // behalf, possibly retained.
-        if exceeds_levels(&will.topic, settings.max_topic_levels) {
-            return Err(ReasonCode::TOPIC_NAME_INVALID);
-        }
-        if is_broker_topic(&will.topic) {
-            return Err(ReasonCode::NOT_AUTHORIZED);
-        }
-    }
     if connect.client_id.is_empty() {
         let allowed = match version {
             ProtocolVersion::V5 => true,
@@ -379,40 +353,7 @@ fn check_connect(connect: &Connect, settings: &Settings) -> Result<(), ReasonCod
             return Err(ReasonCode::CLIENT_IDENTIFIER_NOT_VALID);
         }
     }
-    check_credentials(
-        connect.username.as_deref(),
-        connect.password.as_deref(),
-        settings,
-    )
-}
-
-/// Anonymous clients need `allow_anonymous`; a client giving a username must match the
-/// configured user list when there is one. Passwords are compared in constant time.
-fn check_credentials(
-    username: Option<&str>,
-    password: Option<&[u8]>,
-    settings: &Settings,
-) -> Result<(), ReasonCode> {
-    let Some(username) = username else {
-        return if settings.allow_anonymous {
-            Ok(())
-        } else {
-            Err(ReasonCode::NOT_AUTHORIZED)
-        };
-    };
-    if settings.users.is_empty() {
-        return if settings.allow_anonymous {
-            Ok(())
-        } else {
-            Err(ReasonCode::BAD_USERNAME_OR_PASSWORD)
-        };
-    }
-    let expected = settings.users.get(username).map(String::as_bytes);
-    let given = password.unwrap_or_default();
-    match expected {
-        Some(expected) if bool::from(expected.ct_eq(given)) => Ok(()),
-        _ => Err(ReasonCode::BAD_USERNAME_OR_PASSWORD),
-    }
+    Ok(())
 }
 
 /// Sends a CONNACK and closes; errors are moot, the connection is ending anyway.
@@ -425,63 +366,5 @@ async fn send_connack<S: AsyncWrite + Unpin>(
     if encode_packet(&Packet::ConnAck(ack), version, &mut out).is_ok() {
         let _ = stream.write_all(&out).await;
         let _ = stream.shutdown().await;
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use shared_types::config::Config;
-
-    fn settings(allow_anonymous: bool, users: &[(&str, &str)]) -> Settings {
-        let mut s = Settings::from_config(&Config::default());
-        s.allow_anonymous = allow_anonymous;
-        s.users = users
-            .iter()
-            .map(|(u, p)| ((*u).to_owned(), (*p).to_owned()))
-            .collect();
-        s
-    }
-
-    #[test]
-    fn anonymous_clients_need_allow_anonymous() {
-        assert_eq!(check_credentials(None, None, &settings(true, &[])), Ok(()));
-        assert_eq!(
-            check_credentials(None, None, &settings(false, &[("a", "b")])),
-            Err(ReasonCode::NOT_AUTHORIZED)
-        );
-    }
-
-    #[test]
-    fn usernames_are_checked_against_the_user_list() {
-        let s = settings(true, &[("alice", "secret")]);
-        assert_eq!(
-            check_credentials(Some("alice"), Some(b"secret"), &s),
-            Ok(())
-        );
-        assert_eq!(
-            check_credentials(Some("alice"), Some(b"wrong"), &s),
-            Err(ReasonCode::BAD_USERNAME_OR_PASSWORD)
-        );
-        assert_eq!(
-            check_credentials(Some("alice"), None, &s),
-            Err(ReasonCode::BAD_USERNAME_OR_PASSWORD)
-        );
-        assert_eq!(
-            check_credentials(Some("mallory"), Some(b"secret"), &s),
-            Err(ReasonCode::BAD_USERNAME_OR_PASSWORD)
-        );
-    }
-
-    #[test]
-    fn without_a_user_list_usernames_follow_allow_anonymous() {
-        assert_eq!(
-            check_credentials(Some("x"), None, &settings(true, &[])),
-            Ok(())
-        );
-        assert_eq!(
-            check_credentials(Some("x"), None, &settings(false, &[])),
-            Err(ReasonCode::BAD_USERNAME_OR_PASSWORD)
-        );
     }
 }

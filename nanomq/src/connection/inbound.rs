@@ -2,7 +2,8 @@
 //! DISCONNECT. Anything a client must not send ends the connection with a protocol error.
 
 use std::sync::Arc;
-use std::time::Instant;
+
+use tokio::time::Instant;
 
 use tokio::io::{AsyncRead, AsyncWrite};
 use tracing::debug;
@@ -12,12 +13,9 @@ use super::close::Exit;
 use crate::broker::INBOUND_TOPIC_ALIAS_MAX;
 use crate::codec::{
     AckKind, AckProperties, Disconnect, Packet, PacketId, ProtocolVersion, Publish, QoS,
-    ReasonCode, RetainHandling, SubAck, Subscribe, UnsubAck, Unsubscribe, encode_packet,
-    exceeds_levels, filter_without_share,
+    ReasonCode, SubAck, Subscribe, UnsubAck, Unsubscribe, encode_packet,
 };
-use crate::message::{Delivery, Message, Origin, is_broker_topic};
-use crate::router::ParsedFilter;
-use crate::session::SubscriptionRecord;
+use crate::message::{Delivery, Message, Origin};
 use crate::session::inflight::AckOutcome;
 
 impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
@@ -26,11 +24,15 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
         match packet {
             Packet::Publish(publish) => self.on_publish(publish),
             Packet::PubAck(ack) => {
-                self.state.on_puback(ack.packet_id);
+                if self.state.on_puback(ack.packet_id) == AckOutcome::Completed {
+                    self.broker.acknowledged(&self.session, ack.packet_id);
+                }
                 Ok(())
             }
             Packet::PubRec(rec) => {
                 let now = Instant::now();
+                // A refusing PUBREC ends the exchange: for the store, that is an
+                // acknowledgement too (the message is not to be sent again).
                 match self
                     .state
                     .on_pubrec(rec.packet_id, rec.reason.is_error(), now)
@@ -43,7 +45,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
                         rec.packet_id,
                         ReasonCode::PACKET_IDENTIFIER_NOT_FOUND,
                     ),
-                    AckOutcome::Completed => {}
+                    AckOutcome::Completed => self.broker.acknowledged(&self.session, rec.packet_id),
                 }
                 Ok(())
             }
@@ -57,7 +59,9 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
                 Ok(())
             }
             Packet::PubComp(comp) => {
-                self.state.on_pubcomp(comp.packet_id);
+                if self.state.on_pubcomp(comp.packet_id) == AckOutcome::Completed {
+                    self.broker.acknowledged(&self.session, comp.packet_id);
+                }
                 Ok(())
             }
             Packet::Subscribe(subscribe) => {
@@ -104,13 +108,20 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
                 self.aliases_in.insert(alias, Arc::clone(&publish.topic));
             }
         }
-        if exceeds_levels(&publish.topic, self.settings.max_topic_levels) {
-            return Err(Exit::ProtocolError(ReasonCode::TOPIC_NAME_INVALID));
-        }
-        if is_broker_topic(&publish.topic) {
-            debug!(topic = %publish.topic, "PUBLISH to a $SYS topic refused");
-            self.refuse_publish(&publish, ReasonCode::NOT_AUTHORIZED);
-            return Ok(());
+        // Before the message is held or routed: a refusal is answered at once.
+        match self
+            .broker
+            .check_publish(&self.settings, &self.identity, &publish.topic)
+        {
+            Ok(()) => {}
+            Err(ReasonCode::TOPIC_NAME_INVALID) => {
+                return Err(Exit::ProtocolError(ReasonCode::TOPIC_NAME_INVALID));
+            }
+            Err(reason) => {
+                debug!(topic = %publish.topic, reason = reason.0, "PUBLISH refused");
+                self.refuse_publish(&publish, reason);
+                return Ok(());
+            }
         }
         if self.version == ProtocolVersion::V5 && publish.qos != QoS::AtMostOnce {
             let waiting = self.state.pending_qos2()
@@ -204,20 +215,35 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
         }
         let message =
             Message::from_publish(publish, Origin::Client(self.session.id), Instant::now());
-        if message.retain {
-            self.broker.retained.update(&message);
-        }
-        let message = Arc::new(message);
-        let outcome = self
+        let routed = self
             .broker
-            .router
-            .route(&message, &self.settings.queue, &mut self.paused);
-        self.counters.dropped += outcome.dropped as u64;
+            .publish(&self.settings, &self.identity, message, &mut self.paused);
+        let outcome = match routed {
+            Ok(outcome) => outcome,
+            Err(reason) => {
+                // Checked as it arrived; the rules changed since (a reload).
+                self.counters.dropped += 1;
+                if self.version == ProtocolVersion::V5
+                    && qos == QoS::ExactlyOnce
+                    && let Some(id) = packet_id
+                {
+                    // A refusing PUBREC ends the exchange: no PUBREL will free the id.
+                    self.state.release_qos2(id);
+                }
+                return self.answer_publish(qos, packet_id, reason);
+            }
+        };
         let reason = if outcome.delivered == 0 {
             ReasonCode::NO_MATCHING_SUBSCRIBERS
         } else {
             ReasonCode::SUCCESS
         };
+        self.answer_publish(qos, packet_id, reason);
+    }
+
+    /// PUBACK or PUBREC for a routed (or refused) message; 3.x acknowledgements carry no
+    /// reason, so a refusal is acknowledged as a success there.
+    fn answer_publish(&mut self, qos: QoS, packet_id: Option<PacketId>, reason: ReasonCode) {
         match (qos, packet_id) {
             (QoS::AtLeastOnce, Some(id)) => self.write_ack(AckKind::PubAck, id, reason),
             (QoS::ExactlyOnce, Some(id)) => self.write_ack(AckKind::PubRec, id, reason),
@@ -228,36 +254,18 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
     fn on_subscribe(&mut self, subscribe: Subscribe) {
         let identifier = subscribe.properties.subscription_identifier;
         let mut reasons = Vec::with_capacity(subscribe.filters.len());
-        let mut retained: Vec<(String, QoS, Option<u32>)> = Vec::new();
-        for entry in subscribe.filters {
-            let parsed = ParsedFilter::parse(&entry.filter);
-            if exceeds_levels(parsed.filter, self.settings.max_topic_levels) {
-                reasons.push(ReasonCode::TOPIC_FILTER_INVALID);
-                continue;
-            }
-            let options = entry.options;
-            let existed =
-                self.broker
-                    .router
-                    .subscribe(&self.session, &entry.filter, options, identifier);
-            self.session.add_subscription(
-                &entry.filter,
-                SubscriptionRecord {
-                    options,
-                    identifier,
-                },
+        let mut retained = Vec::new();
+        for entry in &subscribe.filters {
+            let subscribed = self.broker.subscribe(
+                &self.settings,
+                &self.identity,
+                &self.session,
+                entry,
+                identifier,
             );
-            reasons.push(ReasonCode(options.qos as u8));
-            // Retained messages are not sent for shared subscriptions ([MQTT-3.8.4-?] 5.0 §4.8.2).
-            let send_retained = parsed.group.is_none()
-                && match options.retain_handling {
-                    RetainHandling::SendAtSubscribe => true,
-                    RetainHandling::SendIfNew => !existed,
-                    RetainHandling::DoNotSend => false,
-                };
-            if send_retained {
-                retained.push((parsed.filter.to_owned(), options.qos, identifier));
-            }
+            reasons.push(subscribed.reason);
+            let qos = entry.options.qos;
+            retained.extend(subscribed.retained.into_iter().map(|m| (m, qos)));
         }
         let suback = SubAck {
             packet_id: subscribe.packet_id,
@@ -265,24 +273,21 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
             properties: AckProperties::default(),
         };
         self.write_packet(&Packet::SubAck(suback));
-        let now = Instant::now();
-        for (filter, qos, identifier) in retained {
-            for message in self.broker.retained.matching(&filter, now) {
-                let delivery = Delivery {
-                    qos: message.qos.min(qos),
-                    retain: true,
-                    subscription_ids: identifier.into_iter().collect(),
-                    message,
-                };
-                // Our own queue: reading stops until it drains (a client that subscribes
-                // over and over without reading would otherwise queue without bound).
-                if self.session.mailbox.push(delivery, &self.settings.queue)
-                    == crate::session::mailbox::Pushed::Congested
-                    && !self.self_congested
-                {
-                    self.self_congested = true;
-                    self.paused.push(Arc::clone(&self.session));
-                }
+        for (message, qos) in retained {
+            let delivery = Delivery {
+                qos: message.qos.min(qos),
+                retain: true,
+                subscription_ids: identifier.into_iter().collect(),
+                message,
+            };
+            // Our own queue: reading stops until it drains (a client that subscribes
+            // over and over without reading would otherwise queue without bound).
+            if self.session.mailbox.push(delivery, &self.settings.queue)
+                == crate::session::mailbox::Pushed::Congested
+                && !self.self_congested
+            {
+                self.self_congested = true;
+                self.paused.push(Arc::clone(&self.session));
             }
         }
     }
@@ -292,16 +297,8 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
             .filters
             .iter()
             .map(|filter| {
-                if exceeds_levels(filter_without_share(filter), self.settings.max_topic_levels) {
-                    return ReasonCode::TOPIC_FILTER_INVALID;
-                }
-                let in_router = self.broker.router.unsubscribe(self.session.id, filter);
-                let in_session = self.session.remove_subscription(filter);
-                if in_router || in_session {
-                    ReasonCode::SUCCESS
-                } else {
-                    ReasonCode::NO_SUBSCRIPTION_EXISTED
-                }
+                self.broker
+                    .unsubscribe(&self.settings, &self.identity, &self.session, filter)
             })
             .collect();
         let unsuback = UnsubAck {
@@ -337,6 +334,6 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
 
     /// Appends a PUBACK, PUBREC, PUBREL or PUBCOMP to the output buffer.
     pub(super) fn write_ack(&mut self, kind: AckKind, packet_id: PacketId, reason: ReasonCode) {
-        self.write_packet(&kind.packet(packet_id, reason));
+        self.write_packet(&Packet::ack(kind, packet_id, reason));
     }
 }

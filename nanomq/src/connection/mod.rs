@@ -35,10 +35,10 @@ use foldhash::fast::RandomState;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, ReadHalf, WriteHalf};
 use tokio::time::{Instant, Sleep};
 use tokio_util::sync::CancellationToken;
-use tracing::{Instrument, debug, info_span};
+use tracing::{Instrument, debug, info, info_span};
 
 use crate::admission::PendingTicket;
-use crate::broker::{Broker, Settings};
+use crate::broker::{Broker, Identity, Settings};
 use crate::codec::{LastWill, ProtocolVersion, Publish, ReasonCode};
 use crate::message::Delivery;
 use crate::session::inflight::DeliveryState;
@@ -69,11 +69,13 @@ const STASH_LIMIT: usize = 64;
 /// [`WRITE_HIGH`]; what grows past it are answers to its own packets).
 const OUTPUT_READ_LIMIT: usize = 1024 * 1024;
 
-/// Serves one accepted transport connection until it ends; `pending` is its place among the
-/// sockets still waiting for their CONNECT.
+/// Serves one accepted transport connection from `peer` until it ends; `pending` is its place
+/// among the sockets still waiting for their CONNECT, `cert_subject` the subject of the TLS
+/// certificate the client presented, if any.
 pub fn serve<S>(
     stream: S,
     peer: SocketAddr,
+    cert_subject: Option<Arc<str>>,
     broker: Broker,
     shutdown: CancellationToken,
     pending: PendingTicket,
@@ -88,7 +90,13 @@ where
     // connection's state is one heap block, and what stays in the task is the loop's own
     // small futures. (A plain function returning the future, not an `async fn`: the
     // arguments of an `async fn` stay in its state for its whole life.)
-    let accept = accept(stream, peer, broker, shutdown.clone(), conn_id, pending);
+    let start = Start {
+        peer,
+        cert_subject,
+        conn_id,
+        pending,
+    };
+    let accept = accept(stream, start, broker, shutdown.clone());
     let accept = Box::pin(accept.instrument(span.clone()));
     async move {
         if let Some(connection) = accept.await {
@@ -97,30 +105,38 @@ where
     }
 }
 
+/// Where a connection comes from, before its handshake.
+struct Start {
+    peer: SocketAddr,
+    cert_subject: Option<Arc<str>>,
+    conn_id: u64,
+    pending: PendingTicket,
+}
+
 /// Runs the handshake; `None` when the client was refused or gave up.
 async fn accept<S>(
     stream: S,
-    peer: SocketAddr,
+    start: Start,
     broker: Broker,
     shutdown: CancellationToken,
-    conn_id: u64,
-    pending: PendingTicket,
 ) -> Option<Box<Connection<S>>>
 where
     S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
     let settings = broker.settings();
+    let conn_id = start.conn_id;
     let start = handshake::Start {
-        peer,
+        peer: start.peer,
         broker: &broker,
         settings: &settings,
         conn_id,
         shutdown: &shutdown,
-        pending,
+        pending: start.pending,
+        cert_subject: start.cert_subject,
     };
     let handshake = handshake::accept(stream, start).await;
     match handshake {
-        Ok(accepted) => Some(Connection::new(*accepted, peer, conn_id, broker, settings)),
+        Ok(accepted) => Some(Connection::new(*accepted, conn_id, broker, settings)),
         Err(e) => {
             debug!(error = %e, "connection refused");
             None
@@ -140,11 +156,8 @@ pub struct Connection<S> {
     state: DeliveryState,
     version: ProtocolVersion,
     conn_id: u64,
-    peer: SocketAddr,
-    username: Option<String>,
-    clean_start: bool,
+    identity: Arc<Identity>,
     keep_alive: Option<Duration>,
-    keep_alive_secs: u16,
     last_seen: Instant,
     will: Option<Box<LastWill>>,
     expiry_interval: u32,
@@ -179,7 +192,6 @@ struct Counters {
 impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
     fn new(
         accepted: Accepted<S>,
-        peer: SocketAddr,
         conn_id: u64,
         broker: Broker,
         settings: Arc<Settings>,
@@ -206,11 +218,8 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
             state: accepted.state,
             version: accepted.version,
             conn_id,
-            peer,
-            username: accepted.username,
-            clean_start: accepted.clean_start,
+            identity: accepted.identity,
             keep_alive,
-            keep_alive_secs: accepted.keep_alive,
             last_seen: now,
             will: accepted.will,
             expiry_interval: accepted.expiry_interval,
@@ -233,7 +242,12 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
     /// the task holds only the loop's own futures: a small, fixed cost per idle connection.
     async fn run(mut self: Box<Self>, shutdown: CancellationToken) {
         // Counted in `metrics.connections` by the handshake's admission; `finish` uncounts.
-        close::announce_connected(&self);
+        info!(
+            client_id = %self.session.client_id,
+            username = self.identity.username.as_deref().unwrap_or(""),
+            protocol = self.version.protocol_name(),
+            "client connected"
+        );
         self.resend_on_resume();
         self.arm_timer();
         let exit = self.serve_packets(&shutdown).await;
@@ -294,7 +308,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
                     Ok(Some(n)) => {
                         needs_flush = true;
                         self.waiting_since = None;
-                        crate::metrics::Metrics::add(&self.broker.metrics.bytes_sent, n as u64);
+                        self.broker.metrics().bytes_sent.add(n as u64);
                         self.output.release_if_idle(WRITE_KEEP);
                     }
                 },
@@ -302,7 +316,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
                     Ok(0) | Err(_) => return Exit::Closed,
                     Ok(n) => {
                         last_read_filled = self.read_buf.capacity() == self.read_buf.len();
-                        crate::metrics::Metrics::add(&self.broker.metrics.bytes_received, n as u64);
+                        self.broker.metrics().bytes_received.add(n as u64);
                         if let Err(exit) = self.process_input() {
                             return exit;
                         }
@@ -408,11 +422,11 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
     }
 
     fn flush_counters(&mut self) {
-        let metrics = &self.broker.metrics;
+        let metrics = self.broker.metrics();
         let c = std::mem::take(&mut self.counters);
-        crate::metrics::Metrics::add(&metrics.messages_received, c.messages_in);
-        crate::metrics::Metrics::add(&metrics.messages_sent, c.messages_out);
-        crate::metrics::Metrics::add(&metrics.messages_dropped, c.dropped);
+        metrics.messages_received.add(c.messages_in);
+        metrics.messages_sent.add(c.messages_out);
+        metrics.messages_dropped.add(c.dropped);
     }
 
     /// Writes what is buffered, bounded in time: used on the way out.
@@ -478,6 +492,7 @@ mod tests {
         let task = super::serve(
             client,
             addr,
+            None,
             broker,
             tokio_util::sync::CancellationToken::new(),
             pending,

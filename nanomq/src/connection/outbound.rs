@@ -4,7 +4,6 @@
 
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
-use std::time::Instant as StdInstant;
 
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::time::Instant;
@@ -29,7 +28,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
     /// and in the in-flight window.
     pub(super) fn pull_deliveries(&mut self) {
         if self.state.has_deferred() {
-            self.resend_deferred(StdInstant::now());
+            self.resend_deferred(Instant::now());
         }
         while self.output.len() < WRITE_HIGH {
             let budget = self.window().saturating_sub(self.state.inflight_len());
@@ -41,7 +40,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
                 self.batch = batch;
                 return;
             }
-            let now = StdInstant::now();
+            let now = Instant::now();
             for delivery in batch.drain(..) {
                 self.write_delivery(delivery, now);
             }
@@ -50,9 +49,11 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
     }
 
     /// Encodes one delivery; QoS 1/2 ones enter the in-flight window.
-    fn write_delivery(&mut self, delivery: Delivery, now: StdInstant) {
+    fn write_delivery(&mut self, delivery: Delivery, now: Instant) {
         if delivery.message.is_expired(now) {
             self.counters.dropped += 1;
+            self.broker
+                .expired_in_queue(&self.session, &delivery.message);
             return;
         }
         let packet_id = (delivery.qos != QoS::AtMostOnce).then(|| self.state.next_packet_id());
@@ -78,7 +79,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
         delivery: &Delivery,
         packet_id: Option<crate::codec::PacketId>,
         dup: bool,
-        now: StdInstant,
+        now: Instant,
     ) -> (Publish, Option<(Arc<str>, u16)>) {
         let message = &delivery.message;
         let mut topic = Arc::clone(&message.topic);
@@ -161,14 +162,14 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
     /// client's Receive Maximum; those that do not fit follow as acknowledgements make room
     /// ([`Connection::resend_deferred`]).
     pub(super) fn resend_on_resume(&mut self) {
-        let now = StdInstant::now();
+        let now = Instant::now();
         let due = self.state.resume(self.window(), now);
         self.write_resends(due, now);
     }
 
     /// Resends what an earlier [`Connection::resend_on_resume`] had to hold back, while the
     /// in-flight window has room.
-    fn resend_deferred(&mut self, now: StdInstant) {
+    fn resend_deferred(&mut self, now: Instant) {
         let window = self.window();
         while let Some((packet_id, delivery)) = self.state.next_deferred(window, now) {
             let (publish, _) = self.build_publish(&delivery, Some(packet_id), true, now);
@@ -182,7 +183,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
         if self.version == ProtocolVersion::V5 {
             return;
         }
-        let now = StdInstant::now();
+        let now = Instant::now();
         let Some(before) = now.checked_sub(self.settings.qos_duration) else {
             return;
         };
@@ -193,7 +194,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
     fn write_resends(
         &mut self,
         resend: Vec<(crate::codec::PacketId, Stage, Delivery)>,
-        now: StdInstant,
+        now: Instant,
     ) {
         for (packet_id, stage, delivery) in resend {
             match stage {

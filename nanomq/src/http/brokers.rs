@@ -7,7 +7,6 @@ use shared_types::{ApiResponse, BrokerInfo, NodeInfo, format_uptime};
 
 use super::routes::{ApiResult, ApiRoute};
 use super::state::AppState;
-use crate::metrics::Metrics;
 
 /// "Running": a broker that answers is running.
 const NODE_STATUS: &str = "Running";
@@ -47,7 +46,7 @@ async fn brokers(State(state): State<AppState>) -> ApiResult<Vec<BrokerInfo>> {
 
 async fn nodes(State(state): State<AppState>) -> ApiResult<Vec<NodeInfo>> {
     let node = NodeInfo {
-        connections: Metrics::get(&state.broker.metrics.connections),
+        connections: state.broker.metrics().connections.get(),
         node_status: NODE_STATUS.to_string(),
         uptime: uptime(&state),
         version: env!("CARGO_PKG_VERSION").to_string(),

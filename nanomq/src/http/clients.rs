@@ -4,6 +4,8 @@
 //!
 //! Lists are ordered by client id, paged or not, so that successive calls compare equal.
 
+use std::sync::atomic::Ordering;
+
 use axum::Json;
 use axum::extract::State;
 use shared_types::{ApiResponse, ClientInfo, ClientQuery, ConnState, ProtoName, ResultCode};
@@ -70,8 +72,8 @@ pub fn client_info(session: &Session) -> ClientInfo {
         ip_address: peer.map(|p| p.ip().to_string()),
         port: peer.map(|p| p.port()),
         connected_at: details.connected_at.format("%Y-%m-%d %H:%M:%S").to_string(),
-        recv_msg: crate::metrics::Metrics::get(&session.stats.recv_msg),
-        send_msg: crate::metrics::Metrics::get(&session.stats.send_msg),
+        recv_msg: session.stats.recv_msg.load(Ordering::Relaxed),
+        send_msg: session.stats.send_msg.load(Ordering::Relaxed),
         mqueue_len: u64::try_from(session.mailbox.len()).unwrap_or(u64::MAX),
         dropped: session.mailbox.dropped(),
         will_topic: details.will_topic.map(|topic| topic.to_string()),
@@ -89,8 +91,8 @@ async fn list(
     ApiQuery(query): ApiQuery<ClientQuery>,
 ) -> ApiResult<Vec<ClientInfo>> {
     let sessions = match &query.clientid {
-        Some(id) => state.broker.sessions.get(id).into_iter().collect(),
-        None => state.broker.sessions.all(),
+        Some(id) => state.broker.session(id).into_iter().collect(),
+        None => state.broker.sessions(),
     };
     let clients = sessions
         .iter()
@@ -107,8 +109,7 @@ async fn lookup(
 ) -> ApiResult<Vec<ClientInfo>> {
     let clients = state
         .broker
-        .sessions
-        .get(&client_id)
+        .session(&client_id)
         .map(|session| client_info(&session))
         .into_iter()
         .collect();
@@ -122,8 +123,7 @@ async fn by_username(
 ) -> ApiResult<Vec<ClientInfo>> {
     let clients = state
         .broker
-        .sessions
-        .all()
+        .sessions()
         .iter()
         .filter(|session| session.details().username.as_deref().unwrap_or("") == username)
         .map(|session| client_info(session))

@@ -20,7 +20,7 @@ use super::error::ApiError;
 use super::extract::ApiPath;
 use super::routes::ApiRoute;
 use super::state::AppState;
-use crate::server::{Control, ServerControl};
+use crate::control::{Control, ServerControl};
 
 /// The whole answer: `{"code":0}`.
 const SUCCESS: &[u8] = br#"{"code":0}"#;

@@ -12,7 +12,6 @@ use shared_types::{ApiResponse, Metrics};
 use super::routes::{ApiResult, ApiRoute};
 use super::state::AppState;
 use crate::broker::Broker;
-use crate::metrics::Metrics as Counters;
 
 /// The Content-Type of the Prometheus text format.
 pub const PROMETHEUS_CONTENT_TYPE: &str = "text/plain; version=0.0.4; charset=utf-8";
@@ -39,19 +38,20 @@ pub(super) fn routes() -> Vec<ApiRoute> {
 
 /// A snapshot of the broker's counters.
 pub fn collect(broker: &Broker) -> Metrics {
-    let counters = &broker.metrics;
+    let counters = broker.metrics();
+    let counts = broker.counts();
     let count = |n: usize| u64::try_from(n).unwrap_or(u64::MAX);
     Metrics {
-        connections: Counters::get(&counters.connections),
-        sessions: count(broker.sessions.len()),
-        topics: count(broker.router.filter_count()),
-        subscriptions: count(broker.router.subscription_count()),
-        retained: count(broker.retained.len()),
-        messages_received: Counters::get(&counters.messages_received),
-        messages_sent: Counters::get(&counters.messages_sent),
-        messages_dropped: Counters::get(&counters.messages_dropped),
-        bytes_received: Counters::get(&counters.bytes_received),
-        bytes_sent: Counters::get(&counters.bytes_sent),
+        connections: counters.connections.get(),
+        sessions: count(counts.sessions),
+        topics: count(counts.topics),
+        subscriptions: count(counts.subscriptions),
+        retained: count(counts.retained),
+        messages_received: counters.messages_received.get(),
+        messages_sent: counters.messages_sent.get(),
+        messages_dropped: counters.messages_dropped.get(),
+        bytes_received: counters.bytes_received.get(),
+        bytes_sent: counters.bytes_sent.get(),
         uptime: broker.uptime().as_secs(),
         memory: resident_memory(),
         bridge: None,

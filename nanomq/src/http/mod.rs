@@ -1,6 +1,6 @@
 //! The HTTP management API v4 (`shared/spec/API.md`): an axum server started and stopped with
-//! the broker's listeners, talking to the broker only through [`crate::broker::Broker`] and
-//! [`crate::server::ServerControl`].
+//! the broker's listeners, talking to the broker only through [`crate::broker::Broker`]'s
+//! operations and [`crate::control::ServerControl`].
 //!
 //! [`router`] builds the whole application from a state, apart from any socket, so tests drive
 //! it with `tower::ServiceExt::oneshot`; [`bind`] and [`HttpServer::spawn`] put it on a port,
@@ -44,7 +44,7 @@ use tracing::{info, warn};
 
 use crate::admission::FdBudget;
 use crate::broker::Broker;
-use crate::server::{ServerControl, StartError};
+use crate::control::ServerControl;
 pub use error::ApiError;
 use routes::{ApiRoute, PREFIX};
 pub use state::{AppState, HttpOptions};
@@ -116,31 +116,44 @@ pub struct HttpServer {
     tls: Option<tokio_rustls::TlsAcceptor>,
 }
 
+/// Why the HTTP API could not be set up.
+#[derive(Debug, thiserror::Error)]
+pub enum HttpSetupError {
+    /// The JWT public key is unusable.
+    #[error("http_server: {0}")]
+    Jwt(String),
+    /// The port could not be bound.
+    #[error("cannot listen on {addr} (http_server.port): {source}")]
+    Bind {
+        /// The address.
+        addr: String,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// `http_server.tls` is on and the `tls` key material is unusable.
+    #[error(transparent)]
+    Tls(#[from] crate::transport::tls::TlsSetupError),
+}
+
 /// Binds the HTTP API on `0.0.0.0:{http_server.port}` when `http_server.enable`; None when it is
 /// disabled. Fails when the port cannot be bound or the JWT key cannot be loaded.
 pub async fn bind(
     config: &Config,
     broker: &Broker,
     control: &ServerControl,
-) -> Result<Option<HttpServer>, StartError> {
+) -> Result<Option<HttpServer>, HttpSetupError> {
     let http = &config.http_server;
     if !http.enable {
         return Ok(None);
     }
-    let state = AppState::new(broker.clone(), control.clone()).map_err(StartError::Http)?;
+    let state = AppState::new(broker.clone(), control.clone()).map_err(HttpSetupError::Jwt)?;
     if http.auth_type == AuthType::NoAuth {
         warn!(
             "http_server.auth_type = no_auth: the HTTP API accepts every request unauthenticated"
         );
     }
     let addr = format!("0.0.0.0:{}", http.port);
-    let bind_error = |addr: String| {
-        move |source| StartError::Bind {
-            field: "http_server.port",
-            addr,
-            source,
-        }
-    };
+    let bind_error = |addr: String| move |source| HttpSetupError::Bind { addr, source };
     let listener = TcpListener::bind(&addr)
         .await
         .map_err(bind_error(addr.clone()))?;

@@ -7,7 +7,6 @@
 //! among them: those are the broker's own), any other bad field 108.
 
 use std::sync::Arc;
-use std::time::{Duration, Instant};
 
 use axum::Json;
 use axum::extract::State;
@@ -19,16 +18,15 @@ use shared_types::{
     ApiResponse, PayloadEncoding, PublishBatchResult, PublishRequest, PublishRequestProperties,
     ResultCode,
 };
+use tokio::time::Instant;
 
 use super::error::ApiError;
 use super::extract::{ApiJson, ApiJsonArray, from_json_object};
 use super::routes::{ApiResult, ApiRoute};
 use super::state::AppState;
-use crate::codec::{PublishProperties, QoS, exceeds_levels, validate_topic_name};
-use crate::message::{Message, Origin, is_broker_topic};
-
-/// The longest topic an MQTT packet can carry, in bytes.
-const MAX_TOPIC_BYTES: usize = 65_535;
+use crate::broker::{Broker, Identity, Settings};
+use crate::codec::{PublishProperties, QoS, ReasonCode, validate_topic_name};
+use crate::message::{Message, Origin};
 
 /// The routes of this module.
 pub(super) fn routes() -> Vec<ApiRoute> {
@@ -54,11 +52,18 @@ async fn publish(
     State(state): State<AppState>,
     ApiJson(request): ApiJson<PublishRequest>,
 ) -> ApiResult<()> {
-    let max_levels = state.broker.settings().max_topic_levels;
-    for message in messages(&request, max_levels)? {
-        state.broker.publish(message);
+    let settings = state.broker.settings();
+    for message in messages(&state.broker, &settings, &request)? {
+        publish_one(&state.broker, &settings, message);
     }
     Ok(Json(ApiResponse::ok_empty()))
+}
+
+/// Publishes one message as the API, already checked by [`messages`].
+fn publish_one(broker: &Broker, settings: &Settings, message: Message) {
+    // Nobody waits for congested subscribers: the API has no socket to pause.
+    let mut congested = Vec::new();
+    let _ = broker.publish(settings, &Identity::api(), message, &mut congested);
 }
 
 /// Each item of the array (a `PublishBatchRequest`) is checked and published on its own;
@@ -67,17 +72,17 @@ async fn publish_batch(
     State(state): State<AppState>,
     ApiJsonArray(items): ApiJsonArray,
 ) -> ApiResult<Vec<PublishBatchResult>> {
-    let max_levels = state.broker.settings().max_topic_levels;
+    let settings = state.broker.settings();
     let results = items
         .into_iter()
         .map(|item| {
             let topic = first_topic(&item);
             let outcome = from_json_object::<PublishRequest>(item)
-                .and_then(|request| messages(&request, max_levels));
+                .and_then(|request| messages(&state.broker, &settings, &request));
             let code = match outcome {
                 Ok(messages) => {
                     for message in messages {
-                        state.broker.publish(message);
+                        publish_one(&state.broker, &settings, message);
                     }
                     ResultCode::Success
                 }
@@ -99,8 +104,14 @@ fn first_topic(item: &Value) -> String {
     topic.or(topics).unwrap_or_default().to_string()
 }
 
-/// The messages a request publishes, one per topic, or why it publishes none.
-pub fn messages(request: &PublishRequest, max_levels: usize) -> Result<Vec<Message>, ApiError> {
+/// The messages a request publishes, one per topic, or why it publishes none: every topic is
+/// checked (its syntax here, the broker's rules by [`Broker::check_publish`]) before any is
+/// published.
+pub fn messages(
+    broker: &Broker,
+    settings: &Settings,
+    request: &PublishRequest,
+) -> Result<Vec<Message>, ApiError> {
     let topics = request.topics();
     if topics.is_empty() {
         return Err(ApiError::bad_request(
@@ -109,7 +120,7 @@ pub fn messages(request: &PublishRequest, max_levels: usize) -> Result<Vec<Messa
         ));
     }
     for topic in &topics {
-        check_topic(topic, max_levels)?;
+        check_topic(broker, settings, topic)?;
     }
     let payload = match request.encoding.unwrap_or_default() {
         PayloadEncoding::Plain => Bytes::from(request.payload.clone().into_bytes()),
@@ -121,19 +132,19 @@ pub fn messages(request: &PublishRequest, max_levels: usize) -> Result<Vec<Messa
     let qos =
         QoS::try_from(request.qos).map_err(|error| invalid(format!("field `qos`: {error}")))?;
     let properties = properties(request.properties.as_ref(), &payload)?;
-    let expires_at = properties
-        .message_expiry_interval
-        .map(|secs| Instant::now() + Duration::from_secs(u64::from(secs)));
+    let now = Instant::now();
     Ok(topics
         .into_iter()
-        .map(|topic| Message {
-            topic: Arc::from(topic),
-            payload: payload.clone(),
-            qos,
-            retain: request.retain,
-            properties: properties.clone(),
-            expires_at,
-            origin: Origin::Broker,
+        .map(|topic| {
+            Message::new(
+                Arc::from(topic),
+                payload.clone(),
+                qos,
+                request.retain,
+                properties.clone(),
+                Origin::Broker,
+                now,
+            )
         })
         .collect())
 }
@@ -142,8 +153,8 @@ fn invalid(message: String) -> ApiError {
     ApiError::bad_request(ResultCode::InvalidParameter, message)
 }
 
-/// A topic name an MQTT client could publish to, within the broker's depth limit.
-fn check_topic(topic: &str, max_levels: usize) -> Result<(), ApiError> {
+/// A topic name an MQTT client could publish to, that the broker lets the API publish to.
+fn check_topic(broker: &Broker, settings: &Settings, topic: &str) -> Result<(), ApiError> {
     let illegal = |reason: String| {
         ApiError::bad_request(
             ResultCode::IllegalTopic,
@@ -151,18 +162,16 @@ fn check_topic(topic: &str, max_levels: usize) -> Result<(), ApiError> {
         )
     };
     validate_topic_name(topic).map_err(|error| illegal(error.to_string()))?;
-    if topic.len() > MAX_TOPIC_BYTES {
-        return Err(illegal(format!("longer than {MAX_TOPIC_BYTES} bytes")));
-    }
-    if exceeds_levels(topic, max_levels) {
-        return Err(illegal(format!("more than {max_levels} levels")));
-    }
-    if is_broker_topic(topic) {
-        return Err(illegal(
+    match broker.check_publish(settings, &Identity::api(), topic) {
+        Ok(()) => Ok(()),
+        Err(ReasonCode::TOPIC_NAME_INVALID) => Err(illegal(format!(
+            "more than {} levels",
+            settings.max_topic_levels
+        ))),
+        Err(_) => Err(illegal(
             "`$SYS/` topics are published by the broker only".into(),
-        ));
+        )),
     }
-    Ok(())
 }
 
 /// The MQTT 5 properties of the request.

@@ -11,7 +11,7 @@ use tracing::warn;
 
 use super::jwt::JwtVerifier;
 use crate::broker::Broker;
-use crate::server::ServerControl;
+use crate::control::ServerControl;
 
 /// How long one request may take, body upload included.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);

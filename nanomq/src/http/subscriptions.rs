@@ -78,8 +78,8 @@ async fn list(
 ) -> ApiResult<Vec<Subscription>> {
     normalize_shared_topic(&mut query);
     let mut sessions = match &query.clientid {
-        Some(id) => state.broker.sessions.get(id).into_iter().collect(),
-        None => state.broker.sessions.all(),
+        Some(id) => state.broker.session(id).into_iter().collect(),
+        None => state.broker.sessions(),
     };
     sessions.sort_unstable_by(|a, b| a.client_id.cmp(&b.client_id));
     let subscriptions = sessions
@@ -97,8 +97,7 @@ async fn of_client(
 ) -> ApiResult<Vec<Subscription>> {
     let subscriptions = state
         .broker
-        .sessions
-        .get(&client_id)
+        .session(&client_id)
         .map(|session| subscriptions_of(&session))
         .unwrap_or_default();
     Ok(Json(ApiResponse::ok(subscriptions)))
@@ -108,7 +107,6 @@ async fn of_client(
 async fn topic_tree(State(state): State<AppState>) -> ApiResult<TopicTree> {
     let tree = state
         .broker
-        .router
         .topic_levels()
         .into_iter()
         .map(|level| {

@@ -129,16 +129,15 @@ struct Target<'a> {
 }
 
 impl Router {
-    /// Adds or replaces `session`'s subscription to `full_filter` (which may be a
-    /// `$share/...` filter). Returns true if the session already had this subscription.
+    /// Adds or replaces `session`'s subscription to `parsed` (which may be a `$share/...`
+    /// filter). Returns true if the session already had this subscription.
     pub fn subscribe(
         &self,
         session: &Arc<Session>,
-        full_filter: &str,
+        parsed: ParsedFilter<'_>,
         options: SubscriptionOptions,
         identifier: Option<u32>,
     ) -> bool {
-        let parsed = ParsedFilter::parse(full_filter);
         let subscriber = Subscriber {
             session: Arc::clone(session),
             options,
@@ -177,9 +176,8 @@ impl Router {
         existed
     }
 
-    /// Removes `session`'s subscription to `full_filter`; returns whether it existed.
-    pub fn unsubscribe(&self, session: SessionId, full_filter: &str) -> bool {
-        let parsed = ParsedFilter::parse(full_filter);
+    /// Removes `session`'s subscription to `parsed`; returns whether it existed.
+    pub fn unsubscribe(&self, session: SessionId, parsed: ParsedFilter<'_>) -> bool {
         let mut emptied = false;
         let removed = self
             .trie
@@ -216,19 +214,21 @@ impl Router {
     /// Removes every subscription of a session that is ending.
     pub fn remove_session(&self, session: &Session) {
         for filter in session.take_subscriptions() {
-            self.unsubscribe(session.id, &filter);
+            self.unsubscribe(session.id, ParsedFilter::parse(&filter));
         }
     }
 
     /// Queues `message` for every session with a matching subscription: once per session
     /// (at the highest matching QoS, with every matching subscription identifier), and once
     /// per shared group. Sessions whose queue is over its high watermark are added to
-    /// `congested`, so the publisher can wait for them.
+    /// `congested`, so the publisher can wait for them. `queued` is told of every session the
+    /// message was queued for, with the QoS it goes out at.
     pub fn route(
         &self,
         message: &Arc<Message>,
         limits: &QueueLimits,
         congested: &mut Vec<Arc<Session>>,
+        mut queued: impl FnMut(&Session, QoS),
     ) -> RouteOutcome {
         let trie = self.trie.read();
         let mut targets: Vec<Target<'_>> = Vec::new();
@@ -299,8 +299,12 @@ impl Router {
                     outcome.delivered += 1;
                     outcome.dropped += 1;
                 }
-                Pushed::Refused => {}
+                Pushed::Refused => {
+                    i = j;
+                    continue;
+                }
             }
+            queued(session, qos);
             i = j;
         }
         outcome

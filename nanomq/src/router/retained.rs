@@ -2,64 +2,48 @@
 //! topic filter when a client subscribes.
 //!
 //! Generic over the stored value so the structure is tested on its own; the broker stores
-//! `Arc<Message>`. Messages with a Message Expiry Interval are also kept in a min-heap of
-//! deadlines, so [`RetainedMessages::remove_expired`] (called every second by the server's
-//! supervisor) frees them without walking the store: an expired retained message is never
-//! delivered, and it does not hold memory until somebody happens to replace it. Nothing
-//! recurses on a topic's depth: every walk uses an explicit stack, and a node drops its
-//! subtree iteratively.
+//! `Arc<Message>`. An expired retained message is never delivered; the broker arms a timer at
+//! its expiry (`broker::timers`) that frees it, so it does not hold memory until somebody
+//! happens to replace it. Nothing recurses on a topic's depth: every walk uses an explicit
+//! stack, and a node drops its subtree iteratively.
 
-use std::cmp::Reverse;
-use std::collections::binary_heap::PeekMut;
-use std::collections::{BinaryHeap, HashMap};
+use std::collections::HashMap;
 use std::sync::Arc;
-use std::time::Instant;
 
 use bytes::Bytes;
 use foldhash::fast::RandomState;
 use parking_lot::RwLock;
+use tokio::time::Instant;
 
 use crate::message::Message;
 
 /// The broker's retained messages, one per topic.
 #[derive(Debug, Default)]
 pub struct RetainedMessages {
-    store: RwLock<Store>,
+    topics: RwLock<TopicStore<Arc<Message>>>,
 }
 
-#[derive(Debug, Default)]
-struct Store {
-    topics: TopicStore<Arc<Message>>,
-    /// When a retained message with an expiry interval runs out, by topic. An entry whose
-    /// topic has since been replaced or cleared is stale and skipped when it comes up.
-    expiries: BinaryHeap<Reverse<(Instant, Arc<str>)>>,
-}
-
-impl Store {
-    /// Rebuilds the deadlines from the store once stale entries outnumber live ones, so a
-    /// topic republished with an expiry over and over does not grow the heap without bound.
-    fn compact_expiries(&mut self) {
-        if self.expiries.len() <= 2 * self.topics.len() + 64 {
-            return;
-        }
-        let mut live = Vec::new();
-        self.topics.for_each(|m| {
-            if let Some(at) = m.expires_at {
-                live.push(Reverse((at, Arc::clone(&m.topic))));
-            }
-        });
-        self.expiries = BinaryHeap::from(live);
-    }
+/// What applying a retained publish did.
+#[derive(Debug, Clone)]
+pub enum RetainedChange {
+    /// The message is now the topic's retained message.
+    Set(Arc<Message>),
+    /// The topic's retained message was cleared (empty payload).
+    Cleared,
+    /// Nothing: an empty payload on a topic that retained nothing.
+    Unchanged,
 }
 
 impl RetainedMessages {
     /// Applies a PUBLISH with the RETAIN flag: an empty payload clears the topic, anything
     /// else replaces what it held. The payload is copied so that a long-lived retained
     /// message does not pin the connection buffer it arrived in.
-    pub fn update(&self, message: &Message) {
+    pub fn update(&self, message: &Message) -> RetainedChange {
         if message.payload.is_empty() {
-            self.store.write().topics.remove(&message.topic);
-            return;
+            return match self.topics.write().remove(&message.topic) {
+                Some(_) => RetainedChange::Cleared,
+                None => RetainedChange::Unchanged,
+            };
         }
         let stored = Arc::new(Message {
             topic: Arc::clone(&message.topic),
@@ -70,20 +54,16 @@ impl RetainedMessages {
             expires_at: message.expires_at,
             origin: message.origin,
         });
-        let mut store = self.store.write();
-        store.topics.insert(&message.topic, stored);
-        if let Some(at) = message.expires_at {
-            store
-                .expiries
-                .push(Reverse((at, Arc::clone(&message.topic))));
-            store.compact_expiries();
-        }
+        self.topics
+            .write()
+            .insert(&message.topic, Arc::clone(&stored));
+        RetainedChange::Set(stored)
     }
 
     /// The unexpired retained messages whose topic matches `filter`.
     pub fn matching(&self, filter: &str, now: Instant) -> Vec<Arc<Message>> {
         let mut out = Vec::new();
-        self.store.read().topics.for_each_match(filter, |m| {
+        self.topics.read().for_each_match(filter, |m| {
             if !m.is_expired(now) {
                 out.push(Arc::clone(m));
             }
@@ -91,37 +71,22 @@ impl RetainedMessages {
         out
     }
 
-    /// Removes the retained messages that have expired by `now`; returns how many. Takes the
-    /// write lock only when a deadline has passed.
-    pub fn remove_expired(&self, now: Instant) -> usize {
-        let due = |store: &Store| {
-            store
-                .expiries
-                .peek()
-                .is_some_and(|Reverse((at, _))| *at <= now)
+    /// Removes the message retained on `topic` if it has expired by `now`; returns whether
+    /// it did. (A message that replaced the expiring one since stays.)
+    pub fn remove_if_expired(&self, topic: &str, now: Instant) -> bool {
+        let expired = |topics: &TopicStore<Arc<Message>>| {
+            topics.get(topic).is_some_and(|m| m.is_expired(now))
         };
-        if !due(&self.store.read()) {
-            return 0;
+        if !expired(&self.topics.read()) {
+            return false;
         }
-        let mut store = self.store.write();
-        let Store { topics, expiries } = &mut *store;
-        let mut removed = 0;
-        while let Some(next) = expiries.peek_mut() {
-            if next.0.0 > now {
-                break;
-            }
-            let Reverse((_, topic)) = PeekMut::pop(next);
-            if topics.get(&topic).is_some_and(|m| m.is_expired(now)) {
-                topics.remove(&topic);
-                removed += 1;
-            }
-        }
-        removed
+        let mut topics = self.topics.write();
+        expired(&topics) && topics.remove(topic).is_some()
     }
 
     /// Number of retained messages.
     pub fn len(&self) -> usize {
-        self.store.read().topics.len()
+        self.topics.read().len()
     }
 
     /// True when no message is retained.
@@ -420,55 +385,31 @@ mod tests {
         let now = Instant::now();
         let later = |s| now + std::time::Duration::from_secs(s);
         let r = RetainedMessages::default();
-        r.update(&retained("a/1", "x", Some(later(1))));
-        r.update(&retained("a/2", "x", Some(later(5))));
-        r.update(&retained("a/3", "x", None));
+        assert!(matches!(
+            r.update(&retained("a/1", "x", Some(later(1)))),
+            RetainedChange::Set(_)
+        ));
+        r.update(&retained("a/2", "x", None));
         // Replaced before it ran out: the new message has no expiry and must survive.
-        r.update(&retained("a/4", "old", Some(later(1))));
-        r.update(&retained("a/4", "new", None));
-        // Cleared, then retained again with a later deadline.
-        r.update(&retained("a/5", "x", Some(later(1))));
-        r.update(&retained("a/5", "", None));
-        r.update(&retained("a/5", "y", Some(later(9))));
-        assert_eq!(r.len(), 5);
-
-        assert_eq!(r.remove_expired(now), 0);
-        assert_eq!(r.remove_expired(later(1)), 1);
-        let left: Vec<_> = r
-            .matching("a/+", later(1))
-            .iter()
-            .map(|m| m.topic.to_string())
-            .collect();
-        assert_eq!(left.len(), 4, "{left:?}");
-        assert_eq!(r.remove_expired(later(6)), 1);
-        assert_eq!(r.remove_expired(later(10)), 1);
-        let mut left: Vec<_> = r
-            .matching("#", later(10))
-            .iter()
-            .map(|m| format!("{}={}", m.topic, String::from_utf8_lossy(&m.payload)))
-            .collect();
-        left.sort();
-        assert_eq!(left, ["a/3=x", "a/4=new"]);
-        assert_eq!(r.len(), 2);
-    }
-
-    #[test]
-    fn republishing_with_an_expiry_keeps_the_deadlines_bounded() {
-        let now = Instant::now();
-        let r = RetainedMessages::default();
-        for i in 0..10_000u64 {
-            let at = now + std::time::Duration::from_secs(60 + i);
-            r.update(&retained("sensor/temp", "21", Some(at)));
-        }
-        let heap = r.store.read().expiries.len();
-        assert!(
-            heap <= 2 * r.len() + 64 + 1,
-            "{heap} deadlines for one message"
-        );
+        r.update(&retained("a/3", "old", Some(later(1))));
+        r.update(&retained("a/3", "new", None));
+        assert!(matches!(
+            r.update(&retained("a/4", "", None)),
+            RetainedChange::Unchanged
+        ));
+        assert_eq!(r.len(), 3);
+        assert!(!r.remove_if_expired("a/1", now));
         assert_eq!(
-            r.remove_expired(now + std::time::Duration::from_secs(100_000)),
-            1
+            r.matching("a/+", later(1)).len(),
+            2,
+            "an expired one is not delivered"
         );
-        assert!(r.is_empty());
+        assert!(r.remove_if_expired("a/1", later(1)));
+        assert!(!r.remove_if_expired("a/3", later(1)));
+        assert!(matches!(
+            r.update(&retained("a/3", "", None)),
+            RetainedChange::Cleared
+        ));
+        assert_eq!(r.len(), 1);
     }
 }

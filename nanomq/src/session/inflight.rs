@@ -6,7 +6,7 @@
 //! order, so a `VecDeque` searched from the front beats a map here.
 
 use std::collections::{HashSet, VecDeque};
-use std::time::Instant;
+use tokio::time::Instant;
 
 use crate::codec::{PacketId, QoS};
 use crate::message::Delivery;

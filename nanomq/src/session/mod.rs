@@ -2,10 +2,13 @@
 //!
 //! A [`Session`] outlives the connections that use it when the client asked for a persistent
 //! session. It owns the delivery queue ([`mailbox::Mailbox`]) that the router pushes into, the
-//! list of the client's subscriptions, the details shown by the HTTP API, and — while no
-//! connection is attached — the parked acknowledgement state ([`inflight::DeliveryState`]).
-//! The connection task that serves the client takes that state while it runs and parks it
-//! again when it ends; a link ([`Link`]) lets a newer connection or the API take over.
+//! record of the client's subscriptions (the router's trie is the index built from it; both
+//! are changed only by the broker's subscribe operations), the details shown by the HTTP API,
+//! and — while no connection is attached — the parked acknowledgement state
+//! ([`inflight::DeliveryState`]). The connection task that serves the client takes that state
+//! while it runs and parks it again when it ends; a link ([`Link`]) lets a newer connection or
+//! the API take over. The session's life (open, take over, close, expire) is the broker's
+//! (`broker::lifecycle`).
 
 pub mod inflight;
 pub mod mailbox;
@@ -24,9 +27,7 @@ use crate::codec::{ProtocolVersion, SubscriptionOptions};
 use inflight::DeliveryState;
 use mailbox::Mailbox;
 
-/// A process-unique number for one session object (a new one for every clean start).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct SessionId(pub u64);
+pub use crate::ids::SessionId;
 
 /// One subscription as the session remembers it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -153,22 +154,31 @@ pub struct Session {
     pub id: SessionId,
     /// The client identifier.
     pub client_id: Arc<str>,
-    /// Deliveries waiting for the client.
+    /// Deliveries waiting for the client (the publish path: its own lock).
     pub mailbox: Mailbox,
     /// Message counters.
     pub stats: SessionStats,
-    subscriptions: Mutex<BTreeMap<String, SubscriptionRecord>>,
-    details: Mutex<ClientDetails>,
-    parked: Mutex<Option<DeliveryState>>,
-    link: Mutex<Option<Link>>,
+    /// Whether a connection is attached: mirrors `state.link`, readable without the lock by
+    /// routing (a shared group prefers connected members).
     connected: AtomicBool,
-    discarded: AtomicBool,
-    /// Bumped at every (re)attachment, so timers armed at a disconnection can tell whether
-    /// the client came back in the meantime.
-    generation: AtomicU64,
-    /// The task publishing the will and ending the session after a disconnection; aborted
-    /// when a connection comes back or the session goes, so reconnections pile none up.
-    absence: Mutex<Option<tokio::task::AbortHandle>>,
+    /// Everything else, which changes only when clients connect, disconnect, subscribe or
+    /// unsubscribe: one lock, so no invariant spans two.
+    state: Mutex<State>,
+}
+
+#[derive(Debug)]
+struct State {
+    details: ClientDetails,
+    subscriptions: BTreeMap<String, SubscriptionRecord>,
+    /// The acknowledgement state while no connection holds it.
+    parked: Option<DeliveryState>,
+    /// The connection attached now.
+    link: Option<Link>,
+    /// Bumped at every attachment, so that timers armed at a disconnection can tell whether
+    /// the client came back meanwhile.
+    generation: u64,
+    /// Replaced or removed: a connection still using it must not park anything in it.
+    discarded: bool,
 }
 
 impl Session {
@@ -179,14 +189,15 @@ impl Session {
             client_id,
             mailbox: Mailbox::default(),
             stats: SessionStats::default(),
-            subscriptions: Mutex::new(BTreeMap::new()),
-            details: Mutex::new(details),
-            parked: Mutex::new(None),
-            link: Mutex::new(None),
             connected: AtomicBool::new(false),
-            discarded: AtomicBool::new(false),
-            generation: AtomicU64::new(0),
-            absence: Mutex::new(None),
+            state: Mutex::new(State {
+                details,
+                subscriptions: BTreeMap::new(),
+                parked: None,
+                link: None,
+                generation: 0,
+                discarded: false,
+            }),
         }
     }
 
@@ -195,118 +206,113 @@ impl Session {
         self.connected.load(Ordering::Acquire)
     }
 
-    /// True once the session has been replaced or removed; a connection still using it must
-    /// not park anything in it.
+    /// True once the session has been replaced or removed.
     pub fn is_discarded(&self) -> bool {
-        self.discarded.load(Ordering::Acquire)
+        self.state.lock().discarded
     }
 
-    /// Marks the session as replaced or removed.
+    /// Marks the session as replaced or removed: its queue is closed for good.
     pub fn discard(&self) {
-        self.discarded.store(true, Ordering::Release);
+        self.state.lock().discarded = true;
+        self.connected.store(false, Ordering::Release);
         self.mailbox.close();
-        self.cancel_absence();
-    }
-
-    /// Records the task that acts on this disconnection (will delay, expiry), replacing and
-    /// aborting any earlier one.
-    pub fn set_absence(&self, task: tokio::task::AbortHandle) {
-        if let Some(earlier) = self.absence.lock().replace(task) {
-            earlier.abort();
-        }
-    }
-
-    /// Aborts the task recorded by [`Session::set_absence`], if any.
-    pub fn cancel_absence(&self) {
-        if let Some(task) = self.absence.lock().take() {
-            task.abort();
-        }
     }
 
     /// The current attachment generation.
     pub fn generation(&self) -> u64 {
-        self.generation.load(Ordering::Acquire)
+        self.state.lock().generation
     }
 
-    /// Installs the link of a newly attached connection, returning the previous one.
+    /// Whether the client is away and has not come back since `generation` (what a will or
+    /// expiry timer armed at that disconnection must check before acting).
+    pub fn still_away_since(&self, generation: u64) -> bool {
+        let state = self.state.lock();
+        state.generation == generation && state.link.is_none()
+    }
+
+    /// Installs the link of a newly attached connection (a new generation), returning the
+    /// previous one.
     pub fn replace_link(&self, link: Link) -> Option<Link> {
-        // Under the link's lock, so that `detach` reads the generation its link belonged to.
-        let mut current = self.link.lock();
-        self.generation.fetch_add(1, Ordering::AcqRel);
-        self.cancel_absence();
-        current.replace(link)
+        let mut state = self.state.lock();
+        state.generation += 1;
+        state.link.replace(link)
     }
 
     /// Takes the link of the attached connection, if any (to kick it).
     pub fn take_link(&self) -> Option<Link> {
-        self.link.lock().take()
+        self.state.lock().link.take()
     }
 
     /// The number of the connection attached now, if any.
     pub fn link_owner(&self) -> Option<u64> {
-        self.link.lock().as_ref().map(|l| l.conn_id)
+        self.state.lock().link.as_ref().map(|l| l.conn_id)
     }
 
     /// Sends an order to the attached connection; false when none is attached.
     pub fn command(&self, command: ConnCommand) -> bool {
-        self.link
+        self.state
             .lock()
+            .link
             .as_ref()
             .map(|link| link.signal.send(command))
             .is_some()
     }
 
-    /// Called by a connection as it starts serving this session: takes the parked state.
+    /// Called as a connection starts serving this session: records its details and takes the
+    /// parked acknowledgement state.
     pub fn attach(&self, details: ClientDetails) -> DeliveryState {
-        *self.details.lock() = details;
+        let mut state = self.state.lock();
+        state.details = details;
         self.connected.store(true, Ordering::Release);
-        self.parked.lock().take().unwrap_or_default()
+        state.parked.take().unwrap_or_default()
     }
 
-    /// Called by a connection as it ends: parks its state and forgets its link (if the link
-    /// is still its own — a newer connection may already have replaced it). Returns the
-    /// session's generation when it was still the current connection (timers started for
-    /// the absence check it), `None` when a newer connection has taken the session over.
-    pub fn detach(&self, conn_id: u64, state: DeliveryState) -> Option<u64> {
-        *self.parked.lock() = Some(state);
-        let mut link = self.link.lock();
-        let current = link.as_ref().is_some_and(|l| l.conn_id == conn_id);
+    /// Called as a connection ends: parks its state and forgets its link (if the link is still
+    /// its own — a newer connection may already have replaced it). Returns the session's
+    /// generation when it was still the current connection (timers armed for the absence
+    /// check it), `None` when a newer connection has taken the session over.
+    pub fn detach(&self, conn_id: u64, parked: DeliveryState) -> Option<u64> {
+        let mut state = self.state.lock();
+        state.parked = Some(parked);
+        let current = state.link.as_ref().is_some_and(|l| l.conn_id == conn_id);
         if !current {
             return None;
         }
-        *link = None;
+        state.link = None;
+        state.details.peer = None;
         self.connected.store(false, Ordering::Release);
-        self.details.lock().peer = None;
-        Some(self.generation())
+        Some(state.generation)
     }
 
     /// A snapshot of the client details.
     pub fn details(&self) -> ClientDetails {
-        self.details.lock().clone()
+        self.state.lock().details.clone()
     }
 
     /// Updates the client details in place.
     pub fn update_details(&self, change: impl FnOnce(&mut ClientDetails)) {
-        change(&mut self.details.lock());
+        change(&mut self.state.lock().details);
     }
 
     /// Records a subscription; returns whether the filter was already subscribed.
     pub fn add_subscription(&self, filter: &str, record: SubscriptionRecord) -> bool {
-        self.subscriptions
+        self.state
             .lock()
+            .subscriptions
             .insert(filter.to_owned(), record)
             .is_some()
     }
 
     /// Forgets a subscription; returns whether it existed.
     pub fn remove_subscription(&self, filter: &str) -> bool {
-        self.subscriptions.lock().remove(filter).is_some()
+        self.state.lock().subscriptions.remove(filter).is_some()
     }
 
     /// The session's subscriptions, ordered by filter.
     pub fn subscriptions(&self) -> Vec<(String, SubscriptionRecord)> {
-        self.subscriptions
+        self.state
             .lock()
+            .subscriptions
             .iter()
             .map(|(f, r)| (f.clone(), r.clone()))
             .collect()
@@ -314,13 +320,13 @@ impl Session {
 
     /// Removes and returns every subscription (the session is ending).
     pub fn take_subscriptions(&self) -> Vec<String> {
-        std::mem::take(&mut *self.subscriptions.lock())
+        std::mem::take(&mut self.state.lock().subscriptions)
             .into_keys()
             .collect()
     }
 
     /// Number of subscriptions.
     pub fn subscription_count(&self) -> usize {
-        self.subscriptions.lock().len()
+        self.state.lock().subscriptions.len()
     }
 }

@@ -88,12 +88,18 @@ async fn serve_layers(
     // really serves, not that of the largest (TLS + WebSocket, ~20 KiB), which matters for
     // the memory of thousands of idle plain-TCP connections.
     match (&kind.tls, &kind.websocket) {
-        (None, None) => Box::pin(connection::serve(stream, peer, broker, shutdown, pending)).await,
+        (None, None) => {
+            Box::pin(connection::serve(
+                stream, peer, None, broker, shutdown, pending,
+            ))
+            .await;
+        }
         (Some(tls), None) => {
             Box::pin(async move {
                 let tls = tls.accept(stream);
                 if let Some(stream) = handshake(name, peer, &shutdown, &pending, tls).await {
-                    connection::serve(stream, peer, broker, shutdown, pending).await;
+                    let subject = tls::peer_subject(&stream);
+                    connection::serve(stream, peer, subject, broker, shutdown, pending).await;
                 }
             })
             .await;
@@ -102,7 +108,7 @@ async fn serve_layers(
             Box::pin(async move {
                 let ws = websocket::accept(stream, path, max_ws);
                 if let Some(stream) = handshake(name, peer, &shutdown, &pending, ws).await {
-                    connection::serve(stream, peer, broker, shutdown, pending).await;
+                    connection::serve(stream, peer, None, broker, shutdown, pending).await;
                 }
             })
             .await;
@@ -113,9 +119,10 @@ async fn serve_layers(
                 let Some(stream) = handshake(name, peer, &shutdown, &pending, tls).await else {
                     return;
                 };
+                let subject = tls::peer_subject(&stream);
                 let ws = websocket::accept(stream, path, max_ws);
                 if let Some(stream) = handshake(name, peer, &shutdown, &pending, ws).await {
-                    connection::serve(stream, peer, broker, shutdown, pending).await;
+                    connection::serve(stream, peer, subject, broker, shutdown, pending).await;
                 }
             })
             .await;

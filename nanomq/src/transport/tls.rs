@@ -4,7 +4,8 @@
 //! `key`, `cert` and `cacert` are each PEM text or the path of a PEM file. With
 //! `verify_peer`, clients must present a certificate signed by `cacert`; without
 //! `fail_if_no_peer_cert`, clients with no certificate are still let in (but one with a bad
-//! certificate is not). The crypto provider is `ring`.
+//! certificate is not). The crypto provider is `ring`. The subject of a client's certificate
+//! becomes part of its identity ([`peer_subject`]).
 
 use std::path::Path;
 use std::sync::Arc;
@@ -15,6 +16,14 @@ use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::{CertificateDer, PrivateKeyDer};
 use shared_types::config::TlsConfig;
 use tokio_rustls::TlsAcceptor;
+
+/// The subject of the certificate a client presented, as RFC 4514-style text
+/// (`CN=sensor-1, O=Acme`), for the client's identity; `None` without one.
+pub fn peer_subject<S>(stream: &tokio_rustls::server::TlsStream<S>) -> Option<Arc<str>> {
+    let certificate = stream.get_ref().1.peer_certificates()?.first()?;
+    let (_, parsed) = x509_parser::parse_x509_certificate(certificate.as_ref()).ok()?;
+    Some(Arc::from(parsed.subject().to_string()))
+}
 
 /// A TLS setting that cannot be used, naming the field.
 #[derive(Debug, thiserror::Error)]

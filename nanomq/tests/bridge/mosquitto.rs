@@ -8,7 +8,6 @@ use crate::bridge_support;
 use crate::support;
 
 use std::path::Path;
-use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use bridge_support::mosquitto::Mosquitto;
@@ -171,11 +170,8 @@ async fn tls_with_an_untrusted_certificate_never_connects() {
         config.tls.cacert = Some(other_ca);
     })
     .await;
-    let stats = &edge.handle.broker.bridge;
-    wait_for("a failed attempt", || {
-        stats.failed_attempts.load(Ordering::Relaxed) >= 1
-    })
-    .await;
+    let stats = edge.handle.bridge_stats();
+    wait_for("a failed attempt", || stats.failed_attempts.get() >= 1).await;
     assert!(!metrics(&edge).connected);
     // The broker serves its clients all the same.
     let mut local = v4::connect(&edge, "local").await;

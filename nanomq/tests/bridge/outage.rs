@@ -130,7 +130,7 @@ async fn outage_buffer_keeps_the_newest_and_counts_drops() {
     let newest: BTreeSet<u32> = (7..10).collect();
     assert_eq!(receive_numbered(&mut up_sub, &newest).await, newest);
     assert_eq!(
-        upstream.handle.broker.retained.len(),
+        upstream.handle.broker.counts().retained,
         3,
         "only the newest arrived"
     );
@@ -151,7 +151,7 @@ async fn a_restart_keeps_the_buffer_and_the_generated_client_id() {
     let mut edge = start_edge(bridge).await;
     wait_connected(&edge).await;
     let client_ids = || -> BTreeSet<String> {
-        let sessions = upstream.handle.broker.sessions.all();
+        let sessions = upstream.handle.broker.sessions();
         sessions.iter().map(|s| s.client_id.to_string()).collect()
     };
     let first_id = client_ids();
@@ -179,8 +179,7 @@ async fn a_restart_keeps_the_buffer_and_the_generated_client_id() {
     let ids: BTreeSet<String> = upstream
         .handle
         .broker
-        .sessions
-        .all()
+        .sessions()
         .iter()
         .map(|s| s.client_id.to_string())
         .filter(|id| id != "up-sub")

@@ -31,8 +31,7 @@ async fn forwards_matching_local_messages_upstream_v311() {
         upstream
             .handle
             .broker
-            .sessions
-            .get(BRIDGE_CLIENT_ID)
+            .session(BRIDGE_CLIENT_ID)
             .unwrap()
             .details()
             .protocol,
@@ -97,8 +96,7 @@ async fn subscribes_upstream_and_publishes_locally_v5() {
     let details = upstream
         .handle
         .broker
-        .sessions
-        .get(BRIDGE_CLIENT_ID)
+        .session(BRIDGE_CLIENT_ID)
         .unwrap()
         .details();
     assert_eq!(details.protocol, ProtocolVersion::V5);
@@ -202,12 +200,7 @@ async fn mqtt_3_1_upstream_both_ways() {
     let mut local = v4::connect(&edge, "local").await;
     local.subscribe("cloud/#", QoS::AtLeastOnce).await;
     wait_upstream_subscribed(&upstream, 1).await;
-    let session = upstream
-        .handle
-        .broker
-        .sessions
-        .get(BRIDGE_CLIENT_ID)
-        .unwrap();
+    let session = upstream.handle.broker.session(BRIDGE_CLIENT_ID).unwrap();
     assert_eq!(session.details().protocol, ProtocolVersion::V3_1);
 
     local
@@ -315,7 +308,7 @@ async fn overlapping_forwards_and_subscription_echo_once_but_do_not_loop_v311() 
 #[tokio::test]
 async fn bridge_metrics_only_when_the_bridge_is_on() {
     let broker = TestBroker::start().await;
-    assert_eq!(broker.handle.broker.bridge_metrics(), None);
+    assert_eq!(broker.handle.bridge_metrics(), None);
     broker.stop().await;
 }
 
@@ -334,12 +327,9 @@ async fn credentials_are_given_upstream_and_a_refusal_is_retried() {
     bridge.username = Some("edge".into());
     bridge.password = Some("wrong".into());
     let refused = start_edge(bridge.clone()).await;
-    let stats = &refused.handle.broker.bridge;
+    let stats = refused.handle.bridge_stats();
     wait_for("a refused attempt, then another after the backoff", || {
-        stats
-            .failed_attempts
-            .load(std::sync::atomic::Ordering::Relaxed)
-            >= 2
+        stats.failed_attempts.get() >= 2
     })
     .await;
     assert!(!metrics(&refused).connected);
@@ -348,12 +338,7 @@ async fn credentials_are_given_upstream_and_a_refusal_is_retried() {
     bridge.password = Some("secret".into());
     let edge = start_edge(bridge).await;
     wait_connected(&edge).await;
-    let session = upstream
-        .handle
-        .broker
-        .sessions
-        .get(BRIDGE_CLIENT_ID)
-        .unwrap();
+    let session = upstream.handle.broker.session(BRIDGE_CLIENT_ID).unwrap();
     assert_eq!(session.details().username.as_deref(), Some("edge"));
     edge.stop().await;
     upstream.stop().await;

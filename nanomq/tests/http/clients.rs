@@ -46,10 +46,10 @@ fn clients() -> Vec<FakeClient> {
 
 async fn setup() -> (TestBroker, Router, Vec<FakeSession>) {
     let broker = TestBroker::start(test_config()).await;
-    let sessions = clients()
-        .iter()
-        .map(|client| add(&broker.handle.broker, client))
-        .collect();
+    let mut sessions = Vec::new();
+    for client in clients() {
+        sessions.push(add(&broker.handle.broker, &client).await);
+    }
     let app = broker.app();
     (broker, app, sessions)
 }
@@ -294,7 +294,7 @@ async fn topic_tree_has_the_document_shape() {
     ] {
         let mut client = FakeClient::new(id);
         client.subscriptions = vec![(filter, 1)];
-        add(&broker.handle.broker, &client);
+        add(&broker.handle.broker, &client).await;
     }
     let app = broker.app();
     let tree = get_data(&app, "/api/v4/topic-tree").await;
@@ -303,7 +303,7 @@ async fn topic_tree_has_the_document_shape() {
 
     let mut wild = FakeClient::new("w");
     wild.subscriptions = vec![("topic123/+", 0), ("$share/g/topic123/#", 0)];
-    add(&broker.handle.broker, &wild);
+    add(&broker.handle.broker, &wild).await;
     let tree = get_data(&app, "/api/v4/topic-tree").await;
     assert_eq!(tree[1][0]["cld_cnt"], 3);
     assert_eq!(
@@ -327,13 +327,13 @@ async fn kick_disconnects_or_discards() {
         .assert(StatusCode::OK, 0);
     assert_eq!(sessions[0].signal.pending(), Some(ConnCommand::Kick));
     // Offline persistent session: discarded at once, with its subscriptions.
-    assert_eq!(b.router.subscription_count(), 5);
+    assert_eq!(b.counts().subscriptions, 5);
     send(&app, delete("/api/v4/clients/bravo/"))
         .await
         .assert(StatusCode::OK, 0);
-    assert!(b.sessions.get("bravo").is_none());
+    assert!(b.session("bravo").is_none());
     assert!(sessions[1].session.is_discarded());
-    assert_eq!(b.router.subscription_count(), 3);
+    assert_eq!(b.counts().subscriptions, 3);
     assert_eq!(get_data(&app, "/api/v4/clients/bravo").await, json!([]));
     assert_eq!(
         get_data(&app, "/api/v4/subscriptions/bravo").await,
@@ -345,5 +345,5 @@ async fn kick_disconnects_or_discards() {
             .await
             .assert(StatusCode::NOT_FOUND, 112);
     }
-    assert_eq!(b.sessions.len(), 4);
+    assert_eq!(b.counts().sessions, 4);
 }

@@ -12,6 +12,7 @@ use std::time::Duration;
 use axum::http::{Method, StatusCode};
 use http_support::mqtt::{connect_mqisdp, connect_v5_raw, connect4, connect5, options4, options5};
 use http_support::{TestBroker, curl, eventually, free_port, http_client, test_config, within};
+use nanomq::http::HttpSetupError;
 use nanomq::server::StartError;
 use rumqttc::v5::mqttbytes::QoS as QoS5;
 use serde_json::{Value, json};
@@ -60,10 +61,7 @@ async fn the_api_follows_real_clients() {
     p5.subscribe("$share/grp/s/#", QoS5::AtLeastOnce).await;
     p5.subscribe("s/direct", QoS5::ExactlyOnce).await;
     let _old = connect_mqisdp(port, "old31").await;
-    eventually("4 connections", || {
-        b.metrics.connections.load(Ordering::Relaxed) == 4
-    })
-    .await;
+    eventually("4 connections", || b.metrics().connections.get() == 4).await;
 
     let http = http_client();
     let base = broker.http_url();
@@ -128,12 +126,12 @@ async fn the_api_follows_real_clients() {
     for _ in 0..3 {
         c4.next_publish().await;
     }
-    let c5_session = b.sessions.get("c5").unwrap();
+    let c5_session = b.session("c5").unwrap();
     eventually("c5's counter", || {
         c5_session.stats.recv_msg.load(Ordering::Relaxed) == 3
     })
     .await;
-    let c4_session = b.sessions.get("c4").unwrap();
+    let c4_session = b.session("c4").unwrap();
     eventually("c4's counter", || {
         c4_session.stats.send_msg.load(Ordering::Relaxed) == 3
     })
@@ -149,7 +147,7 @@ async fn the_api_follows_real_clients() {
 
     // p5 goes away: its session stays, disconnected, without an address.
     p5.disconnect().await;
-    let p5_session = b.sessions.get("p5").unwrap();
+    let p5_session = b.session("p5").unwrap();
     eventually("p5 offline", || !p5_session.is_connected()).await;
     let p5_info = data(&http, &base, "/api/v4/clients/p5").await;
     assert_eq!(p5_info[0]["conn_state"], "disconnected");
@@ -189,10 +187,7 @@ async fn kick_disconnects_a_real_client() {
         "{last_words:?}"
     );
     assert_eq!(last_words[2], 0x98, "administrative action: {last_words:?}");
-    eventually("the session discarded", || {
-        b.sessions.get("victim").is_none()
-    })
-    .await;
+    eventually("the session discarded", || b.session("victim").is_none()).await;
     curl(&http, Method::DELETE, &url("victim"), None)
         .await
         .assert(StatusCode::NOT_FOUND, 112);
@@ -204,13 +199,13 @@ async fn kick_disconnects_a_real_client() {
     let (mut keeper, _) = connect5(options.clone()).await;
     keeper.subscribe("k/#", QoS5::AtLeastOnce).await;
     keeper.disconnect().await;
-    let session = b.sessions.get("keeper").unwrap();
+    let session = b.session("keeper").unwrap();
     eventually("keeper offline", || !session.is_connected()).await;
     curl(&http, Method::DELETE, &url("keeper"), None)
         .await
         .assert(StatusCode::OK, 0);
-    assert!(b.sessions.get("keeper").is_none());
-    assert_eq!(b.router.subscription_count(), 0);
+    assert!(b.session("keeper").is_none());
+    assert_eq!(b.counts().subscriptions, 0);
     let (_again, present) = connect5(options).await;
     assert!(!present, "the session was discarded");
 }
@@ -277,7 +272,7 @@ async fn configuration_round_trip_through_restart() {
     let (mut keeper, _) = connect4(keeper_options).await;
     keeper.subscribe("keep/#", rumqttc::QoS::AtLeastOnce).await;
     keeper.disconnect().await;
-    let session = b.sessions.get("keeper").unwrap();
+    let session = b.session("keeper").unwrap();
     eventually("keeper offline", || !session.is_connected()).await;
     let http = http_client();
     let base = broker.http_url();
@@ -386,13 +381,7 @@ async fn the_api_can_be_disabled_and_a_busy_port_fails_the_start() {
         .await
         .unwrap_err();
     assert!(
-        matches!(
-            error,
-            StartError::Bind {
-                field: "http_server.port",
-                ..
-            }
-        ),
+        matches!(error, StartError::Http(HttpSetupError::Bind { .. })),
         "{error}"
     );
 }

@@ -93,11 +93,7 @@ async fn every_curl_example_of_the_document() {
     d.subscribe("a/b/c", rumqttc::QoS::AtLeastOnce).await;
     let handle = &broker.handle.broker;
     eventually("four connections", || {
-        handle
-            .metrics
-            .connections
-            .load(std::sync::atomic::Ordering::Relaxed)
-            == 4
+        handle.metrics().connections.get() == 4
     })
     .await;
     let http = http_client();

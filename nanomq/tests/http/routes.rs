@@ -123,7 +123,8 @@ async fn a_trailing_slash_is_the_same_route() {
         let mut client = FakeClient::new("c1");
         client.subscriptions = vec![("a/b", 1)];
         client
-    });
+    })
+    .await;
     let app = broker.app();
     for path in [
         "/api/v4",
@@ -210,10 +211,7 @@ async fn brokers_and_nodes_describe_this_broker() {
     assert!(uptime.starts_with("0 Hours, 0 minutes, "), "{uptime}");
     assert!(uptime.ends_with(" seconds"), "{uptime}");
 
-    let metrics = &broker.handle.broker.metrics;
-    metrics
-        .connections
-        .store(3, std::sync::atomic::Ordering::Relaxed);
+    broker.handle.broker.metrics().connections.add(3);
     let nodes = get_data(&app, "/api/v4/nodes").await;
     assert_eq!(nodes.as_array().unwrap().len(), 1);
     assert_eq!(nodes[0]["connections"], 3);
@@ -222,7 +220,7 @@ async fn brokers_and_nodes_describe_this_broker() {
     assert!(nodes[0]["uptime"].as_str().unwrap().contains(" Hours, "));
 }
 
-fn fill_broker(broker: &TestBroker) {
+async fn fill_broker(broker: &TestBroker) {
     let b = &broker.handle.broker;
     let mut one = FakeClient::new("one");
     one.subscriptions = vec![("a/+", 1), ("$share/g/a/+", 0)];
@@ -230,21 +228,20 @@ fn fill_broker(broker: &TestBroker) {
     two.connected = false;
     two.clean_start = false;
     two.subscriptions = vec![("a/+", 2), ("b/#", 1)];
-    add(b, &one);
-    add(b, &two);
-    let order = std::sync::atomic::Ordering::Relaxed;
-    b.metrics.connections.store(1, order);
-    b.metrics.messages_received.store(11, order);
-    b.metrics.messages_sent.store(12, order);
-    b.metrics.messages_dropped.store(13, order);
-    b.metrics.bytes_received.store(14, order);
-    b.metrics.bytes_sent.store(15, order);
+    add(b, &one).await;
+    add(b, &two).await;
+    b.metrics().connections.add(1);
+    b.metrics().messages_received.add(11);
+    b.metrics().messages_sent.add(12);
+    b.metrics().messages_dropped.add(13);
+    b.metrics().bytes_received.add(14);
+    b.metrics().bytes_sent.add(15);
 }
 
 #[tokio::test]
 async fn metrics_count_what_the_broker_holds() {
     let broker = TestBroker::start(test_config()).await;
-    fill_broker(&broker);
+    fill_broker(&broker).await;
     let app = broker.app();
     send(
         &app,
@@ -270,7 +267,7 @@ async fn metrics_count_what_the_broker_holds() {
 #[tokio::test]
 async fn prometheus_is_valid_text_exposition() {
     let broker = TestBroker::start(test_config()).await;
-    fill_broker(&broker);
+    fill_broker(&broker).await;
     let app = broker.app();
     let reply = send(&app, get("/api/v4/prometheus")).await;
     assert_eq!(reply.status, StatusCode::OK);

@@ -32,7 +32,7 @@ async fn listing_ten_thousand_clients() {
         };
         client.username = Some(if n % 10 == 0 { "tenth" } else { "user" });
         client.subscriptions = vec![("load/+/x", 1)];
-        links.push(add(&broker.handle.broker, &client));
+        links.push(add(&broker.handle.broker, &client).await);
     }
     let app = broker.app();
 

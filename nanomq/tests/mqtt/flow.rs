@@ -43,7 +43,7 @@ async fn a_subscriber_that_falls_behind_pauses_its_publisher_and_loses_nothing()
     let (mut sub, _) =
         RawClient::connected(broker.addr, ProtocolVersion::V3_1_1, "behind", true).await;
     sub.subscribe("flow/#", CQoS::AtLeastOnce).await;
-    let session = broker.handle.broker.sessions.get("behind").unwrap();
+    let session = broker.handle.broker.session("behind").unwrap();
     let high = broker.handle.broker.settings().queue.high_watermark;
 
     let total = 20_000u32;
@@ -91,15 +91,7 @@ async fn a_subscriber_that_falls_behind_pauses_its_publisher_and_loses_nothing()
     read_all(&mut sub, total as usize, 1).await;
     support::within("publisher done", driver).await.unwrap();
     let _client = support::within("producer done", producer).await.unwrap();
-    assert_eq!(
-        broker
-            .handle
-            .broker
-            .metrics
-            .messages_dropped
-            .load(Ordering::Relaxed),
-        0
-    );
+    assert_eq!(broker.handle.broker.metrics().messages_dropped.get(), 0);
     broker.stop().await;
 }
 
@@ -171,7 +163,7 @@ async fn a_paused_publisher_is_not_timed_out_for_keep_alive() {
             }))
             .await;
     }
-    let session = broker.handle.broker.sessions.get("slow").unwrap();
+    let session = broker.handle.broker.session("slow").unwrap();
     wait_until("the subscriber's queue congested", || {
         session.mailbox.len() > 3000
     })
@@ -199,8 +191,7 @@ async fn a_paused_publisher_is_not_timed_out_for_keep_alive() {
         broker
             .handle
             .broker
-            .sessions
-            .get("ka-pub")
+            .session("ka-pub")
             .is_some_and(|s| s.is_connected()),
         "the paused publisher was disconnected"
     );

@@ -65,13 +65,13 @@ async fn a_subscriber_that_never_acknowledges_does_not_hold_up_the_others() {
     }
     support::within("every PUBACK", driver).await.unwrap();
     let _client = support::within("producer done", producer).await.unwrap();
-    let stuck = broker.handle.broker.sessions.get("stuck").unwrap();
+    let stuck = broker.handle.broker.session("stuck").unwrap();
     assert!(stuck.is_connected(), "it is not disconnected, only shed");
     assert!(
         stuck.mailbox.dropped() > 0,
         "the stuck subscriber's own queue dropped the oldest"
     );
-    let good_session = broker.handle.broker.sessions.get("good").unwrap();
+    let good_session = broker.handle.broker.session("good").unwrap();
     assert_eq!(good_session.mailbox.dropped(), 0);
     broker.stop().await;
 }
@@ -99,14 +99,14 @@ async fn a_client_that_never_reads_is_disconnected_after_write_timeout() {
     });
     // Enough to fill the kernel's buffers on both sides of the deaf client's socket.
     for _ in 0..400 {
-        if broker.handle.broker.sessions.get("deaf").is_none() {
+        if broker.handle.broker.session("deaf").is_none() {
             break;
         }
         publisher.send(&publish).await;
     }
-    let sessions = &broker.handle.broker.sessions;
+    let sessions = &broker.handle.broker;
     wait_until("the deaf client disconnected", || {
-        sessions.get("deaf").is_none()
+        sessions.session("deaf").is_none()
     })
     .await;
     drop(deaf);
@@ -143,7 +143,7 @@ async fn a_publisher_is_released_when_its_only_subscriber_stalls() {
             None => panic!("publisher closed after {acked} PUBACKs"),
         }
     }
-    let stalled = broker.handle.broker.sessions.get("stalled").unwrap();
+    let stalled = broker.handle.broker.session("stalled").unwrap();
     assert!(stalled.mailbox.dropped() > 0);
     broker.stop().await;
 }

@@ -60,9 +60,9 @@ async fn an_expiring_retained_will_on_the_deepest_topic_does_not_crash_the_broke
     let mut client = RawClient::connect(broker.addr, ProtocolVersion::V5).await;
     assert_eq!(client.handshake(connect).await.code, ReasonCode::SUCCESS);
     drop(client);
-    let retained = &broker.handle.broker.retained;
-    wait_until("the will retained", || retained.len() == 1).await;
-    wait_until("the will expired and removed", || retained.is_empty()).await;
+    let b = &broker.handle.broker;
+    wait_until("the will retained", || b.counts().retained == 1).await;
+    wait_until("the will expired and removed", || b.counts().retained == 0).await;
     let (mut sub, _) =
         RawClient::connected(broker.addr, ProtocolVersion::V3_1_1, "after", true).await;
     sub.subscribe("still/here", QoS::AtMostOnce).await;
@@ -174,12 +174,7 @@ async fn sys_topics_are_the_brokers_own() {
             break;
         }
     }
-    let dropped = broker
-        .handle
-        .broker
-        .metrics
-        .messages_dropped
-        .load(Ordering::Relaxed);
+    let dropped = broker.handle.broker.metrics().messages_dropped.get();
     assert!(dropped >= 4, "refused publishes are counted ({dropped})");
     broker.stop().await;
 }
@@ -200,8 +195,8 @@ async fn clients_beyond_max_connections_are_refused_with_quota_exceeded() {
     let admission = broker.handle.broker.admission();
     assert_eq!(admission.refused.load(Ordering::Relaxed), 2);
     drop(first);
-    let connections = &broker.handle.broker.metrics.connections;
-    wait_until("c1 gone", || connections.load(Ordering::Relaxed) == 1).await;
+    let connections = &broker.handle.broker.metrics().connections;
+    wait_until("c1 gone", || connections.get() == 1).await;
     let (_third, _) = RawClient::connected(broker.addr, ProtocolVersion::V5, "c5", true).await;
     broker.stop().await;
 }

@@ -209,8 +209,8 @@ async fn subscribing_over_and_over_without_reading_queues_a_bounded_amount() {
             .publish(&format!("many/{i}"), QoS::AtMostOnce, true, &[b'r'; 1000])
             .await;
     }
-    let store = &broker.handle.broker.retained;
-    support::raw::wait_until("all retained", || store.len() == retained).await;
+    let b = &broker.handle.broker;
+    support::raw::wait_until("all retained", || b.counts().retained == retained).await;
 
     // A client that asks for all of them again and again and reads nothing.
     let mut c = v5_session(&broker, "greedy").await;
@@ -225,7 +225,7 @@ async fn subscribing_over_and_over_without_reading_queues_a_bounded_amount() {
     for _ in 0..50 {
         c.send(&subscribe).await;
     }
-    let session = broker.handle.broker.sessions.get("greedy").unwrap();
+    let session = broker.handle.broker.session("greedy").unwrap();
     support::raw::wait_until("the queue over its high watermark", || {
         session.mailbox.len() > 1024
     })

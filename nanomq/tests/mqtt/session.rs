@@ -4,8 +4,6 @@
 
 use crate::support;
 
-use std::sync::atomic::Ordering;
-
 use nanomq::codec::{Packet, ProtocolVersion, PubAck, QoS as CQoS, ReasonCode};
 use rumqttc::QoS;
 use shared_types::config::UserCredential;
@@ -31,7 +29,7 @@ async fn persistent_session_keeps_subscriptions_and_queues_qos1() {
     publisher
         .publish("q/x", QoS::AtMostOnce, false, b"qos0")
         .await;
-    let session = broker.handle.broker.sessions.get("durable").unwrap();
+    let session = broker.handle.broker.session("durable").unwrap();
     wait_until("3 queued", || session.mailbox.len() == 3).await;
 
     let (client, eventloop) = rumqttc::AsyncClient::new(options, 10);
@@ -63,7 +61,7 @@ async fn offline_queue_is_bounded_by_msq_len_and_drops_are_counted() {
         RawClient::connected(broker.addr, ProtocolVersion::V3_1_1, "slowpoke", false).await;
     sub.subscribe("m", CQoS::AtLeastOnce).await;
     drop(sub);
-    let session = broker.handle.broker.sessions.get("slowpoke").unwrap();
+    let session = broker.handle.broker.session("slowpoke").unwrap();
     wait_until("client away", || !session.is_connected()).await;
 
     let publisher = v4::connect(&broker, "pub").await;
@@ -74,12 +72,7 @@ async fn offline_queue_is_bounded_by_msq_len_and_drops_are_counted() {
     }
     wait_until("3 dropped", || session.mailbox.dropped() == 3).await;
     assert_eq!(session.mailbox.len(), 5);
-    let dropped = broker
-        .handle
-        .broker
-        .metrics
-        .messages_dropped
-        .load(Ordering::Relaxed);
+    let dropped = broker.handle.broker.metrics().messages_dropped.get();
     assert_eq!(dropped, 3);
 
     let (mut sub, ack) =
@@ -102,11 +95,11 @@ async fn clean_session_discards_the_old_one() {
     let (mut c, _) = RawClient::connected(broker.addr, ProtocolVersion::V3_1_1, "c1", false).await;
     c.subscribe("gone", CQoS::AtLeastOnce).await;
     drop(c);
-    let old = broker.handle.broker.sessions.get("c1").unwrap();
+    let old = broker.handle.broker.session("c1").unwrap();
     wait_until("client away", || !old.is_connected()).await;
     let (_c, ack) = RawClient::connected(broker.addr, ProtocolVersion::V3_1_1, "c1", true).await;
     assert!(!ack.session_present);
-    assert_eq!(broker.handle.broker.router.subscription_count(), 0);
+    assert_eq!(broker.handle.broker.counts().subscriptions, 0);
     broker.stop().await;
 }
 
@@ -154,13 +147,13 @@ async fn a_taken_over_connection_leaves_no_will_or_expiry_behind() {
     let second = v5::Client::connect(second).await;
     assert_eq!(first.server_disconnect().await, "SessionTakenOver");
     second.disconnect().await;
-    let session = broker.handle.broker.sessions.get("moved").unwrap();
+    let session = broker.handle.broker.session("moved").unwrap();
     wait_until("second away", || !session.is_connected()).await;
 
     // The feature under test is time passing: let the first connection's 1 s run out.
     tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
     assert!(
-        broker.handle.broker.sessions.get("moved").is_some(),
+        broker.handle.broker.session("moved").is_some(),
         "the session lives by the second connection's expiry"
     );
     let marker = v5::connect(&broker, "moved-marker").await;
@@ -189,7 +182,7 @@ async fn takeover_of_a_v311_connection_closes_it_and_keeps_the_session() {
         first.until_closed().await.is_empty(),
         "3.1.1 has no server DISCONNECT"
     );
-    let session = broker.handle.broker.sessions.get("twin").unwrap();
+    let session = broker.handle.broker.session("twin").unwrap();
     assert_eq!(session.subscription_count(), 1);
     broker.stop().await;
 }
@@ -207,7 +200,7 @@ async fn unacknowledged_messages_are_resent_with_dup_on_resumption() {
     let first = sub.next_publish().await;
     assert!(!first.dup);
     drop(sub); // no PUBACK
-    let session = broker.handle.broker.sessions.get("forgetful").unwrap();
+    let session = broker.handle.broker.session("forgetful").unwrap();
     wait_until("client away", || !session.is_connected()).await;
 
     let (mut sub, ack) =
@@ -245,7 +238,7 @@ async fn resends_on_resumption_respect_the_new_receive_maximum() {
         first.push(sub.next_publish().await);
     }
     drop(sub); // no PUBACK
-    let session = broker.handle.broker.sessions.get("narrowed").unwrap();
+    let session = broker.handle.broker.session("narrowed").unwrap();
     wait_until("client away", || !session.is_connected()).await;
 
     connect.clean_start = false;
@@ -306,9 +299,9 @@ async fn v5_session_expiry_removes_the_session() {
     options.set_session_expiry_interval(Some(1));
     let c = v5::Client::connect(options.clone()).await;
     c.disconnect().await;
-    let sessions = &broker.handle.broker.sessions;
-    assert!(sessions.get("brief").is_some(), "kept after disconnect");
-    wait_until("session expired", || sessions.get("brief").is_none()).await;
+    let sessions = &broker.handle.broker;
+    assert!(sessions.session("brief").is_some(), "kept after disconnect");
+    wait_until("session expired", || sessions.session("brief").is_none()).await;
     let c = v5::Client::connect(options).await;
     assert!(!c.connack.session_present);
     broker.stop().await;
@@ -321,8 +314,8 @@ async fn v5_session_expiry_zero_ends_the_session_at_disconnect() {
     options.set_clean_start(false);
     let c = v5::Client::connect(options).await;
     c.disconnect().await;
-    let sessions = &broker.handle.broker.sessions;
-    wait_until("session gone", || sessions.get("ephemeral").is_none()).await;
+    let sessions = &broker.handle.broker;
+    wait_until("session gone", || sessions.session("ephemeral").is_none()).await;
     broker.stop().await;
 }
 
@@ -337,7 +330,7 @@ async fn empty_client_ids() {
         .as_ref()
         .and_then(|p| p.assigned_client_identifier.clone());
     let assigned = assigned.expect("assigned client identifier");
-    assert!(broker.handle.broker.sessions.get(&assigned).is_some());
+    assert!(broker.handle.broker.session(&assigned).is_some());
     // MQTT 3.1.1 with clean session 0: identifier rejected ([MQTT-3.1.3-8]).
     let mut raw = RawClient::connect(broker.addr, ProtocolVersion::V3_1_1).await;
     let ack = raw
@@ -369,8 +362,7 @@ async fn mqtt_3_1_mqisdp_clients_connect_and_publish() {
     let details = broker
         .handle
         .broker
-        .sessions
-        .get("old-device")
+        .session("old-device")
         .unwrap()
         .details();
     assert_eq!(details.protocol, ProtocolVersion::V3_1);
@@ -420,7 +412,7 @@ async fn a_clean_session_is_not_resumed_by_a_takeover() {
         "the clean session ended with its connection"
     );
     first.until_closed().await;
-    let session = broker.handle.broker.sessions.get("fleeting").unwrap();
+    let session = broker.handle.broker.session("fleeting").unwrap();
     assert_eq!(session.subscription_count(), 0);
     assert!(session.is_connected());
     broker.stop().await;
@@ -449,7 +441,7 @@ async fn reconnecting_over_and_over_leaves_no_timers_behind() {
     };
     let mut c = RawClient::connect(broker.addr, ProtocolVersion::V5).await;
     c.handshake(connect.clone()).await;
-    let session = broker.handle.broker.sessions.get("flappy").unwrap();
+    let session = broker.handle.broker.session("flappy").unwrap();
     let before = tasks();
     // Each connection drops without DISCONNECT: a delayed will and an expiry are pending
     // until the next connection comes back.

@@ -125,7 +125,7 @@ async fn expired_messages_are_not_delivered_and_remaining_expiry_counts_down() {
     let mut c = v5::Client::connect(options.clone()).await;
     c.subscribe("exp/#", QoS::AtLeastOnce).await;
     c.disconnect().await;
-    let session = broker.handle.broker.sessions.get("away").unwrap();
+    let session = broker.handle.broker.session("away").unwrap();
     support::raw::wait_until("client away", || !session.is_connected()).await;
 
     let mut publisher = raw_v5(&broker, "exp-pub").await;
@@ -186,11 +186,11 @@ async fn expired_retained_messages_are_freed_without_being_replaced() {
         }
         publisher.send(&packet).await;
     }
-    let retained = &broker.handle.broker.retained;
-    support::raw::wait_until("both retained", || retained.len() == 2).await;
+    let b = &broker.handle.broker;
+    support::raw::wait_until("both retained", || b.counts().retained == 2).await;
     // Nobody replaces or asks for the expiring one: the broker frees it on its own.
-    support::raw::wait_until("the expired one freed", || retained.len() == 1).await;
-    let left = retained.matching("#", std::time::Instant::now());
+    support::raw::wait_until("the expired one freed", || b.counts().retained == 1).await;
+    let left = b.retained_matching("#");
     assert_eq!(left.len(), 1);
     assert_eq!(&*left[0].topic, "keep/forever");
     broker.stop().await;
@@ -471,7 +471,7 @@ async fn a_resend_the_client_no_longer_accepts_frees_its_slot() {
         .await;
     assert_eq!(&*sub.next_publish().await.topic, "shr/big");
     drop(sub);
-    let session = broker.handle.broker.sessions.get("shrinks").unwrap();
+    let session = broker.handle.broker.session("shrinks").unwrap();
     support::raw::wait_until("client away", || !session.is_connected()).await;
     publisher
         .publish("shr/small", QoS::AtLeastOnce, false, b"ok")

@@ -181,7 +181,7 @@ async fn delayed_will_is_cancelled_by_a_reconnection() {
     let mut c = RawClient::connect(broker.addr, ProtocolVersion::V5).await;
     c.handshake(connect.clone()).await;
     drop(c);
-    let session = broker.handle.broker.sessions.get("flaky").unwrap();
+    let session = broker.handle.broker.session("flaky").unwrap();
     support::raw::wait_until("client away", || !session.is_connected()).await;
     let mut c = RawClient::connect(broker.addr, ProtocolVersion::V5).await;
     connect.will = None;

@@ -198,8 +198,8 @@ async fn pings_are_answered_and_close_ends_the_session() {
     let pong = within("pong", c.ws.next()).await.unwrap().unwrap();
     assert_eq!(pong, Message::Pong(Bytes::from_static(b"hi")));
     c.ws.close(None).await.unwrap();
-    let sessions = &broker.handle.broker.sessions;
-    support::raw::wait_until("session gone", || sessions.get("ws-ping").is_none()).await;
+    let sessions = &broker.handle.broker;
+    support::raw::wait_until("session gone", || sessions.session("ws-ping").is_none()).await;
     broker.stop().await;
 }
 

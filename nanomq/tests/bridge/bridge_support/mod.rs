@@ -67,10 +67,7 @@ pub async fn wait_for(what: &str, mut condition: impl FnMut() -> bool) {
 
 /// The edge's bridge counters.
 pub fn metrics(edge: &TestBroker) -> BridgeMetrics {
-    edge.handle
-        .broker
-        .bridge_metrics()
-        .expect("the bridge is on")
+    edge.handle.bridge_metrics().expect("the bridge is on")
 }
 
 /// Waits until the edge's bridge is connected upstream.
@@ -84,8 +81,7 @@ pub async fn wait_upstream_subscribed(upstream: &TestBroker, count: usize) {
         upstream
             .handle
             .broker
-            .sessions
-            .get(BRIDGE_CLIENT_ID)
+            .session(BRIDGE_CLIENT_ID)
             .is_some_and(|s| s.is_connected() && s.subscription_count() == count)
     })
     .await;

@@ -1,16 +1,18 @@
-//! Sessions made directly through the broker's `SessionRegistry` and `Router`, as a connection
-//! would make them, without a socket: precise control over every field the API shows.
+//! Sessions made through the broker's operations, as a connection would make them, without a
+//! socket: precise control over every field the API shows.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 
 use bytes::Bytes;
 use chrono::{Local, TimeZone};
-use nanomq::broker::Broker;
-use nanomq::codec::{ProtocolVersion, PublishProperties, QoS, SubscriptionOptions};
+use nanomq::broker::lifecycle::{Closing, OpenRequest};
+use nanomq::broker::{Broker, Identity};
+use nanomq::codec::{
+    ProtocolVersion, PublishProperties, QoS, ReasonCode, SubscribeFilter, SubscriptionOptions,
+};
 use nanomq::message::{Delivery, Message, Origin};
-use nanomq::session::mailbox::QueueLimits;
-use nanomq::session::{ClientDetails, Link, LinkSignal, Session, SubscriptionRecord};
+use nanomq::session::{ClientDetails, Link, LinkSignal, Session};
 
 /// What a fake client looks like.
 #[derive(Debug, Clone)]
@@ -74,14 +76,17 @@ pub fn connected_at() -> chrono::DateTime<Local> {
     Local.with_ymd_and_hms(2024, 1, 2, 3, 4, 5).unwrap()
 }
 
-/// Adds `client` to `broker` as a connection would.
-pub fn add(broker: &Broker, client: &FakeClient) -> FakeSession {
+/// Adds `client` to `broker` through the broker's own operations, as a connection would
+/// (open, subscribe, and close for a client that is away).
+pub async fn add(broker: &Broker, client: &FakeClient) -> FakeSession {
+    let settings = broker.settings();
     let signal = Arc::new(LinkSignal::default());
     let conn_id = broker.next_conn_id();
     let link = Link {
         conn_id,
         signal: Arc::clone(&signal),
     };
+    let expiry_interval = if client.clean_start { 0 } else { u32::MAX };
     let details = ClientDetails {
         username: client.username.map(str::to_string),
         protocol: client.protocol,
@@ -90,32 +95,43 @@ pub fn add(broker: &Broker, client: &FakeClient) -> FakeSession {
         peer: Some(client.peer),
         connected_at: connected_at(),
         will_topic: client.will_topic.map(Arc::from),
-        expiry_interval: if client.clean_start { 0 } else { u32::MAX },
+        expiry_interval,
     };
-    let opened = broker
-        .sessions
-        .open(client.client_id, client.clean_start, link, details.clone());
+    let identity = Arc::new(Identity::client(
+        Arc::from(client.client_id),
+        client.username.map(Arc::from),
+        client.peer,
+        None,
+    ));
+    let request = OpenRequest {
+        clean_start: client.clean_start,
+        details,
+        link,
+    };
+    let opened = broker.open_session(&settings, &identity, request).await;
     let session = opened.session;
-    let state = session.attach(details);
-    if !client.connected {
-        assert!(
-            session.detach(conn_id, state).is_some(),
-            "the fake link was current"
-        );
-    }
-    let limits = QueueLimits::from_msq_len(1000);
-    session.mailbox.set_online(client.connected, &limits);
     for (filter, qos) in &client.subscriptions {
-        let options = SubscriptionOptions {
-            qos: QoS::try_from(*qos).unwrap(),
-            ..SubscriptionOptions::default()
+        let entry = SubscribeFilter {
+            filter: (*filter).to_string(),
+            options: SubscriptionOptions {
+                qos: QoS::try_from(*qos).unwrap(),
+                ..SubscriptionOptions::default()
+            },
         };
-        let record = SubscriptionRecord {
-            options,
-            identifier: None,
+        broker.subscribe(&settings, &identity, &session, &entry, None);
+    }
+    if !client.connected {
+        let closing = Closing {
+            conn_id,
+            session: Arc::clone(&session),
+            identity,
+            state: opened.state,
+            will: None,
+            expiry_interval,
+            kicked: false,
+            reason: ReasonCode::NORMAL_DISCONNECTION,
         };
-        session.add_subscription(filter, record);
-        broker.router.subscribe(&session, filter, options, None);
+        broker.close_session(&settings, closing);
     }
     for n in 0..client.queued {
         let message = Arc::new(Message {
@@ -133,7 +149,7 @@ pub fn add(broker: &Broker, client: &FakeClient) -> FakeSession {
             retain: false,
             subscription_ids: Vec::new(),
         };
-        session.mailbox.push(delivery, &limits);
+        session.mailbox.push(delivery, &settings.queue);
     }
     session
         .stats

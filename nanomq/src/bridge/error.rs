@@ -1,0 +1,41 @@
+//! Why an upstream connection could not be opened, or ended: one error type for the
+//! handshake and the link.
+
+use std::io;
+
+use crate::codec::{DecodeError, ReasonCode};
+
+/// Why an upstream connection could not be opened or ended.
+#[derive(Debug, thiserror::Error)]
+pub enum LinkError {
+    /// A socket or TLS error.
+    #[error("{0}")]
+    Io(#[from] io::Error),
+    /// The connection or the CONNACK took too long.
+    #[error("no CONNACK in time")]
+    Timeout,
+    /// The upstream refused the connection.
+    #[error("refused by the upstream (reason {:#04x})", .0.0)]
+    Refused(ReasonCode),
+    /// The upstream closed the connection.
+    #[error("closed by the upstream")]
+    Closed,
+    /// The upstream sent something that does not decode.
+    #[error("bad packet from the upstream: {0}")]
+    Decode(#[from] DecodeError),
+    /// The upstream sent a packet a server must not send, or not at that time.
+    #[error("unexpected {0} from the upstream")]
+    Unexpected(&'static str),
+    /// The upstream sent DISCONNECT (MQTT 5).
+    #[error("disconnected by the upstream (reason {:#04x})", .0.0)]
+    Disconnected(ReasonCode),
+    /// No PINGRESP (nor anything else) within the keep alive after a PINGREQ.
+    #[error("keep alive timeout")]
+    KeepAliveTimeout,
+    /// The upstream used a topic alias although the bridge allows none.
+    #[error("topic alias from the upstream, which was allowed none")]
+    TopicAlias,
+    /// A packet could not be encoded.
+    #[error("cannot encode: {0}")]
+    Encode(String),
+}

@@ -1,0 +1,68 @@
+//! The settings the broker works with, derived once from the configuration at each (re)start
+//! so that nothing on a hot path parses or converts configuration values.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use shared_types::config::Config;
+
+use crate::admission::FdBudget;
+use crate::session::mailbox::QueueLimits;
+
+/// Topic aliases a client may use towards the broker (MQTT 5 Topic Alias Maximum).
+pub const INBOUND_TOPIC_ALIAS_MAX: u16 = 256;
+/// Most topic aliases the broker assigns towards one client.
+pub const OUTBOUND_TOPIC_ALIAS_MAX: u16 = 256;
+
+/// The settings a connection works with, derived from the configuration at (re)start.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Whether clients without a username may connect.
+    pub allow_anonymous: bool,
+    /// Username → password of the clients allowed to connect with credentials.
+    pub users: HashMap<String, String>,
+    /// Largest packet accepted from a client, fixed header included.
+    pub max_packet_size: usize,
+    /// QoS 1/2 messages a client may have unacknowledged towards the broker (advertised as
+    /// Receive Maximum), and the broker towards a client.
+    pub window: u16,
+    /// Queue bounds per session.
+    pub queue: QueueLimits,
+    /// When to resend an unacknowledged QoS 1/2 message to an MQTT 3.x client.
+    pub qos_duration: Duration,
+    /// Most user properties accepted on one packet from a client (`property_size`).
+    pub max_user_properties: usize,
+    /// Most levels in a topic name or filter (`max_topic_levels`).
+    pub max_topic_levels: usize,
+    /// How long a client may leave output waiting untaken (`write_timeout`).
+    pub write_timeout: Duration,
+    /// Most clients connected at once (`max_connections`, or derived from the open-file
+    /// limit when it is 0).
+    pub max_connections: usize,
+}
+
+impl Settings {
+    /// Settings from a validated configuration.
+    pub fn from_config(config: &Config) -> Settings {
+        let users = config
+            .users
+            .iter()
+            .map(|u| (u.username.clone(), u.password.clone()))
+            .collect();
+        Settings {
+            allow_anonymous: config.allow_anonymous,
+            users,
+            max_packet_size: usize::try_from(config.max_packet_size).unwrap_or(usize::MAX),
+            window: u16::try_from(config.parallel.clamp(1, 65_535)).unwrap_or(u16::MAX),
+            queue: QueueLimits::from_msq_len(usize::try_from(config.msq_len).unwrap_or(usize::MAX)),
+            qos_duration: Duration::from_secs(u64::from(config.qos_duration.max(1))),
+            max_user_properties: usize::try_from(config.property_size).unwrap_or(usize::MAX),
+            max_topic_levels: usize::try_from(config.max_topic_levels).unwrap_or(usize::MAX),
+            write_timeout: Duration::from_secs(u64::from(config.write_timeout.max(1))),
+            max_connections: match config.max_connections {
+                0 => FdBudget::current().max_connections,
+                n => usize::try_from(n).unwrap_or(usize::MAX),
+            },
+        }
+    }
+}

@@ -1,0 +1,109 @@
+//! Subscribing and unsubscribing. A subscription lives in two places — the session's record
+//! (what the API lists and what is kept with the session) and the router's trie (the index
+//! routing uses) — and only these functions change either, so the two cannot drift apart.
+
+use std::sync::Arc;
+
+use tokio::time::Instant;
+
+use super::events::BrokerEvent;
+use super::{Broker, Identity, Settings};
+use crate::codec::{ReasonCode, RetainHandling, SubscribeFilter, exceeds_levels};
+use crate::message::Message;
+use crate::router::ParsedFilter;
+use crate::session::{Session, SubscriptionRecord};
+
+/// The outcome of one filter of a SUBSCRIBE.
+#[derive(Debug)]
+pub struct Subscribed {
+    /// For the SUBACK: the QoS granted, or why the filter was refused.
+    pub reason: ReasonCode,
+    /// The retained messages to send now (per the Retain Handling option; never for a
+    /// shared subscription).
+    pub retained: Vec<Arc<Message>>,
+}
+
+impl Broker {
+    /// Subscribes `session` to one filter of a SUBSCRIBE on behalf of `by`, with the MQTT 5
+    /// subscription identifier `identifier`.
+    pub fn subscribe(
+        &self,
+        settings: &Settings,
+        by: &Identity,
+        session: &Arc<Session>,
+        entry: &SubscribeFilter,
+        identifier: Option<u32>,
+    ) -> Subscribed {
+        let _ = by; // Access control will look at who asks (issue "Access control").
+        let parsed = ParsedFilter::parse(&entry.filter);
+        if exceeds_levels(parsed.filter, settings.max_topic_levels) {
+            return Subscribed {
+                reason: ReasonCode::TOPIC_FILTER_INVALID,
+                retained: Vec::new(),
+            };
+        }
+        let options = entry.options;
+        let existed = self
+            .inner
+            .router
+            .subscribe(session, parsed, options, identifier);
+        let record = SubscriptionRecord {
+            options,
+            identifier,
+        };
+        session.add_subscription(&entry.filter, record);
+        self.inner.events.emit(|| BrokerEvent::Subscribed {
+            client_id: Arc::clone(&session.client_id),
+            filter: Arc::from(entry.filter.as_str()),
+            options,
+            identifier,
+        });
+        // Retained messages are not sent for shared subscriptions (MQTT 5.0 §4.8.2).
+        let send_retained = parsed.group.is_none()
+            && match options.retain_handling {
+                RetainHandling::SendAtSubscribe => true,
+                RetainHandling::SendIfNew => !existed,
+                RetainHandling::DoNotSend => false,
+            };
+        let retained = if send_retained {
+            self.inner.retained.matching(parsed.filter, Instant::now())
+        } else {
+            Vec::new()
+        };
+        Subscribed {
+            reason: ReasonCode(options.qos as u8),
+            retained,
+        }
+    }
+
+    /// Removes `session`'s subscription to `filter` on behalf of `by`; the UNSUBACK reason.
+    pub fn unsubscribe(
+        &self,
+        settings: &Settings,
+        by: &Identity,
+        session: &Session,
+        filter: &str,
+    ) -> ReasonCode {
+        let _ = by;
+        let parsed = ParsedFilter::parse(filter);
+        if exceeds_levels(parsed.filter, settings.max_topic_levels) {
+            return ReasonCode::TOPIC_FILTER_INVALID;
+        }
+        let in_router = self.inner.router.unsubscribe(session.id, parsed);
+        let in_session = session.remove_subscription(filter);
+        if !(in_router || in_session) {
+            return ReasonCode::NO_SUBSCRIPTION_EXISTED;
+        }
+        self.inner.events.emit(|| BrokerEvent::Unsubscribed {
+            client_id: Arc::clone(&session.client_id),
+            filter: Arc::from(filter),
+        });
+        ReasonCode::SUCCESS
+    }
+
+    /// Removes every subscription of a session that is ending (no events: the session's
+    /// removal says it all).
+    pub(crate) fn unsubscribe_all(&self, session: &Session) {
+        self.inner.router.remove_session(session);
+    }
+}
