@@ -85,7 +85,9 @@ pub fn validate_topic_filter(filter: &str) -> Result<(), TopicError> {
 /// Whether `topic` (a topic name, or the filter part of a subscription) has more than
 /// `max_levels` levels. Counts without allocating and stops at the first level too many.
 pub fn exceeds_levels(topic: &str, max_levels: usize) -> bool {
-    topic.split('/').nth(max_levels).is_some()
+    // A topic has one level more than it has separators, so one shorter than the limit
+    // cannot exceed it: the usual case costs a comparison.
+    topic.len() >= max_levels && topic.split('/').nth(max_levels).is_some()
 }
 
 /// Whether `filter` is a shared subscription (`$share/...`).
@@ -129,6 +131,9 @@ mod tests {
         assert!(!exceeds_levels("/", 2));
         assert!(exceeds_levels("//", 2));
         assert!(exceeds_levels(&"/".repeat(32_767), 128));
+        assert!(exceeds_levels(&"/".repeat(128), 128));
+        assert!(!exceeds_levels(&"/".repeat(127), 128));
+        assert!(!exceeds_levels(&"a".repeat(500), 128));
     }
 
     #[test]
