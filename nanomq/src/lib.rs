@@ -10,6 +10,7 @@
 //! - [`transport`]: listeners yielding byte streams (TCP, TLS, WebSocket), within the limits
 //!   of [`admission`].
 //! - [`connection`]: one client's task: the MQTT protocol on one stream.
+//! - [`auth`]: who acts, the users and their passwords, the access-control rules.
 //! - [`broker`]: the one door to the broker's state. Connections, the bridge and the HTTP API
 //!   authenticate, open and close sessions, publish, subscribe and kick through its
 //!   operations only; it owns the [`session`]s, the [`router`] (subscription trie, shared
@@ -25,6 +26,7 @@
 //! import each other).
 
 pub mod admission;
+pub mod auth;
 pub mod bridge;
 pub mod broker;
 pub use nanomq_codec as codec;

@@ -49,6 +49,11 @@ pub struct Metrics {
     /// Messages dropped: queue of an absent or shed client full, expired, too large for the
     /// client, or refused (a client publishing to `$SYS/`).
     pub messages_dropped: Counter,
+    /// PUBLISH packets (and wills) refused by the access-control rules or the `$SYS/`
+    /// reservation.
+    pub messages_denied: Counter,
+    /// Subscriptions refused by the access-control rules.
+    pub subscriptions_denied: Counter,
     /// Bytes read from client sockets.
     pub bytes_received: Counter,
     /// Bytes written to client sockets.

@@ -54,6 +54,9 @@ pub enum StartError {
         /// Why.
         source: std::io::Error,
     },
+    /// The users or the access-control rules could not be loaded.
+    #[error(transparent)]
+    Auth(#[from] crate::auth::AuthSetupError),
     /// The HTTP API could not be set up (its port, its JWT key, its TLS material).
     #[error(transparent)]
     Http(#[from] crate::http::HttpSetupError),
@@ -124,7 +127,7 @@ pub async fn start(
     config_path: Option<PathBuf>,
     overrides: Overrides,
 ) -> Result<BrokerHandle, StartError> {
-    let broker = Broker::new(config.clone());
+    let broker = Broker::new(config.clone())?;
     let (requests_tx, requests) = mpsc::unbounded_channel();
     let (addrs_tx, addrs) = watch::channel(None);
     let control = ServerControl::new(requests_tx, addrs.clone(), config_path, overrides);
@@ -189,12 +192,20 @@ async fn supervise(
             error!(error = %e, "restart: configuration unusable, keeping the running one");
             (*previous).clone()
         });
-        broker.set_config(next.clone());
+        let next = match broker.set_config(next.clone()) {
+            Ok(()) => next,
+            Err(e) => {
+                error!(error = %e, "restart: users or rules unusable, keeping the running ones");
+                (*previous).clone()
+            }
+        };
         listeners = match Listeners::bind(&next, &running).await {
             Ok(l) => l,
             Err(e) => {
                 error!(error = %e, "restart: cannot start listeners, going back to the previous configuration");
-                broker.set_config((*previous).clone());
+                if let Err(e) = broker.set_config((*previous).clone()) {
+                    error!(error = %e, "restart: the previous users or rules are unusable now");
+                }
                 match Listeners::bind(&previous, &running).await {
                     Ok(l) => l,
                     Err(e) => {

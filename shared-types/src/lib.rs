@@ -1,8 +1,10 @@
 //! The REST contract of the nanomq HTTP API v4 (see `shared/spec/API.md`): every request and
 //! response body as a serde type, and the configuration type, used by both the broker and
-//! `nanomq-cli` so that the two cannot drift. Pure data and pure checks: no I/O here.
+//! `nanomq-cli` so that the two cannot drift, and the stored-password forms both check and
+//! write ([`secret`]). Pure data and pure checks: no I/O here.
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
+pub mod acl;
 pub mod brokers;
 pub mod clients;
 pub mod code;
@@ -13,6 +15,7 @@ pub mod envelope;
 mod lenient;
 pub mod metrics;
 pub mod publish;
+pub mod secret;
 pub mod subscriptions;
 pub mod topic;
 pub mod topic_tree;
@@ -20,6 +23,7 @@ pub mod topic_tree;
 #[cfg(test)]
 mod test_support;
 
+pub use acl::{AclCheck, AclCheckQuery};
 pub use brokers::{BrokerInfo, NodeInfo, format_uptime};
 pub use clients::{ClientInfo, ClientQuery, ConnState, ProtoName};
 pub use code::ResultCode;

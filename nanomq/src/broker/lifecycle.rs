@@ -309,7 +309,7 @@ mod tests {
     /// will delay and a 60 s session expiry without waiting for them.
     #[tokio::test(start_paused = true)]
     async fn a_delayed_will_and_the_session_expiry_fire_on_the_paused_clock() {
-        let broker = Broker::new(Config::default());
+        let broker = Broker::new(Config::default()).unwrap();
         let timers = tokio::spawn({
             let broker = broker.clone();
             async move { broker.run_timers().await }
@@ -362,7 +362,7 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn a_client_back_in_time_cancels_its_will_and_expiry() {
-        let broker = Broker::new(Config::default());
+        let broker = Broker::new(Config::default()).unwrap();
         let settings = broker.settings();
         let (identity, opened, conn_id) = open(&broker, "back", 60).await;
         let closing = Closing {

@@ -5,7 +5,6 @@
 //! wills and expiries are armed.
 //!
 //! - [`settings`]: the configuration, converted once per (re)start.
-//! - [`identity`]: who acts (a client, the bridge, the API, the broker itself).
 //! - [`auth`]: authentication at CONNECT.
 //! - [`publish`]: publishing, from every source.
 //! - [`subscribe`]: subscribing and unsubscribing (the router's trie and the session's record).
@@ -20,7 +19,6 @@
 
 pub mod auth;
 pub mod events;
-pub mod identity;
 pub mod lifecycle;
 pub mod publish;
 pub mod settings;
@@ -35,9 +33,13 @@ use std::time::Duration;
 use chrono::{DateTime, Local};
 use parking_lot::RwLock;
 use shared_types::config::Config;
+use tokio::sync::Semaphore;
 use tokio::time::Instant;
 
 use crate::admission::{Admission, FdBudget};
+use crate::auth::AuthSetupError;
+use crate::auth::throttle::Throttle;
+pub use crate::auth::{Actor, Identity};
 use crate::codec::PacketId;
 use crate::message::Message;
 use crate::metrics::Metrics;
@@ -46,9 +48,11 @@ use crate::router::{Router, TopicLevel};
 use crate::session::Session;
 use crate::session::registry::SessionRegistry;
 use events::{BrokerEvent, EventSink, Events};
-pub use identity::{Actor, Identity};
 pub use settings::{INBOUND_TOPIC_ALIAS_MAX, OUTBOUND_TOPIC_ALIAS_MAX, Settings};
 use timers::Timers;
+
+/// Password checks (key derivations) running at once, at most.
+const PASSWORD_CHECKS: usize = 4;
 
 /// The broker: cheap to clone, shared by every connection, listener and the HTTP API.
 #[derive(Debug, Clone)]
@@ -63,6 +67,9 @@ struct Inner {
     sessions: SessionRegistry,
     metrics: Metrics,
     admission: Arc<Admission>,
+    throttle: Throttle,
+    /// Bounds the password checks running at once (each takes milliseconds of CPU).
+    password_checks: Semaphore,
     timers: Timers,
     events: Events,
     /// The configuration in force and the settings derived from it, replaced together.
@@ -86,16 +93,19 @@ pub struct Counts {
 }
 
 impl Broker {
-    /// A broker with no sessions, working with `config`.
-    pub fn new(config: Config) -> Broker {
-        let settings = Arc::new(Settings::from_config(&config));
-        Broker {
+    /// A broker with no sessions, working with `config` (and the password and ACL files it
+    /// names, read now).
+    pub fn new(config: Config) -> Result<Broker, AuthSetupError> {
+        let settings = Arc::new(Settings::load(&config)?);
+        Ok(Broker {
             inner: Arc::new(Inner {
                 router: Router::default(),
                 retained: RetainedMessages::default(),
                 sessions: SessionRegistry::default(),
                 metrics: Metrics::default(),
                 admission: Arc::new(Admission::new(FdBudget::current().max_pending)),
+                throttle: Throttle::default(),
+                password_checks: Semaphore::new(PASSWORD_CHECKS),
                 timers: Timers::default(),
                 events: Events::default(),
                 running: RwLock::new((Arc::new(config), settings)),
@@ -103,13 +113,20 @@ impl Broker {
                 started_at: Local::now(),
                 next_conn_id: AtomicU64::new(1),
             }),
-        }
+        })
     }
 
-    /// Puts a new configuration in force (after a restart re-read the file).
-    pub fn set_config(&self, config: Config) {
-        let settings = Arc::new(Settings::from_config(&config));
+    /// Puts a new configuration in force (after a restart re-read the file); the running one
+    /// stays when its password or ACL file is unusable.
+    pub fn set_config(&self, config: Config) -> Result<(), AuthSetupError> {
+        let settings = Arc::new(Settings::load(&config)?);
         *self.inner.running.write() = (Arc::new(config), settings);
+        Ok(())
+    }
+
+    /// Failed logins per address (for the HTTP API's authentication too).
+    pub fn throttle(&self) -> &Throttle {
+        &self.inner.throttle
     }
 
     /// The configuration in force.

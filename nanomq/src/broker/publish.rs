@@ -10,6 +10,7 @@ use tokio::time::Instant;
 use super::events::BrokerEvent;
 use super::timers::{Due, TimerKey};
 use super::{Actor, Broker, Identity, Settings};
+use crate::auth::acl::Operation;
 use crate::codec::{ReasonCode, exceeds_levels};
 use crate::message::{Message, is_broker_topic};
 use crate::router::RouteOutcome;
@@ -18,8 +19,9 @@ use crate::session::Session;
 
 impl Broker {
     /// Whether `by` may publish to `topic`: within `max_topic_levels` (else 0x90 Topic Name
-    /// invalid), and not under `$SYS/`, which is the broker's own (else 0x87 Not
-    /// authorized). A connection asks this as a PUBLISH arrives, before holding it.
+    /// invalid), not under `$SYS/`, which is the broker's own, and for a client, allowed by
+    /// the access-control rules (else 0x87 Not authorized, counted in `messages_denied`). A
+    /// connection asks this as a PUBLISH arrives, before holding it.
     pub fn check_publish(
         &self,
         settings: &Settings,
@@ -29,7 +31,13 @@ impl Broker {
         if exceeds_levels(topic, settings.max_topic_levels) {
             return Err(ReasonCode::TOPIC_NAME_INVALID);
         }
-        if by.actor != Actor::Internal && is_broker_topic(topic) {
+        let allowed = if is_broker_topic(topic) {
+            by.actor == Actor::Internal
+        } else {
+            by.may(&settings.auth, Operation::Publish, topic)
+        };
+        if !allowed {
+            self.inner.metrics.messages_denied.add(1);
             return Err(ReasonCode::NOT_AUTHORIZED);
         }
         Ok(())

@@ -1,12 +1,13 @@
 //! The settings the broker works with, derived once from the configuration at each (re)start
 //! so that nothing on a hot path parses or converts configuration values.
 
-use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::Duration;
 
 use shared_types::config::Config;
 
 use crate::admission::FdBudget;
+use crate::auth::{AuthRules, AuthSetupError};
 use crate::session::mailbox::QueueLimits;
 
 /// Topic aliases a client may use towards the broker (MQTT 5 Topic Alias Maximum).
@@ -19,8 +20,10 @@ pub const OUTBOUND_TOPIC_ALIAS_MAX: u16 = 256;
 pub struct Settings {
     /// Whether clients without a username may connect.
     pub allow_anonymous: bool,
-    /// Username → password of the clients allowed to connect with credentials.
-    pub users: HashMap<String, String>,
+    /// The users (with their stored passwords) and the access-control rules.
+    pub auth: Arc<AuthRules>,
+    /// Largest keep alive a client may ask for, seconds (0: no cap).
+    pub max_keepalive: u16,
     /// Largest packet accepted from a client, fixed header included.
     pub max_packet_size: usize,
     /// QoS 1/2 messages a client may have unacknowledged towards the broker (advertised as
@@ -42,16 +45,20 @@ pub struct Settings {
 }
 
 impl Settings {
-    /// Settings from a validated configuration.
-    pub fn from_config(config: &Config) -> Settings {
-        let users = config
-            .users
-            .iter()
-            .map(|u| (u.username.clone(), u.password.clone()))
-            .collect();
+    /// Settings from a validated configuration; reads the password and ACL files it names.
+    pub fn load(config: &Config) -> Result<Settings, AuthSetupError> {
+        Ok(Settings::with_auth(
+            config,
+            Arc::new(AuthRules::load(config)?),
+        ))
+    }
+
+    /// Settings from a validated configuration, with users and rules already loaded.
+    pub fn with_auth(config: &Config, auth: Arc<AuthRules>) -> Settings {
         Settings {
             allow_anonymous: config.allow_anonymous,
-            users,
+            auth,
+            max_keepalive: u16::try_from(config.max_keepalive).unwrap_or(u16::MAX),
             max_packet_size: usize::try_from(config.max_packet_size).unwrap_or(usize::MAX),
             window: u16::try_from(config.parallel.clamp(1, 65_535)).unwrap_or(u16::MAX),
             queue: QueueLimits::from_msq_len(usize::try_from(config.msq_len).unwrap_or(usize::MAX)),

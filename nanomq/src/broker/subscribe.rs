@@ -8,6 +8,7 @@ use tokio::time::Instant;
 
 use super::events::BrokerEvent;
 use super::{Broker, Identity, Settings};
+use crate::auth::acl::Operation;
 use crate::codec::{ReasonCode, RetainHandling, SubscribeFilter, exceeds_levels};
 use crate::message::Message;
 use crate::router::ParsedFilter;
@@ -34,13 +35,17 @@ impl Broker {
         entry: &SubscribeFilter,
         identifier: Option<u32>,
     ) -> Subscribed {
-        let _ = by; // Access control will look at who asks (issue "Access control").
         let parsed = ParsedFilter::parse(&entry.filter);
+        let refused = |reason| Subscribed {
+            reason,
+            retained: Vec::new(),
+        };
         if exceeds_levels(parsed.filter, settings.max_topic_levels) {
-            return Subscribed {
-                reason: ReasonCode::TOPIC_FILTER_INVALID,
-                retained: Vec::new(),
-            };
+            return refused(ReasonCode::TOPIC_FILTER_INVALID);
+        }
+        if !by.may(&settings.auth, Operation::Subscribe, &entry.filter) {
+            self.inner.metrics.subscriptions_denied.add(1);
+            return refused(ReasonCode::NOT_AUTHORIZED);
         }
         let options = entry.options;
         let existed = self
@@ -65,26 +70,22 @@ impl Broker {
                 RetainHandling::SendIfNew => !existed,
                 RetainHandling::DoNotSend => false,
             };
-        let retained = if send_retained {
+        let mut retained = if send_retained {
             self.inner.retained.matching(parsed.filter, Instant::now())
         } else {
             Vec::new()
         };
+        // What the client may not receive is not sent at subscribe either.
+        retained.retain(|m| by.may(&settings.auth, Operation::Subscribe, &m.topic));
         Subscribed {
             reason: ReasonCode(options.qos as u8),
             retained,
         }
     }
 
-    /// Removes `session`'s subscription to `filter` on behalf of `by`; the UNSUBACK reason.
-    pub fn unsubscribe(
-        &self,
-        settings: &Settings,
-        by: &Identity,
-        session: &Session,
-        filter: &str,
-    ) -> ReasonCode {
-        let _ = by;
+    /// Removes `session`'s subscription to `filter`; the UNSUBACK reason. (Anyone may drop
+    /// what they have.)
+    pub fn unsubscribe(&self, settings: &Settings, session: &Session, filter: &str) -> ReasonCode {
         let parsed = ParsedFilter::parse(filter);
         if exceeds_levels(parsed.filter, settings.max_topic_levels) {
             return ReasonCode::TOPIC_FILTER_INVALID;

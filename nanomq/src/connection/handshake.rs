@@ -174,18 +174,10 @@ where
         connect.client_id.clone_from(&id);
         assigned = Some(id);
     }
-    let admitted = checked
-        .and_then(|()| broker.authenticate(settings, &connect, peer, cert_subject))
-        .and_then(|identity| {
-            // Counted in `metrics.connections` from here; the connection's end uncounts it.
-            let connections = &broker.metrics().connections;
-            if broker.admission().admit(connections, settings.max_connections) {
-                Ok(identity)
-            } else {
-                warn!(%peer, max_connections = settings.max_connections, "connection refused: too many clients");
-                Err(ReasonCode::QUOTA_EXCEEDED)
-            }
-        });
+    let admitted = match checked {
+        Ok(()) => admit(broker, settings, &connect, peer, cert_subject).await,
+        Err(code) => Err(code),
+    };
     let identity = match admitted {
         Ok(identity) => identity,
         Err(code) => {
@@ -204,6 +196,13 @@ where
         _ if connect.clean_start => 0,
         _ => u32::MAX,
     };
+    // `check_connect` refused a 3.x client asking for more than `max_keepalive`; an MQTT 5
+    // client gets the cap as Server Keep Alive.
+    let max = settings.max_keepalive;
+    let capped = max > 0 && (connect.keep_alive == 0 || connect.keep_alive > max);
+    if capped {
+        connect.keep_alive = max;
+    }
     let details = ClientDetails {
         username: connect.username.clone(),
         protocol: version,
@@ -231,6 +230,7 @@ where
         properties.maximum_packet_size = u32::try_from(settings.max_packet_size).ok();
         properties.topic_alias_maximum = Some(INBOUND_TOPIC_ALIAS_MAX);
         properties.assigned_client_identifier = assigned;
+        properties.server_keep_alive = capped.then_some(max);
     }
     let connack = ConnAck {
         session_present: opened.present,
@@ -275,6 +275,30 @@ where
         client,
         identity,
     }))
+}
+
+/// Authenticates the client, then counts it in `metrics.connections` (the connection's end
+/// uncounts it) unless `max_connections` are connected already.
+async fn admit(
+    broker: &Broker,
+    settings: &Settings,
+    connect: &Connect,
+    peer: SocketAddr,
+    cert_subject: Option<Arc<str>>,
+) -> Result<Arc<Identity>, ReasonCode> {
+    let identity = broker
+        .authenticate(settings, connect, peer, cert_subject)
+        .await?;
+    let connections = &broker.metrics().connections;
+    if broker
+        .admission()
+        .admit(connections, settings.max_connections)
+    {
+        Ok(identity)
+    } else {
+        warn!(%peer, max_connections = settings.max_connections, "connection refused: too many clients");
+        Err(ReasonCode::QUOTA_EXCEEDED)
+    }
 }
 
 /// Reads until one whole packet is buffered; it must be CONNECT. A CONNECT larger than
@@ -340,6 +364,14 @@ fn check_connect(connect: &Connect, settings: &Settings) -> Result<(), ReasonCod
     if properties > settings.max_user_properties {
         // `property_size`: see the connection's check of PUBLISH and SUBSCRIBE.
         return Err(ReasonCode::IMPLEMENTATION_SPECIFIC_ERROR);
+    }
+    let max = settings.max_keepalive;
+    if version != ProtocolVersion::V5
+        && max > 0
+        && (connect.keep_alive == 0 || connect.keep_alive > max)
+    {
+        // MQTT 3.x has no way to tell the client a lower keep alive (as Mosquitto does).
+        return Err(ReasonCode::CLIENT_IDENTIFIER_NOT_VALID);
     }
     if connect.client_id.is_empty() {
         let allowed = match version {

@@ -15,6 +15,8 @@ use crate::codec::{
     AckKind, AckProperties, Disconnect, Packet, PacketId, ProtocolVersion, Publish, QoS,
     ReasonCode, SubAck, Subscribe, UnsubAck, Unsubscribe, encode_packet,
 };
+use shared_types::config::DenyAction;
+
 use crate::message::{Delivery, Message, Origin};
 use crate::session::inflight::AckOutcome;
 
@@ -66,8 +68,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
             }
             Packet::Subscribe(subscribe) => {
                 self.check_property_count(subscribe.properties.user_properties.len())?;
-                self.on_subscribe(subscribe);
-                Ok(())
+                self.on_subscribe(subscribe)
             }
             Packet::Unsubscribe(unsubscribe) => {
                 self.on_unsubscribe(unsubscribe);
@@ -120,7 +121,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
             Err(reason) => {
                 debug!(topic = %publish.topic, reason = reason.0, "PUBLISH refused");
                 self.refuse_publish(&publish, reason);
-                return Ok(());
+                return self.after_denial(reason);
             }
         }
         if self.version == ProtocolVersion::V5 && publish.qos != QoS::AtMostOnce {
@@ -251,7 +252,18 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
         }
     }
 
-    fn on_subscribe(&mut self, subscribe: Subscribe) {
+    /// With `auth.deny_action = "disconnect"`, a client denied something is disconnected
+    /// (MQTT 5: DISCONNECT 0x87), once it has its answer.
+    fn after_denial(&self, reason: ReasonCode) -> Result<(), Exit> {
+        if reason == ReasonCode::NOT_AUTHORIZED
+            && self.settings.auth.acl.deny_action() == DenyAction::Disconnect
+        {
+            return Err(Exit::ProtocolError(ReasonCode::NOT_AUTHORIZED));
+        }
+        Ok(())
+    }
+
+    fn on_subscribe(&mut self, subscribe: Subscribe) -> Result<(), Exit> {
         let identifier = subscribe.properties.subscription_identifier;
         let mut reasons = Vec::with_capacity(subscribe.filters.len());
         let mut retained = Vec::new();
@@ -267,12 +279,16 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
             let qos = entry.options.qos;
             retained.extend(subscribed.retained.into_iter().map(|m| (m, qos)));
         }
+        let denied = reasons.contains(&ReasonCode::NOT_AUTHORIZED);
         let suback = SubAck {
             packet_id: subscribe.packet_id,
             reasons,
             properties: AckProperties::default(),
         };
         self.write_packet(&Packet::SubAck(suback));
+        if denied {
+            self.after_denial(ReasonCode::NOT_AUTHORIZED)?;
+        }
         for (message, qos) in retained {
             let delivery = Delivery {
                 qos: message.qos.min(qos),
@@ -290,6 +306,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
                 self.paused.push(Arc::clone(&self.session));
             }
         }
+        Ok(())
     }
 
     fn on_unsubscribe(&mut self, unsubscribe: Unsubscribe) {
@@ -298,7 +315,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
             .iter()
             .map(|filter| {
                 self.broker
-                    .unsubscribe(&self.settings, &self.identity, &self.session, filter)
+                    .unsubscribe(&self.settings, &self.session, filter)
             })
             .collect();
         let unsuback = UnsubAck {

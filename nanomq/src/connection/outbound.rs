@@ -10,6 +10,7 @@ use tokio::time::Instant;
 
 use super::output::SHARE_ABOVE;
 use super::{Connection, PULL_BATCH, WRITE_HIGH};
+use crate::auth::acl::Operation;
 use crate::broker::OUTBOUND_TOPIC_ALIAS_MAX;
 use crate::codec::AckKind;
 use crate::codec::{
@@ -54,6 +55,16 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
             self.counters.dropped += 1;
             self.broker
                 .expired_in_queue(&self.session, &delivery.message);
+            return;
+        }
+        // Received through a subscription the rules allowed, but perhaps on a topic they
+        // deny this client (a narrower deny rule): not delivered.
+        let topic = &delivery.message.topic;
+        if !self
+            .identity
+            .may(&self.settings.auth, Operation::Subscribe, topic)
+        {
+            self.counters.dropped += 1;
             return;
         }
         let packet_id = (delivery.qos != QoS::AtMostOnce).then(|| self.state.next_packet_id());

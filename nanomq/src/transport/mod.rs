@@ -171,7 +171,7 @@ mod tests {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let client = tokio::net::TcpStream::connect(addr).await.unwrap();
-        let broker = crate::broker::Broker::new(shared_types::config::Config::default());
+        let broker = crate::broker::Broker::new(shared_types::config::Config::default()).unwrap();
         let kind = std::sync::Arc::new(super::ListenerKind {
             name: "test",
             tls: None,

@@ -8,7 +8,9 @@ use serde::{Deserialize, Serialize};
 pub struct HttpServerConfig {
     /// Whether the HTTP API runs.
     pub enable: bool,
-    /// The port, on all interfaces; 0 asks the system for a free one.
+    /// The address to listen on (`0.0.0.0`: every interface; `127.0.0.1`: this machine only).
+    pub ip_addr: String,
+    /// The port; 0 asks the system for a free one.
     pub port: u16,
     /// The Basic-auth user name.
     pub username: String,
@@ -28,6 +30,7 @@ impl Default for HttpServerConfig {
     fn default() -> HttpServerConfig {
         HttpServerConfig {
             enable: true,
+            ip_addr: "0.0.0.0".to_string(),
             port: 8081,
             username: "admin".to_string(),
             password: "public".to_string(),

@@ -5,10 +5,12 @@
 //! its default, while a key that is not part of the schema is an error.
 
 mod address;
+mod auth;
 mod bridge;
 mod http_server;
 mod listeners;
 mod merge;
+mod secrets;
 mod validate;
 
 use std::fmt;
@@ -16,10 +18,12 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 pub use address::{BridgeAddress, ListenScheme, ListenUrl};
+pub use auth::{AclAction, AclRule, AclTopic, AclWho, AuthConfig, DenyAction, Permit};
 pub use bridge::{BridgeConfig, BridgeSubscription};
 pub use http_server::{AuthType, HttpServerConfig, JwtConfig};
 pub use listeners::{TlsConfig, WebsocketConfig};
 pub use merge::merge_json;
+pub use secrets::PLACEHOLDER;
 
 /// The largest packet MQTT can express (the Remaining Length limit), in bytes.
 pub const MQTT_MAX_PACKET_SIZE: u32 = 268_435_455;
@@ -44,6 +48,9 @@ pub struct Config {
     pub qos_duration: u32,
     /// Whether clients may connect without a username.
     pub allow_anonymous: bool,
+    /// Largest keep alive a client may ask for, seconds (0: no cap): MQTT 5 clients asking
+    /// more get this as Server Keep Alive, MQTT 3.x clients asking more are refused.
+    pub max_keepalive: u32,
     /// Whether to detach from the terminal.
     pub daemon: bool,
     /// Largest MQTT packet accepted, bytes.
@@ -55,8 +62,11 @@ pub struct Config {
     pub write_timeout: u32,
     /// Most MQTT clients connected at once; 0 = derived from the file-descriptor limit.
     pub max_connections: u32,
-    /// Usernames and passwords accepted from MQTT clients.
+    /// Usernames and passwords accepted from MQTT clients (the password in any of the forms
+    /// `auth.password_file` takes).
     pub users: Vec<UserCredential>,
+    /// The password file and the access-control rules.
+    pub auth: AuthConfig,
     /// Logging.
     pub log: LogConfig,
     /// The TLS listener and key material.
@@ -80,12 +90,14 @@ impl Default for Config {
             msq_len: 64,
             qos_duration: 10,
             allow_anonymous: true,
+            max_keepalive: 0,
             daemon: false,
             max_packet_size: 1_048_576,
             max_topic_levels: 128,
             write_timeout: 60,
             max_connections: 0,
             users: Vec::new(),
+            auth: AuthConfig::default(),
             log: LogConfig::default(),
             tls: TlsConfig::default(),
             websocket: WebsocketConfig::default(),

@@ -4,7 +4,8 @@
 use std::collections::HashSet;
 
 use super::{
-    AuthType, BridgeAddress, Config, ConfigError, ListenScheme, ListenUrl, MQTT_MAX_PACKET_SIZE,
+    AclRule, AuthType, BridgeAddress, Config, ConfigError, ListenScheme, ListenUrl,
+    MQTT_MAX_PACKET_SIZE,
 };
 use crate::topic::validate_topic_filter;
 
@@ -38,7 +39,9 @@ impl Config {
             MAX_TOPIC_LEVELS,
         )?;
         check_range("write_timeout", self.write_timeout, 1, u32::MAX)?;
+        check_range("max_keepalive", self.max_keepalive, 0, u32::from(u16::MAX))?;
         self.validate_users()?;
+        self.validate_auth()?;
         self.validate_tls()?;
         check_listen_url("websocket.url", &self.websocket.url, ListenScheme::Ws)?;
         check_listen_url(
@@ -68,6 +71,22 @@ impl Config {
         Ok(())
     }
 
+    fn validate_auth(&self) -> Result<(), ConfigError> {
+        let auth = &self.auth;
+        for (field, path) in [
+            ("auth.password_file", &auth.password_file),
+            ("auth.acl_file", &auth.acl_file),
+        ] {
+            if path.as_deref().is_some_and(|p| p.trim().is_empty()) {
+                return Err(ConfigError::new(field, "must not be empty when given"));
+            }
+        }
+        for (index, rule) in auth.acl.iter().enumerate() {
+            rule.validate(&format!("auth.acl[{index}]"))?;
+        }
+        Ok(())
+    }
+
     fn validate_tls(&self) -> Result<(), ConfigError> {
         let tls = &self.tls;
         check_listen_url("tls.url", &tls.url, ListenScheme::Tls)?;
@@ -87,6 +106,10 @@ impl Config {
 
     fn validate_http_server(&self) -> Result<(), ConfigError> {
         let http = &self.http_server;
+        if http.ip_addr.parse::<std::net::IpAddr>().is_err() {
+            let reason = format!("`{}` is not an IP address", http.ip_addr);
+            return Err(ConfigError::new("http_server.ip_addr", reason));
+        }
         if http.enable && http.tls {
             require(
                 "tls.key",
@@ -160,6 +183,65 @@ fn require(field: &str, value: &Option<String>, reason: &str) -> Result<(), Conf
         Some(text) if !text.is_empty() => Ok(()),
         _ => Err(ConfigError::new(field, reason)),
     }
+}
+
+impl AclRule {
+    /// Checks one rule; `field` names it in the error (`auth.acl[2]`, or a line of a file).
+    pub fn validate(&self, field: &str) -> Result<(), ConfigError> {
+        let whos = std::iter::once((field.to_string(), self.ipaddr.as_deref()))
+            .chain(
+                self.ipaddrs
+                    .iter()
+                    .enumerate()
+                    .map(|(i, ip)| (format!("{field}.ipaddrs[{i}]"), Some(ip.as_str()))),
+            )
+            .chain(
+                self.all_of
+                    .iter()
+                    .enumerate()
+                    .map(|(i, who)| (format!("{field}.and[{i}]"), who.ipaddr.as_deref())),
+            )
+            .chain(
+                self.any_of
+                    .iter()
+                    .enumerate()
+                    .map(|(i, who)| (format!("{field}.or[{i}]"), who.ipaddr.as_deref())),
+            );
+        for (at, ip) in whos {
+            if let Some(ip) = ip.filter(|ip| *ip != "#") {
+                check_ip_block(ip)
+                    .map_err(|reason| ConfigError::new(format!("{at}.ipaddr"), reason))?;
+            }
+        }
+        for (index, topic) in self.topics.iter().enumerate() {
+            let text = topic.text();
+            let filter = text
+                .strip_prefix('@')
+                .filter(|f| !f.is_empty())
+                .unwrap_or(text);
+            check_filter(&format!("{field}.topics[{index}]"), filter)?;
+        }
+        Ok(())
+    }
+}
+
+/// An address (`10.1.2.3`) or a CIDR block (`10.0.0.0/8`, `fd00::/8`).
+fn check_ip_block(text: &str) -> Result<(), String> {
+    let (address, prefix) = match text.split_once('/') {
+        Some((address, prefix)) => (address, Some(prefix)),
+        None => (text, None),
+    };
+    let address: std::net::IpAddr = address
+        .parse()
+        .map_err(|_| format!("`{text}` is not an IP address or a CIDR block"))?;
+    if let Some(prefix) = prefix {
+        let max = if address.is_ipv4() { 32 } else { 128 };
+        match prefix.parse::<u8>() {
+            Ok(bits) if bits <= max => {}
+            _ => return Err(format!("`{text}`: the prefix length must be 0 to {max}")),
+        }
+    }
+    Ok(())
 }
 
 fn check_filter(field: &str, filter: &str) -> Result<(), ConfigError> {

@@ -3,8 +3,17 @@
 //! asks, so that its rules (the `$SYS/` reservation, and access control) are applied in one
 //! place for every entry point.
 
+use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, OnceLock};
+
+use parking_lot::Mutex;
+
+use super::AuthRules;
+use super::acl::Operation;
+
+/// Decisions a client's identity remembers, per operation; past this many it starts over.
+const CACHED_DECISIONS: usize = 256;
 
 /// The kind of party acting.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -20,7 +29,7 @@ pub enum Actor {
 }
 
 /// The identity of whoever acts.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug)]
 pub struct Identity {
     /// The kind of party.
     pub actor: Actor,
@@ -33,6 +42,17 @@ pub struct Identity {
     pub peer: Option<SocketAddr>,
     /// The subject of the client's TLS certificate, when it presented one.
     pub cert_subject: Option<Arc<str>>,
+    /// Access-control decisions already taken for this client, so that a client publishing to
+    /// the same topics over and over does not go through the rules every time.
+    decisions: Mutex<Option<Box<Decisions>>>,
+}
+
+#[derive(Debug)]
+struct Decisions {
+    /// The generation of the rules these decisions were taken under: new rules, new decisions.
+    rules: u64,
+    publish: HashMap<Box<str>, bool>,
+    subscribe: HashMap<Box<str>, bool>,
 }
 
 impl Identity {
@@ -49,6 +69,7 @@ impl Identity {
             username,
             peer: Some(peer),
             cert_subject,
+            decisions: Mutex::new(None),
         }
     }
 
@@ -60,6 +81,7 @@ impl Identity {
             username: None,
             peer: None,
             cert_subject: None,
+            decisions: Mutex::new(None),
         }
     }
 
@@ -82,6 +104,42 @@ impl Identity {
             username: None,
             peer: None,
             cert_subject: None,
+            decisions: Mutex::new(None),
         }
+    }
+
+    /// Whether this client may do `operation` on `topic` under `rules` (only clients are
+    /// subject to the rules: the bridge, the API and the broker act as the broker).
+    pub fn may(&self, rules: &AuthRules, operation: Operation, topic: &str) -> bool {
+        if self.actor != Actor::Client || !rules.acl.is_active() {
+            return true;
+        }
+        let id = rules.generation;
+        let mut decisions = self.decisions.lock();
+        let cache = decisions.get_or_insert_with(|| {
+            Box::new(Decisions {
+                rules: id,
+                publish: HashMap::new(),
+                subscribe: HashMap::new(),
+            })
+        });
+        if cache.rules != id {
+            cache.rules = id;
+            cache.publish.clear();
+            cache.subscribe.clear();
+        }
+        let map = match operation {
+            Operation::Publish => &mut cache.publish,
+            Operation::Subscribe => &mut cache.subscribe,
+        };
+        if let Some(allowed) = map.get(topic) {
+            return *allowed;
+        }
+        let allowed = rules.acl.decide(self, operation, topic).allowed();
+        if map.len() >= CACHED_DECISIONS {
+            map.clear();
+        }
+        map.insert(Box::from(topic), allowed);
+        allowed
     }
 }

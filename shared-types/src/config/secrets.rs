@@ -1,0 +1,152 @@
+//! Secrets in the configuration: what the API never sends back, and how a configuration that
+//! comes back with the placeholder keeps the secret it hides.
+//!
+//! A secret is a password (MQTT users, the API's Basic auth, the bridge, a TLS key's), or key
+//! material given inline (a PEM private key written into `tls.key` rather than a path to it).
+//! `GET /configuration` shows each as [`PLACEHOLDER`]; a `POST /configuration` that sends the
+//! placeholder back keeps what the broker has — so a configuration read, edited and written
+//! back never loses, nor ever reveals, a secret.
+
+use super::Config;
+
+/// What a secret is shown as.
+pub const PLACEHOLDER: &str = "******";
+
+/// Whether a `tls.key` value is key material (rather than the path of a file holding it).
+fn is_inline_pem(value: &str) -> bool {
+    value.contains("-----BEGIN")
+}
+
+fn hide(value: &mut String) {
+    if !value.is_empty() {
+        *value = PLACEHOLDER.to_string();
+    }
+}
+
+fn hide_optional(value: &mut Option<String>) {
+    if let Some(text) = value {
+        hide(text);
+    }
+}
+
+fn keep(value: &mut String, previous: &str) {
+    if value == PLACEHOLDER {
+        *value = previous.to_string();
+    }
+}
+
+fn keep_optional(value: &mut Option<String>, previous: &Option<String>) {
+    if value.as_deref() == Some(PLACEHOLDER) {
+        value.clone_from(previous);
+    }
+}
+
+impl Config {
+    /// This configuration with every secret replaced by [`PLACEHOLDER`].
+    pub fn redacted(&self) -> Config {
+        let mut config = self.clone();
+        for user in &mut config.users {
+            hide(&mut user.password);
+        }
+        hide(&mut config.http_server.password);
+        hide_optional(&mut config.bridge.password);
+        hide_optional(&mut config.tls.key_password);
+        if config.tls.key.as_deref().is_some_and(is_inline_pem) {
+            hide_optional(&mut config.tls.key);
+        }
+        config
+    }
+
+    /// Puts back, from `previous`, every secret this configuration holds only as
+    /// [`PLACEHOLDER`] (a user's password is matched by username).
+    pub fn restore_secrets(&mut self, previous: &Config) {
+        for user in &mut self.users {
+            if let Some(before) = previous.users.iter().find(|u| u.username == user.username) {
+                keep(&mut user.password, &before.password);
+            }
+        }
+        keep(
+            &mut self.http_server.password,
+            &previous.http_server.password,
+        );
+        keep_optional(&mut self.bridge.password, &previous.bridge.password);
+        keep_optional(&mut self.tls.key_password, &previous.tls.key_password);
+        keep_optional(&mut self.tls.key, &previous.tls.key);
+    }
+
+    /// The dotted paths of the fields still holding [`PLACEHOLDER`] (a secret sent back for
+    /// something the broker has no secret for: a new user, say).
+    pub fn placeholders(&self) -> Vec<String> {
+        let mut fields = Vec::new();
+        for (index, user) in self.users.iter().enumerate() {
+            if user.password == PLACEHOLDER {
+                fields.push(format!("users[{index}].password"));
+            }
+        }
+        let single = [
+            ("http_server.password", Some(&self.http_server.password)),
+            ("bridge.password", self.bridge.password.as_ref()),
+            ("tls.key_password", self.tls.key_password.as_ref()),
+            ("tls.key", self.tls.key.as_ref()),
+        ];
+        for (field, value) in single {
+            if value.is_some_and(|v| v == PLACEHOLDER) {
+                fields.push(field.to_string());
+            }
+        }
+        fields
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::UserCredential;
+
+    fn with_secrets() -> Config {
+        let mut config = Config {
+            users: vec![UserCredential {
+                username: "alice".into(),
+                password: "s3cret".into(),
+            }],
+            ..Config::default()
+        };
+        config.bridge.password = Some("up".into());
+        config.tls.key_password = Some("kp".into());
+        config.tls.key = Some("-----BEGIN PRIVATE KEY-----\nMII...\n".into());
+        config
+    }
+
+    #[test]
+    fn no_secret_survives_redaction() {
+        let config = with_secrets();
+        let shown = serde_json::to_string(&config.redacted()).unwrap();
+        for secret in ["s3cret", "\"public\"", "\"up\"", "\"kp\"", "BEGIN"] {
+            assert!(!shown.contains(secret), "{secret} in {shown}");
+        }
+        // A key given as a path is no secret.
+        let mut by_path = Config::default();
+        by_path.tls.key = Some("/etc/nanomq/key.pem".into());
+        assert_eq!(
+            by_path.redacted().tls.key.as_deref(),
+            Some("/etc/nanomq/key.pem")
+        );
+    }
+
+    #[test]
+    fn placeholders_sent_back_keep_the_secrets() {
+        let stored = with_secrets();
+        let mut edited = stored.redacted();
+        edited.msq_len = 99;
+        edited.users.push(UserCredential {
+            username: "bob".into(),
+            password: PLACEHOLDER.into(),
+        });
+        edited.restore_secrets(&stored);
+        assert_eq!(edited.users[0].password, "s3cret");
+        assert_eq!(edited.http_server.password, "public");
+        assert_eq!(edited.bridge.password.as_deref(), Some("up"));
+        assert_eq!(edited.tls.key, stored.tls.key);
+        assert_eq!(edited.placeholders(), ["users[1].password"]);
+    }
+}
