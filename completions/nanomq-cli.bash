@@ -16,6 +16,9 @@ _nanomq__cli() {
             ",$1")
                 cmd="nanomq__cli"
                 ;;
+            nanomq__cli,acl)
+                cmd="nanomq__cli__subcmd__acl"
+                ;;
             nanomq__cli,bench)
                 cmd="nanomq__cli__subcmd__bench"
                 ;;
@@ -46,6 +49,9 @@ _nanomq__cli() {
             nanomq__cli,nodes)
                 cmd="nanomq__cli__subcmd__nodes"
                 ;;
+            nanomq__cli,passwd)
+                cmd="nanomq__cli__subcmd__passwd"
+                ;;
             nanomq__cli,pub)
                 cmd="nanomq__cli__subcmd__pub"
                 ;;
@@ -69,6 +75,18 @@ _nanomq__cli() {
                 ;;
             nanomq__cli,topic-tree)
                 cmd="nanomq__cli__subcmd__topic__subcmd__tree"
+                ;;
+            nanomq__cli__subcmd__acl,check)
+                cmd="nanomq__cli__subcmd__acl__subcmd__check"
+                ;;
+            nanomq__cli__subcmd__acl,help)
+                cmd="nanomq__cli__subcmd__acl__subcmd__help"
+                ;;
+            nanomq__cli__subcmd__acl__subcmd__help,check)
+                cmd="nanomq__cli__subcmd__acl__subcmd__help__subcmd__check"
+                ;;
+            nanomq__cli__subcmd__acl__subcmd__help,help)
+                cmd="nanomq__cli__subcmd__acl__subcmd__help__subcmd__help"
                 ;;
             nanomq__cli__subcmd__bench,conn)
                 cmd="nanomq__cli__subcmd__bench__subcmd__conn"
@@ -163,6 +181,9 @@ _nanomq__cli() {
             nanomq__cli__subcmd__ctrl__subcmd__help,stop)
                 cmd="nanomq__cli__subcmd__ctrl__subcmd__help__subcmd__stop"
                 ;;
+            nanomq__cli__subcmd__help,acl)
+                cmd="nanomq__cli__subcmd__help__subcmd__acl"
+                ;;
             nanomq__cli__subcmd__help,bench)
                 cmd="nanomq__cli__subcmd__help__subcmd__bench"
                 ;;
@@ -193,6 +214,9 @@ _nanomq__cli() {
             nanomq__cli__subcmd__help,nodes)
                 cmd="nanomq__cli__subcmd__help__subcmd__nodes"
                 ;;
+            nanomq__cli__subcmd__help,passwd)
+                cmd="nanomq__cli__subcmd__help__subcmd__passwd"
+                ;;
             nanomq__cli__subcmd__help,pub)
                 cmd="nanomq__cli__subcmd__help__subcmd__pub"
                 ;;
@@ -213,6 +237,9 @@ _nanomq__cli() {
                 ;;
             nanomq__cli__subcmd__help,topic-tree)
                 cmd="nanomq__cli__subcmd__help__subcmd__topic__subcmd__tree"
+                ;;
+            nanomq__cli__subcmd__help__subcmd__acl,check)
+                cmd="nanomq__cli__subcmd__help__subcmd__acl__subcmd__check"
                 ;;
             nanomq__cli__subcmd__help__subcmd__bench,conn)
                 cmd="nanomq__cli__subcmd__help__subcmd__bench__subcmd__conn"
@@ -296,7 +323,7 @@ _nanomq__cli() {
 
     case "${cmd}" in
         nanomq__cli)
-            opts="-o -h -V --url --username --password --token --output --no-color --timeout --cacert --profile --help --version pub sub bench status brokers nodes endpoints clients subscriptions subs topic-tree config ctrl publish metrics token completions help"
+            opts="-o -h -V --url --username --password --token --output --no-color --timeout --cacert --profile --help --version pub sub bench status brokers nodes endpoints clients subscriptions subs topic-tree config ctrl publish metrics token passwd acl completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -338,6 +365,164 @@ _nanomq__cli() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        nanomq__subcmd__cli__subcmd__acl)
+            opts="-o -h --url --username --password --token --output --no-color --timeout --cacert --profile --help check help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --username)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --password)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json toml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json toml" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        nanomq__subcmd__cli__subcmd__acl__subcmd__check)
+            opts="-o -h --user --clientid --ip --action --url --username --password --token --output --no-color --timeout --cacert --profile --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --clientid)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ip)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --action)
+                    COMPREPLY=($(compgen -W "publish subscribe" -- "${cur}"))
+                    return 0
+                    ;;
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --username)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --password)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json toml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json toml" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        nanomq__subcmd__cli__subcmd__acl__subcmd__help)
+            opts="check help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        nanomq__subcmd__cli__subcmd__acl__subcmd__help__subcmd__check)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        nanomq__subcmd__cli__subcmd__acl__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 *)
                     COMPREPLY=()
                     ;;
@@ -1880,8 +2065,36 @@ _nanomq__cli() {
             return 0
             ;;
         nanomq__subcmd__cli__subcmd__help)
-            opts="pub sub bench status brokers nodes endpoints clients subscriptions topic-tree config ctrl publish metrics token completions help"
+            opts="pub sub bench status brokers nodes endpoints clients subscriptions topic-tree config ctrl publish metrics token passwd acl completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        nanomq__subcmd__cli__subcmd__help__subcmd__acl)
+            opts="check"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        nanomq__subcmd__cli__subcmd__help__subcmd__acl__subcmd__check)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -2187,6 +2400,20 @@ _nanomq__cli() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        nanomq__subcmd__cli__subcmd__help__subcmd__passwd)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         nanomq__subcmd__cli__subcmd__help__subcmd__pub)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -2379,6 +2606,56 @@ _nanomq__cli() {
             ;;
         nanomq__subcmd__cli__subcmd__nodes)
             opts="-o -h --url --username --password --token --output --no-color --timeout --cacert --profile --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --username)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --password)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json toml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json toml" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        nanomq__subcmd__cli__subcmd__passwd)
+            opts="-o -h --password-stdin --delete --url --username --password --token --output --no-color --timeout --cacert --profile --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

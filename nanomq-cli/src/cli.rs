@@ -10,8 +10,9 @@ mod bench;
 mod manage;
 
 pub use manage::{
-    ClientsCommand, ConfigCommand, ConfigFormat, ConfigSetArgs, CtrlCommand, PublishArgs,
-    SubscriptionsCommand, TokenAlgorithm, TokenCommand, TokenCreateArgs,
+    AclCheckAction, AclCommand, ClientsCommand, ConfigCommand, ConfigFormat, ConfigSetArgs,
+    CtrlCommand, PasswdArgs, PublishArgs, SubscriptionsCommand, TokenAlgorithm, TokenCommand,
+    TokenCreateArgs,
 };
 
 use crate::error::EXIT_CODES_HELP;
@@ -146,6 +147,11 @@ pub enum Command {
     /// JSON Web Tokens for the HTTP API's `auth_type = "jwt"`.
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Add, change or remove a user in a password file (argon2id hashes).
+    Passwd(PasswdArgs),
+    /// Ask the running broker's access-control rules.
+    #[command(subcommand)]
+    Acl(AclCommand),
     /// Print a shell completion script.
     Completions {
         /// The shell.

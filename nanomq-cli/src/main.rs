@@ -61,6 +61,8 @@ async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Publish(args) => commands::publish::exec(args, &ctx).await,
         Command::Metrics => commands::metrics::exec(&ctx).await,
         Command::Token(command) => commands::token::exec(command, &ctx).await,
+        Command::Passwd(args) => commands::passwd::exec(args, &ctx),
+        Command::Acl(command) => commands::acl::exec(command, &ctx).await,
         Command::Completions { shell } => {
             commands::completions::exec(shell);
             Ok(())

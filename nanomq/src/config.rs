@@ -2,6 +2,7 @@
 //! `shared_types::config::Config`), and the default configuration embedded in the binary.
 
 use std::io::Write;
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
 use shared_types::config::{Config, ConfigError};
@@ -69,6 +70,8 @@ pub fn resolve_path(conf: Option<PathBuf>) -> Option<PathBuf> {
 
 /// Writes `config` to `path` atomically: a temporary file in the same directory, flushed to
 /// disk, then renamed over the old file, so a crash leaves either the old or the new file.
+/// The file keeps the permissions it had (a 0600 file holding passwords stays 0600); a new
+/// one is created readable by its owner only.
 pub fn save_atomic(path: &Path, config: &Config) -> std::io::Result<()> {
     let text = config
         .to_toml_string()
@@ -84,8 +87,16 @@ pub fn save_atomic(path: &Path, config: &Config) -> std::io::Result<()> {
     tmp_name.push(file_name);
     tmp_name.push(format!(".tmp{}", std::process::id()));
     let tmp = dir.join(tmp_name);
+    let previous = std::fs::metadata(path).ok().map(|m| m.permissions());
     let result = (|| {
-        let mut file = std::fs::File::create(&tmp)?;
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(&tmp)?;
+        if let Some(permissions) = previous {
+            file.set_permissions(permissions)?;
+        }
         file.write_all(text.as_bytes())?;
         file.sync_all()?;
         std::fs::rename(&tmp, path)?;

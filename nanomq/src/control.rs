@@ -4,7 +4,9 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::sync::Arc;
 
+use shared_types::config::Config;
 use tokio::sync::{mpsc, watch};
 
 use crate::config::Overrides;
@@ -33,30 +35,68 @@ pub enum Control {
     Stop,
 }
 
+/// Whether a configuration could start: its files, key material and rules load, and its
+/// ports can be bound. Provided by the server, which knows what starting takes.
+pub type Preflight = Arc<dyn Fn(&Config) -> Result<(), String> + Send + Sync>;
+
 /// The way for the HTTP API (and signal handlers) to restart or stop the server and to see
 /// where it listens.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct ServerControl {
     requests: mpsc::UnboundedSender<Control>,
     addrs: watch::Receiver<Option<BoundAddrs>>,
     config_path: Option<PathBuf>,
     overrides: Overrides,
+    preflight: Preflight,
+}
+
+impl std::fmt::Debug for ServerControl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ServerControl")
+            .field("addrs", &self.addrs())
+            .field("config_path", &self.config_path)
+            .field("overrides", &self.overrides)
+            .finish_non_exhaustive()
+    }
 }
 
 impl ServerControl {
-    /// A control sending its requests on `requests` and reading the addresses from `addrs`.
+    /// A control sending its requests on `requests` and reading the addresses from `addrs`;
+    /// `preflight` says whether a configuration could start.
     pub fn new(
         requests: mpsc::UnboundedSender<Control>,
         addrs: watch::Receiver<Option<BoundAddrs>>,
         config_path: Option<PathBuf>,
         overrides: Overrides,
+        preflight: Preflight,
     ) -> ServerControl {
         ServerControl {
             requests,
             addrs,
             config_path,
             overrides,
+            preflight,
         }
+    }
+
+    /// Whether `config` could start (see [`Preflight`]); the error says why not.
+    pub fn preflight(&self, config: &Config) -> Result<(), String> {
+        (self.preflight)(config)
+    }
+
+    /// What a restart would start with: the configuration file re-read with the overrides
+    /// applied (or the running configuration, without a file), if it could start; the error
+    /// says why not, and a restart would then keep the running configuration.
+    pub fn check_restart(&self, running: &Config) -> Result<Config, String> {
+        let next = match &self.config_path {
+            Some(path) => {
+                let loaded = crate::config::load(path).map_err(|e| e.to_string())?;
+                self.overrides.apply(loaded).map_err(|e| e.to_string())?
+            }
+            None => running.clone(),
+        };
+        self.preflight(&next)?;
+        Ok(next)
     }
 
     /// Asks for a restart or a stop; it happens in the background.

@@ -21,7 +21,8 @@ pub struct AclCheckQuery {
     pub ip: Option<String>,
     /// `publish` or `subscribe`.
     pub action: AclAction,
-    /// The topic name or filter.
+    /// The topic name or filter (required: missing, it is answered 107).
+    #[serde(default)]
     pub topic: String,
 }
 

@@ -340,3 +340,57 @@ pub enum TokenAlgorithm {
     #[value(name = "ES384")]
     Es384,
 }
+
+/// `passwd`.
+#[derive(Debug, Clone, Args)]
+pub struct PasswdArgs {
+    /// The password file (`auth.password_file`); created (readable by its owner only) if it
+    /// does not exist.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// The user to add, or whose password to change.
+    #[arg(value_name = "USER")]
+    pub user: String,
+    /// Read the password from the first line of standard input instead of prompting.
+    #[arg(long)]
+    pub password_stdin: bool,
+    /// Remove the user instead.
+    #[arg(long, conflicts_with = "password_stdin")]
+    pub delete: bool,
+}
+
+/// `acl` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum AclCommand {
+    /// Which access-control rule of the running broker decides a publish or a subscribe.
+    Check(AclCheckArgs),
+}
+
+/// `acl check`.
+#[derive(Debug, Clone, Args)]
+pub struct AclCheckArgs {
+    /// The client's MQTT username (`--username` is the API's own).
+    #[arg(long, value_name = "NAME")]
+    pub user: Option<String>,
+    /// The client's identifier.
+    #[arg(long, value_name = "ID")]
+    pub clientid: Option<String>,
+    /// The client's IP address.
+    #[arg(long)]
+    pub ip: Option<String>,
+    /// What the client does.
+    #[arg(long, value_enum)]
+    pub action: AclCheckAction,
+    /// The topic to publish to, or the filter to subscribe to.
+    #[arg(value_name = "TOPIC")]
+    pub topic: String,
+}
+
+/// The operations `acl check` asks about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AclCheckAction {
+    /// Publishing to a topic.
+    Publish,
+    /// Subscribing to a filter.
+    Subscribe,
+}

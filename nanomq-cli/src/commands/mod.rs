@@ -1,6 +1,7 @@
 //! One module per command; each exposes `exec(args, ...)`. The management commands (the HTTP
 //! API) take the run's [`Ctx`](crate::context::Ctx).
 
+pub mod acl;
 pub mod bench;
 pub mod brokers;
 pub mod clients;
@@ -12,6 +13,7 @@ pub mod metrics;
 pub mod mqtt_pub;
 pub mod mqtt_sub;
 pub mod nodes;
+pub mod passwd;
 pub mod publish;
 pub mod status;
 pub mod subscriptions;

@@ -5,6 +5,7 @@
 
 mod support;
 
+mod access;
 mod broker;
 mod clients;
 mod config;

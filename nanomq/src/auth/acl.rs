@@ -67,7 +67,8 @@ struct Rule {
     all_of: Vec<Condition>,
     any_of: Vec<Condition>,
     topics: Vec<Pattern>,
-    /// Where the rule comes from, for `acl check` and logs.
+    /// Where the rule comes from and what it says (`auth.acl[0] {"permit":"allow",…}`),
+    /// for `acl check` and logs.
     source: String,
 }
 
@@ -141,7 +142,7 @@ impl Acl {
         self.rules.is_empty()
     }
 
-    /// Where rule `index` comes from (`auth.acl[2]`, `acl.conf line 7`).
+    /// Where rule `index` comes from (`auth.acl[2]`, `acl.conf rule 7`) and what it says.
     pub fn source(&self, index: usize) -> Option<&str> {
         self.rules.get(index).map(|r| r.source.as_str())
     }
@@ -189,9 +190,13 @@ fn without_share(filter: &str) -> &str {
 }
 
 impl Rule {
-    fn compile(rule: AclRule, source: String) -> Result<Rule, RuleError> {
+    fn compile(rule: AclRule, origin: String) -> Result<Rule, RuleError> {
+        let source = match serde_json::to_string(&rule) {
+            Ok(text) => format!("{origin} {text}"),
+            Err(_) => origin.clone(),
+        };
         let error = |reason: String| RuleError {
-            origin: source.clone(),
+            origin: origin.clone(),
             reason,
         };
         let mut all_of = Vec::new();

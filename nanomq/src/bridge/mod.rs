@@ -154,6 +154,18 @@ pub fn spawn(
     ));
 }
 
+/// Whether the bridge of `config` could start (its address parses, its TLS trust loads); the
+/// error says why not.
+pub fn check(config: &Config) -> Result<(), String> {
+    if !config.bridge.bridge_mode {
+        return Ok(());
+    }
+    let options = BridgeOptions::from_config(config)?;
+    Dialer::new(options.address, options.cacert.as_deref())
+        .map(|_| ())
+        .map_err(|e| format!("bridge: {e}"))
+}
+
 /// What the previous bridge left, if any (its generated client identifier is kept unless one
 /// is configured now), else a fresh start.
 fn unpark(state: &BridgeState, config: &Config, options: &mut BridgeOptions) -> Carried {

@@ -3,10 +3,14 @@
 //! configuration's `http_server.auth_type` says.
 //!
 //! Basic credentials are compared in constant time, both halves always, so neither the timing
-//! nor the answer tells which one was wrong.
+//! nor the answer tells which one was wrong. Failed logins count against the client's address
+//! as MQTT ones do (`auth::throttle`): an address that keeps failing waits its turn, then is
+//! answered 429; each failure is logged at warn with the address and the username.
 
-use axum::extract::{Request, State};
-use axum::http::{HeaderMap, header};
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use base64::Engine;
@@ -14,6 +18,7 @@ use base64::engine::general_purpose::STANDARD;
 use shared_types::ResultCode;
 use shared_types::config::{AuthType, HttpServerConfig};
 use subtle::ConstantTimeEq;
+use tracing::warn;
 
 use super::error::ApiError;
 use super::state::AppState;
@@ -27,16 +32,54 @@ pub(super) async fn authenticate(
     let config = state.broker.config();
     let http = &config.http_server;
     let exempt = http.prometheus_no_auth && is_prometheus(request.uri().path());
+    let peer = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|info| info.0);
     let verdict = match http.auth_type {
         _ if exempt => Ok(()),
         AuthType::NoAuth => Ok(()),
-        AuthType::Basic => check_basic(request.headers(), http),
+        AuthType::Basic => {
+            let throttle = state.broker.throttle();
+            if let Some(peer) = peer
+                && !throttle.wait_turn(peer.ip()).await
+            {
+                return ApiError::new(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    ResultCode::WrongCredentials,
+                    "too many failed logins from this address; try again later",
+                )
+                .into_response();
+            }
+            let checked = check_basic(request.headers(), http);
+            if let Some(peer) = peer {
+                match &checked {
+                    Ok(()) => throttle.succeeded(peer.ip()),
+                    Err(error) if error.code() == ResultCode::WrongCredentials => {
+                        throttle.failed(peer.ip());
+                        warn!(%peer, username = basic_user(request.headers()).unwrap_or_default(), "HTTP API login failed");
+                    }
+                    Err(_) => {}
+                }
+            }
+            checked
+        }
         AuthType::Jwt => check_bearer(request.headers(), &state),
     };
     match verdict {
         Ok(()) => next.run(request).await,
         Err(error) => error.into_response(),
     }
+}
+
+/// The username of a Basic Authorization header, for logs.
+fn basic_user(headers: &HeaderMap) -> Option<String> {
+    let decoded = STANDARD.decode(credentials(headers, "Basic")?).ok()?;
+    let text = String::from_utf8(decoded).ok()?;
+    Some(
+        text.split_once(':')
+            .map_or(text.clone(), |(user, _)| user.to_string()),
+    )
 }
 
 fn is_prometheus(path: &str) -> bool {

@@ -6,16 +6,21 @@
 //! broker runs with now instead (the saved one plus command-line overrides such as
 //! `--http-port`, as of the last start or restart).
 //!
-//! POST merges `data` over the saved configuration, validates the result as a whole, and writes
-//! it atomically to the file the broker was started with; on any failure neither the file, nor
-//! what GET shows, nor the running broker changes.
+//! POST merges `data` over the saved configuration, validates the result as a whole, checks it
+//! could start (its files and key material load, its ports are free), and writes it atomically
+//! to the file the broker was started with; on any failure neither the file, nor what GET
+//! shows, nor the running broker changes.
+//!
+//! Secrets never leave the broker: GET shows every password and inline key as `******`, and
+//! a POST that sends `******` back keeps the secret the broker has (so a configuration read,
+//! edited and written back loses none).
 
 use std::sync::Arc;
 
 use axum::Json;
 use axum::extract::State;
 use serde::Deserialize;
-use shared_types::config::Config;
+use shared_types::config::{Config, PLACEHOLDER};
 use shared_types::{ApiResponse, ConfigUpdateRequest, ResultCode};
 
 use super::error::ApiError;
@@ -59,7 +64,7 @@ async fn show(
     } else {
         Arc::clone(&*state.saved_config().lock().await)
     };
-    Ok(Json(ApiResponse::ok(Config::clone(&config))))
+    Ok(Json(ApiResponse::ok(config.redacted())))
 }
 
 async fn update(
@@ -73,12 +78,28 @@ async fn update(
         ));
     };
     let mut saved = state.saved_config().lock().await;
-    let merged = saved.merged(&patch).map_err(|error| {
+    let invalid = |reason: String| {
         ApiError::bad_request(
             ResultCode::InvalidParameter,
-            format!("invalid configuration: {error}"),
+            format!("invalid configuration: {reason}"),
         )
-    })?;
+    };
+    let mut merged = saved
+        .merged(&patch)
+        .map_err(|error| invalid(error.to_string()))?;
+    merged.restore_secrets(&saved);
+    if let Some(field) = merged.placeholders().first() {
+        return Err(invalid(format!(
+            "field `{field}`: `{PLACEHOLDER}` stands for a secret the broker does not have; give the value"
+        )));
+    }
+    let control = state.control.clone();
+    let to_check = merged.clone();
+    tokio::task::spawn_blocking(move || control.preflight(&to_check))
+        .await
+        .map_err(|error| error.to_string())
+        .and_then(|checked| checked)
+        .map_err(|reason| invalid(format!("it could not start: {reason}")))?;
     let Some(path) = state.control.config_path().cloned() else {
         return Err(ApiError::internal(
             ResultCode::ConfigWriteFailed,

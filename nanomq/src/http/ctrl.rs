@@ -1,5 +1,7 @@
 //! `POST /api/v4/ctrl/{action}` and its aliases `POST /api/v4/stop` and `/api/v4/restart`:
-//! answer `{"code":0}` first, then stop or restart the broker.
+//! answer `{"code":0}` first, then stop or restart the broker. A restart is checked first (the
+//! file re-read, its files and ports tried): when it could not start, the answer is 400/117
+//! with the reason, and nothing happens.
 //!
 //! The action is fired by the response body itself, once hyper has taken its last byte (or
 //! drops it because the client went away), so the answer is on its way before the listeners
@@ -53,6 +55,9 @@ async fn ctrl(
     let action: CtrlAction = action
         .parse()
         .map_err(|error| ApiError::not_found(ResultCode::InvalidParameter, format!("{error}")))?;
+    if action == CtrlAction::Restart {
+        check_restart(&state).await?;
+    }
     Ok(answer_then(state.control, action))
 }
 
@@ -60,8 +65,26 @@ async fn stop(State(state): State<AppState>) -> Response {
     answer_then(state.control, CtrlAction::Stop)
 }
 
-async fn restart(State(state): State<AppState>) -> Response {
-    answer_then(state.control, CtrlAction::Restart)
+async fn restart(State(state): State<AppState>) -> Result<Response, ApiError> {
+    check_restart(&state).await?;
+    Ok(answer_then(state.control, CtrlAction::Restart))
+}
+
+/// A restart keeps the running configuration when the file's could not start: say so now,
+/// with the reason (400/117), rather than answer 0 and leave it to the log.
+async fn check_restart(state: &AppState) -> Result<(), ApiError> {
+    let control = state.control.clone();
+    let running = state.broker.config();
+    tokio::task::spawn_blocking(move || control.check_restart(&running).map(drop))
+        .await
+        .map_err(|error| error.to_string())
+        .and_then(|checked| checked)
+        .map_err(|reason| {
+            ApiError::bad_request(
+                ResultCode::ConfigUnparseable,
+                format!("not restarted: the configuration file could not start ({reason}); the running configuration stays"),
+            )
+        })
 }
 
 /// `{"code":0}`, whose body asks for `action` once it has been sent.

@@ -10,6 +10,7 @@
 //! same table. Around all of it, outermost first: the request timeout (408), the body limit
 //! (413), then authentication ([`auth`]), so no handler and no fallback runs unauthenticated.
 
+pub mod acl;
 pub mod auth;
 pub mod brokers;
 pub mod clients;
@@ -60,6 +61,7 @@ pub fn api_routes() -> Vec<ApiRoute> {
         ctrl::routes(),
         publish::routes(),
         metrics::routes(),
+        acl::routes(),
     ]
     .into_iter()
     .flatten()
@@ -135,8 +137,9 @@ pub enum HttpSetupError {
     Tls(#[from] crate::transport::tls::TlsSetupError),
 }
 
-/// Binds the HTTP API on `0.0.0.0:{http_server.port}` when `http_server.enable`; None when it is
-/// disabled. Fails when the port cannot be bound or the JWT key cannot be loaded.
+/// Binds the HTTP API on `{http_server.ip_addr}:{http_server.port}` when `http_server.enable`;
+/// None when it is disabled. Fails when the port cannot be bound or the JWT key cannot be
+/// loaded.
 pub async fn bind(
     config: &Config,
     broker: &Broker,
@@ -152,7 +155,24 @@ pub async fn bind(
             "http_server.auth_type = no_auth: the HTTP API accepts every request unauthenticated"
         );
     }
-    let addr = format!("0.0.0.0:{}", http.port);
+    let addr = shared_types::config::ListenUrl::join(&http.ip_addr, http.port);
+    let defaults = shared_types::config::HttpServerConfig::default();
+    let loopback = http
+        .ip_addr
+        .parse::<std::net::IpAddr>()
+        .is_ok_and(|ip| ip.is_loopback());
+    if !loopback
+        && http.auth_type == AuthType::Basic
+        && http.username == defaults.username
+        && http.password == defaults.password
+    {
+        warn!(
+            addr = %addr,
+            "THE HTTP API LISTENS BEYOND THIS MACHINE WITH THE DEFAULT CREDENTIALS admin/public: \
+             anyone who can reach it can read and change the configuration and stop the broker. \
+             Set http_server.password (and username), or http_server.ip_addr = \"127.0.0.1\""
+        );
+    }
     let bind_error = |addr: String| move |source| HttpSetupError::Bind { addr, source };
     let listener = TcpListener::bind(&addr)
         .await

@@ -25,6 +25,7 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 use axum::Router;
+use axum::extract::ConnectInfo;
 use axum::http::{Request, StatusCode};
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
@@ -169,7 +170,11 @@ impl Conn {
         let result = {
             let app = &self.app;
             let slot = &self.slot;
-            let service = hyper::service::service_fn(move |request: Request<Incoming>| {
+            let peer = self.peer;
+            let service = hyper::service::service_fn(move |mut request: Request<Incoming>| {
+                // The client's address, for authentication (failed logins are counted per
+                // address) and logs.
+                request.extensions_mut().insert(ConnectInfo(peer));
                 let busy = slot.busy();
                 let app = app.clone();
                 async move {

@@ -19,3 +19,4 @@ mod https;
 mod publish;
 mod routes;
 mod scale;
+mod secrets;

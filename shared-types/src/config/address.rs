@@ -96,6 +96,11 @@ impl ListenUrl {
     pub fn socket_addr_string(&self) -> String {
         join_host_port(&self.host, self.port)
     }
+
+    /// `host:port`, with brackets around an IPv6 host.
+    pub fn join(host: &str, port: u16) -> String {
+        join_host_port(host, port)
+    }
 }
 
 impl fmt::Display for ListenUrl {

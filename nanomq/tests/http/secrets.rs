@@ -1,0 +1,269 @@
+//! Secrets and access control through the API: no answer carries a password or a key, a
+//! configuration sent back with its placeholders keeps its secrets, a configuration that could
+//! not start is refused before it is written (and before a restart), failed logins are slowed
+//! then refused, and `GET /acl/check` names the rule that decides.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test helpers, not only #[test] fns
+
+use crate::http_support;
+
+use std::os::unix::fs::PermissionsExt;
+
+use axum::http::{Method, StatusCode};
+use futures_util::StreamExt;
+use futures_util::stream::FuturesUnordered;
+use http_support::{
+    TestBroker, basic, get, get_data, http_client, post, request, send, test_config, within,
+};
+use serde_json::{Value, json};
+use shared_types::config::{Config, UserCredential};
+
+const SECRETS: [&str; 5] = [
+    "user-SECRET-1",
+    "api-SECRET-2",
+    "bridge-SECRET-3",
+    "tlspass-SECRET-4",
+    "MIIkey-SECRET-5",
+];
+
+/// A configuration holding one of each kind of secret.
+fn secret_config() -> Config {
+    let mut config = test_config();
+    config.users = vec![UserCredential {
+        username: "alice".into(),
+        password: SECRETS[0].into(),
+    }];
+    config.http_server.password = SECRETS[1].into();
+    config.bridge.password = Some(SECRETS[2].into());
+    config.tls.key_password = Some(SECRETS[3].into());
+    config.tls.key = Some(format!(
+        "-----BEGIN PRIVATE KEY-----\n{}\n-----END PRIVATE KEY-----\n",
+        SECRETS[4]
+    ));
+    config
+}
+
+/// A request with the secret configuration's API credentials.
+fn authed(
+    method: Method,
+    uri: &str,
+    body: impl Into<axum::body::Body>,
+) -> axum::http::Request<axum::body::Body> {
+    let mut request = request(method, uri, body);
+    request.headers_mut().insert(
+        axum::http::header::AUTHORIZATION,
+        basic("admin", SECRETS[1]).parse().unwrap(),
+    );
+    request
+}
+
+#[tokio::test]
+async fn no_answer_carries_a_secret() {
+    let broker = TestBroker::start(secret_config()).await;
+    let app = broker.app();
+    let index = send(&app, authed(Method::GET, "/api/v4", "")).await;
+    index.assert(StatusCode::OK, 0);
+    let mut uris = vec!["/api/v4/configuration?running=true".to_string()];
+    for route in index.data().as_array().unwrap() {
+        if route["method"] == "GET" {
+            let path = route["path"].as_str().unwrap();
+            let filled: Vec<&str> = path
+                .split('/')
+                .map(|s| if s.starts_with(':') { "alice" } else { s })
+                .collect();
+            uris.push(format!("/api/v4{}", filled.join("/")));
+        }
+    }
+    assert!(uris.len() > 10, "{uris:?}");
+    for uri in &uris {
+        let reply = send(&app, authed(Method::GET, uri, "")).await;
+        for secret in SECRETS {
+            assert!(!reply.text.contains(secret), "{uri} shows {secret}");
+        }
+    }
+    let shown = send(&app, authed(Method::GET, "/api/v4/configuration", "")).await;
+    let data = shown.data();
+    assert_eq!(data["users"][0]["password"], "******");
+    assert_eq!(data["bridge"]["password"], "******");
+    assert_eq!(data["tls"]["key"], "******");
+}
+
+#[tokio::test]
+async fn a_configuration_sent_back_keeps_its_secrets_and_the_files_mode() {
+    let broker = TestBroker::start(secret_config()).await;
+    let mode =
+        |path: &std::path::Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&broker.path), 0o600, "a new file is the owner's only");
+    std::fs::set_permissions(&broker.path, std::fs::Permissions::from_mode(0o640)).unwrap();
+    let app = broker.app();
+    let mut shown = send(&app, authed(Method::GET, "/api/v4/configuration", ""))
+        .await
+        .data();
+    shown["msq_len"] = json!(9);
+    let body = json!({ "data": shown }).to_string();
+    send(&app, authed(Method::POST, "/api/v4/configuration", body))
+        .await
+        .assert(StatusCode::OK, 0);
+    let file = broker.file_config();
+    let mut expected = secret_config();
+    expected.msq_len = 9;
+    assert_eq!(file, expected, "every secret kept");
+    assert_eq!(mode(&broker.path), 0o640, "the file's mode kept");
+    // A placeholder for a secret the broker does not have is refused, with the field named.
+    let body = r#"{"data":{"users":[{"username":"bob","password":"******"}]}}"#;
+    let reply = send(&app, authed(Method::POST, "/api/v4/configuration", body)).await;
+    reply.assert(StatusCode::BAD_REQUEST, 108);
+    assert!(reply.text.contains("users"), "{}", reply.text);
+    assert_eq!(broker.file_config(), expected);
+}
+
+#[tokio::test]
+async fn a_configuration_that_could_not_start_is_refused_and_not_written() {
+    let broker = TestBroker::start(test_config()).await;
+    let app = broker.app();
+    let before = std::fs::read(&broker.path).unwrap();
+    let missing = broker.dir.path().join("no-such-passwd");
+    let body = json!({"data": {"auth": {"password_file": missing}}}).to_string();
+    let reply = send(&app, post("/api/v4/configuration", body)).await;
+    reply.assert(StatusCode::BAD_REQUEST, 108);
+    assert!(reply.text.contains("could not start"), "{}", reply.text);
+    assert!(reply.text.contains("no-such-passwd"), "{}", reply.text);
+    // A port some other program holds.
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("nmq-tcp://127.0.0.1:{}", taken.local_addr().unwrap().port());
+    let reply = send(
+        &app,
+        post(
+            "/api/v4/configuration",
+            json!({"data": {"url": url}}).to_string(),
+        ),
+    )
+    .await;
+    reply.assert(StatusCode::BAD_REQUEST, 108);
+    assert!(reply.text.contains("could not start"), "{}", reply.text);
+    assert_eq!(
+        std::fs::read(&broker.path).unwrap(),
+        before,
+        "file untouched"
+    );
+    // The port the broker holds itself is fine.
+    let own = format!("nmq-tcp://127.0.0.1:{}", broker.mqtt_port());
+    send(
+        &app,
+        post(
+            "/api/v4/configuration",
+            json!({"data": {"url": own, "msq_len": 3}}).to_string(),
+        ),
+    )
+    .await
+    .assert(StatusCode::OK, 0);
+    assert_eq!(broker.file_config().msq_len, 3);
+}
+
+#[tokio::test]
+async fn a_restart_onto_a_file_that_could_not_start_is_refused() {
+    let broker = TestBroker::start(test_config()).await;
+    let app = broker.app();
+    // The file edited by hand to name a password file that is not there.
+    let mut edited = test_config();
+    edited.auth.password_file = Some("/nonexistent/passwd".into());
+    edited.msq_len = 4;
+    nanomq::config::save_atomic(&broker.path, &edited).unwrap();
+    for uri in ["/api/v4/ctrl/restart", "/api/v4/restart"] {
+        let reply = send(&app, request(Method::POST, uri, "")).await;
+        reply.assert(StatusCode::BAD_REQUEST, 117);
+        assert!(reply.text.contains("/nonexistent/passwd"), "{}", reply.text);
+    }
+    assert!(broker.handle.addrs().is_some(), "still running");
+    assert_eq!(
+        broker.handle.broker.config().msq_len,
+        64,
+        "old configuration in force"
+    );
+    assert_eq!(
+        get_data(&app, "/api/v4/brokers")
+            .await
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+}
+
+/// Over real HTTP (the throttle keys on the peer address): failures beyond the free ones are
+/// spaced out, and when too many are queued the answer is 429 at once.
+#[tokio::test]
+async fn failed_api_logins_are_slowed_then_refused() {
+    let broker = TestBroker::start(test_config()).await;
+    let url = format!("{}/api/v4/brokers", broker.http_url());
+    let client = http_client();
+    let attempt = |user: &'static str, password: &'static str| {
+        let request = client.get(&url).basic_auth(user, Some(password));
+        async move { request.send().await.unwrap().status() }
+    };
+    for _ in 0..3 {
+        assert_eq!(
+            within(attempt("admin", "guess")).await,
+            reqwest::StatusCode::UNAUTHORIZED
+        );
+    }
+    // Queued together: the first goes at once, the next ones are spaced out, and those whose
+    // turn would be too far away are refused at once.
+    let mut queued: FuturesUnordered<_> = (0..60).map(|_| attempt("admin", "guess")).collect();
+    let mut answered_401 = 0;
+    loop {
+        match within(queued.next()).await {
+            Some(reqwest::StatusCode::TOO_MANY_REQUESTS) => break,
+            Some(reqwest::StatusCode::UNAUTHORIZED) => answered_401 += 1,
+            other => panic!("{other:?}"),
+        }
+    }
+    assert!(
+        answered_401 < 45,
+        "{answered_401} answered before the first 429"
+    );
+    drop(queued);
+    broker.handle.stop().await;
+}
+
+#[tokio::test]
+async fn acl_check_names_the_deciding_rule() {
+    let mut config = test_config();
+    config.auth.acl = serde_json::from_value(json!([
+        {"permit": "deny", "action": "subscribe", "topics": ["secret/#"]},
+        {"permit": "allow", "username": "alice", "topics": ["users/%u/#"]}
+    ]))
+    .unwrap();
+    config.auth.no_match = shared_types::config::Permit::Deny;
+    let broker = TestBroker::start(config).await;
+    let app = broker.app();
+    let check = |query: &str| {
+        let app = app.clone();
+        let uri = format!("/api/v4/acl/check?{query}");
+        async move { send(&app, get(&uri)).await }
+    };
+    let allowed = check("username=alice&action=publish&topic=users/alice/x").await;
+    allowed.assert(StatusCode::OK, 0);
+    assert_eq!(allowed.data()["permit"], "allow");
+    assert_eq!(allowed.data()["rule"], 1);
+    let denied = check("username=alice&action=subscribe&topic=secret/%23").await;
+    assert_eq!(denied.data()["permit"], "deny");
+    assert_eq!(denied.data()["rule"], 0);
+    let nobody = check("username=bob&action=publish&topic=users/alice/x").await;
+    assert_eq!(nobody.data()["permit"], "deny");
+    assert_eq!(nobody.data()["rule"], Value::Null);
+    assert!(
+        nobody.data()["reason"]
+            .as_str()
+            .unwrap()
+            .contains("no_match")
+    );
+    check("action=publish")
+        .await
+        .assert(StatusCode::BAD_REQUEST, 107);
+    check("action=pubsub&topic=a")
+        .await
+        .assert(StatusCode::BAD_REQUEST, 108);
+    check("action=publish&topic=a&ip=nope")
+        .await
+        .assert(StatusCode::BAD_REQUEST, 108);
+}
