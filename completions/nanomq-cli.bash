@@ -423,13 +423,17 @@ _nanomq__cli() {
             return 0
             ;;
         nanomq__subcmd__cli__subcmd__acl__subcmd__check)
-            opts="-o -h --user --clientid --ip --action --url --username --password --token --output --no-color --timeout --cacert --profile --help"
+            opts="-u -o -h --user --clientid --ip --action --url --username --password --token --output --no-color --timeout --cacert --profile --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -u)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

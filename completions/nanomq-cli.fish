@@ -737,7 +737,7 @@ complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand acl; and not __fis
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand acl; and not __fish_seen_subcommand_from check help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand acl; and not __fish_seen_subcommand_from check help" -f -a "check" -d 'Which access-control rule of the running broker decides a publish or a subscribe'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand acl; and not __fish_seen_subcommand_from check help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand acl; and __fish_seen_subcommand_from check" -l user -d 'The client\'s MQTT username (`--username` is the API\'s own)' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand acl; and __fish_seen_subcommand_from check" -s u -l user -d 'The client\'s MQTT username, as for `pub` and `sub`. After `acl check`, `--username` means this too (give the API\'s own username before `acl`, or in NANOMQ_USERNAME)' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand acl; and __fish_seen_subcommand_from check" -l clientid -d 'The client\'s identifier' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand acl; and __fish_seen_subcommand_from check" -l ip -d 'The client\'s IP address' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand acl; and __fish_seen_subcommand_from check" -l action -d 'What the client does' -r -f -a "publish\t'Publishing to a topic'

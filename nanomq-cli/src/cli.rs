@@ -306,6 +306,33 @@ fn parse_key_value(text: &str) -> Result<(String, String), String> {
         .ok_or_else(|| String::from("expected KEY=VALUE"))
 }
 
+/// The command line with `--username` after `acl check` turned into `--user`: there it means
+/// the MQTT client's username, as the issue that asked for the command wrote it, while
+/// everywhere else (and before `acl`) it is the API's own login.
+pub fn acl_check_username<I>(args: I) -> Vec<std::ffi::OsString>
+where
+    I: IntoIterator<Item = std::ffi::OsString>,
+{
+    let mut args: Vec<std::ffi::OsString> = args.into_iter().collect();
+    let Some(check) = args
+        .windows(2)
+        .position(|w| w[0] == "acl" && w[1] == "check")
+    else {
+        return args;
+    };
+    for arg in args.iter_mut().skip(check + 2) {
+        if arg == "--" {
+            break;
+        }
+        if arg == "--username" {
+            *arg = "--user".into();
+        } else if let Some(value) = arg.to_str().and_then(|a| a.strip_prefix("--username=")) {
+            *arg = format!("--user={value}").into();
+        }
+    }
+    args
+}
+
 #[cfg(test)]
 mod tests {
     use clap::CommandFactory;
@@ -315,6 +342,30 @@ mod tests {
     #[test]
     fn definitions_are_consistent() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn username_after_acl_check_is_the_mqtt_clients() {
+        let parse = |line: &str| {
+            let args = acl_check_username(line.split(' ').map(std::ffi::OsString::from));
+            Cli::try_parse_from(args).unwrap()
+        };
+        let cli = parse("nanomq-cli --username api acl check --username alice --action publish t");
+        assert_eq!(cli.global.username.as_deref(), Some("api"));
+        let Command::Acl(AclCommand::Check(check)) = cli.command else {
+            panic!("{:?}", cli.command)
+        };
+        assert_eq!(check.user.as_deref(), Some("alice"));
+        let cli = parse("nanomq-cli acl check --username=bob --action subscribe -- --username");
+        let Command::Acl(AclCommand::Check(check)) = cli.command else {
+            panic!("{:?}", cli.command)
+        };
+        assert_eq!(
+            (check.user.as_deref(), check.topic.as_str()),
+            (Some("bob"), "--username")
+        );
+        let cli = parse("nanomq-cli clients list --username api");
+        assert_eq!(cli.global.username.as_deref(), Some("api"));
     }
 
     #[test]

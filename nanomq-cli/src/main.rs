@@ -19,7 +19,7 @@ use error::CliError;
 use settings::Settings;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = Cli::parse_from(cli::acl_check_username(std::env::args_os()));
     api::install_crypto_provider();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()

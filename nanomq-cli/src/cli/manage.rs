@@ -369,8 +369,9 @@ pub enum AclCommand {
 /// `acl check`.
 #[derive(Debug, Clone, Args)]
 pub struct AclCheckArgs {
-    /// The client's MQTT username (`--username` is the API's own).
-    #[arg(long, value_name = "NAME")]
+    /// The client's MQTT username, as for `pub` and `sub`. After `acl check`, `--username`
+    /// means this too (give the API's own username before `acl`, or in NANOMQ_USERNAME).
+    #[arg(short = 'u', long, value_name = "NAME")]
     pub user: Option<String>,
     /// The client's identifier.
     #[arg(long, value_name = "ID")]

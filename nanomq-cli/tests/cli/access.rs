@@ -75,7 +75,7 @@ async fn acl_check_says_which_rule_decides() {
     let broker = TestBroker::start(config).await;
     let allowed = broker
         .cli()
-        .args(["acl", "check", "--user", "alice", "--action", "publish"])
+        .args(["acl", "check", "--username", "alice", "--action", "publish"])
         .args(["users/alice/x"])
         .run()
         .await
