@@ -17,6 +17,8 @@ pub fn parse(name: &str, text: &str) -> Result<Vec<(AclRule, String)>, String> {
     #[derive(serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     struct TomlFile {
+        /// Absent in an empty (or comments-only) file: no rules.
+        #[serde(default)]
         acl: Vec<AclRule>,
     }
     let label = |index: usize| format!("{name} rule {}", index + 1);
@@ -189,6 +191,9 @@ rules = [
         let rules = parse("acl.conf", legacy).unwrap();
         assert_eq!(rules.len(), 2);
         assert_eq!(rules[1].0.permit, Permit::Deny);
+        for empty in ["", "# no rules yet\n", "rules = []\n"] {
+            assert_eq!(parse("acl", empty).unwrap().len(), 0, "{empty:?}");
+        }
     }
 
     #[test]

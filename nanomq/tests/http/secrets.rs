@@ -267,3 +267,78 @@ async fn acl_check_names_the_deciding_rule() {
         .await
         .assert(StatusCode::BAD_REQUEST, 108);
 }
+
+/// Users and rules edited in the files are taken up by `ctrl/restart`; sessions stay.
+#[tokio::test]
+async fn users_and_rules_reload_with_a_restart_and_sessions_stay() {
+    use crate::support::raw::{RawClient, connect_packet};
+    use nanomq::codec::{ProtocolVersion, QoS, ReasonCode};
+
+    let passwd = |dir: &std::path::Path, lines: &str| {
+        let path = dir.join("passwd");
+        std::fs::write(&path, lines).unwrap();
+        path
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = test_config();
+    config.allow_anonymous = false;
+    config.auth.password_file = Some(passwd(dir.path(), "alice:pw\n").display().to_string());
+    config.auth.acl_file = Some(dir.path().join("acl.toml").display().to_string());
+    std::fs::write(
+        dir.path().join("acl.toml"),
+        "[[acl]]\npermit = \"deny\"\ntopics = [\"x/#\"]\n",
+    )
+    .unwrap();
+    let mut broker = TestBroker::start(config.clone()).await;
+    let login = |id: &str, user: &str, clean: bool| {
+        let mut connect = connect_packet(ProtocolVersion::V5, id, clean, 60);
+        connect.username = Some(user.into());
+        connect.password = Some(b"pw".to_vec().into());
+        connect.properties.session_expiry_interval = Some(300);
+        connect
+    };
+    let addr =
+        |broker: &TestBroker| std::net::SocketAddr::from(([127, 0, 0, 1], broker.mqtt_port()));
+    let mut alice = RawClient::connect(addr(&broker), ProtocolVersion::V5).await;
+    let ack = alice.handshake(login("keeper", "alice", false)).await;
+    assert_eq!(ack.code, ReasonCode::SUCCESS);
+    assert_eq!(
+        alice.subscribe("x/1", QoS::AtLeastOnce).await,
+        [ReasonCode::NOT_AUTHORIZED]
+    );
+    assert_eq!(
+        alice.subscribe("y/1", QoS::AtLeastOnce).await,
+        [ReasonCode(1)]
+    );
+    let mut bob = RawClient::connect(addr(&broker), ProtocolVersion::V5).await;
+    let refused = bob.handshake(login("b", "bob", true)).await;
+    assert_eq!(refused.code, ReasonCode::BAD_USERNAME_OR_PASSWORD);
+
+    // Edit both files, restart.
+    passwd(dir.path(), "alice:pw\nbob:pw\n");
+    std::fs::write(dir.path().join("acl.toml"), "").unwrap();
+    // And a visible change, to see the restart through.
+    config.msq_len = 7;
+    nanomq::config::save_atomic(&broker.path, &config).unwrap();
+    let app = broker.app();
+    send(&app, request(Method::POST, "/api/v4/ctrl/restart", ""))
+        .await
+        .assert(StatusCode::OK, 0);
+    within(alice.until_closed()).await;
+    let b = broker.handle.broker.clone();
+    http_support::eventually("the restart", || b.config().msq_len == 7).await;
+    within(broker.handle.wait_running()).await.unwrap();
+    // The session survived: alice comes back to it; the new rules and users are in force.
+    let mut alice = RawClient::connect(addr(&broker), ProtocolVersion::V5).await;
+    let ack = alice.handshake(login("keeper", "alice", false)).await;
+    assert!(ack.session_present, "{ack:?}");
+    assert_eq!(
+        alice.subscribe("x/1", QoS::AtLeastOnce).await,
+        [ReasonCode(1)]
+    );
+    let mut bob = RawClient::connect(addr(&broker), ProtocolVersion::V5).await;
+    assert_eq!(
+        bob.handshake(login("b", "bob", true)).await.code,
+        ReasonCode::SUCCESS
+    );
+}
