@@ -6,6 +6,10 @@
 #   BASELINE=path/to/nanomq bench/run.sh [ROUNDS]
 #                                  (the same table against another nanomq-rs build instead of
 #                                  mosquitto: how a change moved the figures, A/B in one run)
+#   ACL_RULES=100 BASELINE=path/to/nanomq bench/run.sh
+#                                  (the broker under test runs with that many ACL rules, none of
+#                                  which matches a scenario's topics, so every decision walks
+#                                  them all; the baseline runs without: what access control costs)
 #
 # Fairness: both brokers run pinned to the same single core (BROKER_CPU, default 0) and the
 # load generator (nanomq-cli bench) to the others, so what is compared is work per message on
@@ -56,10 +60,18 @@ enable = false
 enable = false
 CONF
 
+# The broker under test: the same, plus ACL_RULES rules when asked.
+cp "$tmp/nanomq.conf" "$tmp/nanomq-under-test.conf"
+acl_rules=${ACL_RULES:-0}
+for i in $(seq 1 "$acl_rules"); do
+  printf '[[auth.acl]]\npermit = "deny"\ntopics = ["blocked/%s/#", "other/+/%s"]\n' "$i" "$i" \
+    >>"$tmp/nanomq-under-test.conf"
+done
+
 start_broker() { # name port
   case $1 in
     nanomq)
-      taskset -c "$broker_cpu" "$nanomq_bin" start --conf "$tmp/nanomq.conf" --url "nmq-tcp://127.0.0.1:$2" \
+      taskset -c "$broker_cpu" "$nanomq_bin" start --conf "$tmp/nanomq-under-test.conf" --url "nmq-tcp://127.0.0.1:$2" \
         >"$tmp/broker.out" 2>&1 &
       ;;
     baseline)
@@ -196,7 +208,7 @@ run_all() { # broker
   else
     echo "kernel: $(uname -r); baseline: $baseline"
   fi
-  echo "nanomq-rs: $(git rev-parse --short HEAD 2>/dev/null || echo unknown); rounds: $rounds; ${duration}s per scenario"
+  echo "nanomq-rs: $(git rev-parse --short HEAD 2>/dev/null || echo unknown); rounds: $rounds; ${duration}s per scenario; ACL rules: $acl_rules"
 } | tee "$out/machine.txt"
 
 for round in $(seq "$rounds"); do

@@ -61,6 +61,7 @@ fn fixture() -> &'static Fixture {
         };
         config.websocket.enable = false;
         config.http_server.enable = false;
+        config.persistence.enable = false;
         nanomq::config::save_atomic(&path, &config).expect("config file");
         let handle = runtime
             .block_on(nanomq::start(config, Some(path), Default::default()))

@@ -75,6 +75,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     config.websocket.enable = false;
     config.http_server.enable = false;
+    config.persistence.enable = false;
     let handle = runtime.block_on(nanomq::start(config, None, Default::default()))?;
     let addr = handle.addrs().ok_or("broker not running")?.mqtt;
 

@@ -96,7 +96,7 @@ fn fan_out(c: &mut Criterion) {
     let limits = QueueLimits::from_msq_len(1024);
     let sessions: Vec<Arc<Session>> = (0..50).map(session).collect();
     for s in &sessions {
-        s.mailbox.set_online(true, &limits);
+        s.mailbox.set_online(true, &limits, &mut Vec::new());
         router.subscribe(
             s,
             ParsedFilter::parse("out/t"),
@@ -105,6 +105,7 @@ fn fan_out(c: &mut Criterion) {
         );
     }
     let message = Arc::new(Message {
+        id: 0,
         topic: Arc::from("out/t"),
         payload: Bytes::from_static(&[0u8; 64]),
         qos: QoS::AtMostOnce,
@@ -119,7 +120,7 @@ fn fan_out(c: &mut Criterion) {
         b.iter_custom(|iters| {
             let start = Instant::now();
             for i in 0..iters {
-                router.route(black_box(&message), &limits, &mut congested, |_, _| {});
+                router.route(black_box(&message), &limits, &mut congested, &mut ());
                 if i % 256 == 255 {
                     for s in &sessions {
                         drained.clear();

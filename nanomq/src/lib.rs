@@ -14,7 +14,10 @@
 //! - [`broker`]: the one door to the broker's state. Connections, the bridge and the HTTP API
 //!   authenticate, open and close sessions, publish, subscribe and kick through its
 //!   operations only; it owns the [`session`]s, the [`router`] (subscription trie, shared
-//!   groups, retained messages), the [`metrics`], the timers and the event stream.
+//!   groups, retained messages), the [`metrics`], the timers and the event stream, and it
+//!   records what must survive a crash in the [`store`].
+//! - [`store`]: the on-disk journal of persistent sessions, their messages and retained
+//!   messages; the broker writes to it, recovery reads it back before the listeners open.
 //! - [`bridge`]: the MQTT client link to an upstream broker, another user of the broker's
 //!   operations.
 //! - [`http`]: the management API, another user of them.
@@ -22,13 +25,14 @@
 //!   [`control`] is how the outside asks it to.
 //!
 //! Leaves that several layers share: [`message`] (a message and its delivery), [`ids`],
-//! [`config`]. Dependencies point one way (`.ci/module_cycles.py` checks that no two modules
+//! [`clock`], [`config`]. Dependencies point one way (`.ci/module_cycles.py` checks that no two modules
 //! import each other).
 
 pub mod admission;
 pub mod auth;
 pub mod bridge;
 pub mod broker;
+pub mod clock;
 pub use nanomq_codec as codec;
 pub mod config;
 pub mod connection;
@@ -40,6 +44,7 @@ pub mod metrics;
 pub mod router;
 pub mod server;
 pub mod session;
+pub mod store;
 pub mod transport;
 
 pub use control::BoundAddrs;

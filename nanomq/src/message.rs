@@ -4,6 +4,7 @@
 //! subscriber's queue: fan-out never copies the payload or the topic.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -18,9 +19,26 @@ pub fn is_broker_topic(topic: &str) -> bool {
     topic.starts_with("$SYS/") || topic == "$SYS"
 }
 
+/// The next message number; numbers are unique in the process and, once the store has been
+/// read back, among the stored messages too.
+static NEXT_MESSAGE_ID: AtomicU64 = AtomicU64::new(1);
+
+/// A fresh message number.
+pub fn next_message_id() -> u64 {
+    NEXT_MESSAGE_ID.fetch_add(1, Ordering::Relaxed)
+}
+
+/// Makes every message number given out from now on larger than `id` (one read back from
+/// the store).
+pub fn message_ids_after(id: u64) {
+    NEXT_MESSAGE_ID.fetch_max(id.saturating_add(1), Ordering::Relaxed);
+}
+
 /// One application message, shared by every delivery of it.
 #[derive(Debug)]
 pub struct Message {
+    /// Its number: what the store knows it by (stored once, however many sessions hold it).
+    pub id: u64,
     /// The topic name it was published to.
     pub topic: Arc<str>,
     /// The payload, a slice of the receive buffer it arrived in.
@@ -65,6 +83,7 @@ impl Message {
             .message_expiry_interval
             .map(|secs| now + Duration::from_secs(u64::from(secs)));
         Message {
+            id: next_message_id(),
             topic,
             payload,
             qos,
@@ -141,6 +160,9 @@ pub struct Delivery {
     pub retain: bool,
     /// Subscription identifiers of every matching subscription of this session (MQTT 5).
     pub subscription_ids: Vec<u32>,
+    /// The store's key for this delivery (a QoS 1/2 message queued for a persistent session
+    /// while the store is on), 0 when it is not stored.
+    pub key: u64,
 }
 
 #[cfg(test)]
@@ -151,6 +173,7 @@ mod tests {
     fn remaining_expiry_rounds_up_until_expired() {
         let now = Instant::now();
         let message = |expires_at| Message {
+            id: 0,
             topic: Arc::from("t"),
             payload: Bytes::new(),
             qos: QoS::AtMostOnce,

@@ -61,6 +61,9 @@ pub enum StartError {
     /// The HTTP API could not be set up (its port, its JWT key, its TLS material).
     #[error(transparent)]
     Http(#[from] crate::http::HttpSetupError),
+    /// The store could not be opened (its directory, or another broker holds it).
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
 }
 
 /// A running broker.
@@ -129,6 +132,7 @@ pub async fn start(
     overrides: Overrides,
 ) -> Result<BrokerHandle, StartError> {
     let broker = Broker::new(config.clone())?;
+    open_store(&broker, &config).await?;
     let (requests_tx, requests) = mpsc::unbounded_channel();
     let (addrs_tx, addrs) = watch::channel(None);
     let bound = addrs.clone();
@@ -150,6 +154,36 @@ pub async fn start(
         addrs,
         supervisor,
     })
+}
+
+/// Opens the store (when persistence is on), puts what it holds back in place and attaches
+/// it: all before any listener opens. `[persistence]` is read once, at process start.
+async fn open_store(broker: &Broker, config: &Config) -> Result<(), StartError> {
+    let persistence = config.persistence.clone();
+    let opened = tokio::task::spawn_blocking(move || crate::store::open(&persistence))
+        .await
+        .map_err(|e| crate::store::StoreError::Dir {
+            path: config.persistence.dir.clone().into(),
+            reason: e.to_string(),
+        })??;
+    let Some(opened) = opened else {
+        return Ok(());
+    };
+    let (restored, fixes) = broker.restore(opened.snapshot);
+    broker.attach_store(opened.journal);
+    if let Some(store) = broker.store() {
+        for op in fixes {
+            store.submit(op);
+        }
+    }
+    info!(
+        sessions = restored.sessions,
+        deliveries = restored.deliveries,
+        retained = restored.retained,
+        dir = %config.persistence.dir,
+        "persistent state restored"
+    );
+    Ok(())
 }
 
 /// What the supervisor and every (re)start of the listeners work with.
@@ -175,6 +209,8 @@ async fn supervise(
         listeners.stop().await;
         running.addrs.send_replace(None);
         if request == Control::Stop {
+            let store = broker.clone();
+            let _ = tokio::task::spawn_blocking(move || store.close_store()).await;
             info!("broker stopped");
             break;
         }

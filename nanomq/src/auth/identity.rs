@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, OnceLock};
 
+use foldhash::fast::RandomState;
 use parking_lot::Mutex;
 
 use super::AuthRules;
@@ -47,12 +48,44 @@ pub struct Identity {
     decisions: Mutex<Option<Box<Decisions>>>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Default)]
 struct Decisions {
     /// The generation of the rules these decisions were taken under: new rules, new decisions.
     rules: u64,
-    publish: HashMap<Box<str>, bool>,
-    subscribe: HashMap<Box<str>, bool>,
+    publish: Remembered,
+    subscribe: Remembered,
+}
+
+/// The decisions of one operation: the last one taken (a publisher mostly publishes to the
+/// same topic, so one string comparison settles it) and a map of all of them.
+#[derive(Debug, Default)]
+struct Remembered {
+    last: Option<(Box<str>, bool)>,
+    all: HashMap<Box<str>, bool, RandomState>,
+}
+
+impl Remembered {
+    fn get(&mut self, topic: &str) -> Option<bool> {
+        if let Some((last, allowed)) = &self.last
+            && **last == *topic
+        {
+            return Some(*allowed);
+        }
+        self.all.get(topic).copied()
+    }
+
+    fn insert(&mut self, topic: &str, allowed: bool) {
+        if self.all.len() >= CACHED_DECISIONS {
+            self.all.clear();
+        }
+        self.all.insert(Box::from(topic), allowed);
+        self.last = Some((Box::from(topic), allowed));
+    }
+
+    fn clear(&mut self) {
+        self.last = None;
+        self.all.clear();
+    }
 }
 
 impl Identity {
@@ -119,8 +152,7 @@ impl Identity {
         let cache = decisions.get_or_insert_with(|| {
             Box::new(Decisions {
                 rules: id,
-                publish: HashMap::new(),
-                subscribe: HashMap::new(),
+                ..Decisions::default()
             })
         });
         if cache.rules != id {
@@ -133,13 +165,10 @@ impl Identity {
             Operation::Subscribe => &mut cache.subscribe,
         };
         if let Some(allowed) = map.get(topic) {
-            return *allowed;
+            return allowed;
         }
         let allowed = rules.acl.decide(self, operation, topic).allowed();
-        if map.len() >= CACHED_DECISIONS {
-            map.clear();
-        }
-        map.insert(Box::from(topic), allowed);
+        map.insert(topic, allowed);
         allowed
     }
 }

@@ -34,8 +34,8 @@ impl Link<'_> {
         match packet {
             Packet::Publish(publish) => return self.on_publish(publish),
             Packet::PubAck(ack) => match self.carried.outbox.inflight.on_puback(ack.packet_id) {
-                AckOutcome::Completed => self.count_acknowledged(ack.reason),
-                AckOutcome::Release | AckOutcome::Unknown => {}
+                AckOutcome::Completed(_) => self.count_acknowledged(ack.reason),
+                AckOutcome::Release(_) | AckOutcome::Unknown => {}
             },
             Packet::PubRec(rec) => {
                 let refused = rec.reason.is_error();
@@ -45,10 +45,10 @@ impl Link<'_> {
                         .inflight
                         .on_pubrec(rec.packet_id, refused, Instant::now());
                 match outcome {
-                    AckOutcome::Release => {
+                    AckOutcome::Release(_) => {
                         self.write_ack(AckKind::PubRel, rec.packet_id, ReasonCode::SUCCESS);
                     }
-                    AckOutcome::Completed => self.count_acknowledged(rec.reason),
+                    AckOutcome::Completed(_) => self.count_acknowledged(rec.reason),
                     AckOutcome::Unknown => self.write_ack(
                         AckKind::PubRel,
                         rec.packet_id,
@@ -57,7 +57,8 @@ impl Link<'_> {
                 }
             }
             Packet::PubComp(comp) => {
-                if self.carried.outbox.inflight.on_pubcomp(comp.packet_id) == AckOutcome::Completed
+                if let AckOutcome::Completed(_) =
+                    self.carried.outbox.inflight.on_pubcomp(comp.packet_id)
                 {
                     self.count_acknowledged(ReasonCode::SUCCESS);
                 }

@@ -241,7 +241,9 @@ fn local_session(broker: &Broker, options: &BridgeOptions) -> Arc<Session> {
     let _ = session.attach(details);
     let settings = broker.settings();
     // Always drained (by the link, or into the outage buffer), so never capped by `msq_len`.
-    session.mailbox.set_online(true, &settings.queue);
+    session
+        .mailbox
+        .set_online(true, &settings.queue, &mut Vec::new());
     let options_local = SubscriptionOptions {
         qos: QoS::ExactlyOnce,
         no_local: true,

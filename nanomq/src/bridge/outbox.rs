@@ -109,6 +109,7 @@ mod tests {
     fn delivery(n: u8, qos: QoS) -> Delivery {
         Delivery {
             message: Arc::new(Message {
+                id: 0,
                 topic: Arc::from("t"),
                 payload: Bytes::from(vec![n]),
                 qos,
@@ -120,13 +121,14 @@ mod tests {
             qos,
             retain: false,
             subscription_ids: Vec::new(),
+            key: 0,
         }
     }
 
     fn online_mailbox(deliveries: impl IntoIterator<Item = Delivery>) -> Mailbox {
         let limits = QueueLimits::from_msq_len(64);
         let mailbox = Mailbox::default();
-        mailbox.set_online(true, &limits);
+        mailbox.set_online(true, &limits, &mut Vec::new());
         for d in deliveries {
             mailbox.push(d, &limits);
         }

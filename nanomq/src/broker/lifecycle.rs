@@ -4,7 +4,7 @@
 //! client is away, discarded by an operator's kick.
 
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use tokio::time::Instant;
 use tracing::{debug, warn};
@@ -16,6 +16,8 @@ use crate::codec::{LastWill, ReasonCode};
 use crate::message::Message;
 use crate::session::inflight::DeliveryState;
 use crate::session::{ClientDetails, ConnCommand, Link, Session};
+use crate::store::Op;
+use crate::store::record::SessionRecord;
 
 /// How long opening a session waits for the connection it takes over to finish.
 const TAKEOVER_TIMEOUT: Duration = Duration::from_secs(5);
@@ -41,6 +43,8 @@ pub struct Opened {
     pub present: bool,
     /// Its acknowledgement state, for the connection to hold while it runs.
     pub state: DeliveryState,
+    /// The store ticket the CONNACK waits for (0: none).
+    pub ticket: u64,
 }
 
 /// What a connection leaves behind when it ends.
@@ -102,7 +106,10 @@ impl Broker {
         self.inner.timers.cancel(&TimerKey::Will(session.id));
         self.inner.timers.cancel(&TimerKey::Expiry(session.id));
         let state = session.attach(details.clone());
-        session.mailbox.set_online(true, &settings.queue);
+        session
+            .mailbox
+            .set_online(true, &settings.queue, &mut Vec::new());
+        let ticket = self.record_open(&session, &details);
         let present = opened.present;
         self.inner.events.emit(|| BrokerEvent::SessionOpened {
             client_id: Arc::clone(&session.client_id),
@@ -113,6 +120,64 @@ impl Broker {
             session,
             present,
             state,
+            ticket,
+        }
+    }
+
+    /// Records an opened session in the store: a persistent one is kept (its record written
+    /// now, with no will: a will is stored only while it waits for its delay), a stored one
+    /// resumed by a connection that ends it is forgotten.
+    fn record_open(&self, session: &Session, details: &ClientDetails) -> u64 {
+        if self.store().is_none() {
+            return 0;
+        }
+        if details.expiry_interval != 0 {
+            session.set_durable(true);
+            return self.record(|| Op::Session {
+                client: Arc::clone(&session.client_id),
+                record: SessionRecord {
+                    expiry_interval: details.expiry_interval,
+                    protocol: details.protocol,
+                    username: details.username.clone(),
+                    disconnected_at: None,
+                    will: None,
+                },
+            });
+        }
+        if session.set_durable(false) {
+            return self.record(|| Op::DropSession {
+                client: Arc::clone(&session.client_id),
+            });
+        }
+        0
+    }
+
+    /// Records a session left by its client: when it went away and the will waiting for its
+    /// delay, if any.
+    fn record_away(&self, session: &Session, expiry_interval: u32, will: Option<(LastWill, u32)>) {
+        if !session.is_durable() {
+            return;
+        }
+        let details = session.details();
+        self.record(|| Op::Session {
+            client: Arc::clone(&session.client_id),
+            record: SessionRecord {
+                expiry_interval,
+                protocol: details.protocol,
+                username: details.username,
+                disconnected_at: Some(session.away_since().unwrap_or_else(SystemTime::now)),
+                will,
+            },
+        });
+    }
+
+    /// Forgets the stored deliveries a session dropped.
+    fn record_dropped(&self, session: &Session, keys: &[u64]) {
+        for &key in keys {
+            self.record(|| Op::Done {
+                client: Arc::clone(&session.client_id),
+                key,
+            });
         }
     }
 
@@ -144,11 +209,23 @@ impl Broker {
         } else {
             match session.detach(conn_id, state) {
                 Some(generation) => {
-                    let dropped = session.mailbox.set_online(false, &settings.queue);
+                    let mut keys = Vec::new();
+                    let dropped = session
+                        .mailbox
+                        .set_online(false, &settings.queue, &mut keys);
                     if dropped > 0 {
                         warn!(client_id = %session.client_id, dropped, "queue of absent client trimmed");
                     }
-                    self.schedule_absence(&session, generation, will, expiry_interval);
+                    self.record_dropped(&session, &keys);
+                    let will = will.map(|w| {
+                        let delay = w.properties.will_delay_interval.unwrap_or(0);
+                        (w, delay.min(expiry_interval))
+                    });
+                    let stored_will = will.as_ref().filter(|(_, d)| *d > 0).cloned();
+                    self.record_away(&session, expiry_interval, stored_will);
+                    let expiry = (expiry_interval != u32::MAX).then(|| secs(expiry_interval));
+                    let will = will.map(|(w, d)| (w, secs(d)));
+                    self.schedule_absence(&session, generation, will, expiry);
                 }
                 // Taken over: the session is the new connection's, with its own expiry. A
                 // new connection to the session exists, so a delayed will is not sent
@@ -185,20 +262,19 @@ impl Broker {
     }
 
     /// What follows a disconnection that leaves the session in place: the will after its
-    /// delay (bounded by the session expiry), unless the client reconnects first, and the
-    /// session's removal once it has been away for its expiry interval (`u32::MAX`: never).
-    fn schedule_absence(
+    /// delay (none: now), unless the client reconnects first, and the session's removal once
+    /// it has been away for `expiry` (`None`: never).
+    pub(super) fn schedule_absence(
         &self,
         session: &Arc<Session>,
         generation: u64,
-        will: Option<LastWill>,
-        expiry: u32,
+        will: Option<(LastWill, Duration)>,
+        expiry: Option<Duration>,
     ) {
         let now = Instant::now();
         let timers = &self.inner.timers;
-        if let Some(will) = will {
-            let delay = will.properties.will_delay_interval.unwrap_or(0).min(expiry);
-            if delay == 0 {
+        if let Some((will, delay)) = will {
+            if delay.is_zero() {
                 self.publish_internal(Message::from_will(will, now));
             } else {
                 let due = Due::Will {
@@ -206,15 +282,15 @@ impl Broker {
                     generation,
                     will,
                 };
-                timers.set(TimerKey::Will(session.id), now + secs(delay), due);
+                timers.set(TimerKey::Will(session.id), now + delay, due);
             }
         }
-        if expiry != u32::MAX {
+        if let Some(expiry) = expiry {
             let due = Due::Expiry {
                 session: Arc::clone(session),
                 generation,
             };
-            timers.set(TimerKey::Expiry(session.id), now + secs(expiry), due);
+            timers.set(TimerKey::Expiry(session.id), now + expiry, due);
         }
     }
 
@@ -228,6 +304,9 @@ impl Broker {
             } => {
                 if session.still_away_since(generation) && !session.is_discarded() {
                     self.publish_internal(Message::from_will(will, Instant::now()));
+                    // Published: it must not be again after a restart.
+                    let expiry = session.details().expiry_interval;
+                    self.record_away(&session, expiry, None);
                 }
             }
             Due::Expiry {
@@ -247,8 +326,14 @@ impl Broker {
         }
     }
 
-    /// Everything the broker holds for a session that is gone: its subscriptions and timers.
+    /// Everything the broker holds for a session that is gone: its subscriptions, timers and
+    /// what the store has of it.
     fn forget(&self, session: &Session) {
+        if session.set_durable(false) {
+            self.record(|| Op::DropSession {
+                client: Arc::clone(&session.client_id),
+            });
+        }
         self.unsubscribe_all(session);
         self.inner.timers.cancel(&TimerKey::Will(session.id));
         self.inner.timers.cancel(&TimerKey::Expiry(session.id));

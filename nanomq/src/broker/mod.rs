@@ -12,6 +12,11 @@
 //! - [`timers`]: one timer queue for wills, session expiry and retained-message expiry.
 //! - [`events`]: what happened, for whoever listens.
 //! - [`sys`]: the `$SYS/brokers/...` connected and disconnected events.
+//! - [`restore`]: putting what the store read back at start into place.
+//!
+//! With the store on, the operations also record in it what must survive a crash (persistent
+//! sessions, their QoS 1/2 deliveries, retained messages) and return the ticket an answer to
+//! the client must wait for ([`Broker::is_durable`], [`Broker::durable`]).
 //!
 //! The state outlives listener restarts (`ctrl/restart`), which is how retained messages and
 //! persistent sessions survive them. The publish path stays synchronous: routing takes the
@@ -21,13 +26,14 @@ pub mod auth;
 pub mod events;
 pub mod lifecycle;
 pub mod publish;
+pub mod restore;
 pub mod settings;
 pub mod subscribe;
 pub mod sys;
 pub mod timers;
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use chrono::{DateTime, Local};
@@ -41,12 +47,13 @@ use crate::auth::AuthSetupError;
 use crate::auth::throttle::Throttle;
 pub use crate::auth::{Actor, Identity};
 use crate::codec::PacketId;
-use crate::message::Message;
+use crate::message::{Delivery, Message};
 use crate::metrics::Metrics;
 use crate::router::retained::RetainedMessages;
 use crate::router::{Router, TopicLevel};
 use crate::session::Session;
 use crate::session::registry::SessionRegistry;
+use crate::store::{Journal, Op, StoreStats};
 use events::{BrokerEvent, EventSink, Events};
 pub use settings::{INBOUND_TOPIC_ALIAS_MAX, OUTBOUND_TOPIC_ALIAS_MAX, Settings};
 use timers::Timers;
@@ -77,6 +84,8 @@ struct Inner {
     started: Instant,
     started_at: DateTime<Local>,
     next_conn_id: AtomicU64,
+    /// The store, when persistence is on (attached once, at start).
+    store: OnceLock<Journal>,
 }
 
 /// How many of each thing the broker holds now.
@@ -112,6 +121,7 @@ impl Broker {
                 started: Instant::now(),
                 started_at: Local::now(),
                 next_conn_id: AtomicU64::new(1),
+                store: OnceLock::new(),
             }),
         })
     }
@@ -122,6 +132,46 @@ impl Broker {
         let settings = Arc::new(Settings::load(&config)?);
         *self.inner.running.write() = (Arc::new(config), settings);
         Ok(())
+    }
+
+    /// Attaches the store (once; later calls are ignored). From now on the operations record
+    /// what must survive a crash.
+    pub fn attach_store(&self, journal: Journal) {
+        let _ = self.inner.store.set(journal);
+    }
+
+    /// The store, when persistence is on.
+    pub fn store(&self) -> Option<&Journal> {
+        self.inner.store.get()
+    }
+
+    /// The store's figures, when persistence is on.
+    pub fn store_stats(&self) -> Option<StoreStats> {
+        self.store().map(Journal::stats)
+    }
+
+    /// Commits what the store has been given and stops its writer (the broker is stopping).
+    pub fn close_store(&self) {
+        if let Some(store) = self.store() {
+            store.close();
+        }
+    }
+
+    /// Records `op` in the store, if there is one: the ticket to wait for (0: none).
+    fn record(&self, op: impl FnOnce() -> Op) -> u64 {
+        self.store().map_or(0, |store| store.submit(op()))
+    }
+
+    /// Whether what `ticket` stands for is on disk (always, for ticket 0).
+    pub fn is_durable(&self, ticket: u64) -> bool {
+        self.store().is_none_or(|store| store.is_committed(ticket))
+    }
+
+    /// Waits until what `ticket` stands for is on disk.
+    pub async fn durable(&self, ticket: u64) {
+        if let Some(store) = self.store() {
+            store.committed(ticket).await;
+        }
     }
 
     /// Failed logins per address (for the HTTP API's authentication too).
@@ -195,21 +245,74 @@ impl Broker {
         self.inner.retained.matching(filter, Instant::now())
     }
 
-    /// Tells the listeners that `session`'s client acknowledged the message it was sent with
-    /// `packet_id` (PUBACK, or PUBCOMP).
-    pub fn acknowledged(&self, session: &Session, packet_id: PacketId) {
+    /// `session`'s client acknowledged the delivery it was sent with `packet_id` (PUBACK,
+    /// PUBCOMP, or a refusing PUBREC): it is over (`key`: its store key, 0 if not stored).
+    pub fn acknowledged(&self, session: &Session, packet_id: PacketId, key: u64) {
+        self.delivery_over(session, key);
         self.inner.events.emit(|| BrokerEvent::MessageAcknowledged {
             client_id: Arc::clone(&session.client_id),
             packet_id,
         });
     }
 
-    /// Tells the listeners that a message queued for `session` expired before it was sent.
-    pub fn expired_in_queue(&self, session: &Session, message: &Message) {
+    /// A delivery of `session` that will never be sent (or sent again): the store forgets
+    /// it (`key`: its store key, 0 if not stored).
+    pub fn delivery_over(&self, session: &Session, key: u64) {
+        if key != 0 {
+            self.record(|| Op::Done {
+                client: Arc::clone(&session.client_id),
+                key,
+            });
+        }
+    }
+
+    /// A delivery queued for `session` expired before its turn.
+    pub fn expired_in_queue(&self, session: &Session, delivery: &Delivery) {
+        self.delivery_over(session, delivery.key);
         self.inner.events.emit(|| BrokerEvent::MessageExpired {
             client_id: Some(Arc::clone(&session.client_id)),
-            topic: Arc::clone(&message.topic),
+            topic: Arc::clone(&delivery.message.topic),
         });
+    }
+
+    /// A stored delivery goes out for the first time as QoS 2 with `packet_id`: the ticket
+    /// the PUBLISH must wait for, so that after a crash it is resent with the same id.
+    pub fn sending_qos2(&self, session: &Session, key: u64, packet_id: PacketId) -> u64 {
+        if key == 0 {
+            return 0;
+        }
+        self.record(|| Op::Inflight {
+            client: Arc::clone(&session.client_id),
+            key,
+            packet_id,
+            stage: crate::session::inflight::Stage::Published,
+        })
+    }
+
+    /// The client answered a stored QoS 2 delivery with PUBREC: PUBREL is what is resent
+    /// from now on. (Nothing waits for it: resending the PUBLISH with the same id is as good.)
+    pub fn released(&self, session: &Session, key: u64, packet_id: PacketId) {
+        if key != 0 {
+            self.record(|| Op::Inflight {
+                client: Arc::clone(&session.client_id),
+                key,
+                packet_id,
+                stage: crate::session::inflight::Stage::Released,
+            });
+        }
+    }
+
+    /// A QoS 2 message from `session`'s client with `packet_id` was taken in (`held`, until
+    /// its PUBREL) or released: the ticket its PUBREC or PUBCOMP must wait for.
+    pub fn qos2_from_client(&self, session: &Session, packet_id: PacketId, held: bool) -> u64 {
+        if !session.is_durable() {
+            return 0;
+        }
+        self.record(|| Op::Qos2 {
+            client: Arc::clone(&session.client_id),
+            packet_id,
+            held,
+        })
     }
 
     /// A fresh connection number.

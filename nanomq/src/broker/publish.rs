@@ -7,15 +7,16 @@ use std::sync::Arc;
 
 use tokio::time::Instant;
 
-use super::events::BrokerEvent;
+use super::events::{BrokerEvent, Events};
 use super::timers::{Due, TimerKey};
 use super::{Actor, Broker, Identity, Settings};
 use crate::auth::acl::Operation;
-use crate::codec::{ReasonCode, exceeds_levels};
-use crate::message::{Message, is_broker_topic};
-use crate::router::RouteOutcome;
+use crate::codec::{QoS, ReasonCode, exceeds_levels};
+use crate::message::{Delivery, Message, is_broker_topic};
 use crate::router::retained::RetainedChange;
+use crate::router::{RouteHooks, RouteOutcome};
 use crate::session::Session;
+use crate::store::{Journal, Op};
 
 impl Broker {
     /// Whether `by` may publish to `topic`: within `max_topic_levels` (else 0x90 Topic Name
@@ -72,27 +73,23 @@ impl Broker {
         message: Message,
         congested: &mut Vec<Arc<Session>>,
     ) -> RouteOutcome {
-        if message.retain {
-            self.retain(&message);
-        }
+        let retained = if message.retain {
+            self.retain(&message)
+        } else {
+            0
+        };
         let message = Arc::new(message);
         let inner = &self.inner;
-        let outcome = if inner.events.listened() {
-            let events = &inner.events;
-            inner
-                .router
-                .route(&message, &settings.queue, congested, |session, qos| {
-                    events.emit(|| BrokerEvent::MessageQueued {
-                        client_id: Arc::clone(&session.client_id),
-                        message: Arc::clone(&message),
-                        qos,
-                    });
-                })
-        } else {
-            inner
-                .router
-                .route(&message, &settings.queue, congested, |_, _| {})
+        let mut hooks = Routing {
+            store: inner.store.get(),
+            events: &inner.events,
+            message: &message,
+            ticket: retained,
         };
+        let mut outcome = inner
+            .router
+            .route(&message, &settings.queue, congested, &mut hooks);
+        outcome.ticket = hooks.ticket;
         inner
             .metrics
             .messages_dropped
@@ -100,8 +97,9 @@ impl Broker {
         outcome
     }
 
-    /// Applies a retained publish to the store, with its expiry timer and its event.
-    fn retain(&self, message: &Message) {
+    /// Applies a retained publish to the store, with its expiry timer and its event; the
+    /// store ticket of the change.
+    pub(super) fn retain(&self, message: &Message) -> u64 {
         let inner = &self.inner;
         let key = TimerKey::Retained(Arc::clone(&message.topic));
         match inner.retained.update(message) {
@@ -113,26 +111,96 @@ impl Broker {
                     }
                     None => inner.timers.cancel(&key),
                 }
+                let ticket = self.record(|| Op::Retain {
+                    topic: Arc::clone(&stored.topic),
+                    message: Some(Arc::clone(&stored)),
+                });
                 inner
                     .events
                     .emit(|| BrokerEvent::RetainedSet { message: stored });
+                ticket
             }
             RetainedChange::Cleared => {
                 inner.timers.cancel(&key);
+                let ticket = self.record(|| Op::Retain {
+                    topic: Arc::clone(&message.topic),
+                    message: None,
+                });
                 inner.events.emit(|| BrokerEvent::RetainedCleared {
                     topic: Arc::clone(&message.topic),
                 });
+                ticket
             }
-            RetainedChange::Unchanged => {}
+            RetainedChange::Unchanged => 0,
         }
     }
 
     /// A retained message's expiry timer fired.
     pub(super) fn expire_retained(&self, topic: &Arc<str>) {
         if self.inner.retained.remove_if_expired(topic, Instant::now()) {
+            self.record(|| Op::Retain {
+                topic: Arc::clone(topic),
+                message: None,
+            });
             self.inner.events.emit(|| BrokerEvent::MessageExpired {
                 client_id: None,
                 topic: Arc::clone(topic),
+            });
+        }
+    }
+}
+
+/// What publishing does around each delivery: the store records those of persistent
+/// sessions at QoS 1/2 (and forgets those dropped to make room), the event stream hears of
+/// each.
+struct Routing<'a> {
+    store: Option<&'a Journal>,
+    events: &'a Events,
+    message: &'a Arc<Message>,
+    /// The largest store ticket so far.
+    ticket: u64,
+}
+
+impl RouteHooks for Routing<'_> {
+    fn prepare(&mut self, session: &Session, delivery: &mut Delivery) {
+        let Some(store) = self.store else {
+            return;
+        };
+        if delivery.qos == QoS::AtMostOnce || !session.is_durable() {
+            return;
+        }
+        delivery.key = store.next_key();
+        let ticket = store.submit(Op::Queue {
+            client: Arc::clone(&session.client_id),
+            key: delivery.key,
+            message: Arc::clone(self.message),
+            qos: delivery.qos,
+            retain: delivery.retain,
+            subscription_ids: delivery.subscription_ids.clone(),
+        });
+        self.ticket = self.ticket.max(ticket);
+    }
+
+    fn queued(&mut self, session: &Session, qos: QoS, _key: u64) {
+        self.events.emit(|| BrokerEvent::MessageQueued {
+            client_id: Arc::clone(&session.client_id),
+            message: Arc::clone(self.message),
+            qos,
+        });
+    }
+
+    fn refused(&mut self, session: &Session, key: u64) {
+        self.dropped(session, &[key]);
+    }
+
+    fn dropped(&mut self, session: &Session, keys: &[u64]) {
+        let Some(store) = self.store else {
+            return;
+        };
+        for &key in keys.iter().filter(|&&k| k != 0) {
+            store.submit(Op::Done {
+                client: Arc::clone(&session.client_id),
+                key,
             });
         }
     }

@@ -13,6 +13,7 @@ use crate::codec::{ReasonCode, RetainHandling, SubscribeFilter, exceeds_levels};
 use crate::message::Message;
 use crate::router::ParsedFilter;
 use crate::session::{Session, SubscriptionRecord};
+use crate::store::Op;
 
 /// The outcome of one filter of a SUBSCRIBE.
 #[derive(Debug)]
@@ -22,6 +23,8 @@ pub struct Subscribed {
     /// The retained messages to send now (per the Retain Handling option; never for a
     /// shared subscription).
     pub retained: Vec<Arc<Message>>,
+    /// The store ticket the SUBACK waits for (0: none).
+    pub ticket: u64,
 }
 
 impl Broker {
@@ -39,6 +42,7 @@ impl Broker {
         let refused = |reason| Subscribed {
             reason,
             retained: Vec::new(),
+            ticket: 0,
         };
         if exceeds_levels(parsed.filter, settings.max_topic_levels) {
             return refused(ReasonCode::TOPIC_FILTER_INVALID);
@@ -57,6 +61,16 @@ impl Broker {
             identifier,
         };
         session.add_subscription(&entry.filter, record);
+        let ticket = if session.is_durable() {
+            self.record(|| Op::Subscribe {
+                client: Arc::clone(&session.client_id),
+                filter: Arc::from(entry.filter.as_str()),
+                options,
+                identifier,
+            })
+        } else {
+            0
+        };
         self.inner.events.emit(|| BrokerEvent::Subscribed {
             client_id: Arc::clone(&session.client_id),
             filter: Arc::from(entry.filter.as_str()),
@@ -80,26 +94,40 @@ impl Broker {
         Subscribed {
             reason: ReasonCode(options.qos as u8),
             retained,
+            ticket,
         }
     }
 
-    /// Removes `session`'s subscription to `filter`; the UNSUBACK reason. (Anyone may drop
-    /// what they have.)
-    pub fn unsubscribe(&self, settings: &Settings, session: &Session, filter: &str) -> ReasonCode {
+    /// Removes `session`'s subscription to `filter`: the UNSUBACK reason, and the store
+    /// ticket the UNSUBACK waits for. (Anyone may drop what they have.)
+    pub fn unsubscribe(
+        &self,
+        settings: &Settings,
+        session: &Session,
+        filter: &str,
+    ) -> (ReasonCode, u64) {
         let parsed = ParsedFilter::parse(filter);
         if exceeds_levels(parsed.filter, settings.max_topic_levels) {
-            return ReasonCode::TOPIC_FILTER_INVALID;
+            return (ReasonCode::TOPIC_FILTER_INVALID, 0);
         }
         let in_router = self.inner.router.unsubscribe(session.id, parsed);
         let in_session = session.remove_subscription(filter);
         if !(in_router || in_session) {
-            return ReasonCode::NO_SUBSCRIPTION_EXISTED;
+            return (ReasonCode::NO_SUBSCRIPTION_EXISTED, 0);
         }
+        let ticket = if session.is_durable() {
+            self.record(|| Op::Unsubscribe {
+                client: Arc::clone(&session.client_id),
+                filter: Arc::from(filter),
+            })
+        } else {
+            0
+        };
         self.inner.events.emit(|| BrokerEvent::Unsubscribed {
             client_id: Arc::clone(&session.client_id),
             filter: Arc::from(filter),
         });
-        ReasonCode::SUCCESS
+        (ReasonCode::SUCCESS, ticket)
     }
 
     /// Removes every subscription of a session that is ending (no events: the session's

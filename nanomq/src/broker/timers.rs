@@ -6,12 +6,11 @@
 //! Each timer has a key, so arming it again replaces it and a client that comes back cancels
 //! its own, and nothing piles up: a topic republished with an expiry over and over holds one
 //! timer. Deadlines are `tokio::time::Instant`s, so tests can pause and advance the clock;
-//! [`to_system_time`] and [`from_system_time`] turn them into wall-clock times that can be
-//! stored and read back after a restart.
+//! `crate::clock` turns them into wall-clock times that can be stored and read back after a
+//! restart.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
-use std::time::SystemTime;
 
 use parking_lot::Mutex;
 use tokio::sync::Notify;
@@ -161,26 +160,6 @@ impl Timers {
     }
 }
 
-/// The wall-clock time of `at` (for storing a deadline).
-pub fn to_system_time(at: Instant) -> SystemTime {
-    let (now, wall) = (Instant::now(), SystemTime::now());
-    if at >= now {
-        wall + (at - now)
-    } else {
-        wall - (now - at)
-    }
-}
-
-/// The instant of the wall-clock time `time` (for a deadline read back from storage; one in
-/// the past comes back as now).
-pub fn from_system_time(time: SystemTime) -> Instant {
-    let (now, wall) = (Instant::now(), SystemTime::now());
-    match time.duration_since(wall) {
-        Ok(ahead) => now + ahead,
-        Err(_) => now,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use std::time::Duration;
@@ -254,14 +233,5 @@ mod tests {
             (Duration::from_secs(10), vec!["late".into()])
         );
         runner.abort();
-    }
-
-    #[test]
-    fn wall_clock_times_round_trip() {
-        let at = Instant::now() + Duration::from_secs(90);
-        let back = from_system_time(to_system_time(at));
-        let diff = if back > at { back - at } else { at - back };
-        assert!(diff < Duration::from_millis(50), "{diff:?}");
-        assert!(from_system_time(SystemTime::UNIX_EPOCH) <= Instant::now());
     }
 }

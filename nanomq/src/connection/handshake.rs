@@ -26,6 +26,8 @@ use crate::session::{ClientDetails, Link, LinkSignal, Session};
 const READ_CHUNK: usize = 512;
 /// How long writing CONNACK may take.
 const CONNACK_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long a persistent session's CONNACK waits for the session to be on disk.
+const STORE_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// What the client asked for that the broker honours towards it.
 #[derive(Debug, Clone, Copy)]
@@ -237,8 +239,14 @@ where
         code: ReasonCode::SUCCESS,
         properties,
     };
+    // A persistent session's CONNACK goes once the session is on disk. If the store cannot
+    // get there (a failing disk), no CONNACK: the client's socket is closed instead, and the
+    // connection ends through the normal path.
+    let stored = tokio::time::timeout(STORE_TIMEOUT, broker.durable(opened.ticket)).await;
     let mut out = BytesMut::new();
-    if encode_packet(&Packet::ConnAck(connack), version, &mut out).is_ok() {
+    if stored.is_err() {
+        let _ = tokio::time::timeout(CONNACK_TIMEOUT, stream.shutdown()).await;
+    } else if encode_packet(&Packet::ConnAck(connack), version, &mut out).is_ok() {
         // A failure here is not returned: the session is attached now, and the connection
         // loop notices the dead socket at once and ends through the normal path (will,
         // session parking, the link's "finished"), which an early return would skip.

@@ -26,8 +26,8 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
         match packet {
             Packet::Publish(publish) => self.on_publish(publish),
             Packet::PubAck(ack) => {
-                if self.state.on_puback(ack.packet_id) == AckOutcome::Completed {
-                    self.broker.acknowledged(&self.session, ack.packet_id);
+                if let AckOutcome::Completed(key) = self.state.on_puback(ack.packet_id) {
+                    self.broker.acknowledged(&self.session, ack.packet_id, key);
                 }
                 Ok(())
             }
@@ -39,20 +39,29 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
                     .state
                     .on_pubrec(rec.packet_id, rec.reason.is_error(), now)
                 {
-                    AckOutcome::Release => {
-                        self.write_ack(AckKind::PubRel, rec.packet_id, ReasonCode::SUCCESS)
+                    AckOutcome::Release(key) => {
+                        self.broker.released(&self.session, key, rec.packet_id);
+                        self.write_ack(AckKind::PubRel, rec.packet_id, ReasonCode::SUCCESS);
                     }
                     AckOutcome::Unknown => self.write_ack(
                         AckKind::PubRel,
                         rec.packet_id,
                         ReasonCode::PACKET_IDENTIFIER_NOT_FOUND,
                     ),
-                    AckOutcome::Completed => self.broker.acknowledged(&self.session, rec.packet_id),
+                    AckOutcome::Completed(key) => {
+                        self.broker.acknowledged(&self.session, rec.packet_id, key);
+                    }
                 }
                 Ok(())
             }
             Packet::PubRel(rel) => {
                 let reason = if self.state.release_qos2(rel.packet_id) {
+                    // PUBCOMP once the id is released on disk: a duplicate is never again
+                    // taken for a new message, nor a new message for a duplicate.
+                    let ticket = self
+                        .broker
+                        .qos2_from_client(&self.session, rel.packet_id, false);
+                    self.hold(ticket);
                     ReasonCode::SUCCESS
                 } else {
                     ReasonCode::PACKET_IDENTIFIER_NOT_FOUND
@@ -61,8 +70,8 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
                 Ok(())
             }
             Packet::PubComp(comp) => {
-                if self.state.on_pubcomp(comp.packet_id) == AckOutcome::Completed {
-                    self.broker.acknowledged(&self.session, comp.packet_id);
+                if let AckOutcome::Completed(key) = self.state.on_pubcomp(comp.packet_id) {
+                    self.broker.acknowledged(&self.session, comp.packet_id, key);
                 }
                 Ok(())
             }
@@ -162,7 +171,10 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
         }
         match publish.qos {
             QoS::ExactlyOnce => {
-                self.state.receive_qos2(id);
+                if self.state.receive_qos2(id) {
+                    let ticket = self.broker.qos2_from_client(&self.session, id, true);
+                    self.hold(ticket);
+                }
                 self.write_ack(AckKind::PubRec, id, ReasonCode::SUCCESS);
             }
             _ => self.write_ack(AckKind::PubAck, id, ReasonCode::SUCCESS),
@@ -208,11 +220,14 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
         let packet_id = publish.packet_id;
         if qos == QoS::ExactlyOnce
             && let Some(id) = packet_id
-            && !self.state.receive_qos2(id)
         {
-            // A resent QoS 2 message already delivered: acknowledge, do not deliver again.
-            self.write_ack(AckKind::PubRec, id, ReasonCode::SUCCESS);
-            return;
+            if !self.state.receive_qos2(id) {
+                // A resent QoS 2 message already delivered: acknowledge, do not deliver again.
+                self.write_ack(AckKind::PubRec, id, ReasonCode::SUCCESS);
+                return;
+            }
+            let ticket = self.broker.qos2_from_client(&self.session, id, true);
+            self.hold(ticket);
         }
         let message =
             Message::from_publish(publish, Origin::Client(self.session.id), Instant::now());
@@ -230,10 +245,13 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
                 {
                     // A refusing PUBREC ends the exchange: no PUBREL will free the id.
                     self.state.release_qos2(id);
+                    let ticket = self.broker.qos2_from_client(&self.session, id, false);
+                    self.hold(ticket);
                 }
                 return self.answer_publish(qos, packet_id, reason);
             }
         };
+        self.hold(outcome.ticket);
         let reason = if outcome.delivered == 0 {
             ReasonCode::NO_MATCHING_SUBSCRIBERS
         } else {
@@ -276,6 +294,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
                 identifier,
             );
             reasons.push(subscribed.reason);
+            self.hold(subscribed.ticket);
             let qos = entry.options.qos;
             retained.extend(subscribed.retained.into_iter().map(|m| (m, qos)));
         }
@@ -294,6 +313,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
                 qos: message.qos.min(qos),
                 retain: true,
                 subscription_ids: identifier.into_iter().collect(),
+                key: 0,
                 message,
             };
             // Our own queue: reading stops until it drains (a client that subscribes
@@ -310,14 +330,14 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
     }
 
     fn on_unsubscribe(&mut self, unsubscribe: Unsubscribe) {
-        let reasons = unsubscribe
-            .filters
-            .iter()
-            .map(|filter| {
-                self.broker
-                    .unsubscribe(&self.settings, &self.session, filter)
-            })
-            .collect();
+        let mut reasons = Vec::with_capacity(unsubscribe.filters.len());
+        for filter in &unsubscribe.filters {
+            let (reason, ticket) = self
+                .broker
+                .unsubscribe(&self.settings, &self.session, filter);
+            self.hold(ticket);
+            reasons.push(reason);
+        }
         let unsuback = UnsubAck {
             packet_id: unsubscribe.packet_id,
             reasons,

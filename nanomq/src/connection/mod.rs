@@ -179,6 +179,10 @@ pub struct Connection<S> {
     /// Since when output has been waiting without any of it being taken; a client that
     /// takes none for `write_timeout` is disconnected, whatever its keep alive.
     waiting_since: Option<Instant>,
+    /// The store ticket the pending output depends on: it is written only once the store
+    /// has committed that far (an acknowledgement never goes out before what it
+    /// acknowledges is on disk).
+    durable_ticket: u64,
 }
 
 /// Counts gathered locally and added to the broker's metrics once per batch.
@@ -235,6 +239,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
             counters: Counters::default(),
             self_congested: false,
             waiting_since: None,
+            durable_ticket: 0,
         })
     }
 
@@ -288,7 +293,8 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
                 };
                 self.read_buf.reserve(want);
             }
-            let want_write = !self.output.is_empty();
+            let durable = self.broker.is_durable(self.durable_ticket);
+            let want_write = !self.output.is_empty() && durable;
             if want_write && self.waiting_since.is_none() {
                 self.waiting_since = Some(Instant::now());
             }
@@ -332,6 +338,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
                     }
                 },
                 () = self.session.mailbox.ready(), if want_mail => {}
+                () = self.broker.durable(self.durable_ticket), if !durable => {}
                 () = wait_uncongested(&self.paused), if paused => {
                     self.paused.clear();
                     if let Err(exit) = self.drain_stash() {
@@ -421,6 +428,11 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
         self.timer.as_mut().reset(deadline);
     }
 
+    /// Makes the pending output wait for the store to commit `ticket` (0: nothing).
+    fn hold(&mut self, ticket: u64) {
+        self.durable_ticket = self.durable_ticket.max(ticket);
+    }
+
     fn flush_counters(&mut self) {
         let metrics = self.broker.metrics();
         let c = std::mem::take(&mut self.counters);
@@ -429,8 +441,14 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
         metrics.messages_dropped.add(c.dropped);
     }
 
-    /// Writes what is buffered, bounded in time: used on the way out.
+    /// Writes what is buffered, bounded in time: used on the way out. Output that waits for
+    /// the store waits for it too; if the store does not get there in time, it is not sent.
     async fn flush_output(&mut self) {
+        let ticket = self.durable_ticket;
+        let durable = tokio::time::timeout(Duration::from_secs(2), self.broker.durable(ticket));
+        if durable.await.is_err() {
+            self.output = Output::default();
+        }
         let write = async {
             while !self.output.is_empty() {
                 match self.output.write_to(&mut self.writer).await {

@@ -53,8 +53,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
     fn write_delivery(&mut self, delivery: Delivery, now: Instant) {
         if delivery.message.is_expired(now) {
             self.counters.dropped += 1;
-            self.broker
-                .expired_in_queue(&self.session, &delivery.message);
+            self.broker.expired_in_queue(&self.session, &delivery);
             return;
         }
         // Received through a subscription the rules allowed, but perhaps on a topic they
@@ -65,6 +64,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
             .may(&self.settings.auth, Operation::Subscribe, topic)
         {
             self.counters.dropped += 1;
+            self.broker.delivery_over(&self.session, delivery.key);
             return;
         }
         let packet_id = (delivery.qos != QoS::AtMostOnce).then(|| self.state.next_packet_id());
@@ -73,6 +73,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
             // Discarded as if sent [MQTT-3.1.2-25]; an alias it would have set up is not
             // kept, since the client never saw it.
             self.counters.dropped += 1;
+            self.broker.delivery_over(&self.session, delivery.key);
             return;
         }
         if let Some((topic, alias)) = new_alias {
@@ -81,6 +82,12 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
         self.counters.messages_out += 1;
         self.session.stats.send_msg.fetch_add(1, Ordering::Relaxed);
         if let Some(id) = packet_id {
+            if delivery.qos == QoS::ExactlyOnce && delivery.key != 0 {
+                // Out only once its packet id is stored: after a crash it is resent with
+                // the same id, which the client recognises as a duplicate.
+                let ticket = self.broker.sending_qos2(&self.session, delivery.key, id);
+                self.hold(ticket);
+            }
             self.state.record_sent(id, delivery, now);
         }
     }
@@ -164,7 +171,9 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
     /// not hold a slot of the in-flight window for ever.
     fn encode_resend(&mut self, publish: Publish, packet_id: crate::codec::PacketId) {
         if !self.encode_publish(publish) {
-            self.state.discard(packet_id);
+            if let Some(key) = self.state.discard(packet_id) {
+                self.broker.delivery_over(&self.session, key);
+            }
             self.counters.dropped += 1;
         }
     }

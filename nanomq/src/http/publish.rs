@@ -4,12 +4,15 @@
 //! A request naming several topics (`topic` plus the comma-separated `topics`) is checked as a
 //! whole before anything is published: one bad topic publishes nothing. A missing topic is
 //! 107 (a required parameter), a topic that cannot be published to is 115 (a `$SYS/` topic
-//! among them: those are the broker's own), any other bad field 108.
+//! among them: those are the broker's own), any other bad field 108. With the store on, the
+//! answer waits until what it acknowledges is on disk, as a PUBACK would.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::Json;
 use axum::extract::State;
+use axum::http::StatusCode;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use bytes::Bytes;
@@ -27,6 +30,9 @@ use super::state::AppState;
 use crate::broker::{Broker, Identity, Settings};
 use crate::codec::{PublishProperties, QoS, ReasonCode, validate_topic_name};
 use crate::message::{Message, Origin};
+
+/// How long an answer waits for the store.
+const STORE_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// The routes of this module.
 pub(super) fn routes() -> Vec<ApiRoute> {
@@ -53,17 +59,35 @@ async fn publish(
     ApiJson(request): ApiJson<PublishRequest>,
 ) -> ApiResult<()> {
     let settings = state.broker.settings();
+    let mut ticket = 0;
     for message in messages(&state.broker, &settings, &request)? {
-        publish_one(&state.broker, &settings, message);
+        ticket = ticket.max(publish_one(&state.broker, &settings, message));
     }
+    stored(&state.broker, ticket).await?;
     Ok(Json(ApiResponse::ok_empty()))
 }
 
-/// Publishes one message as the API, already checked by [`messages`].
-fn publish_one(broker: &Broker, settings: &Settings, message: Message) {
+/// Publishes one message as the API, already checked by [`messages`]: the store ticket the
+/// answer waits for.
+fn publish_one(broker: &Broker, settings: &Settings, message: Message) -> u64 {
     // Nobody waits for congested subscribers: the API has no socket to pause.
     let mut congested = Vec::new();
-    let _ = broker.publish(settings, &Identity::api(), message, &mut congested);
+    broker
+        .publish(settings, &Identity::api(), message, &mut congested)
+        .map_or(0, |outcome| outcome.ticket)
+}
+
+/// Waits until what the answer acknowledges is on disk (the same promise as a PUBACK); a
+/// store that cannot get there in time (a failing disk) is a 503.
+async fn stored(broker: &Broker, ticket: u64) -> Result<(), ApiError> {
+    let wait = tokio::time::timeout(STORE_TIMEOUT, broker.durable(ticket));
+    wait.await.map_err(|_| {
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            ResultCode::UnknownError,
+            "published, but the store could not write it in time (see the broker's log)",
+        )
+    })
 }
 
 /// Each item of the array (a `PublishBatchRequest`) is checked and published on its own;
@@ -73,6 +97,7 @@ async fn publish_batch(
     ApiJsonArray(items): ApiJsonArray,
 ) -> ApiResult<Vec<PublishBatchResult>> {
     let settings = state.broker.settings();
+    let mut ticket = 0;
     let results = items
         .into_iter()
         .map(|item| {
@@ -82,7 +107,7 @@ async fn publish_batch(
             let code = match outcome {
                 Ok(messages) => {
                     for message in messages {
-                        publish_one(&state.broker, &settings, message);
+                        ticket = ticket.max(publish_one(&state.broker, &settings, message));
                     }
                     ResultCode::Success
                 }
@@ -91,6 +116,7 @@ async fn publish_batch(
             PublishBatchResult { topic, code }
         })
         .collect();
+    stored(&state.broker, ticket).await?;
     Ok(Json(ApiResponse::ok(results)))
 }
 

@@ -52,6 +52,21 @@ impl<'a> ParsedFilter<'a> {
     }
 }
 
+/// What the broker does around each delivery routing makes (the store records the ones it
+/// keeps; the event stream hears of each). `()` does nothing.
+pub trait RouteHooks {
+    /// Before `delivery` is queued for `session` (the store gives it a key here).
+    fn prepare(&mut self, _session: &Session, _delivery: &mut Delivery) {}
+    /// After it was queued (`key` as prepared).
+    fn queued(&mut self, _session: &Session, _qos: QoS, _key: u64) {}
+    /// It was not queued (the session is closing, or it is away and the message is QoS 0).
+    fn refused(&mut self, _session: &Session, _key: u64) {}
+    /// Queuing it dropped older stored deliveries of `session`.
+    fn dropped(&mut self, _session: &Session, _keys: &[u64]) {}
+}
+
+impl RouteHooks for () {}
+
 #[derive(Debug, Clone)]
 struct Subscriber {
     session: Arc<Session>,
@@ -100,6 +115,9 @@ pub struct RouteOutcome {
     pub delivered: usize,
     /// Sessions whose queue was full (client away), so an older message was dropped.
     pub dropped: usize,
+    /// The store ticket to wait for before acknowledging the message (0: nothing to wait
+    /// for); the broker sets it.
+    pub ticket: u64,
 }
 
 /// One level of the subscription tree, for the HTTP API's topic-tree view.
@@ -221,14 +239,13 @@ impl Router {
     /// Queues `message` for every session with a matching subscription: once per session
     /// (at the highest matching QoS, with every matching subscription identifier), and once
     /// per shared group. Sessions whose queue is over its high watermark are added to
-    /// `congested`, so the publisher can wait for them. `queued` is told of every session the
-    /// message was queued for, with the QoS it goes out at.
+    /// `congested`, so the publisher can wait for them. `hooks` hear of every delivery.
     pub fn route(
         &self,
         message: &Arc<Message>,
         limits: &QueueLimits,
         congested: &mut Vec<Arc<Session>>,
-        mut queued: impl FnMut(&Session, QoS),
+        hooks: &mut impl RouteHooks,
     ) -> RouteOutcome {
         let trie = self.trie.read();
         let mut targets: Vec<Target<'_>> = Vec::new();
@@ -265,6 +282,7 @@ impl Router {
             targets.sort_unstable_by_key(|t| (t.shared, t.subscriber.session.id));
         }
         let mut outcome = RouteOutcome::default();
+        let mut dropped = Vec::new();
         let mut i = 0;
         while i < targets.len() {
             let first = &targets[i];
@@ -283,13 +301,23 @@ impl Router {
                 j += 1;
             }
             let session = &first.subscriber.session;
-            let delivery = Delivery {
+            let mut delivery = Delivery {
                 message: Arc::clone(message),
                 qos,
                 retain,
                 subscription_ids: ids,
+                key: 0,
             };
-            match session.mailbox.push(delivery, limits) {
+            hooks.prepare(session, &mut delivery);
+            let key = delivery.key;
+            let pushed = session
+                .mailbox
+                .push_dropping(delivery, limits, &mut dropped);
+            if !dropped.is_empty() {
+                hooks.dropped(session, &dropped);
+                dropped.clear();
+            }
+            match pushed {
                 Pushed::Queued => outcome.delivered += 1,
                 Pushed::Congested => {
                     outcome.delivered += 1;
@@ -300,11 +328,12 @@ impl Router {
                     outcome.dropped += 1;
                 }
                 Pushed::Refused => {
+                    hooks.refused(session, key);
                     i = j;
                     continue;
                 }
             }
-            queued(session, qos);
+            hooks.queued(session, qos, key);
             i = j;
         }
         outcome

@@ -46,6 +46,7 @@ impl RetainedMessages {
             };
         }
         let stored = Arc::new(Message {
+            id: message.id,
             topic: Arc::clone(&message.topic),
             payload: Bytes::copy_from_slice(&message.payload),
             qos: message.qos,
@@ -370,6 +371,7 @@ mod tests {
 
     fn retained(topic: &str, payload: &'static str, expires_at: Option<Instant>) -> Message {
         Message {
+            id: 0,
             topic: Arc::from(topic),
             payload: Bytes::from_static(payload.as_bytes()),
             qos: crate::codec::QoS::AtMostOnce,

@@ -60,10 +60,10 @@ impl Default for DeliveryState {
 /// What an acknowledgement from the client did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AckOutcome {
-    /// The exchange is complete; the in-flight slot is free.
-    Completed,
-    /// PUBREC accepted: answer with PUBREL.
-    Release,
+    /// The exchange is complete; the in-flight slot is free (the delivery's store key).
+    Completed(u64),
+    /// PUBREC accepted: answer with PUBREL (the delivery's store key).
+    Release(u64),
     /// No message is in flight with that identifier (or it is at another stage).
     Unknown,
 }
@@ -110,10 +110,46 @@ impl DeliveryState {
         self.deferred > 0
     }
 
-    /// Takes the message at `at` out of flight.
-    fn remove_at(&mut self, at: usize) {
-        if self.outbound.remove(at).is_some_and(|i| i.deferred) {
-            self.deferred -= 1;
+    /// Takes the message at `at` out of flight, returning its store key.
+    fn remove_at(&mut self, at: usize) -> u64 {
+        match self.outbound.remove(at) {
+            Some(entry) => {
+                if entry.deferred {
+                    self.deferred -= 1;
+                }
+                entry.delivery.key
+            }
+            None => 0,
+        }
+    }
+
+    /// The state read back from the store: messages in flight (oldest first) and QoS 2
+    /// packet ids received and not yet released. Everything in flight is resent when a
+    /// connection resumes the session.
+    pub fn restored(
+        outbound: Vec<(PacketId, Stage, Delivery)>,
+        inbound_qos2: Vec<PacketId>,
+        now: Instant,
+    ) -> DeliveryState {
+        let next_id = outbound
+            .iter()
+            .map(|(id, _, _)| id.get())
+            .max()
+            .map_or(1, |last| last.checked_add(1).unwrap_or(1));
+        DeliveryState {
+            next_id,
+            outbound: outbound
+                .into_iter()
+                .map(|(packet_id, stage, delivery)| Inflight {
+                    packet_id,
+                    delivery,
+                    stage,
+                    sent_at: now,
+                    deferred: false,
+                })
+                .collect(),
+            deferred: 0,
+            inbound_qos2: inbound_qos2.into_iter().map(PacketId::get).collect(),
         }
     }
 
@@ -171,29 +207,19 @@ impl DeliveryState {
     }
 
     /// Takes a message that cannot be sent (larger than the client's Maximum Packet Size)
-    /// out of flight: it counts as sent [MQTT-3.1.2-25]. False if `id` is not a PUBLISH in
-    /// flight.
-    pub fn discard(&mut self, id: PacketId) -> bool {
-        match self
-            .outbound
+    /// out of flight: it counts as sent [MQTT-3.1.2-25]. Its store key; `None` if `id` is
+    /// not a PUBLISH in flight.
+    pub fn discard(&mut self, id: PacketId) -> Option<u64> {
+        self.outbound
             .iter()
             .position(|i| i.packet_id == id && i.stage == Stage::Published)
-        {
-            Some(at) => {
-                self.remove_at(at);
-                true
-            }
-            None => false,
-        }
+            .map(|at| self.remove_at(at))
     }
 
     /// A PUBACK for a QoS 1 message.
     pub fn on_puback(&mut self, id: PacketId) -> AckOutcome {
         match self.position(id, Stage::Published, QoS::AtLeastOnce) {
-            Some(at) => {
-                self.remove_at(at);
-                AckOutcome::Completed
-            }
+            Some(at) => AckOutcome::Completed(self.remove_at(at)),
             None => AckOutcome::Unknown,
         }
     }
@@ -203,18 +229,19 @@ impl DeliveryState {
     pub fn on_pubrec(&mut self, id: PacketId, refused: bool, now: Instant) -> AckOutcome {
         if let Some(at) = self.position(id, Stage::Released, QoS::ExactlyOnce) {
             // A repeated PUBREC: answer it again.
+            let mut key = 0;
             if let Some(entry) = self.outbound.get_mut(at) {
                 entry.sent_at = now;
+                key = entry.delivery.key;
             }
-            return AckOutcome::Release;
+            return AckOutcome::Release(key);
         }
         match self.position(id, Stage::Published, QoS::ExactlyOnce) {
-            Some(at) if refused => {
-                self.remove_at(at);
-                AckOutcome::Completed
-            }
+            Some(at) if refused => AckOutcome::Completed(self.remove_at(at)),
             Some(at) => {
+                let mut key = 0;
                 if let Some(entry) = self.outbound.get_mut(at) {
+                    key = entry.delivery.key;
                     entry.stage = Stage::Released;
                     entry.sent_at = now;
                     if std::mem::take(&mut entry.deferred) {
@@ -222,7 +249,7 @@ impl DeliveryState {
                         self.deferred -= 1;
                     }
                 }
-                AckOutcome::Release
+                AckOutcome::Release(key)
             }
             None => AckOutcome::Unknown,
         }
@@ -231,10 +258,7 @@ impl DeliveryState {
     /// A PUBCOMP for a QoS 2 message.
     pub fn on_pubcomp(&mut self, id: PacketId) -> AckOutcome {
         match self.position(id, Stage::Released, QoS::ExactlyOnce) {
-            Some(at) => {
-                self.remove_at(at);
-                AckOutcome::Completed
-            }
+            Some(at) => AckOutcome::Completed(self.remove_at(at)),
             None => AckOutcome::Unknown,
         }
     }
@@ -289,6 +313,7 @@ mod tests {
     fn delivery(qos: QoS) -> Delivery {
         Delivery {
             message: Arc::new(Message {
+                id: 0,
                 topic: Arc::from("t"),
                 payload: Bytes::from_static(b"x"),
                 qos,
@@ -300,6 +325,7 @@ mod tests {
             qos,
             retain: false,
             subscription_ids: Vec::new(),
+            key: 0,
         }
     }
 
@@ -328,12 +354,12 @@ mod tests {
         s.record_sent(pid(2), delivery(QoS::ExactlyOnce), now);
         assert_eq!(s.on_pubcomp(pid(2)), AckOutcome::Unknown);
         assert_eq!(s.on_puback(pid(2)), AckOutcome::Unknown);
-        assert_eq!(s.on_puback(pid(1)), AckOutcome::Completed);
+        assert_eq!(s.on_puback(pid(1)), AckOutcome::Completed(0));
         assert_eq!(s.on_puback(pid(1)), AckOutcome::Unknown);
-        assert_eq!(s.on_pubrec(pid(2), false, now), AckOutcome::Release);
-        assert_eq!(s.on_pubrec(pid(2), false, now), AckOutcome::Release);
+        assert_eq!(s.on_pubrec(pid(2), false, now), AckOutcome::Release(0));
+        assert_eq!(s.on_pubrec(pid(2), false, now), AckOutcome::Release(0));
         assert_eq!(s.inflight_len(), 1);
-        assert_eq!(s.on_pubcomp(pid(2)), AckOutcome::Completed);
+        assert_eq!(s.on_pubcomp(pid(2)), AckOutcome::Completed(0));
         assert_eq!(s.inflight_len(), 0);
     }
 
@@ -343,7 +369,7 @@ mod tests {
         s.record_sent(pid(7), delivery(QoS::ExactlyOnce), Instant::now());
         assert_eq!(
             s.on_pubrec(pid(7), true, Instant::now()),
-            AckOutcome::Completed
+            AckOutcome::Completed(0)
         );
         assert_eq!(s.inflight_len(), 0);
     }
@@ -357,7 +383,7 @@ mod tests {
         }
         s.record_sent(pid(4), delivery(QoS::ExactlyOnce), now);
         s.record_sent(pid(5), delivery(QoS::ExactlyOnce), now);
-        assert_eq!(s.on_pubrec(pid(5), false, now), AckOutcome::Release);
+        assert_eq!(s.on_pubrec(pid(5), false, now), AckOutcome::Release(0));
         // A new connection whose client accepts 2 at a time.
         let due: Vec<_> = s
             .resume(2, now)
@@ -375,13 +401,13 @@ mod tests {
         );
         assert_eq!(s.outstanding(), 3);
         assert!(s.next_deferred(2, now).is_none());
-        assert_eq!(s.on_puback(pid(1)), AckOutcome::Completed);
+        assert_eq!(s.on_puback(pid(1)), AckOutcome::Completed(0));
         assert!(s.next_deferred(2, now).is_none(), "still 2 outstanding");
-        assert_eq!(s.on_pubcomp(pid(5)), AckOutcome::Completed);
+        assert_eq!(s.on_pubcomp(pid(5)), AckOutcome::Completed(0));
         assert_eq!(s.next_deferred(2, now).map(|(id, _)| id.get()), Some(3));
         assert!(s.next_deferred(2, now).is_none());
         // The client acknowledges 4, received on the previous connection, before its resend.
-        assert_eq!(s.on_pubrec(pid(4), false, now), AckOutcome::Release);
+        assert_eq!(s.on_pubrec(pid(4), false, now), AckOutcome::Release(0));
         assert_eq!(s.outstanding(), s.inflight_len());
         assert!(s.next_deferred(10, now).is_none());
     }

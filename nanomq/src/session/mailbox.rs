@@ -119,6 +119,17 @@ struct Progress {
 impl Mailbox {
     /// Queues a delivery, applying the online or offline policy.
     pub fn push(&self, delivery: Delivery, limits: &QueueLimits) -> Pushed {
+        self.push_dropping(delivery, limits, &mut Vec::new())
+    }
+
+    /// [`Mailbox::push`], adding to `dropped` the store keys of the stored deliveries it
+    /// dropped to make room (for the store to forget them).
+    pub fn push_dropping(
+        &self,
+        delivery: Delivery,
+        limits: &QueueLimits,
+        dropped: &mut Vec<u64>,
+    ) -> Pushed {
         let mut state = self.state.lock();
         if state.closed {
             return Pushed::Refused;
@@ -129,7 +140,11 @@ impl Mailbox {
             }
             let mut outcome = Pushed::Queued;
             while state.queue.len() >= limits.offline {
-                state.queue.pop_front();
+                if let Some(old) = state.queue.pop_front()
+                    && old.key != 0
+                {
+                    dropped.push(old.key);
+                }
                 state.dropped += 1;
                 outcome = Pushed::DroppedOldest;
             }
@@ -141,7 +156,11 @@ impl Mailbox {
         let was_empty = state.queue.is_empty();
         let mut outcome = Pushed::Queued;
         if state.shed && state.queue.len() >= limits.high_watermark {
-            state.queue.pop_front();
+            if let Some(old) = state.queue.pop_front()
+                && old.key != 0
+            {
+                dropped.push(old.key);
+            }
             state.dropped += 1;
             outcome = Pushed::DroppedOldest;
         }
@@ -273,8 +292,14 @@ impl Mailbox {
     }
 
     /// Marks the client online (its connection drains the queue) or away (the queue is capped
-    /// at `limits.offline`, oldest first). Returns how many messages were dropped to fit.
-    pub fn set_online(&self, online: bool, limits: &QueueLimits) -> u64 {
+    /// at `limits.offline`, oldest first). Returns how many messages were dropped to fit,
+    /// adding the store keys of the stored ones to `dropped_keys`.
+    pub fn set_online(
+        &self,
+        online: bool,
+        limits: &QueueLimits,
+        dropped_keys: &mut Vec<u64>,
+    ) -> u64 {
         let mut state = self.state.lock();
         state.online = online;
         state.shed = false;
@@ -282,7 +307,11 @@ impl Mailbox {
         if !online {
             state.queue.retain(|d| d.qos != QoS::AtMostOnce);
             while state.queue.len() > limits.offline {
-                state.queue.pop_front();
+                if let Some(old) = state.queue.pop_front()
+                    && old.key != 0
+                {
+                    dropped_keys.push(old.key);
+                }
                 dropped += 1;
             }
             state.dropped += dropped;
@@ -338,6 +367,7 @@ mod tests {
     fn delivery() -> Delivery {
         Delivery {
             message: Arc::new(Message {
+                id: 0,
                 topic: Arc::from("t"),
                 payload: Bytes::from_static(b"x"),
                 qos: QoS::AtLeastOnce,
@@ -349,6 +379,7 @@ mod tests {
             qos: QoS::AtLeastOnce,
             retain: false,
             subscription_ids: Vec::new(),
+            key: 0,
         }
     }
 
@@ -361,13 +392,13 @@ mod tests {
     #[test]
     fn online_queues_report_congestion_and_offline_queues_drop_the_oldest() {
         let mailbox = Mailbox::default();
-        mailbox.set_online(true, &LIMITS);
+        mailbox.set_online(true, &LIMITS, &mut Vec::new());
         let outcomes: Vec<Pushed> = (0..5).map(|_| mailbox.push(delivery(), &LIMITS)).collect();
         assert_eq!(outcomes[3], Pushed::Queued);
         assert_eq!(outcomes[4], Pushed::Congested);
         assert!(mailbox.is_congested());
         // Going away trims to `offline`, oldest first.
-        assert_eq!(mailbox.set_online(false, &LIMITS), 2);
+        assert_eq!(mailbox.set_online(false, &LIMITS, &mut Vec::new()), 2);
         assert_eq!(mailbox.len(), 3);
         assert_eq!(mailbox.push(delivery(), &LIMITS), Pushed::DroppedOldest);
         assert_eq!(mailbox.dropped(), 3);
@@ -380,7 +411,7 @@ mod tests {
     #[tokio::test]
     async fn every_paused_publisher_woken_by_a_drain_gets_its_turn() {
         let mailbox = Mailbox::default();
-        mailbox.set_online(true, &LIMITS);
+        mailbox.set_online(true, &LIMITS, &mut Vec::new());
         for _ in 0..5 {
             mailbox.push(delivery(), &LIMITS);
         }
@@ -413,7 +444,7 @@ mod tests {
 
     fn congested_mailbox() -> Mailbox {
         let mailbox = Mailbox::default();
-        mailbox.set_online(true, &WIDE);
+        mailbox.set_online(true, &WIDE, &mut Vec::new());
         for _ in 0..WIDE.high_watermark {
             assert_eq!(mailbox.push(delivery(), &WIDE), Pushed::Queued);
         }

@@ -161,6 +161,9 @@ pub struct Session {
     /// Whether a connection is attached: mirrors `state.link`, readable without the lock by
     /// routing (a shared group prefers connected members).
     connected: AtomicBool,
+    /// Whether the store keeps this session (persistent, with the store on): routing gives
+    /// its QoS 1/2 deliveries store keys.
+    durable: AtomicBool,
     /// Everything else, which changes only when clients connect, disconnect, subscribe or
     /// unsubscribe: one lock, so no invariant spans two.
     state: Mutex<State>,
@@ -179,6 +182,8 @@ struct State {
     generation: u64,
     /// Replaced or removed: a connection still using it must not park anything in it.
     discarded: bool,
+    /// When its client went away (wall clock), while no connection is attached.
+    away_since: Option<std::time::SystemTime>,
 }
 
 impl Session {
@@ -190,6 +195,7 @@ impl Session {
             mailbox: Mailbox::default(),
             stats: SessionStats::default(),
             connected: AtomicBool::new(false),
+            durable: AtomicBool::new(false),
             state: Mutex::new(State {
                 details,
                 subscriptions: BTreeMap::new(),
@@ -197,6 +203,7 @@ impl Session {
                 link: None,
                 generation: 0,
                 discarded: false,
+                away_since: None,
             }),
         }
     }
@@ -204,6 +211,29 @@ impl Session {
     /// True while a connection is attached.
     pub fn is_connected(&self) -> bool {
         self.connected.load(Ordering::Acquire)
+    }
+
+    /// Whether the store keeps this session.
+    pub fn is_durable(&self) -> bool {
+        self.durable.load(Ordering::Acquire)
+    }
+
+    /// Marks the session as kept by the store, or not; returns what it was.
+    pub fn set_durable(&self, durable: bool) -> bool {
+        self.durable.swap(durable, Ordering::AcqRel)
+    }
+
+    /// Parks `state` in a session no connection is attached to (one read back from the
+    /// store, whose client went away at `away_since`).
+    pub fn park(&self, state: DeliveryState, away_since: std::time::SystemTime) {
+        let mut guard = self.state.lock();
+        guard.parked = Some(state);
+        guard.away_since = Some(away_since);
+    }
+
+    /// When the client went away (wall clock), if it is away.
+    pub fn away_since(&self) -> Option<std::time::SystemTime> {
+        self.state.lock().away_since
     }
 
     /// True once the session has been replaced or removed.
@@ -263,6 +293,7 @@ impl Session {
     pub fn attach(&self, details: ClientDetails) -> DeliveryState {
         let mut state = self.state.lock();
         state.details = details;
+        state.away_since = None;
         self.connected.store(true, Ordering::Release);
         state.parked.take().unwrap_or_default()
     }
@@ -280,6 +311,7 @@ impl Session {
         }
         state.link = None;
         state.details.peer = None;
+        state.away_since = Some(std::time::SystemTime::now());
         self.connected.store(false, Ordering::Release);
         Some(state.generation)
     }

@@ -78,6 +78,17 @@ impl SessionRegistry {
         }
     }
 
+    /// Registers a session no connection is attached to (one read back from the store), in
+    /// place of any session the client id had.
+    pub fn restore(&self, client_id: &str, details: ClientDetails) -> Arc<Session> {
+        let id = SessionId(self.next_id.fetch_add(1, Ordering::Relaxed));
+        let session = Arc::new(Session::new(id, Arc::from(client_id), details));
+        self.sessions
+            .lock()
+            .insert(Arc::clone(&session.client_id), Arc::clone(&session));
+        session
+    }
+
     fn create(&self, client_id: &str, link: Link, details: ClientDetails) -> Arc<Session> {
         let id = SessionId(self.next_id.fetch_add(1, Ordering::Relaxed));
         let session = Arc::new(Session::new(id, Arc::from(client_id), details));

@@ -71,6 +71,14 @@ impl Broker {
         }
     }
 
+    /// Ends the process the way `signal` does (KILL: no chance to save anything), waits for
+    /// it, and returns its directory, with whatever it left on disk, for the next run.
+    pub fn end(mut self, signal: &str) -> TempDir {
+        self.signal(signal);
+        self.wait_exit();
+        std::mem::replace(&mut self.dir, tempfile::tempdir().unwrap())
+    }
+
     /// The directory the broker runs in.
     pub fn dir(&self) -> PathBuf {
         self.dir.path().to_path_buf()

@@ -41,6 +41,8 @@ pub fn test_config() -> Config {
     };
     config.websocket.enable = false;
     config.http_server.enable = false;
+    // Tests that want the store give it a directory of their own.
+    config.persistence.enable = false;
     config
 }
 

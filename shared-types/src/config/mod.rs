@@ -10,6 +10,7 @@ mod bridge;
 mod http_server;
 mod listeners;
 mod merge;
+mod persistence;
 mod secrets;
 mod validate;
 
@@ -23,6 +24,7 @@ pub use bridge::{BridgeConfig, BridgeSubscription};
 pub use http_server::{AuthType, HttpServerConfig, JwtConfig};
 pub use listeners::{TlsConfig, WebsocketConfig};
 pub use merge::merge_json;
+pub use persistence::{PersistenceConfig, SyncMode};
 pub use secrets::PLACEHOLDER;
 
 /// The largest packet MQTT can express (the Remaining Length limit), in bytes.
@@ -77,6 +79,8 @@ pub struct Config {
     pub http_server: HttpServerConfig,
     /// The bridge to an upstream broker.
     pub bridge: BridgeConfig,
+    /// The on-disk store of sessions and retained messages.
+    pub persistence: PersistenceConfig,
 }
 
 impl Default for Config {
@@ -103,6 +107,7 @@ impl Default for Config {
             websocket: WebsocketConfig::default(),
             http_server: HttpServerConfig::default(),
             bridge: BridgeConfig::default(),
+            persistence: PersistenceConfig::default(),
         }
     }
 }

@@ -53,6 +53,18 @@ impl Config {
         if self.bridge.bridge_mode {
             self.validate_bridge()?;
         }
+        if self.persistence.enable && self.persistence.dir.trim().is_empty() {
+            return Err(ConfigError::new(
+                "persistence.dir",
+                "must not be empty when persistence.enable is true",
+            ));
+        }
+        check_range(
+            "persistence.sync_interval_ms",
+            self.persistence.sync_interval_ms,
+            1,
+            60_000,
+        )?;
         Ok(())
     }
 

@@ -58,6 +58,7 @@ pub fn test_config() -> Config {
     };
     config.websocket.enable = false;
     config.http_server.port = 0;
+    config.persistence.enable = false;
     config
 }
 

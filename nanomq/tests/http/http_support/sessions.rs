@@ -135,6 +135,7 @@ pub async fn add(broker: &Broker, client: &FakeClient) -> FakeSession {
     }
     for n in 0..client.queued {
         let message = Arc::new(Message {
+            id: 0,
             topic: Arc::from(format!("queued/{n}")),
             payload: Bytes::from_static(b"x"),
             qos: QoS::AtLeastOnce,
@@ -148,6 +149,7 @@ pub async fn add(broker: &Broker, client: &FakeClient) -> FakeSession {
             qos: QoS::AtLeastOnce,
             retain: false,
             subscription_ids: Vec::new(),
+            key: 0,
         };
         session.mailbox.push(delivery, &settings.queue);
     }

@@ -1,0 +1,151 @@
+//! Putting what the store read back at start into place, before any listener opens:
+//! retained messages with their expiry timers, persistent sessions (away) with their
+//! subscriptions, queued and in-flight deliveries and QoS 2 ids, their expiry timers and
+//! delayed wills, counted from when their client went away (wall-clock time, so time the
+//! broker was down counts).
+
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use chrono::Local;
+use tokio::time::Instant;
+
+use super::Broker;
+use crate::codec::LastWill;
+use crate::message::Delivery;
+use crate::router::ParsedFilter;
+use crate::session::inflight::DeliveryState;
+use crate::session::{ClientDetails, Session, SubscriptionRecord};
+use crate::store::record::SessionRecord;
+use crate::store::{Op, Snapshot};
+
+/// What restoring put back.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Restored {
+    /// Sessions.
+    pub sessions: usize,
+    /// Deliveries queued or in flight.
+    pub deliveries: usize,
+    /// Retained messages.
+    pub retained: usize,
+}
+
+impl Broker {
+    /// Puts `snapshot` in place. Call it before the store is attached (what is put back is
+    /// on disk already) and before the listeners open; the returned changes (sessions that
+    /// were connected when the broker stopped now count as away; deliveries beyond `msq_len`
+    /// dropped) are for the store once it is attached.
+    pub fn restore(&self, snapshot: Snapshot) -> (Restored, Vec<Op>) {
+        let settings = self.settings();
+        let now = SystemTime::now();
+        let mut fixes = Vec::new();
+        let mut restored = Restored::default();
+        for message in snapshot.retained {
+            let message = if message.retain {
+                message
+            } else {
+                crate::message::Message {
+                    retain: true,
+                    ..message
+                }
+            };
+            self.retain(&message);
+            restored.retained += 1;
+        }
+        let mut absences = Vec::new();
+        for stored in snapshot.sessions {
+            let record = stored.record;
+            let client: Arc<str> = Arc::from(stored.client_id.as_str());
+            let details = ClientDetails {
+                username: record.username.clone(),
+                protocol: record.protocol,
+                keep_alive: 0,
+                clean_start: false,
+                peer: None,
+                connected_at: Local::now(),
+                will_topic: record.will.as_ref().map(|(w, _)| Arc::clone(&w.topic)),
+                expiry_interval: record.expiry_interval,
+            };
+            let session = self.inner.sessions.restore(&client, details);
+            session.set_durable(true);
+            for (filter, options, identifier) in stored.subscriptions {
+                self.inner.router.subscribe(
+                    &session,
+                    ParsedFilter::parse(&filter),
+                    options,
+                    identifier,
+                );
+                session.add_subscription(
+                    &filter,
+                    SubscriptionRecord {
+                        options,
+                        identifier,
+                    },
+                );
+            }
+            let mut inflight = Vec::new();
+            let mut dropped = Vec::new();
+            for d in stored.deliveries {
+                restored.deliveries += 1;
+                let delivery = Delivery {
+                    message: d.message,
+                    qos: d.qos,
+                    retain: d.retain,
+                    subscription_ids: d.subscription_ids,
+                    key: d.key,
+                };
+                match d.inflight {
+                    Some((packet_id, stage)) => inflight.push((packet_id, stage, delivery)),
+                    None => {
+                        session
+                            .mailbox
+                            .push_dropping(delivery, &settings.queue, &mut dropped);
+                    }
+                }
+            }
+            for key in dropped {
+                fixes.push(Op::Done {
+                    client: Arc::clone(&client),
+                    key,
+                });
+            }
+            let state = DeliveryState::restored(inflight, stored.qos2_received, Instant::now());
+            let away = record.disconnected_at.unwrap_or(now);
+            session.park(state, away);
+            if record.disconnected_at.is_none() {
+                fixes.push(Op::Session {
+                    client: Arc::clone(&client),
+                    record: SessionRecord {
+                        disconnected_at: Some(away),
+                        ..record.clone()
+                    },
+                });
+            }
+            restored.sessions += 1;
+            absences.push((session, record, away));
+        }
+        // Wills and expiries once every session is back, so a will due now reaches them all.
+        for (session, record, away) in absences {
+            let gone = now.duration_since(away).unwrap_or_default();
+            let left = |secs: u32| Duration::from_secs(u64::from(secs)).saturating_sub(gone);
+            let expiry = (record.expiry_interval != u32::MAX).then(|| left(record.expiry_interval));
+            let will: Option<(LastWill, Duration)> =
+                record.will.clone().map(|(will, delay)| (will, left(delay)));
+            if will.as_ref().is_some_and(|(_, d)| d.is_zero()) {
+                // Published now: not again after another restart.
+                fixes.push(Op::Session {
+                    client: Arc::clone(&session.client_id),
+                    record: SessionRecord {
+                        will: None,
+                        disconnected_at: Some(away),
+                        ..record
+                    },
+                });
+            }
+            let generation = session.generation();
+            self.schedule_absence(&session, generation, will, expiry);
+            drop::<Arc<Session>>(session);
+        }
+        (restored, fixes)
+    }
+}

@@ -1,0 +1,808 @@
+//! The journal: what the broker hands to the store, and the one thread that writes it.
+//!
+//! The broker submits each change as an [`Op`] from whatever task made it (a publisher's
+//! connection routing a message, a subscriber's acknowledging it) and gets a ticket back;
+//! submitting is a push under a short lock, never I/O. The writer thread takes everything
+//! submitted so far as one batch, folds it (a message queued and acknowledged within the same
+//! batch never reaches the disk; a session dropped drops what the batch had for it), writes it
+//! in one transaction and commits it — with `sync = "always"` durably, so one fsync serves
+//! every client whose changes were in the batch (group commit) — then moves the committed
+//! ticket forward and wakes whoever waits for it. A connection holds the answers that depend
+//! on a ticket (PUBACK, PUBREC, CONNACK, SUBACK…) until it is committed, and keeps reading
+//! meanwhile.
+//!
+//! With `sync = "interval"` tickets are 0 (nothing waits) and the writer commits, durably,
+//! every `sync_interval_ms`.
+//!
+//! A message is stored once however many deliveries refer to it: the writer counts the
+//! references of every stored message and writes it with its first delivery, deletes it with
+//! its last.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use parking_lot::{Condvar, Mutex};
+use tokio::sync::Notify;
+use tracing::{error, info};
+
+use super::engine::{Engine, EngineError, Table, Txn};
+use super::record::{
+    DeliveryRecord, SessionRecord, client_key, client_prefix, delivery_message_id, encode_delivery,
+    encode_inflight, encode_message, encode_session, encode_subscription, u64_key,
+};
+use crate::clock::now_unix_ms;
+use crate::codec::{PacketId, QoS, SubscriptionOptions};
+use crate::message::Message;
+use crate::session::inflight::Stage;
+
+/// One change to what is stored.
+#[derive(Debug)]
+pub enum Op {
+    /// A persistent session was opened, resumed or left: its record now.
+    Session {
+        /// The client id.
+        client: Arc<str>,
+        /// The record.
+        record: SessionRecord,
+    },
+    /// A session is gone: it and everything stored for it.
+    DropSession {
+        /// The client id.
+        client: Arc<str>,
+    },
+    /// A subscription was made or replaced.
+    Subscribe {
+        /// The client id.
+        client: Arc<str>,
+        /// The filter.
+        filter: Arc<str>,
+        /// Its options.
+        options: SubscriptionOptions,
+        /// Its MQTT 5 identifier.
+        identifier: Option<u32>,
+    },
+    /// A subscription was removed.
+    Unsubscribe {
+        /// The client id.
+        client: Arc<str>,
+        /// The filter.
+        filter: Arc<str>,
+    },
+    /// A QoS 1/2 message was queued for a persistent session.
+    Queue {
+        /// The client id.
+        client: Arc<str>,
+        /// The delivery's key.
+        key: u64,
+        /// The message.
+        message: Arc<Message>,
+        /// The QoS it goes out at.
+        qos: QoS,
+        /// The RETAIN flag it goes out with.
+        retain: bool,
+        /// Its subscription identifiers.
+        subscription_ids: Vec<u32>,
+    },
+    /// A delivery was sent with `packet_id` (QoS 2), or its PUBREC came back.
+    Inflight {
+        /// The client id.
+        client: Arc<str>,
+        /// The delivery's key.
+        key: u64,
+        /// The packet id it went out with.
+        packet_id: PacketId,
+        /// Where the exchange stands.
+        stage: Stage,
+    },
+    /// A delivery is over: acknowledged, dropped, expired.
+    Done {
+        /// The client id.
+        client: Arc<str>,
+        /// The delivery's key.
+        key: u64,
+    },
+    /// A QoS 2 message from the client was received (`held`) or released.
+    Qos2 {
+        /// The client id.
+        client: Arc<str>,
+        /// Its packet id.
+        packet_id: PacketId,
+        /// Received and awaiting PUBREL (true), or released (false).
+        held: bool,
+    },
+    /// A topic's retained message was set or cleared.
+    Retain {
+        /// The topic.
+        topic: Arc<str>,
+        /// The message, or `None` when cleared.
+        message: Option<Arc<Message>>,
+    },
+}
+
+/// When what is submitted is committed durably.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SyncPolicy {
+    /// As soon as possible, and acknowledgements wait for it.
+    Always,
+    /// Every so often; acknowledgements do not wait.
+    Interval(Duration),
+}
+
+/// Figures about the store, for the API.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StoreStats {
+    /// Bytes on disk.
+    pub size_bytes: u64,
+    /// Changes submitted and not yet committed.
+    pub pending: u64,
+    /// Transactions committed since start.
+    pub commits: u64,
+    /// When the last durable commit finished (Unix milliseconds; 0: none yet).
+    pub last_sync_unix_ms: u64,
+    /// How long it took, microseconds.
+    pub last_sync_micros: u64,
+    /// Records that could not be read back at start (a damaged store).
+    pub lost: u64,
+    /// Commits that failed (and were retried).
+    pub errors: u64,
+    /// Messages stored now (each once, however many sessions hold it).
+    pub messages: u64,
+}
+
+#[derive(Debug, Default)]
+struct Queue {
+    ops: Vec<Op>,
+    /// The ticket of the last op submitted.
+    last: u64,
+    closed: bool,
+}
+
+#[derive(Debug)]
+struct Shared {
+    queue: Mutex<Queue>,
+    wake: Condvar,
+    committed: AtomicU64,
+    committed_changed: Notify,
+    next_key: AtomicU64,
+    failing: AtomicBool,
+    stats: Mutex<StoreStats>,
+}
+
+/// The journal: submit changes, wait for them to be durable.
+#[derive(Debug)]
+pub struct Journal {
+    shared: Arc<Shared>,
+    policy: SyncPolicy,
+    writer: Mutex<Option<JoinHandle<()>>>,
+}
+
+impl Journal {
+    /// Starts the writer thread on `engine`, whose stored messages have the reference counts
+    /// `refs`; delivery keys start after `last_key`, `lost` records were unreadable at start.
+    pub fn start(
+        engine: Box<dyn Engine>,
+        policy: SyncPolicy,
+        refs: HashMap<u64, u32>,
+        last_key: u64,
+        lost: u64,
+    ) -> Journal {
+        let shared = Arc::new(Shared {
+            queue: Mutex::new(Queue::default()),
+            wake: Condvar::new(),
+            committed: AtomicU64::new(0),
+            committed_changed: Notify::new(),
+            next_key: AtomicU64::new(last_key + 1),
+            failing: AtomicBool::new(false),
+            stats: Mutex::new(StoreStats {
+                lost,
+                size_bytes: engine.size(),
+                messages: refs.len() as u64,
+                ..StoreStats::default()
+            }),
+        });
+        let writer = Writer {
+            shared: Arc::clone(&shared),
+            engine,
+            policy,
+            refs,
+        };
+        let handle = std::thread::Builder::new()
+            .name("nanomq-store".into())
+            .spawn(move || writer.run())
+            .ok();
+        Journal {
+            shared,
+            policy,
+            writer: Mutex::new(handle),
+        }
+    }
+
+    /// A key for a new delivery.
+    pub fn next_key(&self) -> u64 {
+        self.shared.next_key.fetch_add(1, Ordering::Relaxed)
+    }
+
+    /// Hands `op` to the writer. The ticket to wait for before acknowledging what it records:
+    /// 0 when nothing is to wait (`sync = "interval"`, or the journal is closed).
+    pub fn submit(&self, op: Op) -> u64 {
+        let mut queue = self.shared.queue.lock();
+        if queue.closed {
+            return 0;
+        }
+        queue.last += 1;
+        let ticket = queue.last;
+        let was_empty = queue.ops.is_empty();
+        queue.ops.push(op);
+        drop(queue);
+        if was_empty {
+            self.shared.wake.notify_one();
+        }
+        match self.policy {
+            SyncPolicy::Always => ticket,
+            SyncPolicy::Interval(_) => 0,
+        }
+    }
+
+    /// Whether everything up to `ticket` is committed.
+    pub fn is_committed(&self, ticket: u64) -> bool {
+        ticket == 0 || self.shared.committed.load(Ordering::Acquire) >= ticket
+    }
+
+    /// Waits until everything up to `ticket` is committed.
+    pub async fn committed(&self, ticket: u64) {
+        loop {
+            let changed = self.shared.committed_changed.notified();
+            tokio::pin!(changed);
+            changed.as_mut().enable();
+            if self.is_committed(ticket) {
+                return;
+            }
+            changed.await;
+        }
+    }
+
+    /// Whether commits are failing now (the disk is full or broken).
+    pub fn is_failing(&self) -> bool {
+        self.shared.failing.load(Ordering::Relaxed)
+    }
+
+    /// The store's figures now.
+    pub fn stats(&self) -> StoreStats {
+        let mut stats = self.shared.stats.lock().clone();
+        let last = self.shared.queue.lock().last;
+        stats.pending = last.saturating_sub(self.shared.committed.load(Ordering::Acquire));
+        stats
+    }
+
+    /// Commits everything submitted and stops the writer (the broker is stopping). Blocks
+    /// until done.
+    pub fn close(&self) {
+        self.shared.queue.lock().closed = true;
+        self.shared.wake.notify_one();
+        if let Some(handle) = self.writer.lock().take() {
+            let _ = handle.join();
+        }
+    }
+}
+
+impl Drop for Journal {
+    fn drop(&mut self) {
+        self.close();
+    }
+}
+
+/// The changes of one batch, folded per client.
+#[derive(Debug, Default)]
+struct Batch {
+    clients: HashMap<Arc<str>, ClientChanges>,
+    retained: HashMap<Arc<str>, Option<Arc<Message>>>,
+}
+
+#[derive(Debug, Default)]
+struct ClientChanges {
+    /// Everything stored for the client goes first.
+    wipe: bool,
+    /// The session record to write (`Some(None)`: delete it).
+    session: Option<Option<SessionRecord>>,
+    subscriptions: HashMap<Arc<str>, Option<(SubscriptionOptions, Option<u32>)>>,
+    /// Deliveries queued in this batch.
+    queued: HashMap<u64, Queued>,
+    /// In-flight records of deliveries stored before this batch.
+    inflight: HashMap<u64, (PacketId, Stage)>,
+    /// Deliveries stored before this batch that are over.
+    done: Vec<u64>,
+    qos2: HashMap<u16, bool>,
+}
+
+#[derive(Debug)]
+struct Queued {
+    message: Arc<Message>,
+    record: DeliveryRecord,
+    inflight: Option<(PacketId, Stage)>,
+}
+
+impl Batch {
+    fn is_empty(&self) -> bool {
+        self.clients.is_empty() && self.retained.is_empty()
+    }
+
+    fn client(&mut self, client: &Arc<str>) -> &mut ClientChanges {
+        self.clients.entry(Arc::clone(client)).or_default()
+    }
+
+    fn add(&mut self, op: Op) {
+        match op {
+            Op::Session { client, record } => self.client(&client).session = Some(Some(record)),
+            Op::DropSession { client } => {
+                *self.client(&client) = ClientChanges {
+                    wipe: true,
+                    session: Some(None),
+                    ..ClientChanges::default()
+                };
+            }
+            Op::Subscribe {
+                client,
+                filter,
+                options,
+                identifier,
+            } => {
+                self.client(&client)
+                    .subscriptions
+                    .insert(filter, Some((options, identifier)));
+            }
+            Op::Unsubscribe { client, filter } => {
+                self.client(&client).subscriptions.insert(filter, None);
+            }
+            Op::Queue {
+                client,
+                key,
+                message,
+                qos,
+                retain,
+                subscription_ids,
+            } => {
+                let record = DeliveryRecord {
+                    message_id: message.id,
+                    qos,
+                    retain,
+                    subscription_ids,
+                };
+                let queued = Queued {
+                    message,
+                    record,
+                    inflight: None,
+                };
+                self.client(&client).queued.insert(key, queued);
+            }
+            Op::Inflight {
+                client,
+                key,
+                packet_id,
+                stage,
+            } => {
+                let changes = self.client(&client);
+                match changes.queued.get_mut(&key) {
+                    Some(queued) => queued.inflight = Some((packet_id, stage)),
+                    None => {
+                        changes.inflight.insert(key, (packet_id, stage));
+                    }
+                }
+            }
+            Op::Done { client, key } => {
+                let changes = self.client(&client);
+                if changes.queued.remove(&key).is_none() {
+                    changes.inflight.remove(&key);
+                    changes.done.push(key);
+                }
+            }
+            Op::Qos2 {
+                client,
+                packet_id,
+                held,
+            } => {
+                self.client(&client).qos2.insert(packet_id.get(), held);
+            }
+            Op::Retain { topic, message } => {
+                self.retained.insert(topic, message);
+            }
+        }
+    }
+
+    /// Writes the batch; `plan` gathers the reference-count changes, applied to `refs` only
+    /// once the transaction has committed.
+    fn write(
+        &self,
+        txn: &mut dyn Txn,
+        refs: &HashMap<u64, u32>,
+        plan: &mut RefPlan,
+    ) -> Result<(), EngineError> {
+        plan.clear();
+        for (client, changes) in &self.clients {
+            let prefix = client_prefix(client);
+            if changes.wipe {
+                for value in txn.remove_prefix(Table::Deliveries, &prefix)? {
+                    if let Ok(id) = delivery_message_id(&value) {
+                        plan.drop_ref(id);
+                    }
+                }
+                txn.remove_prefix(Table::Inflight, &prefix)?;
+                txn.remove_prefix(Table::Subscriptions, &prefix)?;
+                txn.remove_prefix(Table::Qos2Received, &prefix)?;
+            }
+            match &changes.session {
+                Some(Some(record)) => {
+                    txn.put(Table::Sessions, client.as_bytes(), &encode_session(record))?;
+                }
+                Some(None) => {
+                    txn.remove(Table::Sessions, client.as_bytes())?;
+                }
+                None => {}
+            }
+            for key in &changes.done {
+                let k = client_key(client, &u64_key(*key));
+                if let Some(value) = txn.remove(Table::Deliveries, &k)?
+                    && let Ok(id) = delivery_message_id(&value)
+                {
+                    plan.drop_ref(id);
+                }
+                txn.remove(Table::Inflight, &k)?;
+            }
+            for (key, (packet_id, stage)) in &changes.inflight {
+                let k = client_key(client, &u64_key(*key));
+                txn.put(Table::Inflight, &k, &encode_inflight(*packet_id, *stage))?;
+            }
+            for (key, queued) in &changes.queued {
+                let k = client_key(client, &u64_key(*key));
+                txn.put(Table::Deliveries, &k, &encode_delivery(&queued.record))?;
+                if let Some((packet_id, stage)) = queued.inflight {
+                    txn.put(Table::Inflight, &k, &encode_inflight(packet_id, stage))?;
+                }
+                plan.add_ref(&queued.message);
+            }
+            for (filter, subscription) in &changes.subscriptions {
+                let k = client_key(client, filter.as_bytes());
+                match subscription {
+                    Some((options, identifier)) => txn.put(
+                        Table::Subscriptions,
+                        &k,
+                        &encode_subscription(*options, *identifier),
+                    )?,
+                    None => {
+                        txn.remove(Table::Subscriptions, &k)?;
+                    }
+                }
+            }
+            for (packet_id, held) in &changes.qos2 {
+                let k = client_key(client, &packet_id.to_be_bytes());
+                if *held {
+                    txn.put(Table::Qos2Received, &k, &[1])?;
+                } else {
+                    txn.remove(Table::Qos2Received, &k)?;
+                }
+            }
+        }
+        for (topic, message) in &self.retained {
+            match message {
+                Some(message) => {
+                    txn.put(Table::Retained, topic.as_bytes(), &encode_message(message))?;
+                }
+                None => {
+                    txn.remove(Table::Retained, topic.as_bytes())?;
+                }
+            }
+        }
+        for (id, change) in &plan.changes {
+            let before = refs.get(id).copied().unwrap_or(0);
+            let after = (i64::from(before) + change.delta).max(0);
+            if before == 0 && after > 0 {
+                if let Some(message) = &change.message {
+                    txn.put(Table::Messages, &u64_key(*id), &encode_message(message))?;
+                }
+            } else if before > 0 && after == 0 {
+                txn.remove(Table::Messages, &u64_key(*id))?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The reference-count changes of one batch.
+#[derive(Debug, Default)]
+struct RefPlan {
+    changes: HashMap<u64, RefChange>,
+}
+
+#[derive(Debug, Default)]
+struct RefChange {
+    delta: i64,
+    message: Option<Arc<Message>>,
+}
+
+impl RefPlan {
+    fn clear(&mut self) {
+        self.changes.clear();
+    }
+
+    fn add_ref(&mut self, message: &Arc<Message>) {
+        let change = self.changes.entry(message.id).or_default();
+        change.delta += 1;
+        change.message.get_or_insert_with(|| Arc::clone(message));
+    }
+
+    fn drop_ref(&mut self, id: u64) {
+        self.changes.entry(id).or_default().delta -= 1;
+    }
+
+    fn apply(&mut self, refs: &mut HashMap<u64, u32>) {
+        for (id, change) in self.changes.drain() {
+            let before = refs.get(&id).copied().unwrap_or(0);
+            let after = (i64::from(before) + change.delta).max(0);
+            match u32::try_from(after) {
+                Ok(0) | Err(_) => {
+                    refs.remove(&id);
+                }
+                Ok(n) => {
+                    refs.insert(id, n);
+                }
+            }
+        }
+    }
+}
+
+struct Writer {
+    shared: Arc<Shared>,
+    engine: Box<dyn Engine>,
+    policy: SyncPolicy,
+    refs: HashMap<u64, u32>,
+}
+
+impl Writer {
+    fn run(mut self) {
+        let mut batch = Batch::default();
+        let mut plan = RefPlan::default();
+        let mut backoff = Duration::from_millis(50);
+        let mut last_error_log: Option<Instant> = None;
+        let mut next_sync = Instant::now();
+        loop {
+            let (ops, last, closed) = self.gather(&batch, next_sync);
+            for op in ops {
+                batch.add(op);
+            }
+            if batch.is_empty() {
+                self.committed(last);
+                if closed {
+                    return;
+                }
+                continue;
+            }
+            let started = Instant::now();
+            let refs = &self.refs;
+            let written = self
+                .engine
+                .transact(true, &mut |txn| batch.write(txn, refs, &mut plan));
+            match written {
+                Ok(()) => {
+                    plan.apply(&mut self.refs);
+                    batch = Batch::default();
+                    backoff = Duration::from_millis(50);
+                    if self.shared.failing.swap(false, Ordering::Relaxed) {
+                        info!("store: writing again");
+                    }
+                    let took = started.elapsed();
+                    {
+                        let mut stats = self.shared.stats.lock();
+                        stats.commits += 1;
+                        stats.last_sync_unix_ms = now_unix_ms();
+                        stats.last_sync_micros =
+                            u64::try_from(took.as_micros()).unwrap_or(u64::MAX);
+                        stats.size_bytes = self.engine.size();
+                        stats.messages = self.refs.len() as u64;
+                    }
+                    self.committed(last);
+                    if let SyncPolicy::Interval(every) = self.policy {
+                        next_sync = started + every;
+                    }
+                }
+                Err(e) => {
+                    self.shared.failing.store(true, Ordering::Relaxed);
+                    self.shared.stats.lock().errors += 1;
+                    if last_error_log.is_none_or(|at| at.elapsed() >= Duration::from_secs(5)) {
+                        error!(error = %e, "store: cannot write; nothing more is acknowledged until it can");
+                        last_error_log = Some(Instant::now());
+                    }
+                    std::thread::sleep(backoff);
+                    backoff = (backoff * 2).min(Duration::from_secs(2));
+                }
+            }
+            if closed && self.shared.queue.lock().ops.is_empty() && batch.is_empty() {
+                return;
+            }
+        }
+    }
+
+    /// Waits for something to write (and, with `interval`, for the next sync time), then
+    /// takes every op submitted so far.
+    fn gather(&self, batch: &Batch, next_sync: Instant) -> (Vec<Op>, u64, bool) {
+        let mut queue = self.shared.queue.lock();
+        loop {
+            if queue.closed {
+                break;
+            }
+            let now = Instant::now();
+            let due = match self.policy {
+                SyncPolicy::Always => true,
+                SyncPolicy::Interval(_) => now >= next_sync,
+            };
+            if (!queue.ops.is_empty() || !batch.is_empty()) && due {
+                break;
+            }
+            if queue.ops.is_empty() && batch.is_empty() {
+                self.shared.wake.wait(&mut queue);
+            } else {
+                self.shared.wake.wait_for(&mut queue, next_sync - now);
+            }
+        }
+        let ops = std::mem::take(&mut queue.ops);
+        (ops, queue.last, queue.closed)
+    }
+
+    fn committed(&self, last: u64) {
+        self.shared.committed.fetch_max(last, Ordering::AcqRel);
+        self.shared.committed_changed.notify_waiters();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use bytes::Bytes;
+
+    use super::*;
+    use crate::codec::PublishProperties;
+    use crate::message::Origin;
+    use crate::store::engine::MemoryEngine;
+
+    fn message(topic: &str) -> Arc<Message> {
+        Arc::new(Message::new(
+            Arc::from(topic),
+            Bytes::from_static(b"payload"),
+            QoS::AtLeastOnce,
+            false,
+            PublishProperties::default(),
+            Origin::Broker,
+            tokio::time::Instant::now(),
+        ))
+    }
+
+    fn queue(client: &str, key: u64, message: &Arc<Message>) -> Op {
+        Op::Queue {
+            client: Arc::from(client),
+            key,
+            message: Arc::clone(message),
+            qos: QoS::AtLeastOnce,
+            retain: false,
+            subscription_ids: Vec::new(),
+        }
+    }
+
+    #[tokio::test]
+    async fn a_fan_out_stores_the_message_once_and_frees_it_with_its_last_delivery() {
+        let engine = MemoryEngine::new();
+        let journal = Journal::start(
+            Box::new(engine.clone()),
+            SyncPolicy::Always,
+            HashMap::new(),
+            0,
+            0,
+        );
+        let m = message("t");
+        let mut last = 0;
+        for (n, client) in ["a", "b", "c"].iter().enumerate() {
+            last = journal.submit(queue(client, n as u64 + 1, &m));
+        }
+        journal.committed(last).await;
+        assert_eq!(engine.len(Table::Messages), 1);
+        assert_eq!(engine.len(Table::Deliveries), 3);
+        for (n, client) in ["a", "b"].iter().enumerate() {
+            last = journal.submit(Op::Done {
+                client: Arc::from(*client),
+                key: n as u64 + 1,
+            });
+        }
+        journal.committed(last).await;
+        assert_eq!(engine.len(Table::Messages), 1, "c still holds it");
+        last = journal.submit(Op::DropSession {
+            client: Arc::from("c"),
+        });
+        journal.committed(last).await;
+        assert_eq!(engine.len(Table::Messages), 0);
+        assert_eq!(engine.len(Table::Deliveries), 0);
+        assert_eq!(journal.stats().pending, 0);
+    }
+
+    #[test]
+    fn a_delivery_done_in_its_own_batch_never_reaches_the_disk() {
+        let mut batch = Batch::default();
+        let m = message("t");
+        batch.add(queue("a", 1, &m));
+        batch.add(Op::Inflight {
+            client: Arc::from("a"),
+            key: 1,
+            packet_id: PacketId::new(3).unwrap(),
+            stage: Stage::Published,
+        });
+        batch.add(Op::Done {
+            client: Arc::from("a"),
+            key: 1,
+        });
+        let mut engine = MemoryEngine::new();
+        let mut plan = RefPlan::default();
+        let refs = HashMap::new();
+        engine
+            .transact(true, &mut |txn| batch.write(txn, &refs, &mut plan))
+            .unwrap();
+        assert_eq!(engine.len(Table::Deliveries), 0);
+        assert_eq!(engine.len(Table::Messages), 0);
+        assert_eq!(engine.len(Table::Inflight), 0);
+    }
+
+    #[test]
+    fn a_dropped_session_takes_what_the_batch_had_for_it_and_a_new_one_starts_clean() {
+        let mut batch = Batch::default();
+        let m = message("t");
+        let client: Arc<str> = Arc::from("a");
+        batch.add(queue("a", 1, &m));
+        batch.add(Op::Subscribe {
+            client: Arc::clone(&client),
+            filter: Arc::from("x/#"),
+            options: SubscriptionOptions::default(),
+            identifier: None,
+        });
+        batch.add(Op::DropSession {
+            client: Arc::clone(&client),
+        });
+        batch.add(Op::Subscribe {
+            client: Arc::clone(&client),
+            filter: Arc::from("y"),
+            options: SubscriptionOptions::default(),
+            identifier: Some(4),
+        });
+        let mut engine = MemoryEngine::new();
+        engine.poke(
+            Table::Subscriptions,
+            &client_key("a", b"old/#"),
+            &encode_subscription(SubscriptionOptions::default(), None),
+        );
+        let mut plan = RefPlan::default();
+        engine
+            .transact(true, &mut |txn| {
+                batch.write(txn, &HashMap::new(), &mut plan)
+            })
+            .unwrap();
+        assert_eq!(engine.len(Table::Deliveries), 0);
+        assert_eq!(engine.len(Table::Subscriptions), 1, "only y");
+    }
+
+    #[tokio::test]
+    async fn interval_tickets_do_not_wait() {
+        let engine = MemoryEngine::new();
+        let journal = Journal::start(
+            Box::new(engine.clone()),
+            SyncPolicy::Interval(Duration::from_millis(10)),
+            HashMap::new(),
+            0,
+            0,
+        );
+        let ticket = journal.submit(Op::Retain {
+            topic: Arc::from("r"),
+            message: Some(message("r")),
+        });
+        assert_eq!(ticket, 0);
+        journal.close();
+        assert_eq!(engine.len(Table::Retained), 1, "written at close");
+    }
+}
