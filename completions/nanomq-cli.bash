@@ -967,7 +967,7 @@ _nanomq__cli() {
             return 0
             ;;
         nanomq__subcmd__cli__subcmd__bench__subcmd__sub)
-            opts="-h -p -V -u -P -k -c -i -t -q -L -o --host --port --mqtt-version --user --pw --keepalive --tls --cafile --cert --key --insecure --help --count --interval --prefix --duration --json --topic --qos --limit --url --username --password --token --output --no-color --timeout --cacert --profile"
+            opts="-h -p -V -u -P -k -c -i -t -q -L -o --host --port --mqtt-version --user --pw --keepalive --tls --cafile --cert --key --insecure --help --count --interval --prefix --duration --json --topic --qos --limit --persistent --url --username --password --token --output --no-color --timeout --cacert --profile"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -31,7 +31,7 @@ pub use config::{Config, ConfigError, ConfigUpdateRequest};
 pub use ctrl::CtrlAction;
 pub use endpoints::Endpoint;
 pub use envelope::{ApiResponse, ErrorBody, PageMeta, PageRequest};
-pub use metrics::{BridgeMetrics, Metrics};
+pub use metrics::{BridgeMetrics, Metrics, StoreMetrics};
 pub use publish::{PayloadEncoding, PublishBatchResult, PublishRequest, PublishRequestProperties};
 pub use subscriptions::{Subscription, SubscriptionQuery};
 pub use topic_tree::{TopicTree, TopicTreeNode};

@@ -32,6 +32,30 @@ pub struct Metrics {
     /// The bridge's counters; omitted when the bridge is off.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bridge: Option<BridgeMetrics>,
+    /// The store's figures; omitted when persistence is off.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub store: Option<StoreMetrics>,
+}
+
+/// The store's figures (`[persistence]`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoreMetrics {
+    /// Bytes on disk.
+    pub size_bytes: u64,
+    /// Changes submitted and not yet committed.
+    pub pending: u64,
+    /// Transactions committed since start.
+    pub commits: u64,
+    /// When the last durable commit (fsync) finished, Unix milliseconds; 0: none yet.
+    pub last_sync_unix_ms: u64,
+    /// How long that commit took, microseconds.
+    pub last_sync_micros: u64,
+    /// Records found damaged and dropped when the store was read at start.
+    pub lost: u64,
+    /// Commits that failed (each is retried until it succeeds).
+    pub errors: u64,
+    /// Messages stored now (each once, however many sessions hold it).
+    pub messages: u64,
 }
 
 /// The bridge's counters.

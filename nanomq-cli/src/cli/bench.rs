@@ -89,4 +89,8 @@ pub struct BenchSubArgs {
     /// Stop once all subscribers together received this many messages (0: no limit).
     #[arg(short = 'L', long = "limit", default_value_t = 0)]
     pub limit: u64,
+    /// Persistent sessions (clean session off), which the broker's store keeps: what the
+    /// durability benchmarks measure.
+    #[arg(long)]
+    pub persistent: bool,
 }

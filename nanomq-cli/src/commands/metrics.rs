@@ -1,7 +1,7 @@
 //! `nanomq-cli metrics`: `GET /metrics`, the broker's counters.
 
-use shared_types::Metrics;
 use shared_types::format_uptime;
+use shared_types::{Metrics, StoreMetrics};
 
 use crate::context::Ctx;
 use crate::error::CliError;
@@ -43,7 +43,48 @@ pub fn render(out: &Output, m: &Metrics) -> String {
             ("bridge dropped", bridge.dropped.to_string()),
         ]);
     }
+    if let Some(store) = &m.store {
+        rows.extend(store_rows(store));
+    }
     out.render(&out.key_values(rows))
+}
+
+/// The store's figures as rows (also shown by `status`).
+pub fn store_rows(store: &StoreMetrics) -> Vec<(&'static str, String)> {
+    let last_sync = if store.last_sync_unix_ms == 0 {
+        "never".to_string()
+    } else {
+        let ago_ms = unix_ms().saturating_sub(store.last_sync_unix_ms);
+        format!(
+            "{} ago, took {:.1} ms",
+            format_ago(ago_ms),
+            store.last_sync_micros as f64 / 1000.0
+        )
+    };
+    vec![
+        ("store size", bytes(store.size_bytes)),
+        ("store messages", store.messages.to_string()),
+        ("store pending", store.pending.to_string()),
+        ("store commits", store.commits.to_string()),
+        ("store last fsync", last_sync),
+        ("store errors", store.errors.to_string()),
+        ("store lost at start", store.lost.to_string()),
+    ]
+}
+
+fn unix_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+}
+
+/// `250 ms`, `3.2 s`, `5 min`.
+fn format_ago(ms: u64) -> String {
+    match ms {
+        0..1_000 => format!("{ms} ms"),
+        1_000..60_000 => format!("{:.1} s", ms as f64 / 1000.0),
+        _ => format!("{} min", ms / 60_000),
+    }
 }
 
 /// `512 B`, `1.5 KiB`, `12.0 MiB`.
@@ -73,5 +114,27 @@ mod tests {
         assert_eq!(bytes(512), "512 B");
         assert_eq!(bytes(1536), "1.5 KiB");
         assert_eq!(bytes(12 * 1024 * 1024), "12.0 MiB");
+    }
+
+    #[test]
+    fn ago() {
+        assert_eq!(format_ago(250), "250 ms");
+        assert_eq!(format_ago(3_200), "3.2 s");
+        assert_eq!(format_ago(300_000), "5 min");
+    }
+
+    #[test]
+    fn store_shown_when_present() {
+        let out = Output::fixed(120);
+        let mut m = Metrics::default();
+        assert!(!render(&out, &m).contains("store"));
+        m.store = Some(StoreMetrics {
+            size_bytes: 2048,
+            pending: 3,
+            ..StoreMetrics::default()
+        });
+        let text = render(&out, &m);
+        assert!(text.contains("2.0 KiB"), "{text}");
+        assert!(text.contains("never"), "{text}");
     }
 }

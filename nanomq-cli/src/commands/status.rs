@@ -1,7 +1,10 @@
-//! `nanomq-cli status`: `GET /brokers` and `GET /nodes` in one view.
+//! `nanomq-cli status`: `GET /brokers`, `GET /nodes` and the store's figures from
+//! `GET /metrics` in one view.
 
 use serde_json::json;
-use shared_types::{BrokerInfo, NodeInfo};
+use shared_types::{BrokerInfo, Metrics, NodeInfo};
+
+use super::metrics::store_rows;
 
 use crate::context::Ctx;
 use crate::error::CliError;
@@ -13,15 +16,28 @@ pub async fn exec(ctx: &Ctx) -> Result<(), CliError> {
     let api = ctx.api()?;
     let brokers = api.get(&["brokers"], &()).await?;
     let nodes = api.get(&["nodes"], &()).await?;
+    let metrics = api.get(&["metrics"], &()).await?;
     if ctx.out.is_json() {
+        let store = metrics.data.as_ref().and_then(|m| m.get("store")).cloned();
         return ctx
             .out
-            .print_json(&json!({"brokers": brokers.data, "nodes": nodes.data}));
+            .print_json(&json!({"brokers": brokers.data, "nodes": nodes.data, "store": store}));
     }
     let brokers: Vec<BrokerInfo> = brokers.typed()?;
     let nodes: Vec<NodeInfo> = nodes.typed()?;
-    ctx.out
-        .print(&render(&ctx.out, &ctx.settings.url, &brokers, &nodes))
+    let metrics: Metrics = metrics.typed()?;
+    let mut text = render(&ctx.out, &ctx.settings.url, &brokers, &nodes);
+    if let Some(store) = &metrics.store {
+        text.push_str(&ctx.out.render(&ctx.out.key_values(store_rows(store))));
+    } else {
+        text.push_str(
+            &ctx.out.render(
+                &ctx.out
+                    .key_values([("store", "off (persistence disabled)".to_string())]),
+            ),
+        );
+    }
+    ctx.out.print(&text)
 }
 
 /// The one view: a key/value block per broker, with its node's connection count.

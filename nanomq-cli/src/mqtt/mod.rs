@@ -78,7 +78,9 @@ impl Endpoint {
         }
     }
 
-    /// Opens the transport and completes CONNECT/CONNACK within `timeout`.
+    /// Opens the transport and completes CONNECT/CONNACK within `timeout`. Without
+    /// `clean_start` the session is kept when the client leaves (MQTT 5: a Session Expiry
+    /// Interval of "never", as clean session 0 means in 3.x).
     pub async fn connect(
         &self,
         client_id: &str,
@@ -93,7 +95,11 @@ impl Endpoint {
             will: None,
             username: self.username.clone(),
             password: self.password.clone().map(Into::into),
-            properties: ConnectProperties::default(),
+            properties: ConnectProperties {
+                session_expiry_interval: (!clean_start && self.version == ProtocolVersion::V5)
+                    .then_some(u32::MAX),
+                ..ConnectProperties::default()
+            },
         };
         let fut = async {
             let mut io = self.open().await?;

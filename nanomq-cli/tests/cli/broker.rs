@@ -91,6 +91,38 @@ async fn status_brokers_nodes_endpoints_metrics() {
     assert!(table.contains("\nuptime             0 Hours, "), "{table}");
 }
 
+/// With persistence on, `status` and `metrics` show the store; without, `status` says it is off.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn status_and_metrics_show_the_store() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut config = test_config();
+    config.persistence.enable = true;
+    config.persistence.dir = tmp.path().join("data").to_string_lossy().into_owned();
+    let broker = TestBroker::start(config).await;
+    let client = Mqtt::connect(broker.mqtt_port(), "keeper", None, false).await;
+    drop(client);
+
+    let status = broker.cli().args(["status"]).run().await.ok();
+    assert!(status.contains("store size"), "{status}");
+    assert!(status.contains("store last fsync"), "{status}");
+    assert!(!status.contains("never"), "a commit was made: {status}");
+    let json = broker
+        .cli()
+        .args(["status", "-o", "json"])
+        .run()
+        .await
+        .json();
+    assert!(json["store"]["commits"].as_u64().unwrap() > 0, "{json}");
+    let metrics = broker.cli().args(["metrics"]).run().await.ok();
+    assert!(metrics.contains("store pending"), "{metrics}");
+    broker.handle.stop().await;
+
+    let broker = TestBroker::start(test_config()).await;
+    let status = broker.cli().args(["status"]).run().await.ok();
+    assert!(status.contains("off (persistence disabled)"), "{status}");
+    broker.handle.stop().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn publish_reaches_mqtt_subscribers() {
     let broker = TestBroker::start(test_config()).await;

@@ -7,7 +7,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use shared_types::{ApiResponse, Metrics};
+use shared_types::{ApiResponse, Metrics, StoreMetrics};
 
 use super::routes::{ApiResult, ApiRoute};
 use super::state::AppState;
@@ -55,6 +55,16 @@ pub fn collect(broker: &Broker) -> Metrics {
         uptime: broker.uptime().as_secs(),
         memory: resident_memory(),
         bridge: None,
+        store: broker.store_stats().map(|s| StoreMetrics {
+            size_bytes: s.size_bytes,
+            pending: s.pending,
+            commits: s.commits,
+            last_sync_unix_ms: s.last_sync_unix_ms,
+            last_sync_micros: s.last_sync_micros,
+            lost: s.lost,
+            errors: s.errors,
+            messages: s.messages,
+        }),
     }
 }
 
@@ -164,8 +174,60 @@ pub fn exposition(m: &Metrics) -> String {
             m.memory,
         ),
     ];
+    let store = m.store.as_ref().map(|s| {
+        [
+            (
+                "store_size_bytes",
+                "gauge",
+                "Bytes the store takes on disk.",
+                s.size_bytes,
+            ),
+            (
+                "store_pending",
+                "gauge",
+                "Changes submitted to the store and not yet committed.",
+                s.pending,
+            ),
+            (
+                "store_commits_total",
+                "counter",
+                "Store transactions committed.",
+                s.commits,
+            ),
+            (
+                "store_last_sync_timestamp_seconds",
+                "gauge",
+                "When the store's last durable commit (fsync) finished, Unix seconds.",
+                s.last_sync_unix_ms / 1000,
+            ),
+            (
+                "store_last_sync_duration_microseconds",
+                "gauge",
+                "How long the store's last durable commit took.",
+                s.last_sync_micros,
+            ),
+            (
+                "store_errors_total",
+                "counter",
+                "Store commits that failed (and were retried).",
+                s.errors,
+            ),
+            (
+                "store_lost_total",
+                "counter",
+                "Store records found damaged at start and dropped.",
+                s.lost,
+            ),
+            (
+                "store_messages",
+                "gauge",
+                "Messages in the store (each once).",
+                s.messages,
+            ),
+        ]
+    });
     let mut text = String::new();
-    for (name, kind, help, value) in series {
+    for (name, kind, help, value) in series.into_iter().chain(store.into_iter().flatten()) {
         // Writing to a String cannot fail.
         let _ = writeln!(
             text,

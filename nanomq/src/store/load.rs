@@ -35,7 +35,7 @@ pub struct Snapshot {
     /// The largest message number in use.
     pub last_message_id: u64,
     /// How many stored deliveries refer to each stored message.
-    pub refs: HashMap<u64, u32>,
+    pub refs: super::journal::Refs,
 }
 
 /// One persistent session as stored.

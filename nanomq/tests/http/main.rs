@@ -20,3 +20,4 @@ mod publish;
 mod routes;
 mod scale;
 mod secrets;
+mod store;

@@ -49,7 +49,9 @@ async fn subscribe(
     permit: tokio::sync::OwnedSemaphorePermit,
 ) -> Result<(), CliError> {
     let (endpoint, client_id) = client_identity(&args.common, "sub", index)?;
-    let mut conn = endpoint.connect(&client_id, true, timeout).await?;
+    let mut conn = endpoint
+        .connect(&client_id, !args.persistent, timeout)
+        .await?;
     let version = conn.version;
     let filter = args.topic.replace("%i", &index.to_string());
     conn.send(&Packet::Subscribe(Subscribe {
