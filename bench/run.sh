@@ -254,3 +254,10 @@ for key in order:
     print(f"| {key}{note} | {fmt(a)} | {fmt(b)} | {ratio:.2f}x | {lost} |")
 PY
 echo "results in $out"
+
+# The durability scenarios (fan-in QoS 1 into a persistent subscriber with the store on and
+# off, against Mosquitto with persistence; recovery of 1,000,000 queued messages): their own
+# script, run here too unless SKIP_DURABILITY=1.
+if [ -z "${SKIP_DURABILITY:-}" ] && [ -z "$baseline" ]; then
+  bench/durability.sh "$rounds"
+fi

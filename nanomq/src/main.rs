@@ -85,6 +85,9 @@ fn run(start: StartArgs) -> ExitCode {
 }
 
 async fn serve(config: Config, path: Option<std::path::PathBuf>, overrides: Overrides) -> ExitCode {
+    // Before anything is printed or bound: a SIGTERM that comes as soon as the addresses are
+    // out (or during recovery) must find the handler in place, not the default action.
+    let signals = Signals::install();
     let handle = match nanomq::start(config, path, overrides).await {
         Ok(handle) => handle,
         Err(e) => {
@@ -108,7 +111,7 @@ async fn serve(config: Config, path: Option<std::path::PathBuf>, overrides: Over
     }
     let control = handle.control();
     tokio::spawn(async move {
-        wait_for_signal().await;
+        signals.wait().await;
         info!("signal received, shutting down");
         control.request(Control::Stop);
     });
@@ -116,18 +119,35 @@ async fn serve(config: Config, path: Option<std::path::PathBuf>, overrides: Over
     ExitCode::SUCCESS
 }
 
-/// Resolves on SIGINT or SIGTERM.
-async fn wait_for_signal() {
-    let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-        Ok(term) => term,
-        Err(_) => {
-            let _ = tokio::signal::ctrl_c().await;
-            return;
+/// SIGINT and SIGTERM, caught from the moment [`Signals::install`] returns.
+struct Signals {
+    int: Option<tokio::signal::unix::Signal>,
+    term: Option<tokio::signal::unix::Signal>,
+}
+
+impl Signals {
+    fn install() -> Signals {
+        use tokio::signal::unix::{SignalKind, signal};
+        Signals {
+            int: signal(SignalKind::interrupt()).ok(),
+            term: signal(SignalKind::terminate()).ok(),
         }
-    };
-    tokio::select! {
-        _ = tokio::signal::ctrl_c() => {}
-        _ = term.recv() => {}
+    }
+
+    /// Resolves on the first SIGINT or SIGTERM (never, for one that could not be caught).
+    async fn wait(mut self) {
+        async fn next(signal: &mut Option<tokio::signal::unix::Signal>) {
+            match signal {
+                Some(signal) => {
+                    signal.recv().await;
+                }
+                None => std::future::pending().await,
+            }
+        }
+        tokio::select! {
+            _ = next(&mut self.int) => {}
+            _ = next(&mut self.term) => {}
+        }
     }
 }
 

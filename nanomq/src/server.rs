@@ -238,6 +238,11 @@ async fn supervise(
                 (*previous).clone()
             }
         };
+        if next.persistence != previous.persistence {
+            warn!(
+                "restart: [persistence] changed; it applies when the process next starts (the store stays as opened)"
+            );
+        }
         listeners = match Listeners::bind(&next, &running).await {
             Ok(l) => l,
             Err(e) => {
