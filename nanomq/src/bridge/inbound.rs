@@ -34,7 +34,7 @@ impl Link<'_> {
         match packet {
             Packet::Publish(publish) => return self.on_publish(publish),
             Packet::PubAck(ack) => match self.carried.outbox.inflight.on_puback(ack.packet_id) {
-                AckOutcome::Completed(_) => self.count_acknowledged(ack.reason),
+                AckOutcome::Completed(key) => self.count_acknowledged(ack.reason, key),
                 AckOutcome::Release(_) | AckOutcome::Unknown => {}
             },
             Packet::PubRec(rec) => {
@@ -48,7 +48,7 @@ impl Link<'_> {
                     AckOutcome::Release(_) => {
                         self.write_ack(AckKind::PubRel, rec.packet_id, ReasonCode::SUCCESS);
                     }
-                    AckOutcome::Completed(_) => self.count_acknowledged(rec.reason),
+                    AckOutcome::Completed(key) => self.count_acknowledged(rec.reason, key),
                     AckOutcome::Unknown => self.write_ack(
                         AckKind::PubRel,
                         rec.packet_id,
@@ -57,10 +57,10 @@ impl Link<'_> {
                 }
             }
             Packet::PubComp(comp) => {
-                if let AckOutcome::Completed(_) =
+                if let AckOutcome::Completed(key) =
                     self.carried.outbox.inflight.on_pubcomp(comp.packet_id)
                 {
-                    self.count_acknowledged(ReasonCode::SUCCESS);
+                    self.count_acknowledged(ReasonCode::SUCCESS, key);
                 }
             }
             Packet::PubRel(rel) => {
@@ -81,8 +81,10 @@ impl Link<'_> {
         Ok(())
     }
 
-    /// A forwarded QoS 1/2 message is done: delivered, or refused by the upstream for good.
-    fn count_acknowledged(&self, reason: ReasonCode) {
+    /// A forwarded QoS 1/2 message is done: delivered, or refused by the upstream for good
+    /// (`key`: its store key, which the store forgets now).
+    fn count_acknowledged(&self, reason: ReasonCode, key: u64) {
+        self.broker.delivery_over(self.session, key);
         let stats = self.stats;
         if reason.is_error() {
             debug!(

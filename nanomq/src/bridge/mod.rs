@@ -54,7 +54,7 @@ use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 use tracing::{Instrument, debug, error, info, info_span, warn};
 
-use crate::broker::{Broker, Identity};
+use crate::broker::{BRIDGE_CLIENT_ID, Broker, Identity};
 use crate::codec::{QoS, RetainHandling, SubscribeFilter, SubscriptionOptions};
 use crate::session::inflight::DeliveryState;
 use crate::session::{ClientDetails, Session, SessionId};
@@ -67,8 +67,9 @@ use options::BridgeOptions;
 use outbox::Outbox;
 pub use stats::BridgeStats;
 
-/// The client identifier the bridge's local session shows (in the topic tree, for instance).
-pub const LOCAL_CLIENT_ID: &str = "$bridge";
+/// The client identifier of the bridge's local session (in the topic tree, for instance,
+/// and in the store: see [`BRIDGE_CLIENT_ID`]).
+pub const LOCAL_CLIENT_ID: &str = BRIDGE_CLIENT_ID;
 /// How long dialing, TLS and CONNACK may take together.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// A connection that lasted this long starts the backoff over when it ends.
@@ -132,6 +133,7 @@ pub fn spawn(
     tracker: &TaskTracker,
 ) {
     if !config.bridge.bridge_mode {
+        broker.drop_bridge_backlog();
         return;
     }
     let mut options = match BridgeOptions::from_config(config) {
@@ -141,8 +143,21 @@ pub fn spawn(
             return;
         }
     };
-    let carried = unpark(state, config, &mut options);
+    let mut forget = Vec::new();
+    let mut carried = unpark(state, config, &mut options, &mut forget);
     let session = local_session(broker, &options);
+    let backlog = broker.open_bridge_session(&session, options.version);
+    if !backlog.is_empty() {
+        info!(
+            messages = backlog.len(),
+            "bridge: messages kept from the previous run"
+        );
+    }
+    state
+        .stats
+        .dropped
+        .add(carried.outbox.restore(backlog, &mut forget));
+    forget_all(broker, &session, &forget);
     let state = Arc::clone(state);
     tracker.spawn(run(
         options,
@@ -168,13 +183,18 @@ pub fn check(config: &Config) -> Result<(), String> {
 
 /// What the previous bridge left, if any (its generated client identifier is kept unless one
 /// is configured now), else a fresh start.
-fn unpark(state: &BridgeState, config: &Config, options: &mut BridgeOptions) -> Carried {
+fn unpark(
+    state: &BridgeState,
+    config: &Config,
+    options: &mut BridgeOptions,
+    forget: &mut Vec<u64>,
+) -> Carried {
     match state.parked.take() {
         Some((client_id, mut carried)) => {
             if config.bridge.clientid.is_none() {
                 options.client_id = client_id;
             }
-            let dropped = carried.outbox.set_max_queued(options.max_queued);
+            let dropped = carried.outbox.set_max_queued(options.max_queued, forget);
             state.stats.dropped.add(dropped);
             carried
         }
@@ -212,7 +232,9 @@ async fn run(
     }
     // Unsubscribed first: once the router lets go, nothing more can reach the mailbox.
     broker.unsubscribe_all(&session);
-    let dropped = carried.outbox.absorb(&session.mailbox);
+    let mut forget = Vec::new();
+    let dropped = carried.outbox.absorb(&session.mailbox, &mut forget);
+    forget_all(&broker, &session, &forget);
     state.stats.dropped.add(dropped);
     session.discard();
     state.stats.set_connected(false);
@@ -297,7 +319,7 @@ async fn supervise(upstream: Upstream<'_>, carried: &mut Carried, shutdown: &Can
                 () = shutdown.cancelled() => return,
                 result = &mut attempt => break result,
                 () = session.mailbox.ready() => {
-                    stats.dropped.add(carried.outbox.absorb(&session.mailbox));
+                    absorb(broker, stats, session, carried);
                 }
             }
         };
@@ -345,9 +367,26 @@ async fn supervise(upstream: Upstream<'_>, carried: &mut Carried, shutdown: &Can
                 }
                 delay = backoff.next_delay();
                 warn!(reason = %e, retry_in = ?delay, "bridge disconnected");
-                stats.dropped.add(carried.outbox.absorb(&session.mailbox));
+                absorb(broker, stats, session, carried);
             }
         }
+    }
+}
+
+/// While away from the upstream: the mailbox goes into the outage buffer; what that drops is
+/// counted and forgotten by the store.
+fn absorb(broker: &Broker, stats: &BridgeStats, session: &Session, carried: &mut Carried) {
+    let mut forget = Vec::new();
+    stats
+        .dropped
+        .add(carried.outbox.absorb(&session.mailbox, &mut forget));
+    forget_all(broker, session, &forget);
+}
+
+/// Deliveries of the bridge's session that will never be sent: the store forgets them.
+fn forget_all(broker: &Broker, session: &Session, keys: &[u64]) {
+    for &key in keys {
+        broker.delivery_over(session, key);
     }
 }
 

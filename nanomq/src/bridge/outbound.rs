@@ -47,6 +47,7 @@ impl Link<'_> {
         let stats = self.stats;
         if delivery.message.is_expired(now) {
             stats.dropped.add(1);
+            self.broker.delivery_over(self.session, delivery.key);
             return;
         }
         delivery.qos = delivery.qos.min(self.limits.maximum_qos);
@@ -55,10 +56,15 @@ impl Link<'_> {
         let publish = self.build_publish(&delivery, packet_id, false, now);
         if !self.encode_publish(publish) {
             self.stats.dropped.add(1);
+            self.broker.delivery_over(self.session, delivery.key);
             return;
         }
         match packet_id {
-            None => self.stats.messages_forwarded.add(1),
+            None => {
+                // Sent at QoS 0 (the upstream's Maximum QoS): nothing more will come of it.
+                self.stats.messages_forwarded.add(1);
+                self.broker.delivery_over(self.session, delivery.key);
+            }
             Some(id) => self.carried.outbox.inflight.record_sent(id, delivery, now),
         }
     }
@@ -127,6 +133,7 @@ impl Link<'_> {
                             _ => inflight.on_puback(packet_id),
                         };
                         self.stats.dropped.add(1);
+                        self.broker.delivery_over(self.session, delivery.key);
                     }
                 }
                 Stage::Released => self.write_ack(AckKind::PubRel, packet_id, ReasonCode::SUCCESS),

@@ -43,31 +43,57 @@ impl Outbox {
     }
 
     /// Changes the bound of the outage buffer (a restart on a new configuration); returns how
-    /// many messages, the oldest, were dropped to fit.
-    pub fn set_max_queued(&mut self, max_queued: usize) -> u64 {
+    /// many messages, the oldest, were dropped to fit. The store keys of those dropped are
+    /// added to `forget`.
+    pub fn set_max_queued(&mut self, max_queued: usize, forget: &mut Vec<u64>) -> u64 {
         self.max_queued = max_queued;
         let excess = self.pending.len().saturating_sub(max_queued);
-        self.pending.drain(..excess);
+        forget.extend(
+            self.pending
+                .drain(..excess)
+                .map(|d| d.key)
+                .filter(|&k| k != 0),
+        );
         excess as u64
     }
 
-    /// Empties `mailbox` into the outage buffer; returns how many messages were dropped.
-    pub fn absorb(&mut self, mailbox: &Mailbox) -> u64 {
+    /// Empties `mailbox` into the outage buffer; returns how many messages were dropped (their
+    /// store keys are added to `forget`).
+    pub fn absorb(&mut self, mailbox: &Mailbox, forget: &mut Vec<u64>) -> u64 {
         let mut taken = std::mem::take(&mut self.scratch);
         mailbox.pop_batch(usize::MAX, usize::MAX, &mut taken);
+        let dropped = self.buffer(taken.drain(..), forget);
+        self.scratch = taken;
+        dropped
+    }
+
+    /// Puts what the store held for the bridge from the previous run behind what is buffered
+    /// (the outbox is empty then: it is the process's first bridge); returns how many were
+    /// dropped to fit `max_queued` (their store keys are added to `forget`).
+    pub fn restore(&mut self, backlog: Vec<Delivery>, forget: &mut Vec<u64>) -> u64 {
+        self.buffer(backlog.into_iter(), forget)
+    }
+
+    fn buffer(&mut self, deliveries: impl Iterator<Item = Delivery>, forget: &mut Vec<u64>) -> u64 {
         let mut dropped = 0;
-        for delivery in taken.drain(..) {
+        for delivery in deliveries {
             if delivery.qos == QoS::AtMostOnce || self.max_queued == 0 {
                 dropped += 1;
+                if delivery.key != 0 {
+                    forget.push(delivery.key);
+                }
                 continue;
             }
             while self.pending.len() >= self.max_queued {
-                self.pending.pop_front();
+                if let Some(old) = self.pending.pop_front()
+                    && old.key != 0
+                {
+                    forget.push(old.key);
+                }
                 dropped += 1;
             }
             self.pending.push_back(delivery);
         }
-        self.scratch = taken;
         dropped
     }
 
@@ -150,7 +176,11 @@ mod tests {
             };
             delivery(n, qos)
         }));
-        assert_eq!(outbox.absorb(&mailbox), 3, "QoS 0 and the two oldest");
+        assert_eq!(
+            outbox.absorb(&mailbox, &mut Vec::new()),
+            3,
+            "QoS 0 and the two oldest"
+        );
         assert!(mailbox.is_empty());
         assert_eq!(outbox.pending_len(), 3);
         let mut out = Vec::new();
@@ -162,8 +192,8 @@ mod tests {
     fn a_smaller_bound_drops_the_oldest() {
         let mut outbox = Outbox::new(5);
         let mailbox = online_mailbox((0..5).map(|n| delivery(n, QoS::AtLeastOnce)));
-        outbox.absorb(&mailbox);
-        assert_eq!(outbox.set_max_queued(2), 3);
+        outbox.absorb(&mailbox, &mut Vec::new());
+        assert_eq!(outbox.set_max_queued(2, &mut Vec::new()), 3);
         let mut out = Vec::new();
         outbox.next_batch(&mailbox, 10, 10, &mut out);
         assert_eq!(payloads(&out), [3, 4]);
@@ -173,7 +203,7 @@ mod tests {
     fn max_queued_zero_keeps_nothing() {
         let mut outbox = Outbox::new(0);
         let mailbox = online_mailbox([delivery(1, QoS::ExactlyOnce)]);
-        assert_eq!(outbox.absorb(&mailbox), 1);
+        assert_eq!(outbox.absorb(&mailbox, &mut Vec::new()), 1);
         assert_eq!(outbox.pending_len(), 0);
     }
 
@@ -182,7 +212,7 @@ mod tests {
         let mut outbox = Outbox::new(10);
         let mailbox =
             online_mailbox([delivery(1, QoS::AtLeastOnce), delivery(2, QoS::ExactlyOnce)]);
-        outbox.absorb(&mailbox);
+        outbox.absorb(&mailbox, &mut Vec::new());
         for d in [delivery(3, QoS::AtMostOnce), delivery(4, QoS::AtLeastOnce)] {
             mailbox.push(d, &QueueLimits::from_msq_len(64));
         }

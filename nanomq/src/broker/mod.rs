@@ -56,6 +56,11 @@ use crate::session::registry::SessionRegistry;
 use crate::store::{Journal, Op, StoreStats};
 use events::{BrokerEvent, EventSink, Events};
 pub use settings::{INBOUND_TOPIC_ALIAS_MAX, OUTBOUND_TOPIC_ALIAS_MAX, Settings};
+
+/// The client id of the bridge's local session. It starts with U+0000, which no MQTT string
+/// may hold [MQTT-1.5.4-2] (the codec refuses it), so no client can ever take it, and the
+/// store keeps the bridge's outage buffer apart from every client's session.
+pub const BRIDGE_CLIENT_ID: &str = "\u{0}bridge";
 use timers::Timers;
 
 /// Password checks (key derivations) running at once, at most.
@@ -86,6 +91,9 @@ struct Inner {
     next_conn_id: AtomicU64,
     /// The store, when persistence is on (attached once, at start).
     store: OnceLock<Journal>,
+    /// What the store held for the bridge's local session at start, until the bridge takes
+    /// it (or, when the bridge is off, until it is dropped).
+    bridge_backlog: parking_lot::Mutex<Option<Vec<Delivery>>>,
 }
 
 /// How many of each thing the broker holds now.
@@ -122,6 +130,7 @@ impl Broker {
                 started_at: Local::now(),
                 next_conn_id: AtomicU64::new(1),
                 store: OnceLock::new(),
+                bridge_backlog: parking_lot::Mutex::new(None),
             }),
         })
     }

@@ -10,8 +10,10 @@ use std::time::{Duration, SystemTime};
 use chrono::Local;
 use tokio::time::Instant;
 
-use super::Broker;
-use crate::codec::LastWill;
+use tracing::warn;
+
+use super::{BRIDGE_CLIENT_ID, Broker};
+use crate::codec::{LastWill, ProtocolVersion};
 use crate::message::Delivery;
 use crate::router::ParsedFilter;
 use crate::session::inflight::DeliveryState;
@@ -54,6 +56,25 @@ impl Broker {
         }
         let mut absences = Vec::new();
         for stored in snapshot.sessions {
+            if stored.client_id == BRIDGE_CLIENT_ID {
+                // The bridge's outage buffer and what was in flight upstream: the bridge takes
+                // them back when it starts ([`Broker::open_bridge_session`]), in order.
+                let mut backlog: Vec<Delivery> = stored
+                    .deliveries
+                    .into_iter()
+                    .map(|d| Delivery {
+                        message: d.message,
+                        qos: d.qos,
+                        retain: d.retain,
+                        subscription_ids: d.subscription_ids,
+                        key: d.key,
+                    })
+                    .collect();
+                backlog.sort_by_key(|d| d.key);
+                restored.deliveries += backlog.len();
+                *self.inner.bridge_backlog.lock() = Some(backlog);
+                continue;
+            }
             let record = stored.record;
             let client: Arc<str> = Arc::from(stored.client_id.as_str());
             let details = ClientDetails {
@@ -147,5 +168,49 @@ impl Broker {
             drop::<Arc<Session>>(session);
         }
         (restored, fixes)
+    }
+
+    /// Makes the bridge's local `session` (already subscribed to its forwards) one the store
+    /// keeps, when there is a store: what is queued for it from now on (the outage buffer,
+    /// what is in flight upstream) survives a crash, and local publishers' acknowledgements
+    /// wait for it like for any persistent session. Returns what the store held for it from
+    /// the previous run (only the first time), oldest first, to send before anything new.
+    pub fn open_bridge_session(
+        &self,
+        session: &Session,
+        protocol: ProtocolVersion,
+    ) -> Vec<Delivery> {
+        if self.store().is_none() {
+            return Vec::new();
+        }
+        session.set_durable(true);
+        self.record(|| Op::Session {
+            client: Arc::clone(&session.client_id),
+            record: SessionRecord {
+                expiry_interval: u32::MAX,
+                protocol,
+                username: None,
+                disconnected_at: None,
+                will: None,
+            },
+        });
+        self.inner.bridge_backlog.lock().take().unwrap_or_default()
+    }
+
+    /// The bridge is off: what the store held for it from the previous run is dropped (and
+    /// logged), so that it does not wait on disk for ever.
+    pub fn drop_bridge_backlog(&self) {
+        let Some(backlog) = self.inner.bridge_backlog.lock().take() else {
+            return;
+        };
+        if !backlog.is_empty() {
+            warn!(
+                messages = backlog.len(),
+                "store: messages kept for the bridge are dropped: the bridge is off"
+            );
+        }
+        self.record(|| Op::DropSession {
+            client: Arc::from(BRIDGE_CLIENT_ID),
+        });
     }
 }

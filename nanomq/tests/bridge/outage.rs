@@ -188,3 +188,33 @@ async fn a_restart_keeps_the_buffer_and_the_generated_client_id() {
     edge.stop().await;
     upstream.stop().await;
 }
+
+/// With persistence on, the outage buffer is in the store (what the restart after a crash
+/// sends, `tests/process/durability.rs`), and what the upstream acknowledged leaves it: a
+/// message is not sent again after the next restart once the upstream has it.
+#[tokio::test]
+async fn the_store_holds_the_outage_buffer_until_the_upstream_acknowledges() {
+    let port = free_port();
+    let data = tempfile::tempdir().unwrap();
+    let edge = TestBroker::start_with(|c| {
+        c.bridge = bridge_config(port, 4, &["data/#"], &[]);
+        c.persistence.enable = true;
+        c.persistence.dir = data.path().to_string_lossy().into_owned();
+    })
+    .await;
+    let stored = || edge.handle.broker.store_stats().unwrap().messages;
+    let local = v4::connect(&edge, "local").await;
+    publish_numbered(&local, 0..5).await;
+    wait_for("the outage buffer to be in the store", || stored() == 5).await;
+
+    let _upstream = upstream_on(port).await;
+    wait_connected(&edge).await;
+    wait_for("the upstream to acknowledge all five", || {
+        metrics(&edge).messages_forwarded == 5
+    })
+    .await;
+    wait_for("the store to forget what the upstream has", || {
+        stored() == 0
+    })
+    .await;
+}

@@ -300,3 +300,47 @@ async fn a_second_broker_on_the_same_dir_is_refused() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("in use by another process"), "{stderr}");
 }
+
+/// The bridge's outage buffer survives `kill -9`: messages published at the edge while the
+/// upstream is away are acknowledged once stored, and reach the upstream, in order, once the
+/// edge is back and the upstream is reachable.
+#[tokio::test]
+async fn the_bridge_outage_buffer_survives_kill_9() {
+    let bridge_to = |port: u16| {
+        format!(
+            "[bridge]\nbridge_mode = true\naddress = \"mqtt-tcp://127.0.0.1:{port}\"\nforwards = [\"up/#\"]\n"
+        )
+    };
+    // An address nothing listens on: the bridge keeps trying, messages wait in its buffer.
+    let nowhere = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let edge = Broker::start(&config_text(&bridge_to(nowhere)));
+    let (mut publisher, _) = connect(edge.mqtt, "pub", true).await;
+    for n in 1..=5 {
+        publish_acked(
+            &mut publisher,
+            &format!("up/{n}"),
+            QoS::AtLeastOnce,
+            n,
+            false,
+        )
+        .await;
+    }
+    publish_acked(&mut publisher, "up/6", QoS::ExactlyOnce, 6, false).await;
+    let dir = edge.end("KILL");
+
+    let upstream = Broker::start(&config_text(""));
+    let (mut watcher, _) = connect(upstream.mqtt, "watcher", true).await;
+    watcher.subscribe("up/#", QoS::ExactlyOnce).await;
+    let edge = Broker::start_in(dir, &config_text(&bridge_to(upstream.mqtt.port())));
+    let topics = receive(&mut watcher, 6).await;
+    assert_eq!(
+        topics,
+        ["up/1", "up/2", "up/3", "up/4", "up/5", "up/6"],
+        "every message the edge acknowledged, in order"
+    );
+    drop(edge);
+}
