@@ -3027,7 +3027,7 @@ _nanomq__cli() {
             return 0
             ;;
         nanomq__subcmd__cli__subcmd__sub)
-            opts="-h -p -V -u -P -k -t -q -C -F -i -o --host --port --mqtt-version --user --pw --keepalive --tls --cafile --cert --key --insecure --help --topic --qos --count --format --id --persistent --url --username --password --token --output --no-color --timeout --cacert --profile"
+            opts="-h -p -V -u -P -k -t -q -C -F -i -o --host --port --mqtt-version --user --pw --keepalive --tls --cafile --cert --key --insecure --help --topic --qos --count --format --id --persistent --reconnect --url --username --password --token --output --no-color --timeout --cacert --profile"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

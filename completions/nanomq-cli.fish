@@ -118,6 +118,7 @@ complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand sub" -l tls -d 'Co
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand sub" -l insecure -d 'Do not verify the broker\'s certificate'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand sub" -l help -d 'Print help'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand sub" -l persistent -d 'Keep the session when disconnecting (clean session / clean start off)'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand sub" -l reconnect -d 'When the connection is lost, connect and subscribe again (after 1 s, doubling up to 30 s), instead of exiting with status 3'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand sub" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and not __fish_seen_subcommand_from pub sub conn help" -l url -d 'Base URL of the broker\'s HTTP API [default: http://127.0.0.1:8081]' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and not __fish_seen_subcommand_from pub sub conn help" -l username -d 'HTTP API username (basic auth) [default: admin]' -r

@@ -261,6 +261,10 @@ pub struct SubArgs {
     /// Keep the session when disconnecting (clean session / clean start off).
     #[arg(long)]
     pub persistent: bool,
+    /// When the connection is lost, connect and subscribe again (after 1 s, doubling up to
+    /// 30 s), instead of exiting with status 3.
+    #[arg(long)]
+    pub reconnect: bool,
 }
 
 /// `sub --format`.

@@ -1,5 +1,6 @@
 //! `nanomq-cli sub`: subscribe and print each message as a `topic: payload` line or a JSON
-//! line, until `--count` messages or the connection ends.
+//! line, until `--count` messages or the connection ends (or for ever, with `--reconnect`).
+//! The connection is kept alive with PINGREQ however quiet the topics are.
 
 use std::io::Write;
 
@@ -12,15 +13,61 @@ use super::generated_client_id;
 use crate::cli::{SubArgs, SubFormat};
 use crate::error::CliError;
 
-/// Runs `sub`.
+/// Runs `sub`: with `--reconnect`, a lost connection is opened again (after 1 s, doubling to
+/// 30 s while the broker cannot be reached) and the subscriptions made again.
 pub async fn exec(args: SubArgs, timeout: std::time::Duration) -> Result<(), CliError> {
     let endpoint = args.mqtt.endpoint()?;
     let client_id = args
         .client_id
         .clone()
         .unwrap_or_else(|| generated_client_id("sub"));
+    let mut received = 0u64;
+    let mut backoff = RECONNECT_FIRST;
+    loop {
+        let mut subscribed = false;
+        let result = session(
+            &args,
+            &endpoint,
+            &client_id,
+            timeout,
+            &mut received,
+            &mut subscribed,
+        )
+        .await;
+        match result {
+            Ok(()) => return Ok(()),
+            Err(CliError::Connect(reason)) if args.reconnect => {
+                if subscribed {
+                    backoff = RECONNECT_FIRST;
+                }
+                eprintln!(
+                    "nanomq-cli: {reason}; reconnecting in {}s",
+                    backoff.as_secs()
+                );
+                tokio::time::sleep(backoff).await;
+                backoff = (backoff * 2).min(RECONNECT_MAX);
+            }
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// The first wait before reconnecting, and the longest.
+const RECONNECT_FIRST: std::time::Duration = std::time::Duration::from_secs(1);
+const RECONNECT_MAX: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// One connection: subscribe, then print messages until `--count` or the connection ends
+/// (`subscribed` tells whether it got that far).
+async fn session(
+    args: &SubArgs,
+    endpoint: &crate::mqtt::Endpoint,
+    client_id: &str,
+    timeout: std::time::Duration,
+    received: &mut u64,
+    subscribed: &mut bool,
+) -> Result<(), CliError> {
     let mut conn = endpoint
-        .connect(&client_id, !args.persistent, timeout)
+        .connect(client_id, !args.persistent, timeout)
         .await?;
     let filters = args
         .topics
@@ -40,7 +87,6 @@ pub async fn exec(args: SubArgs, timeout: std::time::Duration) -> Result<(), Cli
         properties: SubscribeProperties::default(),
     }))
     .await?;
-    let mut received = 0u64;
     let stdout = std::io::stdout();
     loop {
         match conn.recv().await? {
@@ -51,6 +97,7 @@ pub async fn exec(args: SubArgs, timeout: std::time::Duration) -> Result<(), Cli
                         bad.0
                     )));
                 }
+                *subscribed = true;
             }
             Packet::Publish(publish) => {
                 let line = format_line(&publish, args.format);
@@ -66,8 +113,8 @@ pub async fn exec(args: SubArgs, timeout: std::time::Duration) -> Result<(), Cli
                     }
                     _ => {}
                 }
-                received += 1;
-                if args.count.is_some_and(|n| received >= n) {
+                *received += 1;
+                if args.count.is_some_and(|n| *received >= n) {
                     conn.send(&Packet::Disconnect(Default::default())).await?;
                     return Ok(());
                 }

@@ -4,6 +4,7 @@
 
 pub mod tls;
 
+use std::pin::Pin;
 use std::time::Duration;
 
 use bytes::BytesMut;
@@ -13,6 +14,7 @@ use nanomq_codec::{
 };
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::TcpStream;
+use tokio::time::{Instant, Sleep};
 
 use crate::error::CliError;
 
@@ -52,6 +54,16 @@ pub struct Connection {
     pub version: ProtocolVersion,
     /// The broker's CONNACK.
     pub connack: ConnAck,
+    /// The keep alive in force (the broker's Server Keep Alive if it gave one); zero: none.
+    keep_alive: Duration,
+    /// When a packet was last sent: a PINGREQ goes once the connection has been quiet for
+    /// the keep alive.
+    last_sent: Instant,
+    /// When the PINGREQ still unanswered went.
+    ping_sent: Option<Instant>,
+    /// Wakes [`Connection::recv`] for the next keep-alive check (armed lazily: sending does
+    /// not touch it, the check moves it on).
+    ping_timer: Option<Pin<Box<Sleep>>>,
 }
 
 /// Parses a protocol version as `-V` takes it: 3 (3.1), 4 (3.1.1), 5, or mqttv311 / mqttv5.
@@ -121,9 +133,15 @@ impl Endpoint {
                     code: ReasonCode::SUCCESS,
                     properties: Default::default(),
                 },
+                keep_alive: Duration::ZERO,
+                last_sent: Instant::now(),
+                ping_sent: None,
+                ping_timer: None,
             };
             match conn.recv().await? {
                 Packet::ConnAck(ack) if ack.code == ReasonCode::SUCCESS => {
+                    let seconds = ack.properties.server_keep_alive.unwrap_or(self.keep_alive);
+                    conn.keep_alive = Duration::from_secs(u64::from(seconds));
                     conn.connack = ack;
                     Ok(conn)
                 }
@@ -141,6 +159,10 @@ impl Endpoint {
             ))
         })?
     }
+}
+
+fn closed() -> CliError {
+    CliError::Connect(String::from("the broker closed the connection"))
 }
 
 /// The error for a refused CONNECT.
@@ -172,27 +194,84 @@ impl Connection {
         self.io
             .flush()
             .await
-            .map_err(|e| CliError::Connect(e.to_string()))
+            .map_err(|e| CliError::Connect(e.to_string()))?;
+        self.last_sent = Instant::now();
+        Ok(())
     }
 
-    /// Receives one packet; the connection closing is an error.
+    /// Receives one packet; the connection closing is an error. While it waits it keeps the
+    /// connection alive: a PINGREQ once nothing has been sent for the keep alive (as
+    /// `mosquitto_sub` does), and an error when the broker has not answered one within
+    /// another keep alive. PINGRESP is returned like any packet.
     pub async fn recv(&mut self) -> Result<Packet, CliError> {
         loop {
             if let Some(packet) = self.try_decode()? {
+                if matches!(packet, Packet::PingResp) {
+                    self.ping_sent = None;
+                }
                 return Ok(packet);
             }
             self.read_buf.reserve(4096);
-            let n = self
-                .io
-                .read_buf(&mut self.read_buf)
-                .await
-                .map_err(|e| CliError::Connect(e.to_string()))?;
-            if n == 0 {
-                return Err(CliError::Connect(String::from(
-                    "the broker closed the connection",
-                )));
+            if self.keep_alive.is_zero() {
+                self.read_more().await?;
+                continue;
+            }
+            let due = self.next_keep_alive_check();
+            let timer = self
+                .ping_timer
+                .get_or_insert_with(|| Box::pin(tokio::time::sleep_until(due)));
+            if timer.deadline() != due {
+                timer.as_mut().reset(due);
+            }
+            tokio::select! {
+                read = self.io.read_buf(&mut self.read_buf) => {
+                    let n = read.map_err(|e| CliError::Connect(e.to_string()))?;
+                    if n == 0 {
+                        return Err(closed());
+                    }
+                }
+                () = timer.as_mut() => self.keep_alive_check().await?,
             }
         }
+    }
+
+    async fn read_more(&mut self) -> Result<(), CliError> {
+        let n = self
+            .io
+            .read_buf(&mut self.read_buf)
+            .await
+            .map_err(|e| CliError::Connect(e.to_string()))?;
+        if n == 0 {
+            return Err(closed());
+        }
+        Ok(())
+    }
+
+    /// When the keep alive next needs looking at: the answer to a PINGREQ is due, or the
+    /// connection will have been quiet for a keep alive.
+    fn next_keep_alive_check(&self) -> Instant {
+        match self.ping_sent {
+            Some(sent) => sent + self.keep_alive,
+            None => self.last_sent + self.keep_alive,
+        }
+    }
+
+    async fn keep_alive_check(&mut self) -> Result<(), CliError> {
+        let now = Instant::now();
+        if let Some(sent) = self.ping_sent {
+            if now >= sent + self.keep_alive {
+                return Err(CliError::Connect(format!(
+                    "no answer from the broker to PINGREQ within {:?}",
+                    self.keep_alive
+                )));
+            }
+            return Ok(());
+        }
+        if now >= self.last_sent + self.keep_alive {
+            self.send(&Packet::PingReq).await?;
+            self.ping_sent = Some(self.last_sent);
+        }
+        Ok(())
     }
 
     /// Decodes one packet from what is already buffered.

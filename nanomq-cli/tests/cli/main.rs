@@ -10,5 +10,6 @@ mod broker;
 mod clients;
 mod config;
 mod https;
+mod mqtt;
 mod token;
 mod usage;

@@ -259,6 +259,18 @@ impl Mqtt {
         .await
     }
 
+    /// Publishes at QoS 1 (queued to the event loop; it goes out in order).
+    pub async fn publish(&self, topic: &str, payload: &str) {
+        within(self.client.publish(
+            topic,
+            rumqttc::QoS::AtLeastOnce,
+            false,
+            payload.as_bytes().to_vec(),
+        ))
+        .await
+        .unwrap();
+    }
+
     /// Subscribes and waits for SUBACK.
     pub async fn subscribe(&mut self, filter: &str, qos: u8) {
         let qos = rumqttc::qos(qos).unwrap();
