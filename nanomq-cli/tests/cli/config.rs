@@ -342,3 +342,24 @@ async fn ctrl_stop_stops_the_broker() {
         .fails(3);
     assert!(down.ends_with(": connection refused\n"), "{down}");
 }
+
+/// A restart onto a file that cannot start (here: a password file that is not there) is
+/// refused: the CLI says why and exits non-zero, the broker runs on as it was.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ctrl_restart_onto_an_unusable_file_fails_loudly() {
+    let broker = TestBroker::start(test_config()).await;
+    let mut edited = test_config();
+    edited.auth.password_file = Some("/nonexistent/passwd".into());
+    nanomq::config::save_atomic(&broker.path, &edited).unwrap();
+    let run = broker.cli().args(["ctrl", "restart", "--yes"]).run().await;
+    assert_ne!(run.code(), 0, "{}", run.stdout());
+    assert!(!run.stdout().contains("restarted"), "{}", run.stdout());
+    assert!(
+        run.stderr().contains("/nonexistent/passwd"),
+        "{}",
+        run.stderr()
+    );
+    let status = broker.cli().args(["status"]).run().await.ok();
+    assert!(status.contains("Running"), "{status}");
+    broker.handle.stop().await;
+}
