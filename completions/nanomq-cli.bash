@@ -166,6 +166,9 @@ _nanomq__cli() {
             nanomq__cli__subcmd__ctrl,help)
                 cmd="nanomq__cli__subcmd__ctrl__subcmd__help"
                 ;;
+            nanomq__cli__subcmd__ctrl,reload)
+                cmd="nanomq__cli__subcmd__ctrl__subcmd__reload"
+                ;;
             nanomq__cli__subcmd__ctrl,restart)
                 cmd="nanomq__cli__subcmd__ctrl__subcmd__restart"
                 ;;
@@ -174,6 +177,9 @@ _nanomq__cli() {
                 ;;
             nanomq__cli__subcmd__ctrl__subcmd__help,help)
                 cmd="nanomq__cli__subcmd__ctrl__subcmd__help__subcmd__help"
+                ;;
+            nanomq__cli__subcmd__ctrl__subcmd__help,reload)
+                cmd="nanomq__cli__subcmd__ctrl__subcmd__help__subcmd__reload"
                 ;;
             nanomq__cli__subcmd__ctrl__subcmd__help,restart)
                 cmd="nanomq__cli__subcmd__ctrl__subcmd__help__subcmd__restart"
@@ -267,6 +273,9 @@ _nanomq__cli() {
                 ;;
             nanomq__cli__subcmd__help__subcmd__config,set)
                 cmd="nanomq__cli__subcmd__help__subcmd__config__subcmd__set"
+                ;;
+            nanomq__cli__subcmd__help__subcmd__ctrl,reload)
+                cmd="nanomq__cli__subcmd__help__subcmd__ctrl__subcmd__reload"
                 ;;
             nanomq__cli__subcmd__help__subcmd__ctrl,restart)
                 cmd="nanomq__cli__subcmd__help__subcmd__ctrl__subcmd__restart"
@@ -1809,7 +1818,7 @@ _nanomq__cli() {
             return 0
             ;;
         nanomq__subcmd__cli__subcmd__ctrl)
-            opts="-o -h --url --username --password --token --output --no-color --timeout --cacert --profile --help stop restart help"
+            opts="-o -h --url --username --password --token --output --no-color --timeout --cacert --profile --help stop restart reload help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1859,7 +1868,7 @@ _nanomq__cli() {
             return 0
             ;;
         nanomq__subcmd__cli__subcmd__ctrl__subcmd__help)
-            opts="stop restart help"
+            opts="stop restart reload help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1873,6 +1882,20 @@ _nanomq__cli() {
             return 0
             ;;
         nanomq__subcmd__cli__subcmd__ctrl__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        nanomq__subcmd__cli__subcmd__ctrl__subcmd__help__subcmd__reload)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1907,6 +1930,56 @@ _nanomq__cli() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        nanomq__subcmd__cli__subcmd__ctrl__subcmd__reload)
+            opts="-o -h --url --username --password --token --output --no-color --timeout --cacert --profile --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --username)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --password)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json toml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json toml" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2307,8 +2380,22 @@ _nanomq__cli() {
             return 0
             ;;
         nanomq__subcmd__cli__subcmd__help__subcmd__ctrl)
-            opts="stop restart"
+            opts="stop restart reload"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        nanomq__subcmd__cli__subcmd__help__subcmd__ctrl__subcmd__reload)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

@@ -591,21 +591,22 @@ complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "set" -d 'Change settings from a file: JSON as in the API document, or TOML as in etc/nanomq.conf'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "edit" -d 'Edit the configuration as TOML in $VISUAL or $EDITOR, then save it to the broker'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and not __fish_seen_subcommand_from stop restart help" -l url -d 'Base URL of the broker\'s HTTP API [default: http://127.0.0.1:8081]' -r
-complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and not __fish_seen_subcommand_from stop restart help" -l username -d 'HTTP API username (basic auth) [default: admin]' -r
-complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and not __fish_seen_subcommand_from stop restart help" -l password -d 'HTTP API password (basic auth) [default: public]' -r
-complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and not __fish_seen_subcommand_from stop restart help" -l token -d 'Bearer token (JWT, see `token create`), used instead of the username and password' -r
-complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and not __fish_seen_subcommand_from stop restart help" -s o -l output -d 'Output format: tables for people, or the API\'s `data` as JSON for scripts [default: table]' -r -f -a "table\t'Tables and short messages'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and not __fish_seen_subcommand_from stop restart reload help" -l url -d 'Base URL of the broker\'s HTTP API [default: http://127.0.0.1:8081]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and not __fish_seen_subcommand_from stop restart reload help" -l username -d 'HTTP API username (basic auth) [default: admin]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and not __fish_seen_subcommand_from stop restart reload help" -l password -d 'HTTP API password (basic auth) [default: public]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and not __fish_seen_subcommand_from stop restart reload help" -l token -d 'Bearer token (JWT, see `token create`), used instead of the username and password' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and not __fish_seen_subcommand_from stop restart reload help" -s o -l output -d 'Output format: tables for people, or the API\'s `data` as JSON for scripts [default: table]' -r -f -a "table\t'Tables and short messages'
 json\t'JSON: the API\'s `data`, unchanged'
 toml\t'TOML, as in `etc/nanomq.conf` (`config get` only)'"
-complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and not __fish_seen_subcommand_from stop restart help" -l timeout -d 'How long to wait for the broker, e.g. 500ms, 10s, 1m [default: 10s]' -r
-complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and not __fish_seen_subcommand_from stop restart help" -l cacert -d 'CA certificates (PEM) to trust for an https:// URL, besides the system\'s' -r -F
-complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and not __fish_seen_subcommand_from stop restart help" -l profile -d 'Use this section of the profile file ($NANOMQ_CLI_CONFIG, else $XDG_CONFIG_HOME/nanomq/cli.toml, else ~/.config/nanomq/cli.toml)' -r
-complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and not __fish_seen_subcommand_from stop restart help" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
-complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and not __fish_seen_subcommand_from stop restart help" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and not __fish_seen_subcommand_from stop restart help" -f -a "stop" -d 'Stop the broker (its process exits)'
-complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and not __fish_seen_subcommand_from stop restart help" -f -a "restart" -d 'Restart the listeners on the re-read configuration file, and wait until it is back'
-complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and not __fish_seen_subcommand_from stop restart help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and not __fish_seen_subcommand_from stop restart reload help" -l timeout -d 'How long to wait for the broker, e.g. 500ms, 10s, 1m [default: 10s]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and not __fish_seen_subcommand_from stop restart reload help" -l cacert -d 'CA certificates (PEM) to trust for an https:// URL, besides the system\'s' -r -F
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and not __fish_seen_subcommand_from stop restart reload help" -l profile -d 'Use this section of the profile file ($NANOMQ_CLI_CONFIG, else $XDG_CONFIG_HOME/nanomq/cli.toml, else ~/.config/nanomq/cli.toml)' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and not __fish_seen_subcommand_from stop restart reload help" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and not __fish_seen_subcommand_from stop restart reload help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and not __fish_seen_subcommand_from stop restart reload help" -f -a "stop" -d 'Stop the broker (its process exits)'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and not __fish_seen_subcommand_from stop restart reload help" -f -a "restart" -d 'Restart the listeners on the re-read configuration file, and wait until it is back'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and not __fish_seen_subcommand_from stop restart reload help" -f -a "reload" -d 'Apply the re-read configuration file without dropping a connection (POST /reload): prints what is now in force and what still needs `ctrl restart`'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and not __fish_seen_subcommand_from stop restart reload help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and __fish_seen_subcommand_from stop" -l url -d 'Base URL of the broker\'s HTTP API [default: http://127.0.0.1:8081]' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and __fish_seen_subcommand_from stop" -l username -d 'HTTP API username (basic auth) [default: admin]' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and __fish_seen_subcommand_from stop" -l password -d 'HTTP API password (basic auth) [default: public]' -r
@@ -634,8 +635,21 @@ complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and __fish_s
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and __fish_seen_subcommand_from restart" -l no-wait -d 'Do not wait for the broker to be back'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and __fish_seen_subcommand_from restart" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and __fish_seen_subcommand_from restart" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and __fish_seen_subcommand_from reload" -l url -d 'Base URL of the broker\'s HTTP API [default: http://127.0.0.1:8081]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and __fish_seen_subcommand_from reload" -l username -d 'HTTP API username (basic auth) [default: admin]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and __fish_seen_subcommand_from reload" -l password -d 'HTTP API password (basic auth) [default: public]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and __fish_seen_subcommand_from reload" -l token -d 'Bearer token (JWT, see `token create`), used instead of the username and password' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and __fish_seen_subcommand_from reload" -s o -l output -d 'Output format: tables for people, or the API\'s `data` as JSON for scripts [default: table]' -r -f -a "table\t'Tables and short messages'
+json\t'JSON: the API\'s `data`, unchanged'
+toml\t'TOML, as in `etc/nanomq.conf` (`config get` only)'"
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and __fish_seen_subcommand_from reload" -l timeout -d 'How long to wait for the broker, e.g. 500ms, 10s, 1m [default: 10s]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and __fish_seen_subcommand_from reload" -l cacert -d 'CA certificates (PEM) to trust for an https:// URL, besides the system\'s' -r -F
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and __fish_seen_subcommand_from reload" -l profile -d 'Use this section of the profile file ($NANOMQ_CLI_CONFIG, else $XDG_CONFIG_HOME/nanomq/cli.toml, else ~/.config/nanomq/cli.toml)' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and __fish_seen_subcommand_from reload" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and __fish_seen_subcommand_from reload" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and __fish_seen_subcommand_from help" -f -a "stop" -d 'Stop the broker (its process exits)'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and __fish_seen_subcommand_from help" -f -a "restart" -d 'Restart the listeners on the re-read configuration file, and wait until it is back'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and __fish_seen_subcommand_from help" -f -a "reload" -d 'Apply the re-read configuration file without dropping a connection (POST /reload): prints what is now in force and what still needs `ctrl restart`'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand publish" -s t -l topic -d 'Topic to publish to (repeatable: the same message goes to each)' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand publish" -s m -l message -d 'Message payload (reads standard input when neither -m nor -f is given)' -r
@@ -802,5 +816,6 @@ complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand help; and __fish_s
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "edit" -d 'Edit the configuration as TOML in $VISUAL or $EDITOR, then save it to the broker'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand help; and __fish_seen_subcommand_from ctrl" -f -a "stop" -d 'Stop the broker (its process exits)'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand help; and __fish_seen_subcommand_from ctrl" -f -a "restart" -d 'Restart the listeners on the re-read configuration file, and wait until it is back'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand help; and __fish_seen_subcommand_from ctrl" -f -a "reload" -d 'Apply the re-read configuration file without dropping a connection (POST /reload): prints what is now in force and what still needs `ctrl restart`'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand help; and __fish_seen_subcommand_from token" -f -a "create" -d 'Sign a JWT the broker accepts (`http_server.auth_type = "jwt"`), and print it'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand help; and __fish_seen_subcommand_from acl" -f -a "check" -d 'Which access-control rule of the running broker decides a publish or a subscribe'

@@ -22,7 +22,8 @@
 //!   operations.
 //! - [`http`]: the management API, another user of them.
 //! - [`server`]: starts, restarts and stops the listeners, the API and the bridge;
-//!   [`control`] is how the outside asks it to.
+//!   [`control`] is how the outside asks it to; [`reload`] applies a re-read configuration
+//!   file to the running broker without touching a connection.
 //!
 //! Leaves that several layers share: [`message`] (a message and its delivery), [`ids`],
 //! [`clock`], [`config`]. Dependencies point one way (`.ci/module_cycles.py` checks that no two modules
@@ -41,6 +42,7 @@ pub mod http;
 pub mod ids;
 pub mod message;
 pub mod metrics;
+pub mod reload;
 pub mod router;
 pub mod server;
 pub mod session;

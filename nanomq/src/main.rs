@@ -110,19 +110,51 @@ async fn serve(config: Config, path: Option<std::path::PathBuf>, overrides: Over
         }
     }
     let control = handle.control();
+    let broker = handle.broker.clone();
     tokio::spawn(async move {
-        signals.wait().await;
-        info!("signal received, shutting down");
-        control.request(Control::Stop);
+        let mut signals = signals;
+        loop {
+            match signals.next().await {
+                Signal::Stop => {
+                    info!("signal received, shutting down");
+                    control.request(Control::Stop);
+                    return;
+                }
+                Signal::Reload => {
+                    info!("SIGHUP received, reloading the configuration");
+                    let (broker, control) = (broker.clone(), control.clone());
+                    let result = tokio::task::spawn_blocking(move || {
+                        nanomq::reload::reload(&broker, &control)
+                    })
+                    .await;
+                    match result {
+                        Ok(Ok(_)) => {}
+                        Ok(Err(reason)) => {
+                            warn!(%reason, "not reloaded; the running configuration stays");
+                        }
+                        Err(e) => warn!(error = %e, "reload failed"),
+                    }
+                }
+            }
+        }
     });
     handle.stopped().await;
     ExitCode::SUCCESS
 }
 
-/// SIGINT and SIGTERM, caught from the moment [`Signals::install`] returns.
+/// What a signal asks for.
+enum Signal {
+    /// SIGINT or SIGTERM.
+    Stop,
+    /// SIGHUP: re-read the configuration file and apply it live.
+    Reload,
+}
+
+/// SIGINT, SIGTERM and SIGHUP, caught from the moment [`Signals::install`] returns.
 struct Signals {
     int: Option<tokio::signal::unix::Signal>,
     term: Option<tokio::signal::unix::Signal>,
+    hup: Option<tokio::signal::unix::Signal>,
 }
 
 impl Signals {
@@ -131,22 +163,26 @@ impl Signals {
         Signals {
             int: signal(SignalKind::interrupt()).ok(),
             term: signal(SignalKind::terminate()).ok(),
+            hup: signal(SignalKind::hangup()).ok(),
         }
     }
 
-    /// Resolves on the first SIGINT or SIGTERM (never, for one that could not be caught).
-    async fn wait(mut self) {
-        async fn next(signal: &mut Option<tokio::signal::unix::Signal>) {
+    /// The next signal (never, for one that could not be caught).
+    async fn next(&mut self) -> Signal {
+        async fn one(signal: &mut Option<tokio::signal::unix::Signal>) {
             match signal {
                 Some(signal) => {
-                    signal.recv().await;
+                    if signal.recv().await.is_none() {
+                        std::future::pending::<()>().await;
+                    }
                 }
                 None => std::future::pending().await,
             }
         }
         tokio::select! {
-            _ = next(&mut self.int) => {}
-            _ = next(&mut self.term) => {}
+            () = one(&mut self.int) => Signal::Stop,
+            () = one(&mut self.term) => Signal::Stop,
+            () = one(&mut self.hup) => Signal::Reload,
         }
     }
 }
@@ -163,16 +199,26 @@ fn complain(line: &str) {
 }
 
 fn init_logging(config: &Config) {
+    use tracing_subscriber::layer::SubscriberExt;
+    use tracing_subscriber::util::SubscriberInitExt;
     let filter = EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| EnvFilter::new(config.log.level.as_str()));
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
+    // The filter can be replaced at run time (`log.level` on reload).
+    let (filter, handle) = tracing_subscriber::reload::Layer::new(filter);
+    let output = tracing_subscriber::fmt::layer()
         .with_writer(std::io::stderr)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         // It would report a failed write with `eprintln!`, which panics when stderr is a
         // closed pipe: the panicking task (the signal handler, say) would die with it.
-        .log_internal_errors(false)
+        .log_internal_errors(false);
+    tracing_subscriber::registry()
+        .with(filter)
+        .with(output)
         .init();
+    nanomq::reload::set_log_level_hook(Box::new(move |level| {
+        let filter = EnvFilter::try_new(level).map_err(|e| e.to_string())?;
+        handle.reload(filter).map_err(|e| e.to_string())
+    }));
 }
 
 /// `num_taskq_thread` (0 = the number of CPUs), clamped to `max_taskq_thread`.

@@ -89,3 +89,14 @@ mod tests {
         assert!(serde_json::from_str::<CtrlAction>("\"halt\"").is_err());
     }
 }
+
+/// `POST /api/v4/reload`: what re-reading the configuration file changed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ReloadReport {
+    /// Settings (dotted paths, e.g. `auth.acl`, `log.level`) changed in the file and now in
+    /// force, without a connection dropped.
+    pub applied: Vec<String>,
+    /// Settings changed in the file that only a restart applies (listeners, the bridge, the
+    /// store, worker threads): the running ones stay until `ctrl/restart`.
+    pub restart_required: Vec<String>,
+}

@@ -232,6 +232,9 @@ pub enum CtrlCommand {
     },
     /// Restart the listeners on the re-read configuration file, and wait until it is back.
     Restart(CtrlRestartArgs),
+    /// Apply the re-read configuration file without dropping a connection (POST /reload):
+    /// prints what is now in force and what still needs `ctrl restart`.
+    Reload,
 }
 
 /// `ctrl restart`.

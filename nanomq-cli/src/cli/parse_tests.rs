@@ -106,7 +106,11 @@ fn config_ctrl_publish_token() {
     };
     assert!(restart.yes);
     assert_eq!(restart.wait_timeout, Duration::from_secs(5));
-    assert!(parse(&["ctrl", "reload"]).is_err());
+    assert!(matches!(
+        parse(&["ctrl", "reload"]).unwrap().command,
+        Command::Ctrl(CtrlCommand::Reload)
+    ));
+    assert!(parse(&["ctrl", "resume"]).is_err());
 
     let Command::Publish(publish) =
         parse(&["publish", "-t", "a", "-t", "b", "-m", "x", "-q", "2", "-r"])

@@ -1,10 +1,10 @@
 //! `nanomq-cli ctrl stop|restart`: `POST /ctrl/{action}`, after a confirmation on a terminal;
-//! a restart then waits (bounded) until the broker answers again.
+//! a restart then waits (bounded) until the broker answers again. `ctrl reload`: `POST /reload`.
 
 use std::io::{BufRead, IsTerminal, Write};
 use std::time::{Duration, Instant};
 
-use shared_types::CtrlAction;
+use shared_types::{CtrlAction, ReloadReport};
 
 use crate::api::{ApiClient, humanize_duration};
 use crate::cli::CtrlCommand;
@@ -43,6 +43,14 @@ pub async fn exec(command: CtrlCommand, ctx: &Ctx) -> Result<(), CliError> {
                 ))
             }
         }
+        CtrlCommand::Reload => {
+            let reply = api.post(&["reload"], &serde_json::json!({})).await?;
+            if ctx.out.is_json() {
+                return ctx.out.print_json(&reply.data.unwrap_or_default());
+            }
+            let report: ReloadReport = reply.typed()?;
+            ctx.out.print(&render_reload(&report))
+        }
         CtrlCommand::Restart(args) => {
             confirm(
                 &format!("Restart the broker at {}?", ctx.settings.url),
@@ -66,6 +74,27 @@ pub async fn exec(command: CtrlCommand, ctx: &Ctx) -> Result<(), CliError> {
             ))
         }
     }
+}
+
+/// What a reload did, for people.
+pub fn render_reload(report: &ReloadReport) -> String {
+    let mut text = String::new();
+    if report.applied.is_empty() && report.restart_required.is_empty() {
+        return String::from("reloaded: nothing changed in the configuration file\n");
+    }
+    if !report.applied.is_empty() {
+        text.push_str(&format!(
+            "reloaded: now in force, no connection dropped: {}\n",
+            report.applied.join(", ")
+        ));
+    }
+    if !report.restart_required.is_empty() {
+        text.push_str(&format!(
+            "needs a restart (nanomq-cli ctrl restart): {}\n",
+            report.restart_required.join(", ")
+        ));
+    }
+    text
 }
 
 /// Asks `question` on the terminal unless `yes`; without a terminal there is nobody to ask,

@@ -98,7 +98,7 @@ async fn config_set_from_json_toml_and_stdin_shows_what_changed() {
 SETTING  OLD  NEW
 msq_len  64   128
 1 setting changed
-saved; the broker applies it at its next restart (nanomq-cli ctrl restart)
+saved; apply it without dropping a connection: nanomq-cli ctrl reload
 ";
     assert_eq!(out, expected);
     assert_eq!(nanomq::config::load(&broker.path).unwrap().msq_len, 128);
@@ -361,5 +361,75 @@ async fn ctrl_restart_onto_an_unusable_file_fails_loudly() {
     );
     let status = broker.cli().args(["status"]).run().await.ok();
     assert!(status.contains("Running"), "{status}");
+    broker.handle.stop().await;
+}
+
+/// `ctrl reload` applies the file's users, log level and limits while 100 clients stay
+/// connected (each proves it with a SUBACK afterwards), and says which change (the MQTT
+/// address) needs a restart, without pretending it is in force.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ctrl_reload_applies_live_settings_without_dropping_a_client() {
+    let broker = TestBroker::start(test_config()).await;
+    let mut clients = Vec::new();
+    for n in 0..100 {
+        clients.push(Mqtt::connect(broker.mqtt_port(), &format!("stay-{n}"), None, true).await);
+    }
+    let mut edited = nanomq::config::load(&broker.path).unwrap();
+    edited.msq_len = 9;
+    edited.log.level = shared_types::config::LogLevel::Debug;
+    edited.users = vec![shared_types::config::UserCredential {
+        username: "alice".into(),
+        password: "pw".into(),
+    }];
+    edited.url = "nmq-tcp://127.0.0.1:1".into();
+    nanomq::config::save_atomic(&broker.path, &edited).unwrap();
+
+    let out = broker.cli().args(["ctrl", "reload"]).run().await.ok();
+    assert!(
+        out.contains("reloaded: now in force, no connection dropped: log.level, msq_len, users"),
+        "{out}"
+    );
+    assert!(
+        out.contains("needs a restart (nanomq-cli ctrl restart): url"),
+        "{out}"
+    );
+    let running = broker
+        .cli()
+        .args(["config", "get", "--running", "-o", "json"])
+        .run()
+        .await
+        .json();
+    assert_eq!(running["msq_len"], 9);
+    assert_eq!(running["log"]["level"], "debug");
+    assert_eq!(running["users"][0]["username"], "alice");
+    assert_ne!(
+        running["url"], "nmq-tcp://127.0.0.1:1",
+        "not claimed before a restart"
+    );
+    // The new user can log in; the 100 clients are all still there.
+    let _alice = Mqtt::connect(broker.mqtt_port(), "alice-1", Some("alice"), true).await;
+    for client in &mut clients {
+        client.subscribe("still/here", 0).await;
+    }
+    assert_eq!(broker.handle.broker.metrics().connections.get(), 101);
+
+    // Nothing changed since: said so.
+    let out = broker.cli().args(["ctrl", "reload"]).run().await.ok();
+    assert!(out.starts_with("needs a restart"), "{out}");
+    broker.handle.stop().await;
+}
+
+/// A reload onto a file whose users cannot load changes nothing and fails with the reason.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ctrl_reload_onto_an_unusable_file_changes_nothing() {
+    let broker = TestBroker::start(test_config()).await;
+    let mut edited = test_config();
+    edited.auth.password_file = Some("/nonexistent/passwd".into());
+    edited.msq_len = 5;
+    nanomq::config::save_atomic(&broker.path, &edited).unwrap();
+    let run = broker.cli().args(["ctrl", "reload"]).run().await;
+    assert_ne!(run.code(), 0);
+    assert!(run.stderr().contains("not reloaded"), "{}", run.stderr());
+    assert_eq!(broker.handle.broker.config().msq_len, 64);
     broker.handle.stop().await;
 }

@@ -1,3 +1,6 @@
+//! `POST /api/v4/reload` (NanoMQ's route): apply the re-read configuration file live, see
+//! [`crate::reload`].
+//!
 //! `POST /api/v4/ctrl/{action}` and its aliases `POST /api/v4/stop` and `/api/v4/restart`:
 //! answer `{"code":0}` first, then stop or restart the broker. A restart is checked first (the
 //! file re-read, its files and ports tried): when it could not start, the answer is 400/117
@@ -11,16 +14,17 @@ use std::convert::Infallible;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
+use axum::Json;
 use axum::body::{Body, Bytes};
 use axum::extract::State;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use futures_util::Stream;
-use shared_types::{CtrlAction, ResultCode};
+use shared_types::{ApiResponse, CtrlAction, ReloadReport, ResultCode};
 
 use super::error::ApiError;
 use super::extract::ApiPath;
-use super::routes::ApiRoute;
+use super::routes::{ApiResult, ApiRoute};
 use super::state::AppState;
 use crate::control::{Control, ServerControl};
 
@@ -44,7 +48,32 @@ pub(super) fn routes() -> Vec<ApiRoute> {
             restart,
         )
         .beyond_spec(),
+        ApiRoute::post(
+            "/reload",
+            "reload_broker",
+            "Apply the re-read configuration file without dropping a connection",
+            reload,
+        )
+        .beyond_spec(),
     ]
+}
+
+/// `POST /reload`: what could be applied live is applied; the answer lists it, and what needs
+/// `ctrl/restart`. A file that could not start changes nothing (400/117, with the reason).
+async fn reload(State(state): State<AppState>) -> ApiResult<ReloadReport> {
+    let broker = state.broker.clone();
+    let control = state.control.clone();
+    let report = tokio::task::spawn_blocking(move || crate::reload::reload(&broker, &control))
+        .await
+        .map_err(|error| error.to_string())
+        .and_then(|result| result)
+        .map_err(|reason| {
+            ApiError::bad_request(
+                ResultCode::ConfigUnparseable,
+                format!("not reloaded: {reason}; the running configuration stays"),
+            )
+        })?;
+    Ok(Json(ApiResponse::ok(report)))
 }
 
 /// `ctrl/{action}`: `stop` or `restart`, anything else → 404/108.

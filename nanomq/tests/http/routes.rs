@@ -63,6 +63,7 @@ async fn index_starts_with_the_document_and_lists_only_served_routes() {
         ("GET", "/prometheus/"),
         ("POST", "/stop/"),
         ("POST", "/restart/"),
+        ("POST", "/reload/"),
         ("GET", "/acl/check/"),
     ] {
         assert!(
@@ -70,7 +71,7 @@ async fn index_starts_with_the_document_and_lists_only_served_routes() {
             "{expected:?} missing from {extras:?}"
         );
     }
-    assert_eq!(listed.len(), documented.len() + 8);
+    assert_eq!(listed.len(), documented.len() + 9);
     // Every listed route is served: GET routes answer something other than "no such route",
     // other methods are known paths (GET on them is 405, not 404), so nothing is triggered.
     for entry in listed {

@@ -25,3 +25,51 @@ fn sigterm_stops_the_broker_after_its_output_pipes_closed() {
     let status = broker.wait_exit();
     assert!(status.success(), "{status:?}");
 }
+
+/// SIGHUP re-reads the file and applies it live (the log level and `msq_len`, as the log
+/// reports), and a client connected before is still served.
+#[tokio::test]
+async fn sighup_reloads_without_dropping_a_client() {
+    use std::io::{BufRead, BufReader};
+
+    use nanomq::codec::{Packet, ProtocolVersion, ReasonCode};
+
+    use crate::common::raw::{RawClient, connect_packet};
+
+    let mut broker = Broker::start(&config_text("[log]\nlevel = \"info\""));
+    let mut client = RawClient::connect(broker.mqtt, ProtocolVersion::V5).await;
+    let ack = client
+        .handshake(connect_packet(ProtocolVersion::V5, "before", true, 60))
+        .await;
+    assert_eq!(ack.code, ReasonCode::SUCCESS);
+
+    let conf = broker.dir().join("nanomq.conf");
+    std::fs::write(&conf, config_text("msq_len = 9\n[log]\nlevel = \"debug\"")).unwrap();
+    // Read stderr on a thread until the reload is reported.
+    let stderr = broker.stderr.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                return;
+            }
+        }
+    });
+    broker.signal("HUP");
+    let deadline = std::time::Instant::now() + crate::support::TIMEOUT;
+    let reloaded = loop {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        let line = rx.recv_timeout(left).expect("a reload line on stderr");
+        if line.contains("configuration reloaded") {
+            break line;
+        }
+    };
+    assert!(reloaded.contains("msq_len"), "{reloaded}");
+    assert!(reloaded.contains("log.level"), "{reloaded}");
+    // The client connected before is served as ever.
+    client.send(&Packet::PingReq).await;
+    assert!(matches!(client.recv().await, Some(Packet::PingResp)));
+    drop(rx);
+    broker.signal("TERM");
+    assert!(broker.wait_exit().success());
+}

@@ -91,6 +91,27 @@ fn print_changes(out: &Output, changes: &[Change], verb: &str) -> Result<(), Cli
     out.print_list(&table, &line)
 }
 
+/// How saved changes take effect: a reload for some, a restart for the others.
+fn how_it_applies(changes: &[Change]) -> String {
+    let (restart, live): (Vec<&str>, Vec<&str>) = changes
+        .iter()
+        .map(|c| c.field.as_str())
+        .partition(|field| shared_types::config::needs_restart(field));
+    match (live.is_empty(), restart.is_empty()) {
+        (false, true) => {
+            String::from("saved; apply it without dropping a connection: nanomq-cli ctrl reload\n")
+        }
+        (true, _) => String::from(
+            "saved; the broker applies it at its next restart (nanomq-cli ctrl restart)\n",
+        ),
+        (false, false) => format!(
+            "saved; live after nanomq-cli ctrl reload: {}; needs nanomq-cli ctrl restart: {}\n",
+            live.join(", "),
+            restart.join(", ")
+        ),
+    }
+}
+
 /// After a change: restart and wait when asked (at the new HTTP port if it moved), or say
 /// how the change will take effect.
 async fn after_change(
@@ -104,9 +125,7 @@ async fn after_change(
     }
     if !restart {
         if !ctx.out.is_json() {
-            ctx.out.print(
-                "saved; the broker applies it at its next restart (nanomq-cli ctrl restart)\n",
-            )?;
+            ctx.out.print(&how_it_applies(changes))?;
         }
         return Ok(());
     }
@@ -145,7 +164,23 @@ fn new_http_port(changes: &[Change]) -> Option<u16> {
 
 #[cfg(test)]
 mod tests {
+
     use super::*;
+
+    #[test]
+    fn saved_changes_say_how_they_apply() {
+        let change = |field: &str| Change {
+            field: field.to_string(),
+            old: None,
+            new: None,
+        };
+        assert!(how_it_applies(&[change("msq_len")]).contains("ctrl reload"));
+        assert!(how_it_applies(&[change("http_server.port")]).contains("next restart"));
+        assert_eq!(
+            how_it_applies(&[change("msq_len"), change("url")]),
+            "saved; live after nanomq-cli ctrl reload: msq_len; needs nanomq-cli ctrl restart: url\n"
+        );
+    }
 
     #[test]
     fn table_snapshot() {

@@ -1,0 +1,147 @@
+//! Reload: apply a re-read configuration file to the running broker without touching a
+//! connection (`POST /api/v4/reload`, SIGHUP, `nanomq-cli ctrl reload`).
+//!
+//! What the broker reads at each operation (users and rules, limits, queue sizes, keep-alive
+//! caps, the log level…) is replaced at once; what is bound or started once (the listeners and
+//! the HTTP API, the bridge, the store, the worker threads) keeps its running value and is
+//! reported as needing `ctrl/restart`, so the running configuration never claims what is not
+//! in force. A file that could not start, or whose users or rules do not load, changes nothing.
+
+use std::sync::OnceLock;
+
+use serde_json::Value;
+use shared_types::ReloadReport;
+use shared_types::config::{Config, needs_restart};
+use tracing::info;
+
+use crate::broker::Broker;
+use crate::control::ServerControl;
+
+/// How the process changes its log level at run time (installed by the binary, which owns the
+/// log subscriber; without one, as in tests, a new level only shows in the configuration).
+pub type LogLevelHook = Box<dyn Fn(&str) -> Result<(), String> + Send + Sync>;
+
+static LOG_LEVEL_HOOK: OnceLock<LogLevelHook> = OnceLock::new();
+
+/// Installs the log-level hook (once; later calls are ignored).
+pub fn set_log_level_hook(hook: LogLevelHook) {
+    let _ = LOG_LEVEL_HOOK.set(hook);
+}
+
+/// Applies `level` (error, warn, info, debug, trace) to the running process's log output.
+pub fn apply_log_level(level: &str) -> Result<(), String> {
+    match LOG_LEVEL_HOOK.get() {
+        Some(hook) => hook(level),
+        None => Ok(()),
+    }
+}
+
+/// Re-reads the configuration file and applies what can be applied live; the error (the file
+/// could not start, its users or rules do not load) says why nothing changed.
+pub fn reload(broker: &Broker, control: &ServerControl) -> Result<ReloadReport, String> {
+    let running = broker.config();
+    let next = control.check_restart(&running)?;
+    let (merged, report) = merge(&running, &next)?;
+    if report.applied.is_empty() {
+        return Ok(report);
+    }
+    broker
+        .set_config(merged.clone())
+        .map_err(|e| e.to_string())?;
+    if report
+        .applied
+        .iter()
+        .any(|k| k == "log.level" || k == "log")
+    {
+        apply_log_level(merged.log.level.as_str())?;
+    }
+    info!(
+        applied = ?report.applied,
+        restart_required = ?report.restart_required,
+        "configuration reloaded"
+    );
+    Ok(report)
+}
+
+/// The running configuration with every live setting of `next`, and what differs.
+fn merge(running: &Config, next: &Config) -> Result<(Config, ReloadReport), String> {
+    let a = serde_json::to_value(running).map_err(|e| e.to_string())?;
+    let b = serde_json::to_value(next).map_err(|e| e.to_string())?;
+    let mut changed = Vec::new();
+    diff("", &a, &b, &mut changed);
+    let mut report = ReloadReport::default();
+    for key in changed {
+        if needs_restart(&key) {
+            report.restart_required.push(key);
+        } else {
+            report.applied.push(key);
+        }
+    }
+    let mut merged = next.clone();
+    merged.url.clone_from(&running.url);
+    merged.num_taskq_thread = running.num_taskq_thread;
+    merged.max_taskq_thread = running.max_taskq_thread;
+    merged.daemon = running.daemon;
+    merged.tls = running.tls.clone();
+    merged.websocket = running.websocket.clone();
+    merged.http_server = running.http_server.clone();
+    merged.bridge = running.bridge.clone();
+    merged.persistence = running.persistence.clone();
+    Ok((merged, report))
+}
+
+/// The dotted paths where `a` and `b` differ (objects compared key by key, anything else,
+/// arrays included, as a whole).
+fn diff(path: &str, a: &Value, b: &Value, out: &mut Vec<String>) {
+    match (a, b) {
+        (Value::Object(x), Value::Object(y)) => {
+            let mut keys: Vec<&String> = x.keys().chain(y.keys()).collect();
+            keys.sort();
+            keys.dedup();
+            for key in keys {
+                let child = if path.is_empty() {
+                    key.clone()
+                } else {
+                    format!("{path}.{key}")
+                };
+                diff(
+                    &child,
+                    x.get(key).unwrap_or(&Value::Null),
+                    y.get(key).unwrap_or(&Value::Null),
+                    out,
+                );
+            }
+        }
+        _ if a != b => out.push(path.to_string()),
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn live_and_restart_settings_are_told_apart() {
+        let running = Config::default();
+        let mut next = Config {
+            msq_len: 7,
+            url: "nmq-tcp://0.0.0.0:1999".into(),
+            ..Config::default()
+        };
+        next.http_server.port = 9;
+        next.auth.no_match = shared_types::config::Permit::Deny;
+        let (merged, report) = merge(&running, &next).unwrap();
+        assert_eq!(report.applied, ["auth.no_match", "msq_len"]);
+        assert_eq!(report.restart_required, ["http_server.port", "url"]);
+        assert_eq!(merged.msq_len, 7);
+        assert_eq!(merged.url, running.url, "the listener stays where it is");
+        assert_eq!(merged.http_server.port, running.http_server.port);
+    }
+
+    #[test]
+    fn nothing_changed_is_an_empty_report() {
+        let (_, report) = merge(&Config::default(), &Config::default()).unwrap();
+        assert_eq!(report, ReloadReport::default());
+    }
+}
