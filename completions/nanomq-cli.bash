@@ -43,6 +43,9 @@ _nanomq__cli() {
             nanomq__cli,help)
                 cmd="nanomq__cli__subcmd__help"
                 ;;
+            nanomq__cli,log)
+                cmd="nanomq__cli__subcmd__log"
+                ;;
             nanomq__cli,metrics)
                 cmd="nanomq__cli__subcmd__metrics"
                 ;;
@@ -214,6 +217,9 @@ _nanomq__cli() {
             nanomq__cli__subcmd__help,help)
                 cmd="nanomq__cli__subcmd__help__subcmd__help"
                 ;;
+            nanomq__cli__subcmd__help,log)
+                cmd="nanomq__cli__subcmd__help__subcmd__log"
+                ;;
             nanomq__cli__subcmd__help,metrics)
                 cmd="nanomq__cli__subcmd__help__subcmd__metrics"
                 ;;
@@ -283,6 +289,9 @@ _nanomq__cli() {
             nanomq__cli__subcmd__help__subcmd__ctrl,stop)
                 cmd="nanomq__cli__subcmd__help__subcmd__ctrl__subcmd__stop"
                 ;;
+            nanomq__cli__subcmd__help__subcmd__log,level)
+                cmd="nanomq__cli__subcmd__help__subcmd__log__subcmd__level"
+                ;;
             nanomq__cli__subcmd__help__subcmd__subscriptions,list)
                 cmd="nanomq__cli__subcmd__help__subcmd__subscriptions__subcmd__list"
                 ;;
@@ -291,6 +300,18 @@ _nanomq__cli() {
                 ;;
             nanomq__cli__subcmd__help__subcmd__token,create)
                 cmd="nanomq__cli__subcmd__help__subcmd__token__subcmd__create"
+                ;;
+            nanomq__cli__subcmd__log,help)
+                cmd="nanomq__cli__subcmd__log__subcmd__help"
+                ;;
+            nanomq__cli__subcmd__log,level)
+                cmd="nanomq__cli__subcmd__log__subcmd__level"
+                ;;
+            nanomq__cli__subcmd__log__subcmd__help,help)
+                cmd="nanomq__cli__subcmd__log__subcmd__help__subcmd__help"
+                ;;
+            nanomq__cli__subcmd__log__subcmd__help,level)
+                cmd="nanomq__cli__subcmd__log__subcmd__help__subcmd__level"
                 ;;
             nanomq__cli__subcmd__subscriptions,help)
                 cmd="nanomq__cli__subcmd__subscriptions__subcmd__help"
@@ -332,7 +353,7 @@ _nanomq__cli() {
 
     case "${cmd}" in
         nanomq__cli)
-            opts="-o -h -V --url --username --password --token --output --no-color --timeout --cacert --profile --help --version pub sub bench status brokers nodes endpoints clients subscriptions subs topic-tree config ctrl publish metrics token passwd acl completions help"
+            opts="-o -h -V --url --username --password --token --output --no-color --timeout --cacert --profile --help --version pub sub bench status brokers nodes endpoints clients subscriptions subs topic-tree config ctrl publish metrics token passwd acl log completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2142,7 +2163,7 @@ _nanomq__cli() {
             return 0
             ;;
         nanomq__subcmd__cli__subcmd__help)
-            opts="pub sub bench status brokers nodes endpoints clients subscriptions topic-tree config ctrl publish metrics token passwd acl completions help"
+            opts="pub sub bench status brokers nodes endpoints clients subscriptions topic-tree config ctrl publish metrics token passwd acl log completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2463,6 +2484,34 @@ _nanomq__cli() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        nanomq__subcmd__cli__subcmd__help__subcmd__log)
+            opts="level"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        nanomq__subcmd__cli__subcmd__help__subcmd__log__subcmd__level)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         nanomq__subcmd__cli__subcmd__help__subcmd__metrics)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -2638,6 +2687,148 @@ _nanomq__cli() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        nanomq__subcmd__cli__subcmd__log)
+            opts="-o -h --url --username --password --token --output --no-color --timeout --cacert --profile --help level help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --username)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --password)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json toml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json toml" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        nanomq__subcmd__cli__subcmd__log__subcmd__help)
+            opts="level help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        nanomq__subcmd__cli__subcmd__log__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        nanomq__subcmd__cli__subcmd__log__subcmd__help__subcmd__level)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        nanomq__subcmd__cli__subcmd__log__subcmd__level)
+            opts="-o -h --url --username --password --token --output --no-color --timeout --cacert --profile --help error warn info debug trace"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --username)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --password)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json toml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json toml" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

@@ -11,8 +11,8 @@ mod manage;
 
 pub use manage::{
     AclCheckAction, AclCommand, ClientsCommand, ConfigCommand, ConfigFormat, ConfigSetArgs,
-    CtrlCommand, PasswdArgs, PublishArgs, SubscriptionsCommand, TokenAlgorithm, TokenCommand,
-    TokenCreateArgs,
+    CtrlCommand, LogCommand, PasswdArgs, PublishArgs, SubscriptionsCommand, TokenAlgorithm,
+    TokenCommand, TokenCreateArgs,
 };
 
 use crate::error::EXIT_CODES_HELP;
@@ -152,6 +152,9 @@ pub enum Command {
     /// Ask the running broker's access-control rules.
     #[command(subcommand)]
     Acl(AclCommand),
+    /// The broker's log level, shown or changed at run time.
+    #[command(subcommand)]
+    Log(LogCommand),
     /// Print a shell completion script.
     Completions {
         /// The shell.

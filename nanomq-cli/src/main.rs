@@ -63,6 +63,7 @@ async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Token(command) => commands::token::exec(command, &ctx).await,
         Command::Passwd(args) => commands::passwd::exec(args, &ctx),
         Command::Acl(command) => commands::acl::exec(command, &ctx).await,
+        Command::Log(command) => commands::log::exec(command, &ctx).await,
         Command::Completions { shell } => {
             commands::completions::exec(shell);
             Ok(())

@@ -103,6 +103,50 @@ impl ReasonCode {
         self.0 >= 0x80
     }
 
+    /// The specification's name of an error code ("Malformed Packet"), for logs; "Success"
+    /// below 0x80 (whose names depend on the packet), "Unknown" for unassigned codes.
+    pub fn error_name(self) -> &'static str {
+        match self.0 {
+            0x00..=0x7F => "Success",
+            0x80 => "Unspecified error",
+            0x81 => "Malformed Packet",
+            0x82 => "Protocol Error",
+            0x83 => "Implementation specific error",
+            0x84 => "Unsupported Protocol Version",
+            0x85 => "Client Identifier not valid",
+            0x86 => "Bad User Name or Password",
+            0x87 => "Not authorized",
+            0x88 => "Server unavailable",
+            0x89 => "Server busy",
+            0x8A => "Banned",
+            0x8B => "Server shutting down",
+            0x8C => "Bad authentication method",
+            0x8D => "Keep Alive timeout",
+            0x8E => "Session taken over",
+            0x8F => "Topic Filter invalid",
+            0x90 => "Topic Name invalid",
+            0x91 => "Packet Identifier in use",
+            0x92 => "Packet Identifier not found",
+            0x93 => "Receive Maximum exceeded",
+            0x94 => "Topic Alias invalid",
+            0x95 => "Packet too large",
+            0x96 => "Message rate too high",
+            0x97 => "Quota exceeded",
+            0x98 => "Administrative action",
+            0x99 => "Payload format invalid",
+            0x9A => "Retain not supported",
+            0x9B => "QoS not supported",
+            0x9C => "Use another server",
+            0x9D => "Server moved",
+            0x9E => "Shared Subscriptions not supported",
+            0x9F => "Connection rate exceeded",
+            0xA0 => "Maximum connect time",
+            0xA1 => "Subscription Identifiers not supported",
+            0xA2 => "Wildcard Subscriptions not supported",
+            _ => "Unknown",
+        }
+    }
+
     /// Whether MQTT 5.0 allows this code in a packet of `kind` (the "Packets" column of Table 2-6).
     pub fn is_allowed_in(self, kind: PacketKind) -> bool {
         let allowed: &[u8] = match kind {

@@ -100,3 +100,12 @@ pub struct ReloadReport {
     /// store, worker threads): the running ones stay until `ctrl/restart`.
     pub restart_required: Vec<String>,
 }
+
+/// `GET`/`POST /api/v4/log/level`: the log level in force (the POST changes it at run time,
+/// without touching the configuration file).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LogLevelBody {
+    /// error, warn, info, debug or trace.
+    pub level: crate::config::LogLevel,
+}

@@ -28,7 +28,7 @@ pub use brokers::{BrokerInfo, NodeInfo, format_uptime};
 pub use clients::{ClientInfo, ClientQuery, ConnState, ProtoName};
 pub use code::ResultCode;
 pub use config::{Config, ConfigError, ConfigUpdateRequest};
-pub use ctrl::{CtrlAction, ReloadReport};
+pub use ctrl::{CtrlAction, LogLevelBody, ReloadReport};
 pub use endpoints::Endpoint;
 pub use envelope::{ApiResponse, ErrorBody, PageMeta, PageRequest};
 pub use metrics::{BridgeMetrics, Metrics, StoreMetrics};

@@ -398,3 +398,15 @@ pub enum AclCheckAction {
     /// Subscribing to a filter.
     Subscribe,
 }
+
+/// `nanomq-cli log …`.
+#[derive(Debug, Subcommand)]
+pub enum LogCommand {
+    /// Show the broker's log level, or change it at run time (the configuration file is not
+    /// changed: a restart or a reload goes back to the file's `log.level`).
+    Level {
+        /// error, warn, info, debug or trace.
+        #[arg(value_parser = ["error", "warn", "info", "debug", "trace"])]
+        level: Option<String>,
+    },
+}

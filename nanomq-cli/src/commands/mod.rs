@@ -9,6 +9,7 @@ pub mod completions;
 pub mod config;
 pub mod ctrl;
 pub mod endpoints;
+pub mod log;
 pub mod metrics;
 pub mod mqtt_pub;
 pub mod mqtt_sub;

@@ -262,3 +262,39 @@ async fn errors_are_one_line_with_an_exit_code_per_class() {
         .json();
     assert_eq!(env_url[0]["node_status"], "Running");
 }
+
+/// `log level` shows the level in force and changes it at run time; the running
+/// configuration follows, the file does not.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn log_level_is_shown_and_changed_at_run_time() {
+    let broker = TestBroker::start(test_config()).await;
+    let file_before = broker.file_text();
+    let out = broker.cli().args(["log", "level"]).run().await.ok();
+    assert_eq!(out, "log level: info\n");
+    let out = broker
+        .cli()
+        .args(["log", "level", "debug"])
+        .run()
+        .await
+        .ok();
+    assert_eq!(
+        out,
+        "log level now debug (until the next restart or reload)\n"
+    );
+    let json = broker
+        .cli()
+        .args(["log", "level", "-o", "json"])
+        .run()
+        .await
+        .json();
+    assert_eq!(json["level"], "debug");
+    assert_eq!(
+        broker.handle.broker.config().log.level.as_str(),
+        "debug",
+        "the running configuration follows"
+    );
+    assert_eq!(broker.file_text(), file_before, "the file is not touched");
+    let refused = broker.cli().args(["log", "level", "loud"]).run().await;
+    assert_eq!(refused.code(), 2, "{}", refused.stderr());
+    broker.handle.stop().await;
+}

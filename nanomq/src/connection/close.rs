@@ -44,6 +44,24 @@ pub enum Exit {
 }
 
 impl Exit {
+    /// Why the connection ended, in words for the log ("keep alive timeout", "protocol error:
+    /// Malformed Packet (0x81)").
+    pub fn describe(&self) -> String {
+        match self {
+            Exit::ClientDisconnect { with_will: false } => "client sent DISCONNECT".into(),
+            Exit::ClientDisconnect { with_will: true } => "client sent DISCONNECT with will".into(),
+            Exit::Closed => "connection closed without DISCONNECT".into(),
+            Exit::ProtocolError(code) => {
+                format!("protocol error: {} (0x{:02x})", code.error_name(), code.0)
+            }
+            Exit::KeepAliveTimeout => "keep alive timeout".into(),
+            Exit::TakenOver => "session taken over by a new connection".into(),
+            Exit::Kicked => "kicked by an operator".into(),
+            Exit::Shutdown => "broker stopping or restarting".into(),
+            Exit::WriteStalled => "client stopped reading (write_timeout)".into(),
+        }
+    }
+
     /// The reason code of the DISCONNECT the server sends, if it sends one.
     pub fn server_reason(&self) -> Option<ReasonCode> {
         match self {
@@ -128,7 +146,12 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
         };
         self.broker.close_session(&self.settings, closing);
         self.broker.metrics().connections.sub(1);
-        info!(client_id = %self.session.client_id, reason = ?exit, "client disconnected");
+        info!(
+            client_id = %self.session.client_id,
+            username = self.identity.username.as_deref().unwrap_or(""),
+            reason = %exit.describe(),
+            "client disconnected"
+        );
         // Releases a connection waiting to take over, now that the state is parked.
         self.signal.finish();
         if exit.lingers() {

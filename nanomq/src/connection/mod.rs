@@ -247,12 +247,22 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
     /// the task holds only the loop's own futures: a small, fixed cost per idle connection.
     async fn run(mut self: Box<Self>, shutdown: CancellationToken) {
         // Counted in `metrics.connections` by the handshake's admission; `finish` uncounts.
-        info!(
-            client_id = %self.session.client_id,
-            username = self.identity.username.as_deref().unwrap_or(""),
-            protocol = self.version.protocol_name(),
-            "client connected"
-        );
+        if tracing::enabled!(tracing::Level::INFO) {
+            let details = self.session.details();
+            info!(
+                client_id = %self.session.client_id,
+                username = self.identity.username.as_deref().unwrap_or(""),
+                address = %details.peer.map_or_else(String::new, |p| p.to_string()),
+                protocol = match self.version {
+                    ProtocolVersion::V3_1 => "MQTT 3.1",
+                    ProtocolVersion::V3_1_1 => "MQTT 3.1.1",
+                    ProtocolVersion::V5 => "MQTT 5.0",
+                },
+                clean_start = details.clean_start,
+                keep_alive = details.keep_alive,
+                "client connected"
+            );
+        }
         self.resend_on_resume();
         self.arm_timer();
         let exit = self.serve_packets(&shutdown).await;

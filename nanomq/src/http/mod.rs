@@ -19,6 +19,7 @@ pub mod ctrl;
 pub mod error;
 pub mod extract;
 pub mod jwt;
+pub mod log;
 pub mod metrics;
 pub mod publish;
 pub mod routes;
@@ -62,6 +63,7 @@ pub fn api_routes() -> Vec<ApiRoute> {
         publish::routes(),
         metrics::routes(),
         acl::routes(),
+        log::routes(),
     ]
     .into_iter()
     .flatten()

@@ -64,6 +64,8 @@ async fn index_starts_with_the_document_and_lists_only_served_routes() {
         ("POST", "/stop/"),
         ("POST", "/restart/"),
         ("POST", "/reload/"),
+        ("GET", "/log/level/"),
+        ("POST", "/log/level/"),
         ("GET", "/acl/check/"),
     ] {
         assert!(
@@ -71,7 +73,7 @@ async fn index_starts_with_the_document_and_lists_only_served_routes() {
             "{expected:?} missing from {extras:?}"
         );
     }
-    assert_eq!(listed.len(), documented.len() + 9);
+    assert_eq!(listed.len(), documented.len() + 11);
     // Every listed route is served: GET routes answer something other than "no such route",
     // other methods are known paths (GET on them is 405, not 404), so nothing is triggered.
     for entry in listed {

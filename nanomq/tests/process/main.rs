@@ -8,5 +8,6 @@
 mod common;
 
 mod durability;
+mod logs;
 mod signals;
 mod support;

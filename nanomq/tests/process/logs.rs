@@ -1,0 +1,89 @@
+//! The log lines an operator greps for: "client connected" with client id, username, address,
+//! protocol, clean start and keep alive; "client disconnected" with a reason in words; a
+//! failed login at WARN with client id, username and address.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::io::{BufRead, BufReader};
+use std::sync::mpsc::Receiver;
+
+use nanomq::codec::{Disconnect, Packet, ProtocolVersion, ReasonCode};
+
+use crate::common::raw::{RawClient, connect_packet};
+use crate::support::{Broker, TIMEOUT, config_text};
+
+/// The broker's stderr, line by line, read on a thread.
+fn lines(broker: &mut Broker) -> Receiver<String> {
+    let stderr = broker.stderr.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                return;
+            }
+        }
+    });
+    rx
+}
+
+/// The next line containing `needle`.
+fn line_with(rx: &Receiver<String>, needle: &str) -> String {
+    let deadline = std::time::Instant::now() + TIMEOUT;
+    loop {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        let line = rx
+            .recv_timeout(left)
+            .unwrap_or_else(|_| panic!("no log line with {needle:?}"));
+        if line.contains(needle) {
+            return line;
+        }
+    }
+}
+
+#[tokio::test]
+async fn connections_and_failed_logins_are_logged_for_operators() {
+    let mut broker = Broker::start(&config_text(
+        "[[users]]\nusername = \"alice\"\npassword = \"pw\"",
+    ));
+    let log = lines(&mut broker);
+
+    let mut client = RawClient::connect(broker.mqtt, ProtocolVersion::V5).await;
+    let mut connect = connect_packet(ProtocolVersion::V5, "meter-7", true, 30);
+    connect.username = Some("alice".into());
+    connect.password = Some(b"pw".to_vec().into());
+    assert_eq!(client.handshake(connect).await.code, ReasonCode::SUCCESS);
+    let connected = line_with(&log, "client connected");
+    for part in [
+        "meter-7",
+        "alice",
+        "127.0.0.1:",
+        "MQTT 5.0",
+        "clean_start=true",
+        "keep_alive=30",
+    ] {
+        assert!(connected.contains(part), "{part} in {connected}");
+    }
+    client
+        .send(&Packet::Disconnect(Disconnect::default()))
+        .await;
+    let gone = line_with(&log, "client disconnected");
+    assert!(gone.contains("meter-7"), "{gone}");
+    assert!(gone.contains("client sent DISCONNECT"), "{gone}");
+    assert!(
+        !gone.contains("ClientDisconnect"),
+        "no Rust debug text: {gone}"
+    );
+
+    let mut intruder = RawClient::connect(broker.mqtt, ProtocolVersion::V5).await;
+    let mut connect = connect_packet(ProtocolVersion::V5, "guess-1", true, 30);
+    connect.username = Some("alice".into());
+    connect.password = Some(b"wrong".to_vec().into());
+    assert_eq!(
+        intruder.handshake(connect).await.code,
+        ReasonCode::BAD_USERNAME_OR_PASSWORD
+    );
+    let failed = line_with(&log, "login failed");
+    for part in ["WARN", "guess-1", "alice", "127.0.0.1:"] {
+        assert!(failed.contains(part), "{part} in {failed}");
+    }
+    assert!(!failed.contains("wrong"), "never the password: {failed}");
+}
