@@ -76,6 +76,182 @@ pub fn save_atomic(path: &Path, config: &Config) -> std::io::Result<()> {
     let text = config
         .to_toml_string()
         .map_err(|e| std::io::Error::other(e.to_string()))?;
+    write_atomic(path, &text)
+}
+
+/// Saves `after` to the file at `path`, which holds `before`, by editing the file in place:
+/// only the settings that differ are written (added to the section they belong to, or
+/// removed when they no longer have a value); comments, order, formatting and every setting
+/// the file leaves to its default stay as they are. A missing file is written whole. A file
+/// that no longer parses (edited by hand since) is not touched: the error says so.
+pub fn save_edited(path: &Path, before: &Config, after: &Config) -> std::io::Result<()> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return save_atomic(path, after),
+        Err(e) => return Err(e),
+    };
+    let edited = edit_text(&text, before, after).map_err(std::io::Error::other)?;
+    if edited == text {
+        return Ok(());
+    }
+    write_atomic(path, &edited)
+}
+
+/// `text` (a configuration file holding `before`) with the settings that differ in `after`
+/// changed in place.
+pub fn edit_text(text: &str, before: &Config, after: &Config) -> Result<String, String> {
+    let mut doc: toml_edit::DocumentMut = text
+        .parse()
+        .map_err(|e| format!("the file no longer parses ({e}); it was left as it is"))?;
+    let old = serde_json::to_value(before).map_err(|e| e.to_string())?;
+    let new = serde_json::to_value(after).map_err(|e| e.to_string())?;
+    let mut changed = Vec::new();
+    changed_paths(&mut Vec::new(), &old, &new, &mut changed);
+    for path in changed {
+        let value = path
+            .iter()
+            .try_fold(&new, |v, key| v.get(key.as_str()))
+            .unwrap_or(&serde_json::Value::Null);
+        set_path(doc.as_table_mut(), &path, value);
+    }
+    Ok(doc.to_string())
+}
+
+/// The key paths where `a` and `b` differ (objects compared key by key, arrays and scalars
+/// as a whole).
+fn changed_paths(
+    path: &mut Vec<String>,
+    a: &serde_json::Value,
+    b: &serde_json::Value,
+    out: &mut Vec<Vec<String>>,
+) {
+    use serde_json::Value;
+    match (a, b) {
+        (Value::Object(x), Value::Object(y)) => {
+            let mut keys: Vec<&String> = x.keys().chain(y.keys()).collect();
+            keys.sort();
+            keys.dedup();
+            for key in keys {
+                path.push(key.clone());
+                changed_paths(
+                    path,
+                    x.get(key).unwrap_or(&Value::Null),
+                    y.get(key).unwrap_or(&Value::Null),
+                    out,
+                );
+                path.pop();
+            }
+        }
+        _ if a != b => out.push(path.clone()),
+        _ => {}
+    }
+}
+
+/// Sets (or, for null, removes) the setting at `path` in `table`, creating the sections on
+/// the way as `[section]` tables.
+fn set_path(table: &mut toml_edit::Table, path: &[String], value: &serde_json::Value) {
+    let Some((last, parents)) = path.split_last() else {
+        return;
+    };
+    let mut table = table;
+    for key in parents {
+        let item = table
+            .entry(key)
+            .or_insert_with(|| toml_edit::Item::Table(toml_edit::Table::new()));
+        if item.as_table().is_none() {
+            // A section written inline (`tls = { ... }`) is edited as a table too.
+            match item.as_inline_table().cloned() {
+                Some(inline) => *item = toml_edit::Item::Table(inline.into_table()),
+                None => *item = toml_edit::Item::Table(toml_edit::Table::new()),
+            }
+        }
+        let Some(next) = item.as_table_mut() else {
+            return;
+        };
+        table = next;
+    }
+    match json_to_item(value) {
+        Some(item) => match table.get_mut(last) {
+            // Keep the key's place and the comments around it; replace its value only.
+            Some(existing) if existing.is_value() && item.is_value() => {
+                let decor = existing.as_value().map(|v| v.decor().clone());
+                *existing = item;
+                if let (Some(decor), Some(v)) = (decor, existing.as_value_mut()) {
+                    *v.decor_mut() = decor;
+                }
+            }
+            _ => {
+                table.insert(last, item);
+            }
+        },
+        None => {
+            table.remove(last);
+        }
+    }
+}
+
+/// A JSON value as TOML: objects as tables, arrays of objects as arrays of tables (`[[...]]`),
+/// null as nothing.
+fn json_to_item(value: &serde_json::Value) -> Option<toml_edit::Item> {
+    use serde_json::Value;
+    match value {
+        Value::Null => None,
+        Value::Object(map) => {
+            let mut table = toml_edit::Table::new();
+            for (key, v) in map {
+                if let Some(item) = json_to_item(v) {
+                    table.insert(key, item);
+                }
+            }
+            Some(toml_edit::Item::Table(table))
+        }
+        Value::Array(items) if !items.is_empty() && items.iter().all(Value::is_object) => {
+            let mut array = toml_edit::ArrayOfTables::new();
+            for v in items {
+                if let Some(toml_edit::Item::Table(t)) = json_to_item(v) {
+                    array.push(t);
+                }
+            }
+            Some(toml_edit::Item::ArrayOfTables(array))
+        }
+        other => json_to_value(other).map(toml_edit::Item::Value),
+    }
+}
+
+fn json_to_value(value: &serde_json::Value) -> Option<toml_edit::Value> {
+    use serde_json::Value;
+    Some(match value {
+        Value::Null => return None,
+        Value::Bool(b) => (*b).into(),
+        Value::Number(n) => match n.as_i64() {
+            Some(i) => i.into(),
+            None => n.as_f64()?.into(),
+        },
+        Value::String(s) => s.as_str().into(),
+        Value::Array(items) => {
+            let mut array = toml_edit::Array::new();
+            for v in items {
+                if let Some(v) = json_to_value(v) {
+                    array.push(v);
+                }
+            }
+            toml_edit::Value::Array(array)
+        }
+        Value::Object(map) => {
+            let mut inline = toml_edit::InlineTable::new();
+            for (key, v) in map {
+                if let Some(v) = json_to_value(v) {
+                    inline.insert(key, v);
+                }
+            }
+            toml_edit::Value::InlineTable(inline)
+        }
+    })
+}
+
+/// Writes `text` to `path` atomically (a temporary file in the same directory, fsync'd, then
+/// renamed over it), keeping the file's mode (0600 for a new file).
+fn write_atomic(path: &Path, text: &str) -> std::io::Result<()> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -112,6 +288,61 @@ pub fn save_atomic(path: &Path, config: &Config) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const OPERATORS_FILE: &str = "\
+# Edge gateway, hall 3.
+url = \"nmq-tcp://0.0.0.0:1883\"   # the only listener
+
+msq_len = 64 # queue per client
+
+[log]
+level = \"warn\"
+
+[[users]]
+username = \"alice\"
+password = \"pw\"
+";
+
+    #[test]
+    fn an_edit_changes_only_the_changed_line() {
+        let before = parse(OPERATORS_FILE).unwrap();
+        let mut after = before.clone();
+        after.msq_len = 128;
+        let edited = edit_text(OPERATORS_FILE, &before, &after).unwrap();
+        assert_eq!(
+            edited,
+            OPERATORS_FILE.replace("msq_len = 64 # queue", "msq_len = 128 # queue")
+        );
+        assert_eq!(parse(&edited).unwrap(), after);
+    }
+
+    #[test]
+    fn new_settings_go_to_their_section_and_defaults_are_not_written() {
+        let before = parse(OPERATORS_FILE).unwrap();
+        let mut after = before.clone();
+        after.log.level = shared_types::config::LogLevel::Debug;
+        after.http_server.port = 9090;
+        after.users.push(shared_types::config::UserCredential {
+            username: "bob".into(),
+            password: "pw2".into(),
+        });
+        let edited = edit_text(OPERATORS_FILE, &before, &after).unwrap();
+        assert!(edited.starts_with("# Edge gateway, hall 3.\n"), "{edited}");
+        assert!(edited.contains("level = \"debug\""), "{edited}");
+        assert!(edited.contains("[http_server]\nport = 9090\n"), "{edited}");
+        assert!(edited.contains("username = \"bob\""), "{edited}");
+        assert!(!edited.contains("max_packet_size"), "no defaults: {edited}");
+        assert_eq!(parse(&edited).unwrap(), after);
+    }
+
+    #[test]
+    fn a_file_that_no_longer_parses_is_not_touched() {
+        let before = parse(OPERATORS_FILE).unwrap();
+        let mut after = before.clone();
+        after.msq_len = 1;
+        let error = edit_text("msq_len = = 3", &before, &after).unwrap_err();
+        assert!(error.contains("no longer parses"), "{error}");
+    }
 
     #[test]
     fn embedded_default_is_the_default() {

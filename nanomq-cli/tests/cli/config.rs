@@ -433,3 +433,48 @@ async fn ctrl_reload_onto_an_unusable_file_changes_nothing() {
     assert_eq!(broker.handle.broker.config().msq_len, 64);
     broker.handle.stop().await;
 }
+
+/// `config set` edits the operator's file in place: byte for byte the same outside the changed
+/// line (comments, order, blank lines), no defaults written, the mode kept.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn config_set_keeps_the_operators_file() {
+    use std::os::unix::fs::PermissionsExt;
+
+    let broker = TestBroker::start(test_config()).await;
+    let handwritten = "\
+# Hall 3 gateway. Ask Sam before changing anything.
+url = \"nmq-tcp://127.0.0.1:0\"   # loopback only
+
+msq_len = 64      # per client
+
+[http_server]
+port = 0
+
+[websocket]
+enable = false
+
+[persistence]
+enable = false    # this box has no disk to spare
+";
+    std::fs::write(&broker.path, handwritten).unwrap();
+    std::fs::set_permissions(&broker.path, std::fs::Permissions::from_mode(0o640)).unwrap();
+    let out = broker
+        .cli()
+        .args(["config", "set", "-f", "-"])
+        .stdin("msq_len = 256\n")
+        .run()
+        .await
+        .ok();
+    assert!(out.contains("1 setting changed"), "{out}");
+    assert_eq!(
+        broker.file_text(),
+        handwritten.replace("msq_len = 64      # per", "msq_len = 256      # per")
+    );
+    let mode = std::fs::metadata(&broker.path)
+        .unwrap()
+        .permissions()
+        .mode()
+        & 0o777;
+    assert_eq!(mode, 0o640);
+    broker.handle.stop().await;
+}

@@ -7,9 +7,10 @@
 //! `--http-port`, as of the last start or restart).
 //!
 //! POST merges `data` over the saved configuration, validates the result as a whole, checks it
-//! could start (its files and key material load, its ports are free), and writes it atomically
-//! to the file the broker was started with; on any failure neither the file, nor what GET
-//! shows, nor the running broker changes.
+//! could start (its files and key material load, its ports are free), and edits the file the
+//! broker was started with in place (only the changed settings; comments, order and the
+//! settings left to their defaults stay; written atomically, mode kept); on any failure
+//! neither the file, nor what GET shows, nor the running broker changes.
 //!
 //! Secrets never leave the broker: GET shows every password and inline key as `******`, and
 //! a POST that sends `******` back keeps the secret the broker has (so a configuration read,
@@ -108,8 +109,9 @@ async fn update(
         ));
     };
     let to_write = merged.clone();
+    let before = Arc::clone(&*saved);
     let display = path.display().to_string();
-    tokio::task::spawn_blocking(move || crate::config::save_atomic(&path, &to_write))
+    tokio::task::spawn_blocking(move || crate::config::save_edited(&path, &before, &to_write))
         .await
         .map_err(|error| error.to_string())
         .and_then(|written| written.map_err(|error| error.to_string()))
