@@ -142,6 +142,9 @@ _nanomq__cli() {
             nanomq__cli__subcmd__clients__subcmd__help,show)
                 cmd="nanomq__cli__subcmd__clients__subcmd__help__subcmd__show"
                 ;;
+            nanomq__cli__subcmd__config,diff)
+                cmd="nanomq__cli__subcmd__config__subcmd__diff"
+                ;;
             nanomq__cli__subcmd__config,edit)
                 cmd="nanomq__cli__subcmd__config__subcmd__edit"
                 ;;
@@ -153,6 +156,9 @@ _nanomq__cli() {
                 ;;
             nanomq__cli__subcmd__config,set)
                 cmd="nanomq__cli__subcmd__config__subcmd__set"
+                ;;
+            nanomq__cli__subcmd__config__subcmd__help,diff)
+                cmd="nanomq__cli__subcmd__config__subcmd__help__subcmd__diff"
                 ;;
             nanomq__cli__subcmd__config__subcmd__help,edit)
                 cmd="nanomq__cli__subcmd__config__subcmd__help__subcmd__edit"
@@ -270,6 +276,9 @@ _nanomq__cli() {
                 ;;
             nanomq__cli__subcmd__help__subcmd__clients,show)
                 cmd="nanomq__cli__subcmd__help__subcmd__clients__subcmd__show"
+                ;;
+            nanomq__cli__subcmd__help__subcmd__config,diff)
+                cmd="nanomq__cli__subcmd__help__subcmd__config__subcmd__diff"
                 ;;
             nanomq__cli__subcmd__help__subcmd__config,edit)
                 cmd="nanomq__cli__subcmd__help__subcmd__config__subcmd__edit"
@@ -1557,8 +1566,58 @@ _nanomq__cli() {
             return 0
             ;;
         nanomq__subcmd__cli__subcmd__config)
-            opts="-o -h --url --username --password --token --output --no-color --timeout --cacert --profile --help get set edit help"
+            opts="-o -h --url --username --password --token --output --no-color --timeout --cacert --profile --help get diff set edit help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --username)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --password)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json toml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json toml" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        nanomq__subcmd__cli__subcmd__config__subcmd__diff)
+            opts="-o -h --url --username --password --token --output --no-color --timeout --cacert --profile --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1707,8 +1766,22 @@ _nanomq__cli() {
             return 0
             ;;
         nanomq__subcmd__cli__subcmd__config__subcmd__help)
-            opts="get set edit help"
+            opts="get diff set edit help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        nanomq__subcmd__cli__subcmd__config__subcmd__help__subcmd__diff)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -2345,8 +2418,22 @@ _nanomq__cli() {
             return 0
             ;;
         nanomq__subcmd__cli__subcmd__help__subcmd__config)
-            opts="get set edit"
+            opts="get diff set edit"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        nanomq__subcmd__cli__subcmd__help__subcmd__config__subcmd__diff)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

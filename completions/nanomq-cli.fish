@@ -529,22 +529,23 @@ complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand topic-tree" -l cac
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand topic-tree" -l profile -d 'Use this section of the profile file ($NANOMQ_CLI_CONFIG, else $XDG_CONFIG_HOME/nanomq/cli.toml, else ~/.config/nanomq/cli.toml)' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand topic-tree" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand topic-tree" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and not __fish_seen_subcommand_from get set edit help" -l url -d 'Base URL of the broker\'s HTTP API [default: http://127.0.0.1:8081]' -r
-complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and not __fish_seen_subcommand_from get set edit help" -l username -d 'HTTP API username (basic auth) [default: admin]' -r
-complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and not __fish_seen_subcommand_from get set edit help" -l password -d 'HTTP API password (basic auth) [default: public]' -r
-complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and not __fish_seen_subcommand_from get set edit help" -l token -d 'Bearer token (JWT, see `token create`), used instead of the username and password' -r
-complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and not __fish_seen_subcommand_from get set edit help" -s o -l output -d 'Output format: tables for people, or the API\'s `data` as JSON for scripts [default: table]' -r -f -a "table\t'Tables and short messages'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and not __fish_seen_subcommand_from get diff set edit help" -l url -d 'Base URL of the broker\'s HTTP API [default: http://127.0.0.1:8081]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and not __fish_seen_subcommand_from get diff set edit help" -l username -d 'HTTP API username (basic auth) [default: admin]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and not __fish_seen_subcommand_from get diff set edit help" -l password -d 'HTTP API password (basic auth) [default: public]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and not __fish_seen_subcommand_from get diff set edit help" -l token -d 'Bearer token (JWT, see `token create`), used instead of the username and password' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and not __fish_seen_subcommand_from get diff set edit help" -s o -l output -d 'Output format: tables for people, or the API\'s `data` as JSON for scripts [default: table]' -r -f -a "table\t'Tables and short messages'
 json\t'JSON: the API\'s `data`, unchanged'
 toml\t'TOML, as in `etc/nanomq.conf` (`config get` only)'"
-complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and not __fish_seen_subcommand_from get set edit help" -l timeout -d 'How long to wait for the broker, e.g. 500ms, 10s, 1m [default: 10s]' -r
-complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and not __fish_seen_subcommand_from get set edit help" -l cacert -d 'CA certificates (PEM) to trust for an https:// URL, besides the system\'s' -r -F
-complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and not __fish_seen_subcommand_from get set edit help" -l profile -d 'Use this section of the profile file ($NANOMQ_CLI_CONFIG, else $XDG_CONFIG_HOME/nanomq/cli.toml, else ~/.config/nanomq/cli.toml)' -r
-complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and not __fish_seen_subcommand_from get set edit help" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
-complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and not __fish_seen_subcommand_from get set edit help" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and not __fish_seen_subcommand_from get set edit help" -f -a "get" -d 'Show the configuration (as saved in the broker\'s file; --running for the live one)'
-complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and not __fish_seen_subcommand_from get set edit help" -f -a "set" -d 'Change settings from a file: JSON as in the API document, or TOML as in etc/nanomq.conf'
-complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and not __fish_seen_subcommand_from get set edit help" -f -a "edit" -d 'Edit the configuration as TOML in $VISUAL or $EDITOR, then save it to the broker'
-complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and not __fish_seen_subcommand_from get set edit help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and not __fish_seen_subcommand_from get diff set edit help" -l timeout -d 'How long to wait for the broker, e.g. 500ms, 10s, 1m [default: 10s]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and not __fish_seen_subcommand_from get diff set edit help" -l cacert -d 'CA certificates (PEM) to trust for an https:// URL, besides the system\'s' -r -F
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and not __fish_seen_subcommand_from get diff set edit help" -l profile -d 'Use this section of the profile file ($NANOMQ_CLI_CONFIG, else $XDG_CONFIG_HOME/nanomq/cli.toml, else ~/.config/nanomq/cli.toml)' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and not __fish_seen_subcommand_from get diff set edit help" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and not __fish_seen_subcommand_from get diff set edit help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and not __fish_seen_subcommand_from get diff set edit help" -f -a "get" -d 'Show the configuration (as saved in the broker\'s file; --running for the live one)'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and not __fish_seen_subcommand_from get diff set edit help" -f -a "diff" -d 'The settings where the saved file and the running broker differ (saved changes not yet in force, and command-line overrides)'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and not __fish_seen_subcommand_from get diff set edit help" -f -a "set" -d 'Change settings from a file: JSON as in the API document, or TOML as in etc/nanomq.conf'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and not __fish_seen_subcommand_from get diff set edit help" -f -a "edit" -d 'Edit the configuration as TOML in $VISUAL or $EDITOR, then save it to the broker'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and not __fish_seen_subcommand_from get diff set edit help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from get" -l url -d 'Base URL of the broker\'s HTTP API [default: http://127.0.0.1:8081]' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from get" -l username -d 'HTTP API username (basic auth) [default: admin]' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from get" -l password -d 'HTTP API password (basic auth) [default: public]' -r
@@ -558,6 +559,18 @@ complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from get" -l running -d 'Show the configuration the broker runs with now rather than the saved one'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from get" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from get" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from diff" -l url -d 'Base URL of the broker\'s HTTP API [default: http://127.0.0.1:8081]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from diff" -l username -d 'HTTP API username (basic auth) [default: admin]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from diff" -l password -d 'HTTP API password (basic auth) [default: public]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from diff" -l token -d 'Bearer token (JWT, see `token create`), used instead of the username and password' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from diff" -s o -l output -d 'Output format: tables for people, or the API\'s `data` as JSON for scripts [default: table]' -r -f -a "table\t'Tables and short messages'
+json\t'JSON: the API\'s `data`, unchanged'
+toml\t'TOML, as in `etc/nanomq.conf` (`config get` only)'"
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from diff" -l timeout -d 'How long to wait for the broker, e.g. 500ms, 10s, 1m [default: 10s]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from diff" -l cacert -d 'CA certificates (PEM) to trust for an https:// URL, besides the system\'s' -r -F
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from diff" -l profile -d 'Use this section of the profile file ($NANOMQ_CLI_CONFIG, else $XDG_CONFIG_HOME/nanomq/cli.toml, else ~/.config/nanomq/cli.toml)' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from diff" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from diff" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from set" -s f -l file -d 'The settings to change (any part of the configuration); `-` reads standard input' -r -F
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from set" -l format -d 'The file\'s format [default: from the extension; `.json` or text starting with `{` is JSON, anything else TOML]' -r -f -a "json\t'`{"data": {...}}` or the object alone'
 toml\t'The layout of `etc/nanomq.conf`'"
@@ -589,6 +602,7 @@ complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from edit" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from edit" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "get" -d 'Show the configuration (as saved in the broker\'s file; --running for the live one)'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "diff" -d 'The settings where the saved file and the running broker differ (saved changes not yet in force, and command-line overrides)'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "set" -d 'Change settings from a file: JSON as in the API document, or TOML as in etc/nanomq.conf'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "edit" -d 'Edit the configuration as TOML in $VISUAL or $EDITOR, then save it to the broker'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -842,6 +856,7 @@ complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand help; and __fish_s
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand help; and __fish_seen_subcommand_from subscriptions" -f -a "list" -d 'List subscriptions, filtered and paged as the API allows'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand help; and __fish_seen_subcommand_from subscriptions" -f -a "show" -d 'One client\'s subscriptions'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "get" -d 'Show the configuration (as saved in the broker\'s file; --running for the live one)'
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "diff" -d 'The settings where the saved file and the running broker differ (saved changes not yet in force, and command-line overrides)'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "set" -d 'Change settings from a file: JSON as in the API document, or TOML as in etc/nanomq.conf'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "edit" -d 'Edit the configuration as TOML in $VISUAL or $EDITOR, then save it to the broker'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand help; and __fish_seen_subcommand_from ctrl" -f -a "stop" -d 'Stop the broker (its process exits)'

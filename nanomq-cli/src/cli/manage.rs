@@ -183,7 +183,12 @@ pub enum ConfigCommand {
         /// Show the configuration the broker runs with now rather than the saved one.
         #[arg(long)]
         running: bool,
+        /// Only this setting or section, as a dotted name (`msq_len`, `log.level`, `auth`).
+        key: Option<String>,
     },
+    /// The settings where the saved file and the running broker differ (saved changes not
+    /// yet in force, and command-line overrides).
+    Diff,
     /// Change settings from a file: JSON as in the API document, or TOML as in etc/nanomq.conf.
     Set(ConfigSetArgs),
     /// Edit the configuration as TOML in $VISUAL or $EDITOR, then save it to the broker.
@@ -198,8 +203,17 @@ pub enum ConfigCommand {
 #[derive(Debug, Clone, Args)]
 pub struct ConfigSetArgs {
     /// The settings to change (any part of the configuration); `-` reads standard input.
-    #[arg(short = 'f', long = "file", value_name = "FILE")]
-    pub file: PathBuf,
+    #[arg(
+        short = 'f',
+        long = "file",
+        value_name = "FILE",
+        required_unless_present = "settings"
+    )]
+    pub file: Option<PathBuf>,
+    /// Settings as `KEY=VALUE` (dotted names: `msq_len=128`, `log.level=debug`); values are
+    /// read as TOML (numbers, booleans, arrays), else taken as text.
+    #[arg(value_name = "KEY=VALUE", conflicts_with = "file")]
+    pub settings: Vec<String>,
     /// The file's format [default: from the extension; `.json` or text starting with `{` is
     /// JSON, anything else TOML].
     #[arg(long, value_enum)]

@@ -91,9 +91,17 @@ fn config_ctrl_publish_token() {
     else {
         panic!("not config set")
     };
-    assert_eq!(set.file, std::path::PathBuf::from("-"));
+    assert_eq!(set.file, Some(std::path::PathBuf::from("-")));
     assert!(set.restart && set.format.is_none());
-    assert!(parse(&["config", "set"]).is_err(), "-f is required");
+    assert!(
+        parse(&["config", "set"]).is_err(),
+        "-f or KEY=VALUE is required"
+    );
+    assert!(
+        parse(&["config", "set", "-f", "x", "a=1"]).is_err(),
+        "not both"
+    );
+    assert!(parse(&["config", "set", "a=1", "b.c=2"]).is_ok());
     assert!(parse(&["config", "set", "-f", "x", "--restart", "--dry-run"]).is_err());
     assert!(parse(&["config", "get", "-o", "toml"]).is_ok());
 

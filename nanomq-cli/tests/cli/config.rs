@@ -478,3 +478,46 @@ enable = false    # this box has no disk to spare
     assert_eq!(mode, 0o640);
     broker.handle.stop().await;
 }
+
+/// `config set KEY=VALUE`, `config get KEY` and `config diff`, then a reload that makes the
+/// saved configuration the running one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn config_set_get_diff_by_key() {
+    let broker = TestBroker::start(test_config()).await;
+    let out = broker
+        .cli()
+        .args(["config", "set", "msq_len=100", "log.level=debug"])
+        .run()
+        .await
+        .ok();
+    assert!(out.contains("2 settings changed"), "{out}");
+    assert!(out.contains("nanomq-cli ctrl reload"), "{out}");
+    let get = |args: &'static [&'static str]| broker.cli().args(args).run();
+    assert_eq!(get(&["config", "get", "msq_len"]).await.ok(), "100\n");
+    assert_eq!(
+        get(&["config", "get", "--running", "msq_len"]).await.ok(),
+        "64\n"
+    );
+    let log = get(&["config", "get", "log"]).await.ok();
+    assert!(log.contains("log.level") && log.contains("debug"), "{log}");
+    let json = get(&["config", "get", "log.level", "-o", "json"])
+        .await
+        .json();
+    assert_eq!(json, "debug");
+    let missing = get(&["config", "get", "no.such"]).await.fails(5);
+    assert!(missing.contains("no setting `no.such`"), "{missing}");
+
+    let diff = get(&["config", "diff"]).await.ok();
+    assert!(diff.starts_with("SETTING    RUNNING  SAVED\n"), "{diff}");
+    assert!(diff.contains("msq_len    64       100"), "{diff}");
+    assert!(diff.contains("2 settings differ"), "{diff}");
+    get(&["ctrl", "reload"]).await.ok();
+    let diff = get(&["config", "diff"]).await.ok();
+    assert!(
+        diff.contains("the saved configuration is the running one"),
+        "{diff}"
+    );
+    let bad = get(&["config", "set", "msq_len"]).await;
+    assert_eq!(bad.code(), 2, "{}", bad.stderr());
+    broker.handle.stop().await;
+}

@@ -1,4 +1,4 @@
-//! `nanomq-cli config get|set|edit`: `GET` and `POST /configuration`, shown as a table of
+//! `nanomq-cli config get|set|edit|diff`: `GET` and `POST /configuration`, shown as a table of
 //! settings, as JSON (the API's `data`) or as TOML (the layout of `etc/nanomq.conf`).
 
 mod edit;
@@ -19,7 +19,12 @@ use view::Change;
 /// Runs `config …`.
 pub async fn exec(command: ConfigCommand, ctx: &Ctx) -> Result<(), CliError> {
     match command {
-        ConfigCommand::Get { running } => get(ctx, running).await,
+        ConfigCommand::Get { running, key: None } => get(ctx, running).await,
+        ConfigCommand::Get {
+            running,
+            key: Some(key),
+        } => get_key(ctx, running, &key).await,
+        ConfigCommand::Diff => diff(ctx).await,
         ConfigCommand::Set(args) => set::exec(args, ctx).await,
         ConfigCommand::Edit { restart } => edit::exec(restart, ctx).await,
     }
@@ -42,6 +47,70 @@ async fn get(ctx: &Ctx, running: bool) -> Result<(), CliError> {
             .out
             .print(&ctx.out.render(&settings_table(&ctx.out, &data))),
     }
+}
+
+/// `config get KEY`: one setting's value (secrets masked), or a section's settings.
+async fn get_key(ctx: &Ctx, running: bool, key: &str) -> Result<(), CliError> {
+    ctx.out.no_toml()?;
+    let query: &[(&str, &str)] = if running { &[("running", "true")] } else { &[] };
+    let reply = ctx.api()?.get(&["configuration"], &query).await?;
+    let data = reply.data.unwrap_or_default();
+    let Some(value) = key.split('.').try_fold(&data, |v, part| v.get(part)) else {
+        return Err(CliError::NotFound(format!("no setting `{key}`")));
+    };
+    if ctx.out.is_json() {
+        return ctx.out.print_json(value);
+    }
+    if value.is_object() {
+        let mut table = ctx.out.table(&["SETTING", "VALUE"]);
+        for (name, v) in view::flatten(value) {
+            let name = format!("{key}.{name}");
+            table.add_row(vec![Cell::new(&name), Cell::new(view::shown(&name, &v))]);
+        }
+        return ctx.out.print(&ctx.out.render(&table));
+    }
+    ctx.out.print(&format!("{}\n", view::shown(key, value)))
+}
+
+/// `config diff`: saved against running, setting by setting.
+async fn diff(ctx: &Ctx) -> Result<(), CliError> {
+    ctx.out.no_toml()?;
+    let api = ctx.api()?;
+    let saved = saved(&api).await?;
+    let running = api
+        .get(&["configuration"], &[("running", "true")])
+        .await?
+        .data
+        .unwrap_or_default();
+    let changes = view::diff(&running, &saved);
+    if ctx.out.is_json() {
+        let value = serde_json::to_value(&changes)
+            .map_err(|e| CliError::Other(format!("cannot format JSON: {e}")))?;
+        return ctx.out.print_json(&value);
+    }
+    let mut table = ctx.out.table(&["SETTING", "RUNNING", "SAVED"]);
+    for change in &changes {
+        let side = |value: &Option<Value>| match value {
+            Some(value) => view::shown(&change.field, value),
+            None => "(none)".to_string(),
+        };
+        table.add_row(vec![
+            Cell::new(&change.field),
+            Cell::new(side(&change.old)),
+            Cell::new(side(&change.new)),
+        ]);
+    }
+    let line = match changes.len() {
+        0 => "the saved configuration is the running one".to_string(),
+        n => format!(
+            "{} differ: {}",
+            count(n, "setting", "settings"),
+            how_it_applies(&changes)
+                .trim_start_matches("saved; ")
+                .trim_end()
+        ),
+    };
+    ctx.out.print_list(&table, &line)
 }
 
 /// The configuration as a `SETTING  VALUE` table, secrets masked.

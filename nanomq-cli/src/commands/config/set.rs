@@ -1,4 +1,4 @@
-//! `config set -f FILE`: merge a partial configuration (JSON as in the API document, TOML as
+//! `config set -f FILE` or `config set KEY=VALUE…`: merge a partial configuration (JSON as in the API document, TOML as
 //! in `etc/nanomq.conf`, or standard input) into the broker's, and show what changed.
 
 use std::io::Read;
@@ -16,11 +16,14 @@ use crate::error::CliError;
 /// Runs `config set`.
 pub async fn exec(args: ConfigSetArgs, ctx: &Ctx) -> Result<(), CliError> {
     ctx.out.no_toml()?;
-    let (name, text) = read_input(&args.file)?;
-    let format = args
-        .format
-        .unwrap_or_else(|| detect_format(&args.file, &text));
-    let patch = parse_patch(&text, format).map_err(|e| CliError::Other(format!("{name}: {e}")))?;
+    let patch = match &args.file {
+        Some(file) => {
+            let (name, text) = read_input(file)?;
+            let format = args.format.unwrap_or_else(|| detect_format(file, &text));
+            parse_patch(&text, format).map_err(|e| CliError::Other(format!("{name}: {e}")))?
+        }
+        None => settings_patch(&args.settings).map_err(CliError::Usage)?,
+    };
     let api = ctx.api()?;
     let before = saved(&api).await?;
     if args.dry_run {
@@ -87,11 +90,63 @@ pub fn parse_patch(text: &str, format: ConfigFormat) -> Result<Value, String> {
     Ok(value)
 }
 
+/// `KEY=VALUE` arguments as a patch: `log.level=debug` is `{"log": {"level": "debug"}}`.
+/// A value is read as a TOML value (`128`, `true`, `["a", "b"]`, `"quoted"`), else as text.
+pub fn settings_patch(settings: &[String]) -> Result<Value, String> {
+    let mut patch = Value::Object(Default::default());
+    for setting in settings {
+        let Some((key, raw)) = setting.split_once('=') else {
+            return Err(format!("`{setting}`: expected KEY=VALUE"));
+        };
+        let key = key.trim();
+        if key.is_empty() || key.split('.').any(str::is_empty) {
+            return Err(format!("`{setting}`: the key is empty"));
+        }
+        let value = toml::from_str::<toml::Table>(&format!("v = {raw}"))
+            .ok()
+            .and_then(|mut t| t.remove("v"))
+            .and_then(|v| serde_json::to_value(v).ok())
+            .unwrap_or_else(|| Value::String(raw.to_string()));
+        let mut node = &mut patch;
+        let parts: Vec<&str> = key.split('.').collect();
+        for part in &parts[..parts.len() - 1] {
+            node = node
+                .as_object_mut()
+                .ok_or_else(|| format!("`{key}`: a setting cannot also be a section"))?
+                .entry(part.to_string())
+                .or_insert_with(|| Value::Object(Default::default()));
+        }
+        node.as_object_mut()
+            .ok_or_else(|| format!("`{key}`: a setting cannot also be a section"))?
+            .insert(parts[parts.len() - 1].to_string(), value);
+    }
+    Ok(patch)
+}
+
 #[cfg(test)]
 mod tests {
     use serde_json::json;
 
     use super::*;
+
+    #[test]
+    fn key_value_settings_nest_and_type() {
+        let patch = settings_patch(&[
+            "msq_len=128".into(),
+            "log.level=debug".into(),
+            "allow_anonymous=false".into(),
+            "bridge.forwards=[\"a/#\", \"b\"]".into(),
+            "http_server.username=\"007\"".into(),
+        ])
+        .unwrap();
+        assert_eq!(
+            patch,
+            json!({"msq_len": 128, "log": {"level": "debug"}, "allow_anonymous": false,
+                   "bridge": {"forwards": ["a/#", "b"]}, "http_server": {"username": "007"}})
+        );
+        assert!(settings_patch(&["msq_len".into()]).is_err());
+        assert!(settings_patch(&["a..b=1".into()]).is_err());
+    }
 
     #[test]
     fn formats_are_detected() {
