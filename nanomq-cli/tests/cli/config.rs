@@ -521,3 +521,38 @@ async fn config_set_get_diff_by_key() {
     assert_eq!(bad.code(), 2, "{}", bad.stderr());
     broker.handle.stop().await;
 }
+
+/// A refused edit reopens the editor on the edits with the reason on top; fixed, it is saved.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn config_edit_reopens_the_editor_with_the_reason() {
+    use std::os::unix::fs::PermissionsExt;
+
+    let broker = TestBroker::start(test_config()).await;
+    let editor = broker.dir.path().join("editor.sh");
+    let seen = broker.dir.path().join("seen.txt");
+    std::fs::write(
+        &editor,
+        format!(
+            "#!/bin/sh\nif grep -q '^# nanomq-cli:' \"$1\"; then\n  grep '^# nanomq-cli:' \"$1\" > {seen}\n  sed -i 's/^msq_len = 0$/msq_len = 77/' \"$1\"\nelse\n  sed -i 's/^msq_len = 64$/msq_len = 0/' \"$1\"\nfi\n",
+            seen = seen.display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&editor, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let out = broker
+        .cli()
+        .args(["config", "edit"])
+        .env("EDITOR", &editor)
+        .run()
+        .await
+        .ok();
+    assert!(out.contains("msq_len  64   77"), "{out}");
+    let shown = std::fs::read_to_string(&seen).unwrap();
+    assert!(shown.contains("not saved"), "{shown}");
+    assert!(
+        shown.contains("msq_len"),
+        "the reason names the field: {shown}"
+    );
+    assert_eq!(nanomq::config::load(&broker.path).unwrap().msq_len, 77);
+    broker.handle.stop().await;
+}
