@@ -110,24 +110,6 @@ fn strip_refusal(text: &str) -> String {
     rest.to_string()
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_refusal_goes_on_top_and_comes_off() {
-        let text = "msq_len = 0\n";
-        let shown = with_refusal("field `msq_len`: too small\nsecond line", text);
-        assert!(shown.starts_with("# nanomq-cli: not saved."), "{shown}");
-        assert!(
-            shown.contains("# nanomq-cli: second line\nmsq_len = 0\n"),
-            "{shown}"
-        );
-        assert_eq!(strip_refusal(&shown), text);
-        assert_eq!(strip_refusal(text), text);
-    }
-}
-
 /// Runs `$VISUAL`, else `$EDITOR`, else `vi` on `path` (the variable may hold arguments, as in
 /// `code --wait`), and waits for it.
 async fn run_editor(path: &std::path::Path) -> Result<(), CliError> {
@@ -150,4 +132,22 @@ async fn run_editor(path: &std::path::Path) -> Result<(), CliError> {
         )));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_refusal_goes_on_top_and_comes_off() {
+        let text = "msq_len = 0\n";
+        let shown = with_refusal("field `msq_len`: too small\nsecond line", text);
+        assert!(shown.starts_with("# nanomq-cli: not saved."), "{shown}");
+        assert!(
+            shown.contains("# nanomq-cli: second line\nmsq_len = 0\n"),
+            "{shown}"
+        );
+        assert_eq!(strip_refusal(&shown), text);
+        assert_eq!(strip_refusal(text), text);
+    }
 }
