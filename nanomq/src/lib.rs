@@ -26,8 +26,9 @@
 //!   file to the running broker without touching a connection.
 //!
 //! Leaves that several layers share: [`message`] (a message and its delivery), [`ids`],
-//! [`clock`], [`config`]. Dependencies point one way (`.ci/module_cycles.py` checks that no two modules
-//! import each other).
+//! [`clock`], [`config`]; [`logfile`] is the size-rotated log file the binary writes to.
+//! Dependencies point one way (`.ci/module_cycles.py` checks that no two modules import each
+//! other).
 
 pub mod admission;
 pub mod auth;
@@ -40,6 +41,7 @@ pub mod connection;
 pub mod control;
 pub mod http;
 pub mod ids;
+pub mod logfile;
 pub mod message;
 pub mod metrics;
 pub mod reload;

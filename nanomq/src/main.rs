@@ -199,21 +199,66 @@ fn complain(line: &str) {
 }
 
 fn init_logging(config: &Config) {
+    use shared_types::config::{LogFormat, LogTarget};
+    use tracing_subscriber::Layer;
     use tracing_subscriber::layer::SubscriberExt;
     use tracing_subscriber::util::SubscriberInitExt;
+
     let filter = EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| EnvFilter::new(config.log.level.as_str()));
     // The filter can be replaced at run time (`log.level` on reload).
     let (filter, handle) = tracing_subscriber::reload::Layer::new(filter);
-    let output = tracing_subscriber::fmt::layer()
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        // It would report a failed write with `eprintln!`, which panics when stderr is a
-        // closed pipe: the panicking task (the signal handler, say) would die with it.
-        .log_internal_errors(false);
+    let json = config.log.format == LogFormat::Json;
+    let file = if config.log.to.contains(&LogTarget::File) {
+        let max = config.log.rotation.size_bytes().unwrap_or(10 << 20);
+        match nanomq::logfile::RotatingFile::open(
+            std::path::Path::new(&config.log.dir),
+            &config.log.file,
+            max,
+            config.log.rotation.count,
+        ) {
+            Ok(file) => Some(file),
+            Err(e) => {
+                complain(&format!(
+                    "cannot open the log file {}/{}: {e}; logging to the console instead",
+                    config.log.dir, config.log.file
+                ));
+                None
+            }
+        }
+    } else {
+        None
+    };
+    let console = config.log.to.contains(&LogTarget::Console) || file.is_none();
+    let mut outputs = Vec::new();
+    if console {
+        // log_internal_errors(false): a failed write is reported with `eprintln!`, which
+        // panics when stderr is a closed pipe; the panicking task (the signal handler, say)
+        // would die with it.
+        let layer = tracing_subscriber::fmt::layer()
+            .with_writer(std::io::stderr)
+            .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()) && !json)
+            .log_internal_errors(false);
+        outputs.push(if json {
+            layer.json().boxed()
+        } else {
+            layer.boxed()
+        });
+    }
+    if let Some(file) = file {
+        let layer = tracing_subscriber::fmt::layer()
+            .with_writer(move || file.clone())
+            .with_ansi(false)
+            .log_internal_errors(false);
+        outputs.push(if json {
+            layer.json().boxed()
+        } else {
+            layer.boxed()
+        });
+    }
     tracing_subscriber::registry()
         .with(filter)
-        .with(output)
+        .with(outputs)
         .init();
     nanomq::reload::set_log_level_hook(Box::new(move |level| {
         let filter = EnvFilter::try_new(level).map_err(|e| e.to_string())?;

@@ -87,3 +87,62 @@ async fn connections_and_failed_logins_are_logged_for_operators() {
     }
     assert!(!failed.contains("wrong"), "never the password: {failed}");
 }
+
+/// `log.to = ["file"]`, `format = "json"`, rotation by size: the lines go to the file, one
+/// JSON object each, rotated into at most `count` older files, none on the console.
+#[tokio::test]
+async fn the_log_file_is_json_and_rotates_by_size() {
+    let mut broker = Broker::start(&config_text(
+        "[log]\nto = [\"file\"]\ndir = \"logs\"\nformat = \"json\"\n[log.rotation]\nsize = \"1KB\"\ncount = 2",
+    ));
+    for n in 0..30 {
+        let mut client = RawClient::connect(broker.mqtt, ProtocolVersion::V5).await;
+        let ack = client
+            .handshake(connect_packet(
+                ProtocolVersion::V5,
+                &format!("rotor-{n}"),
+                true,
+                30,
+            ))
+            .await;
+        assert_eq!(ack.code, ReasonCode::SUCCESS);
+        client
+            .send(&Packet::Disconnect(Disconnect::default()))
+            .await;
+        client.until_closed().await;
+    }
+    broker.signal("TERM");
+    assert!(broker.wait_exit().success());
+    let dir = broker.dir().join("logs");
+    let read = |name: &str| std::fs::read_to_string(dir.join(name)).unwrap_or_default();
+    assert!(!read("nanomq.log.1").is_empty(), "rotated once at least");
+    assert!(
+        !dir.join("nanomq.log.3").exists(),
+        "at most count = 2 rotated files"
+    );
+    let mut connected = 0;
+    for name in ["nanomq.log", "nanomq.log.1", "nanomq.log.2"] {
+        let text = read(name);
+        assert!(text.len() <= 1024, "{name} is {} bytes", text.len());
+        for line in text.lines() {
+            let value: serde_json::Value =
+                serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}"));
+            if value["fields"]["message"] == "client connected" {
+                connected += 1;
+                assert!(
+                    value["fields"]["client_id"]
+                        .as_str()
+                        .unwrap()
+                        .starts_with("rotor-")
+                );
+            }
+        }
+    }
+    assert!(connected > 0, "connect lines in the files");
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut broker.stderr.take().unwrap(), &mut stderr).unwrap();
+    assert!(
+        !stderr.contains("client connected"),
+        "nothing on the console: {stderr}"
+    );
+}

@@ -29,7 +29,9 @@ pub use secrets::PLACEHOLDER;
 
 /// Top-level sections and keys that only a restart applies (`ctrl/restart`): the listeners
 /// and the HTTP API, the bridge, the store, the worker threads. Everything else a reload
-/// (`POST /reload`, SIGHUP, `nanomq-cli ctrl reload`) applies without dropping a connection.
+/// (`POST /reload`, SIGHUP, `nanomq-cli ctrl reload`) applies without dropping a connection,
+/// except the `log` settings other than `log.level`: where the log goes is set at process
+/// start.
 pub const RESTART_ONLY: &[&str] = &[
     "url",
     "num_taskq_thread",
@@ -45,7 +47,7 @@ pub const RESTART_ONLY: &[&str] = &[
 /// Whether the setting at dotted `path` (e.g. `http_server.port`) needs a restart to apply.
 pub fn needs_restart(path: &str) -> bool {
     let top = path.split('.').next().unwrap_or(path);
-    RESTART_ONLY.contains(&top)
+    RESTART_ONLY.contains(&top) || (top == "log" && path != "log.level" && path != "log")
 }
 
 /// The largest packet MQTT can express (the Remaining Length limit), in bytes.
@@ -143,12 +145,102 @@ pub struct UserCredential {
     pub password: String,
 }
 
-/// The `log` section.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// The `log` section (NanoMQ's keys). Only `level` changes at run time (reload, `POST
+/// /log/level`); where the log goes and its format are set at process start.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct LogConfig {
     /// The most verbose level logged.
     pub level: LogLevel,
+    /// Where the log goes: `console` (stderr), `file`, or both.
+    pub to: Vec<LogTarget>,
+    /// The directory of the log file (relative to the working directory).
+    pub dir: String,
+    /// The log file's name in `dir`.
+    pub file: String,
+    /// One line per event as text, or as a JSON object.
+    pub format: LogFormat,
+    /// When the log file is rotated, and how many rotated files are kept.
+    pub rotation: LogRotation,
+}
+
+impl Default for LogConfig {
+    fn default() -> LogConfig {
+        LogConfig {
+            level: LogLevel::default(),
+            to: vec![LogTarget::Console],
+            dir: "log".to_string(),
+            file: "nanomq.log".to_string(),
+            format: LogFormat::default(),
+            rotation: LogRotation::default(),
+        }
+    }
+}
+
+/// Where log lines go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogTarget {
+    /// Standard error.
+    Console,
+    /// `log.dir`/`log.file`, rotated by size.
+    File,
+}
+
+/// How a log line is written.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// `2026-12-04T10:00:00Z  INFO conn{peer=…}: client connected client_id=…`.
+    #[default]
+    Text,
+    /// One JSON object per line (`timestamp`, `level`, `fields`, `target`, `span`…).
+    Json,
+}
+
+/// `log.rotation`: the file is renamed to `FILE.1` (and older ones to `FILE.2`…) once it
+/// would grow past `size`; `count` rotated files are kept.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LogRotation {
+    /// The largest size of the file, as `512KB`, `10MB`, `1GB` or bytes.
+    pub size: String,
+    /// How many rotated files are kept.
+    pub count: u32,
+}
+
+impl Default for LogRotation {
+    fn default() -> LogRotation {
+        LogRotation {
+            size: "10MB".to_string(),
+            count: 5,
+        }
+    }
+}
+
+impl LogRotation {
+    /// `size` in bytes, if it reads as a size.
+    pub fn size_bytes(&self) -> Option<u64> {
+        parse_size(&self.size)
+    }
+}
+
+/// `512`, `512B`, `64KB`, `10MB`, `1GB` (binary multiples, case-insensitive).
+pub fn parse_size(text: &str) -> Option<u64> {
+    let text = text.trim();
+    let split = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let (digits, unit) = text.split_at(split);
+    let n: u64 = digits.parse().ok()?;
+    let multiple: u64 = match unit.trim().to_ascii_uppercase().as_str() {
+        "" | "B" => 1,
+        "KB" | "K" | "KIB" => 1 << 10,
+        "MB" | "M" | "MIB" => 1 << 20,
+        "GB" | "G" | "GIB" => 1 << 30,
+        _ => return None,
+    };
+    n.checked_mul(multiple)
 }
 
 /// A log level, from the most verbose.

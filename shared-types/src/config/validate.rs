@@ -15,6 +15,42 @@ const MAX_THREADS: u32 = 256;
 const MAX_TOPIC_LEVELS: u32 = 32_768;
 
 impl Config {
+    fn validate_log(&self) -> Result<(), ConfigError> {
+        if self.log.to.is_empty() {
+            return Err(ConfigError::new(
+                "log.to",
+                "must name console, file or both",
+            ));
+        }
+        if self.log.to.contains(&super::LogTarget::File) {
+            if self.log.file.trim().is_empty() || self.log.file.contains('/') {
+                return Err(ConfigError::new(
+                    "log.file",
+                    "must be a file name (the directory is log.dir)",
+                ));
+            }
+            if self.log.dir.trim().is_empty() {
+                return Err(ConfigError::new("log.dir", "must not be empty"));
+            }
+        }
+        match self.log.rotation.size_bytes() {
+            Some(n) if n >= 1024 => {}
+            Some(_) => {
+                return Err(ConfigError::new(
+                    "log.rotation.size",
+                    "must be at least 1KB",
+                ));
+            }
+            None => {
+                return Err(ConfigError::new(
+                    "log.rotation.size",
+                    "expected a size such as 512KB, 10MB or 1GB",
+                ));
+            }
+        }
+        check_range("log.rotation.count", self.log.rotation.count, 1, 1000)
+    }
+
     /// Checks every rule, and names the first field that breaks one.
     ///
     /// `num_taskq_thread` above `max_taskq_thread` is not an error: the broker clamps it.
@@ -40,6 +76,7 @@ impl Config {
         )?;
         check_range("write_timeout", self.write_timeout, 1, u32::MAX)?;
         check_range("max_keepalive", self.max_keepalive, 0, u32::from(u16::MAX))?;
+        self.validate_log()?;
         self.validate_users()?;
         self.validate_auth()?;
         self.validate_tls()?;

@@ -105,7 +105,12 @@ fn default_file_has_every_key_with_a_comment() {
     for (name, value) in schema.as_object().unwrap() {
         match value.as_object() {
             Some(section) => {
-                for key in section.keys().filter(|key| *key != "jwt") {
+                // Sub-sections are checked by their own keys (`[log.rotation]`'s size, count).
+                for key in section
+                    .iter()
+                    .filter(|(key, v)| *key != "jwt" && !v.is_object())
+                    .map(|(key, _)| key)
+                {
                     assert!(
                         keys.contains(&key.as_str()),
                         "{name}.{key} is not in the file"
@@ -172,6 +177,7 @@ fn everything_set() -> Config {
         }],
         log: LogConfig {
             level: LogLevel::Debug,
+            ..LogConfig::default()
         },
         tls: TlsConfig {
             key_password: Some("pw".into()),

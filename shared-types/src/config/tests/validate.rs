@@ -260,3 +260,19 @@ fn bridge_subscriptions() {
         bridged(|b| b.subscription = vec![subscription("a/b#", 1)]),
     );
 }
+
+#[test]
+fn log_settings_are_checked_with_the_field_named() {
+    assert_invalid("log.to", |c| c.log.to.clear());
+    assert_invalid("log.rotation.size", |c| c.log.rotation.size = "lots".into());
+    assert_invalid("log.rotation.size", |c| c.log.rotation.size = "10".into());
+    assert_invalid("log.rotation.count", |c| c.log.rotation.count = 0);
+    assert_invalid("log.file", |c| {
+        c.log.to = vec![crate::config::LogTarget::File];
+        c.log.file = "a/b.log".into();
+    });
+    assert_eq!(crate::config::parse_size("10MB"), Some(10 << 20));
+    assert_eq!(crate::config::parse_size("512kb"), Some(512 << 10));
+    assert_eq!(crate::config::parse_size("2048"), Some(2048));
+    assert_eq!(crate::config::parse_size("1TB"), None);
+}
