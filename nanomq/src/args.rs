@@ -21,11 +21,15 @@ pub enum Command {
     Start(StartArgs),
     /// Print the default configuration (the text embedded in the binary).
     DefaultConfig,
-    /// Check a configuration file and exit (0 when valid).
+    /// Check a configuration file and exit (0 when valid; 2 when not): the same checks and
+    /// warnings as `start`, short of binding its ports.
     Check {
         /// The file to check.
-        #[arg(long = "conf", value_name = "PATH")]
-        conf: PathBuf,
+        #[arg(long = "conf", value_name = "PATH", required_unless_present = "file")]
+        conf: Option<PathBuf>,
+        /// The file to check (as `--conf`).
+        #[arg(value_name = "FILE", conflicts_with = "conf")]
+        file: Option<PathBuf>,
     },
 }
 

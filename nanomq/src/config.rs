@@ -289,6 +289,23 @@ fn write_atomic(path: &Path, text: &str) -> std::io::Result<()> {
 mod tests {
     use super::*;
 
+    #[test]
+    fn url_moves_default_websockets_only() {
+        let overrides = Overrides {
+            url: Some("nmq-tcp://127.0.0.1:1884".into()),
+            ..Overrides::default()
+        };
+        let moved = overrides.apply(Config::default()).unwrap();
+        assert_eq!(moved.websocket.url, "nmq-ws://127.0.0.1:0/mqtt");
+        assert_eq!(moved.websocket.tls_url, "nmq-wss://127.0.0.1:0/mqtt");
+        let mut set = Config::default();
+        set.websocket.url = "nmq-ws://0.0.0.0:9001/mqtt".into();
+        let kept = overrides.apply(set).unwrap();
+        assert_eq!(kept.websocket.url, "nmq-ws://0.0.0.0:9001/mqtt");
+        let untouched = Overrides::default().apply(Config::default()).unwrap();
+        assert_eq!(untouched.websocket.url, Config::default().websocket.url);
+    }
+
     const OPERATORS_FILE: &str = "\
 # Edge gateway, hall 3.
 url = \"nmq-tcp://0.0.0.0:1883\"   # the only listener
@@ -398,11 +415,39 @@ pub struct Overrides {
     pub log_level: Option<shared_types::config::LogLevel>,
 }
 
+/// With `--url`, the WebSocket listeners still on their default addresses move with it: the
+/// same host, ports chosen by the system (printed at start). Two instances started on one
+/// machine with different `--url`s then do not both try 8083. A WebSocket address set in the
+/// file to anything but the default stays where it is.
+fn move_default_websockets(config: &mut Config, url: &str) {
+    let Ok(mqtt) = shared_types::config::ListenUrl::parse(url) else {
+        return;
+    };
+    let defaults = shared_types::config::WebsocketConfig::default();
+    for (current, default) in [
+        (&mut config.websocket.url, &defaults.url),
+        (&mut config.websocket.tls_url, &defaults.tls_url),
+    ] {
+        if current != default {
+            continue;
+        }
+        if let Ok(ws) = shared_types::config::ListenUrl::parse(current) {
+            let scheme = current.split("://").next().unwrap_or_default().to_string();
+            *current = format!(
+                "{scheme}://{}{}",
+                shared_types::config::ListenUrl::join(&mqtt.host, 0),
+                ws.path
+            );
+        }
+    }
+}
+
 impl Overrides {
     /// Applies the overrides to `config` and validates the result.
     pub fn apply(&self, mut config: Config) -> Result<Config, ConfigError> {
         if let Some(url) = &self.url {
             config.url.clone_from(url);
+            move_default_websockets(&mut config, url);
         }
         if let Some(port) = self.http_port {
             config.http_server.port = port;

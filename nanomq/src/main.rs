@@ -23,17 +23,33 @@ fn main() -> ExitCode {
             say(config::DEFAULT_CONFIG_TEXT.trim_end());
             ExitCode::SUCCESS
         }
-        Command::Check { conf } => match config::load(&conf) {
-            Ok(_) => {
-                say(&format!("{}: ok", conf.display()));
-                ExitCode::SUCCESS
-            }
-            Err(e) => {
-                complain(&format!("invalid configuration: {e}"));
-                ExitCode::from(2)
-            }
-        },
+        Command::Check { conf, file } => check(conf.or(file).unwrap_or_default()),
     }
+}
+
+/// `nanomq check`: the file parses and validates, its password and ACL files load, and the
+/// warnings `start` would log are logged (to stderr).
+fn check(path: std::path::PathBuf) -> ExitCode {
+    let config = match config::load(&path) {
+        Ok(config) => config,
+        Err(e) => {
+            complain(&format!("invalid configuration: {e}"));
+            return ExitCode::from(2);
+        }
+    };
+    let mut quiet = config.clone();
+    quiet.log.level = shared_types::config::LogLevel::Warn;
+    quiet.log.to = vec![shared_types::config::LogTarget::Console];
+    init_logging(&quiet);
+    if let Err(e) = nanomq::broker::Settings::load(&config) {
+        complain(&format!("{}: {e}", path.display()));
+        return ExitCode::from(2);
+    }
+    for warning in nanomq::http::startup_warnings(&config) {
+        warn!("{warning}");
+    }
+    say(&format!("{}: ok", path.display()));
+    ExitCode::SUCCESS
 }
 
 fn run(start: StartArgs) -> ExitCode {

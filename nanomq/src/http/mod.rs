@@ -139,22 +139,17 @@ pub enum HttpSetupError {
     Tls(#[from] crate::transport::tls::TlsSetupError),
 }
 
-/// Binds the HTTP API on `{http_server.ip_addr}:{http_server.port}` when `http_server.enable`;
-/// None when it is disabled. Fails when the port cannot be bound or the JWT key cannot be
-/// loaded.
-pub async fn bind(
-    config: &Config,
-    broker: &Broker,
-    control: &ServerControl,
-) -> Result<Option<HttpServer>, HttpSetupError> {
+/// What the HTTP API's settings put at risk, said at start (and by `nanomq check`).
+pub fn startup_warnings(config: &Config) -> Vec<String> {
     let http = &config.http_server;
+    let mut warnings = Vec::new();
     if !http.enable {
-        return Ok(None);
+        return warnings;
     }
-    let state = AppState::new(broker.clone(), control.clone()).map_err(HttpSetupError::Jwt)?;
     if http.auth_type == AuthType::NoAuth {
-        warn!(
+        warnings.push(
             "http_server.auth_type = no_auth: the HTTP API accepts every request unauthenticated"
+                .to_string(),
         );
     }
     let addr = shared_types::config::ListenUrl::join(&http.ip_addr, http.port);
@@ -168,13 +163,33 @@ pub async fn bind(
         && http.username == defaults.username
         && http.password == defaults.password
     {
-        warn!(
-            addr = %addr,
-            "THE HTTP API LISTENS BEYOND THIS MACHINE WITH THE DEFAULT CREDENTIALS admin/public: \
-             anyone who can reach it can read and change the configuration and stop the broker. \
-             Set http_server.password (and username), or http_server.ip_addr = \"127.0.0.1\""
-        );
+        warnings.push(format!(
+            "THE HTTP API LISTENS BEYOND THIS MACHINE ({addr}) WITH THE DEFAULT CREDENTIALS \
+             admin/public: anyone who can reach it can read and change the configuration and \
+             stop the broker. Set http_server.password (and username), or \
+             http_server.ip_addr = \"127.0.0.1\""
+        ));
     }
+    warnings
+}
+
+/// Binds the HTTP API on `{http_server.ip_addr}:{http_server.port}` when `http_server.enable`;
+/// None when it is disabled. Fails when the port cannot be bound or the JWT key cannot be
+/// loaded.
+pub async fn bind(
+    config: &Config,
+    broker: &Broker,
+    control: &ServerControl,
+) -> Result<Option<HttpServer>, HttpSetupError> {
+    let http = &config.http_server;
+    if !http.enable {
+        return Ok(None);
+    }
+    let state = AppState::new(broker.clone(), control.clone()).map_err(HttpSetupError::Jwt)?;
+    for warning in startup_warnings(config) {
+        warn!("{warning}");
+    }
+    let addr = shared_types::config::ListenUrl::join(&http.ip_addr, http.port);
     let bind_error = |addr: String| move |source| HttpSetupError::Bind { addr, source };
     let listener = TcpListener::bind(&addr)
         .await
