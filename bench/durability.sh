@@ -98,7 +98,9 @@ start_broker() { # name port
   wait_port "$2" "$1"
 }
 
-bench() { taskset -c "$client_cpus" "$cli" bench "$@"; }
+# nanomq-cli bench exits 3 when clients failed; the JSON summary counts them ("failed"), which
+# the tables report, so a run goes on.
+bench() { taskset -c "$client_cpus" "$cli" bench "$@" || true; }
 
 fan_in() { # broker
   local port sub

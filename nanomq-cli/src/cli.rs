@@ -38,6 +38,7 @@ pub struct Cli {
 /// file (see `settings`), the built-in default. The fields are `Option`s so that "not given"
 /// can be told apart from "given the default value"; `settings::Settings::resolve` settles them.
 #[derive(Debug, Clone, Default, Args)]
+#[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
     /// Base URL of the broker's HTTP API [default: http://127.0.0.1:8081].
     #[arg(long, global = true, env = "NANOMQ_URL", value_name = "URL")]

@@ -98,10 +98,17 @@ pub fn render_reload(report: &ReloadReport) -> String {
 }
 
 /// Asks `question` on the terminal unless `yes`; without a terminal there is nobody to ask,
-/// and the command goes ahead (scripts pass `--yes` anyway to say what they mean).
+/// and the command refuses (exit 2) unless `--yes` says what the script means.
 pub fn confirm(question: &str, yes: bool) -> Result<(), CliError> {
-    if yes || !std::io::stdin().is_terminal() || !std::io::stderr().is_terminal() {
+    if yes {
         return Ok(());
+    }
+    if !std::io::stdin().is_terminal() || !std::io::stderr().is_terminal() {
+        // Nobody to ask: a script must say what it means.
+        return Err(CliError::Usage(format!(
+            "{} not at a terminal: add --yes to confirm",
+            question.trim_end_matches('?')
+        )));
     }
     eprint!("{question} [y/N] ");
     std::io::stderr().flush()?;

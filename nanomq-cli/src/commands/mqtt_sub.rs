@@ -134,17 +134,117 @@ async fn session(
     }
 }
 
-/// One output line for a message.
+/// One output line for a message. JSON keeps everything: a payload that is not UTF-8 as
+/// base64 (`"encoding": "base64"`), and the MQTT 5 properties a message carries.
 pub fn format_line(publish: &Publish, format: SubFormat) -> String {
-    let payload = String::from_utf8_lossy(&publish.payload);
     match format {
-        SubFormat::Text => format!("{}: {payload}", publish.topic),
-        SubFormat::Json => serde_json::json!({
-            "topic": &*publish.topic,
-            "payload": payload,
-            "qos": publish.qos as u8,
-            "retain": publish.retain,
-        })
-        .to_string(),
+        SubFormat::Text => format!(
+            "{}: {}",
+            publish.topic,
+            String::from_utf8_lossy(&publish.payload)
+        ),
+        SubFormat::Json => {
+            use base64::Engine;
+            let b64 = |bytes: &[u8]| base64::engine::general_purpose::STANDARD.encode(bytes);
+            let mut line = serde_json::json!({
+                "topic": &*publish.topic,
+                "qos": publish.qos as u8,
+                "retain": publish.retain,
+            });
+            match std::str::from_utf8(&publish.payload) {
+                Ok(text) => line["payload"] = text.into(),
+                Err(_) => {
+                    line["payload"] = b64(&publish.payload).into();
+                    line["encoding"] = "base64".into();
+                }
+            }
+            let p = &publish.properties;
+            let mut props = serde_json::Map::new();
+            if !p.user_properties.is_empty() {
+                props.insert(
+                    "user_properties".into(),
+                    p.user_properties
+                        .iter()
+                        .map(|(k, v)| serde_json::json!([k, v]))
+                        .collect(),
+                );
+            }
+            if let Some(v) = &p.content_type {
+                props.insert("content_type".into(), v.as_str().into());
+            }
+            if let Some(v) = &p.response_topic {
+                props.insert("response_topic".into(), v.as_str().into());
+            }
+            if let Some(v) = &p.correlation_data {
+                props.insert("correlation_data".into(), b64(v).into());
+            }
+            if let Some(v) = p.payload_format_indicator {
+                props.insert("payload_format_indicator".into(), v.into());
+            }
+            if let Some(v) = p.message_expiry_interval {
+                props.insert("message_expiry_interval".into(), v.into());
+            }
+            if !p.subscription_identifiers.is_empty() {
+                props.insert(
+                    "subscription_identifiers".into(),
+                    p.subscription_identifiers.clone().into(),
+                );
+            }
+            if !props.is_empty() {
+                line["properties"] = props.into();
+            }
+            line.to_string()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use nanomq_codec::PublishProperties;
+
+    use super::*;
+
+    fn publish(payload: &[u8], properties: PublishProperties) -> Publish {
+        Publish {
+            dup: false,
+            qos: QoS::AtLeastOnce,
+            retain: false,
+            topic: "t/1".into(),
+            packet_id: PacketId::new(1),
+            properties,
+            payload: payload.to_vec().into(),
+        }
+    }
+
+    #[test]
+    fn json_lines_keep_binary_payloads_and_properties() {
+        let text = format_line(&publish(b"21.5", Default::default()), SubFormat::Json);
+        let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(value["payload"], "21.5");
+        assert!(value.get("encoding").is_none() && value.get("properties").is_none());
+
+        let properties = PublishProperties {
+            user_properties: vec![("unit".into(), "C".into())],
+            content_type: Some("application/octet-stream".into()),
+            correlation_data: Some(vec![1, 2].into()),
+            ..Default::default()
+        };
+        let line = format_line(&publish(&[0xff, 0x00, 0x7f], properties), SubFormat::Json);
+        let value: serde_json::Value = serde_json::from_str(&line).unwrap();
+        assert_eq!(value["payload"], "/wB/");
+        assert_eq!(value["encoding"], "base64");
+        assert_eq!(
+            value["properties"]["user_properties"][0],
+            serde_json::json!(["unit", "C"])
+        );
+        assert_eq!(
+            value["properties"]["content_type"],
+            "application/octet-stream"
+        );
+        assert_eq!(value["properties"]["correlation_data"], "AQI=");
+        assert_eq!(
+            format_line(&publish(b"x", Default::default()), SubFormat::Text),
+            "t/1: x"
+        );
     }
 }

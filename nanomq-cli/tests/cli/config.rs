@@ -332,6 +332,8 @@ async fn config_set_with_restart_and_ctrl_restart_wait_for_the_broker() {
 async fn ctrl_stop_stops_the_broker() {
     let broker = TestBroker::start(test_config()).await;
     let url = broker.url();
+    let refused = broker.cli().args(["ctrl", "stop"]).run().await.fails(2);
+    assert!(refused.contains("add --yes"), "{refused}");
     let out = broker.cli().args(["ctrl", "stop", "-y"]).run().await.ok();
     assert_eq!(out, "broker stopped\n");
     within(broker.handle.stopped()).await;

@@ -106,3 +106,36 @@ async fn sub_reconnects_when_asked() {
     assert_eq!(run.code(), 3, "{}", run.stderr());
     broker.handle.stop().await;
 }
+
+/// `bench` exits non-zero when clients failed (here: nothing listens), after its summary.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bench_fails_when_its_clients_fail() {
+    let nowhere = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+        .to_string();
+    let run = support::Cli::new()
+        .args([
+            "bench",
+            "pub",
+            "-p",
+            &nowhere,
+            "-c",
+            "2",
+            "--duration",
+            "1s",
+            "--json",
+        ])
+        .run()
+        .await;
+    assert_eq!(run.code(), 3, "{}", run.stderr());
+    let summary: serde_json::Value = serde_json::from_str(&run.stdout()).unwrap();
+    assert_eq!(summary["failed"], 2);
+    assert!(
+        run.stderr().contains("2 clients failed"),
+        "{}",
+        run.stderr()
+    );
+}

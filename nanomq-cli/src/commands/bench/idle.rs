@@ -21,7 +21,7 @@ pub async fn run(args: BenchCommonArgs, timeout: Duration) -> Result<(), CliErro
     })
     .await;
     stats.print_summary("bench conn", started.elapsed(), args.json);
-    Ok(())
+    stats.outcome()
 }
 
 async fn hold(

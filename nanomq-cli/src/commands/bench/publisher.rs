@@ -36,7 +36,7 @@ pub async fn run(args: BenchPubArgs, timeout: Duration) -> Result<(), CliError> 
     })
     .await;
     stats.print_summary("bench pub", started.elapsed(), args.common.json);
-    Ok(())
+    stats.outcome()
 }
 
 async fn publish(

@@ -26,6 +26,18 @@ pub struct Stats {
 }
 
 impl Stats {
+    /// The command's outcome once the summary is out: an error (exit 3) when clients failed,
+    /// so that a script sees it without parsing the summary.
+    pub fn outcome(&self) -> Result<(), crate::error::CliError> {
+        match self.failed.load(Ordering::Relaxed) {
+            0 => Ok(()),
+            n => Err(crate::error::CliError::Connect(format!(
+                "{n} client{} failed (see above)",
+                if n == 1 { "" } else { "s" }
+            ))),
+        }
+    }
+
     /// Fresh counters.
     pub fn new() -> Stats {
         Stats {

@@ -37,7 +37,7 @@ pub async fn run(args: BenchSubArgs, timeout: Duration) -> Result<(), CliError> 
         .and_then(|span| *span)
         .map_or(Duration::ZERO, |(first, last)| last.duration_since(first));
     stats.print_summary("bench sub", active, args.common.json);
-    Ok(())
+    stats.outcome()
 }
 
 async fn subscribe(
