@@ -362,7 +362,7 @@ _nanomq__cli() {
 
     case "${cmd}" in
         nanomq__cli)
-            opts="-o -h -V --url --username --password --token --output --no-color --timeout --cacert --profile --help --version pub sub bench status brokers nodes endpoints clients subscriptions subs topic-tree config ctrl publish metrics token passwd acl log completions help"
+            opts="-o -h -V --url --username --password --token --output --no-color --timeout --cacert --profile --watch --help --version pub sub bench status brokers nodes endpoints clients subscriptions subs topic-tree config ctrl publish metrics token passwd acl log completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -404,6 +404,10 @@ _nanomq__cli() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --watch)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -412,7 +416,7 @@ _nanomq__cli() {
             return 0
             ;;
         nanomq__subcmd__cli__subcmd__acl)
-            opts="-o -h --url --username --password --token --output --no-color --timeout --cacert --profile --help check help"
+            opts="-o -h --url --username --password --token --output --no-color --timeout --cacert --profile --watch --help check help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -454,6 +458,10 @@ _nanomq__cli() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --watch)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -462,7 +470,7 @@ _nanomq__cli() {
             return 0
             ;;
         nanomq__subcmd__cli__subcmd__acl__subcmd__check)
-            opts="-u -o -h --user --clientid --ip --action --url --username --password --token --output --no-color --timeout --cacert --profile --help"
+            opts="-u -o -h --user --clientid --ip --action --url --username --password --token --output --no-color --timeout --cacert --profile --watch --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -524,6 +532,10 @@ _nanomq__cli() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --watch)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -574,7 +586,7 @@ _nanomq__cli() {
             return 0
             ;;
         nanomq__subcmd__cli__subcmd__bench)
-            opts="-o -h --url --username --password --token --output --no-color --timeout --cacert --profile --help pub sub conn help"
+            opts="-o -h --url --username --password --token --output --no-color --timeout --cacert --profile --watch --help pub sub conn help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -616,6 +628,10 @@ _nanomq__cli() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --watch)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -624,7 +640,7 @@ _nanomq__cli() {
             return 0
             ;;
         nanomq__subcmd__cli__subcmd__bench__subcmd__conn)
-            opts="-h -p -V -u -P -k -c -i -o --host --port --mqtt-version --user --pw --keepalive --tls --cafile --cert --key --insecure --help --count --interval --prefix --duration --json --url --username --password --token --output --no-color --timeout --cacert --profile"
+            opts="-h -p -V -u -P -k -c -i -o --host --port --mqtt-version --user --pw --keepalive --tls --cafile --cert --key --insecure --help --count --interval --prefix --duration --json --url --username --password --token --output --no-color --timeout --cacert --profile --watch"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -750,6 +766,10 @@ _nanomq__cli() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --watch)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -828,7 +848,7 @@ _nanomq__cli() {
             return 0
             ;;
         nanomq__subcmd__cli__subcmd__bench__subcmd__pub)
-            opts="-h -p -V -u -P -k -c -i -t -s -q -I -L -r -o --host --port --mqtt-version --user --pw --keepalive --tls --cafile --cert --key --insecure --help --count --interval --prefix --duration --json --topic --size --qos --message-interval --limit --retain --inflight --url --username --password --token --output --no-color --timeout --cacert --profile"
+            opts="-h -p -V -u -P -k -c -i -t -s -q -I -L -r -o --host --port --mqtt-version --user --pw --keepalive --tls --cafile --cert --key --insecure --help --count --interval --prefix --duration --json --topic --size --qos --message-interval --limit --retain --inflight --url --username --password --token --output --no-color --timeout --cacert --profile --watch"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -998,6 +1018,10 @@ _nanomq__cli() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --watch)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1006,7 +1030,7 @@ _nanomq__cli() {
             return 0
             ;;
         nanomq__subcmd__cli__subcmd__bench__subcmd__sub)
-            opts="-h -p -V -u -P -k -c -i -t -q -L -o --host --port --mqtt-version --user --pw --keepalive --tls --cafile --cert --key --insecure --help --count --interval --prefix --duration --json --topic --qos --limit --persistent --url --username --password --token --output --no-color --timeout --cacert --profile"
+            opts="-h -p -V -u -P -k -c -i -t -q -L -o --host --port --mqtt-version --user --pw --keepalive --tls --cafile --cert --key --insecure --help --count --interval --prefix --duration --json --topic --qos --limit --persistent --url --username --password --token --output --no-color --timeout --cacert --profile --watch"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1156,6 +1180,10 @@ _nanomq__cli() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --watch)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1164,7 +1192,7 @@ _nanomq__cli() {
             return 0
             ;;
         nanomq__subcmd__cli__subcmd__brokers)
-            opts="-o -h --url --username --password --token --output --no-color --timeout --cacert --profile --help"
+            opts="-o -h --url --username --password --token --output --no-color --timeout --cacert --profile --watch --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1203,6 +1231,10 @@ _nanomq__cli() {
                     return 0
                     ;;
                 --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --watch)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1214,7 +1246,7 @@ _nanomq__cli() {
             return 0
             ;;
         nanomq__subcmd__cli__subcmd__clients)
-            opts="-o -h --url --username --password --token --output --no-color --timeout --cacert --profile --help list ls show kick help"
+            opts="-o -h --url --username --password --token --output --no-color --timeout --cacert --profile --watch --help list ls show kick help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1253,6 +1285,10 @@ _nanomq__cli() {
                     return 0
                     ;;
                 --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --watch)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1334,7 +1370,7 @@ _nanomq__cli() {
             return 0
             ;;
         nanomq__subcmd__cli__subcmd__clients__subcmd__kick)
-            opts="-o -h --url --username --password --token --output --no-color --timeout --cacert --profile --help"
+            opts="-o -h --url --username --password --token --output --no-color --timeout --cacert --profile --watch --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1376,6 +1412,10 @@ _nanomq__cli() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --watch)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1384,7 +1424,7 @@ _nanomq__cli() {
             return 0
             ;;
         nanomq__subcmd__cli__subcmd__clients__subcmd__list)
-            opts="-o -h --clientid --user --conn-state --clean-start --proto-name --proto-ver --page --limit --url --username --password --token --output --no-color --timeout --cacert --profile --help"
+            opts="-o -h --clientid --user --conn-state --clean-start --proto-name --proto-ver --page --limit --url --username --password --token --output --no-color --timeout --cacert --profile --watch --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1458,6 +1498,10 @@ _nanomq__cli() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --watch)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1466,7 +1510,7 @@ _nanomq__cli() {
             return 0
             ;;
         nanomq__subcmd__cli__subcmd__clients__subcmd__show)
-            opts="-o -h --url --username --password --token --output --no-color --timeout --cacert --profile --help"
+            opts="-o -h --url --username --password --token --output --no-color --timeout --cacert --profile --watch --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1505,6 +1549,10 @@ _nanomq__cli() {
                     return 0
                     ;;
                 --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --watch)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1516,7 +1564,7 @@ _nanomq__cli() {
             return 0
             ;;
         nanomq__subcmd__cli__subcmd__completions)
-            opts="-o -h --url --username --password --token --output --no-color --timeout --cacert --profile --help bash elvish fish powershell zsh"
+            opts="-o -h --url --username --password --token --output --no-color --timeout --cacert --profile --watch --help bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1555,6 +1603,10 @@ _nanomq__cli() {
                     return 0
                     ;;
                 --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --watch)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1566,7 +1618,7 @@ _nanomq__cli() {
             return 0
             ;;
         nanomq__subcmd__cli__subcmd__config)
-            opts="-o -h --url --username --password --token --output --no-color --timeout --cacert --profile --help get diff set edit help"
+            opts="-o -h --url --username --password --token --output --no-color --timeout --cacert --profile --watch --help get diff set edit help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1608,6 +1660,10 @@ _nanomq__cli() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --watch)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1616,7 +1672,7 @@ _nanomq__cli() {
             return 0
             ;;
         nanomq__subcmd__cli__subcmd__config__subcmd__diff)
-            opts="-o -h --url --username --password --token --output --no-color --timeout --cacert --profile --help"
+            opts="-o -h --url --username --password --token --output --no-color --timeout --cacert --profile --watch --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1655,6 +1711,10 @@ _nanomq__cli() {
                     return 0
                     ;;
                 --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --watch)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1666,7 +1726,7 @@ _nanomq__cli() {
             return 0
             ;;
         nanomq__subcmd__cli__subcmd__config__subcmd__edit)
-            opts="-o -h --restart --url --username --password --token --output --no-color --timeout --cacert --profile --help"
+            opts="-o -h --restart --url --username --password --token --output --no-color --timeout --cacert --profile --watch --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1705,6 +1765,10 @@ _nanomq__cli() {
                     return 0
                     ;;
                 --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --watch)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1716,7 +1780,7 @@ _nanomq__cli() {
             return 0
             ;;
         nanomq__subcmd__cli__subcmd__config__subcmd__get)
-            opts="-o -h --running --url --username --password --token --output --no-color --timeout --cacert --profile --help"
+            opts="-o -h --running --url --username --password --token --output --no-color --timeout --cacert --profile --watch --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1755,6 +1819,10 @@ _nanomq__cli() {
                     return 0
                     ;;
                 --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --watch)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1850,7 +1918,7 @@ _nanomq__cli() {
             return 0
             ;;
         nanomq__subcmd__cli__subcmd__config__subcmd__set)
-            opts="-f -o -h --file --format --restart --dry-run --url --username --password --token --output --no-color --timeout --cacert --profile --help"
+            opts="-f -o -h --file --format --restart --dry-run --url --username --password --token --output --no-color --timeout --cacert --profile --watch --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1904,6 +1972,10 @@ _nanomq__cli() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --watch)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1912,7 +1984,7 @@ _nanomq__cli() {
             return 0
             ;;
         nanomq__subcmd__cli__subcmd__ctrl)
-            opts="-o -h --url --username --password --token --output --no-color --timeout --cacert --profile --help stop restart reload help"
+            opts="-o -h --url --username --password --token --output --no-color --timeout --cacert --profile --watch --help stop restart reload help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1951,6 +2023,10 @@ _nanomq__cli() {
                     return 0
                     ;;
                 --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --watch)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2032,7 +2108,7 @@ _nanomq__cli() {
             return 0
             ;;
         nanomq__subcmd__cli__subcmd__ctrl__subcmd__reload)
-            opts="-o -h --url --username --password --token --output --no-color --timeout --cacert --profile --help"
+            opts="-o -h --url --username --password --token --output --no-color --timeout --cacert --profile --watch --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2074,6 +2150,10 @@ _nanomq__cli() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --watch)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2082,7 +2162,7 @@ _nanomq__cli() {
             return 0
             ;;
         nanomq__subcmd__cli__subcmd__ctrl__subcmd__restart)
-            opts="-y -o -h --yes --wait-timeout --no-wait --url --username --password --token --output --no-color --timeout --cacert --profile --help"
+            opts="-y -o -h --yes --wait-timeout --no-wait --url --username --password --token --output --no-color --timeout --cacert --profile --watch --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2128,6 +2208,10 @@ _nanomq__cli() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --watch)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2136,7 +2220,7 @@ _nanomq__cli() {
             return 0
             ;;
         nanomq__subcmd__cli__subcmd__ctrl__subcmd__stop)
-            opts="-y -o -h --yes --url --username --password --token --output --no-color --timeout --cacert --profile --help"
+            opts="-y -o -h --yes --url --username --password --token --output --no-color --timeout --cacert --profile --watch --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2178,6 +2262,10 @@ _nanomq__cli() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --watch)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2186,7 +2274,7 @@ _nanomq__cli() {
             return 0
             ;;
         nanomq__subcmd__cli__subcmd__endpoints)
-            opts="-o -h --url --username --password --token --output --no-color --timeout --cacert --profile --help"
+            opts="-o -h --url --username --password --token --output --no-color --timeout --cacert --profile --watch --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2225,6 +2313,10 @@ _nanomq__cli() {
                     return 0
                     ;;
                 --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --watch)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2782,7 +2874,7 @@ _nanomq__cli() {
             return 0
             ;;
         nanomq__subcmd__cli__subcmd__log)
-            opts="-o -h --url --username --password --token --output --no-color --timeout --cacert --profile --help level help"
+            opts="-o -h --url --username --password --token --output --no-color --timeout --cacert --profile --watch --help level help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2821,6 +2913,10 @@ _nanomq__cli() {
                     return 0
                     ;;
                 --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --watch)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2874,7 +2970,7 @@ _nanomq__cli() {
             return 0
             ;;
         nanomq__subcmd__cli__subcmd__log__subcmd__level)
-            opts="-o -h --url --username --password --token --output --no-color --timeout --cacert --profile --help error warn info debug trace"
+            opts="-o -h --url --username --password --token --output --no-color --timeout --cacert --profile --watch --help error warn info debug trace"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2916,6 +3012,10 @@ _nanomq__cli() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --watch)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2924,7 +3024,7 @@ _nanomq__cli() {
             return 0
             ;;
         nanomq__subcmd__cli__subcmd__metrics)
-            opts="-o -h --url --username --password --token --output --no-color --timeout --cacert --profile --help"
+            opts="-o -h --url --username --password --token --output --no-color --timeout --cacert --profile --watch --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2963,6 +3063,10 @@ _nanomq__cli() {
                     return 0
                     ;;
                 --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --watch)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2974,7 +3078,7 @@ _nanomq__cli() {
             return 0
             ;;
         nanomq__subcmd__cli__subcmd__nodes)
-            opts="-o -h --url --username --password --token --output --no-color --timeout --cacert --profile --help"
+            opts="-o -h --url --username --password --token --output --no-color --timeout --cacert --profile --watch --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3013,6 +3117,10 @@ _nanomq__cli() {
                     return 0
                     ;;
                 --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --watch)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3024,7 +3132,7 @@ _nanomq__cli() {
             return 0
             ;;
         nanomq__subcmd__cli__subcmd__passwd)
-            opts="-o -h --password-stdin --delete --url --username --password --token --output --no-color --timeout --cacert --profile --help"
+            opts="-o -h --password-stdin --delete --url --username --password --token --output --no-color --timeout --cacert --profile --watch --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3066,6 +3174,10 @@ _nanomq__cli() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --watch)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3074,7 +3186,7 @@ _nanomq__cli() {
             return 0
             ;;
         nanomq__subcmd__cli__subcmd__pub)
-            opts="-h -p -V -u -P -k -t -m -f -q -r -i -o --host --port --mqtt-version --user --pw --keepalive --tls --cafile --cert --key --insecure --help --topic --message --file --qos --retain --user-property --count --interval --id --url --username --password --token --output --no-color --timeout --cacert --profile"
+            opts="-h -p -V -u -P -k -t -m -f -q -r -i -o --host --port --mqtt-version --user --pw --keepalive --tls --cafile --cert --key --insecure --help --topic --message --file --qos --retain --user-property --count --interval --id --url --username --password --token --output --no-color --timeout --cacert --profile --watch"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3228,6 +3340,10 @@ _nanomq__cli() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --watch)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3236,7 +3352,7 @@ _nanomq__cli() {
             return 0
             ;;
         nanomq__subcmd__cli__subcmd__publish)
-            opts="-t -m -f -q -r -o -h --topic --message --file --base64 --qos --retain --clientid --user-property --content-type --message-expiry --response-topic --correlation-data --url --username --password --token --output --no-color --timeout --cacert --profile --help"
+            opts="-t -m -f -q -r -o -h --topic --message --file --base64 --qos --retain --clientid --user-property --content-type --message-expiry --response-topic --correlation-data --url --username --password --token --output --no-color --timeout --cacert --profile --watch --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3334,6 +3450,10 @@ _nanomq__cli() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --watch)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3342,7 +3462,7 @@ _nanomq__cli() {
             return 0
             ;;
         nanomq__subcmd__cli__subcmd__status)
-            opts="-o -h --url --username --password --token --output --no-color --timeout --cacert --profile --help"
+            opts="-o -h --url --username --password --token --output --no-color --timeout --cacert --profile --watch --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3384,6 +3504,10 @@ _nanomq__cli() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --watch)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3392,7 +3516,7 @@ _nanomq__cli() {
             return 0
             ;;
         nanomq__subcmd__cli__subcmd__sub)
-            opts="-h -p -V -u -P -k -t -q -C -F -i -o --host --port --mqtt-version --user --pw --keepalive --tls --cafile --cert --key --insecure --help --topic --qos --count --format --id --persistent --reconnect --url --username --password --token --output --no-color --timeout --cacert --profile"
+            opts="-h -p -V -u -P -k -t -q -C -F -i -o --host --port --mqtt-version --user --pw --keepalive --tls --cafile --cert --key --insecure --help --topic --qos --count --format --id --persistent --reconnect --url --username --password --token --output --no-color --timeout --cacert --profile --watch"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3534,6 +3658,10 @@ _nanomq__cli() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --watch)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3542,7 +3670,7 @@ _nanomq__cli() {
             return 0
             ;;
         nanomq__subcmd__cli__subcmd__subscriptions)
-            opts="-o -h --url --username --password --token --output --no-color --timeout --cacert --profile --help list ls show help"
+            opts="-o -h --url --username --password --token --output --no-color --timeout --cacert --profile --watch --help list ls show help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3581,6 +3709,10 @@ _nanomq__cli() {
                     return 0
                     ;;
                 --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --watch)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3648,7 +3780,7 @@ _nanomq__cli() {
             return 0
             ;;
         nanomq__subcmd__cli__subcmd__subscriptions__subcmd__list)
-            opts="-o -h --clientid --topic --qos --share --page --limit --url --username --password --token --output --no-color --timeout --cacert --profile --help"
+            opts="-o -h --clientid --topic --qos --share --page --limit --url --username --password --token --output --no-color --timeout --cacert --profile --watch --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3714,6 +3846,10 @@ _nanomq__cli() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --watch)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3722,7 +3858,7 @@ _nanomq__cli() {
             return 0
             ;;
         nanomq__subcmd__cli__subcmd__subscriptions__subcmd__show)
-            opts="-o -h --url --username --password --token --output --no-color --timeout --cacert --profile --help"
+            opts="-o -h --url --username --password --token --output --no-color --timeout --cacert --profile --watch --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3764,6 +3900,10 @@ _nanomq__cli() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --watch)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3772,7 +3912,7 @@ _nanomq__cli() {
             return 0
             ;;
         nanomq__subcmd__cli__subcmd__token)
-            opts="-o -h --url --username --password --token --output --no-color --timeout --cacert --profile --help create help"
+            opts="-o -h --url --username --password --token --output --no-color --timeout --cacert --profile --watch --help create help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3814,6 +3954,10 @@ _nanomq__cli() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --watch)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3822,7 +3966,7 @@ _nanomq__cli() {
             return 0
             ;;
         nanomq__subcmd__cli__subcmd__token__subcmd__create)
-            opts="-o -h --key --ttl --issuer --public-key --algorithm --subject --url --username --password --token --output --no-color --timeout --cacert --profile --help"
+            opts="-o -h --key --ttl --issuer --public-key --algorithm --subject --url --username --password --token --output --no-color --timeout --cacert --profile --watch --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3888,6 +4032,10 @@ _nanomq__cli() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --watch)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3938,7 +4086,7 @@ _nanomq__cli() {
             return 0
             ;;
         nanomq__subcmd__cli__subcmd__topic__subcmd__tree)
-            opts="-o -h --url --username --password --token --output --no-color --timeout --cacert --profile --help"
+            opts="-o -h --url --username --password --token --output --no-color --timeout --cacert --profile --watch --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3977,6 +4125,10 @@ _nanomq__cli() {
                     return 0
                     ;;
                 --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --watch)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

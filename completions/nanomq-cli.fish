@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_nanomq_cli_global_optspecs
-    string join \n url= username= password= token= o/output= no-color timeout= cacert= profile= h/help V/version
+    string join \n url= username= password= token= o/output= no-color timeout= cacert= profile= watch= h/help V/version
 end
 
 function __fish_nanomq_cli_needs_command
@@ -34,6 +34,7 @@ toml\t'TOML, as in `etc/nanomq.conf` (`config get` only)'"
 complete -c nanomq-cli -n "__fish_nanomq_cli_needs_command" -l timeout -d 'How long to wait for the broker, e.g. 500ms, 10s, 1m [default: 10s]' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_needs_command" -l cacert -d 'CA certificates (PEM) to trust for an https:// URL, besides the system\'s' -r -F
 complete -c nanomq-cli -n "__fish_nanomq_cli_needs_command" -l profile -d 'Use this section of the profile file ($NANOMQ_CLI_CONFIG, else $XDG_CONFIG_HOME/nanomq/cli.toml, else ~/.config/nanomq/cli.toml)' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_needs_command" -l watch -d 'Redraw every SECONDS (default 2) until Ctrl-C, with message and connection rates: for `status`, `metrics`, `topic-tree`, `clients list` and `subscriptions list`' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_needs_command" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
 complete -c nanomq-cli -n "__fish_nanomq_cli_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c nanomq-cli -n "__fish_nanomq_cli_needs_command" -s V -l version -d 'Print version'
@@ -85,6 +86,7 @@ toml\t'TOML, as in `etc/nanomq.conf` (`config get` only)'"
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand pub" -l timeout -d 'How long to wait for the broker, e.g. 500ms, 10s, 1m [default: 10s]' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand pub" -l cacert -d 'CA certificates (PEM) to trust for an https:// URL, besides the system\'s' -r -F
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand pub" -l profile -d 'Use this section of the profile file ($NANOMQ_CLI_CONFIG, else $XDG_CONFIG_HOME/nanomq/cli.toml, else ~/.config/nanomq/cli.toml)' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand pub" -l watch -d 'Redraw every SECONDS (default 2) until Ctrl-C, with message and connection rates: for `status`, `metrics`, `topic-tree`, `clients list` and `subscriptions list`' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand pub" -l tls -d 'Connect with TLS'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand pub" -l insecure -d 'Do not verify the broker\'s certificate'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand pub" -l help -d 'Print help'
@@ -115,6 +117,7 @@ toml\t'TOML, as in `etc/nanomq.conf` (`config get` only)'"
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand sub" -l timeout -d 'How long to wait for the broker, e.g. 500ms, 10s, 1m [default: 10s]' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand sub" -l cacert -d 'CA certificates (PEM) to trust for an https:// URL, besides the system\'s' -r -F
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand sub" -l profile -d 'Use this section of the profile file ($NANOMQ_CLI_CONFIG, else $XDG_CONFIG_HOME/nanomq/cli.toml, else ~/.config/nanomq/cli.toml)' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand sub" -l watch -d 'Redraw every SECONDS (default 2) until Ctrl-C, with message and connection rates: for `status`, `metrics`, `topic-tree`, `clients list` and `subscriptions list`' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand sub" -l tls -d 'Connect with TLS'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand sub" -l insecure -d 'Do not verify the broker\'s certificate'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand sub" -l help -d 'Print help'
@@ -131,6 +134,7 @@ toml\t'TOML, as in `etc/nanomq.conf` (`config get` only)'"
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and not __fish_seen_subcommand_from pub sub conn help" -l timeout -d 'How long to wait for the broker, e.g. 500ms, 10s, 1m [default: 10s]' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and not __fish_seen_subcommand_from pub sub conn help" -l cacert -d 'CA certificates (PEM) to trust for an https:// URL, besides the system\'s' -r -F
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and not __fish_seen_subcommand_from pub sub conn help" -l profile -d 'Use this section of the profile file ($NANOMQ_CLI_CONFIG, else $XDG_CONFIG_HOME/nanomq/cli.toml, else ~/.config/nanomq/cli.toml)' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and not __fish_seen_subcommand_from pub sub conn help" -l watch -d 'Redraw every SECONDS (default 2) until Ctrl-C, with message and connection rates: for `status`, `metrics`, `topic-tree`, `clients list` and `subscriptions list`' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and not __fish_seen_subcommand_from pub sub conn help" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and not __fish_seen_subcommand_from pub sub conn help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and not __fish_seen_subcommand_from pub sub conn help" -f -a "pub" -d 'Publishers'
@@ -166,6 +170,7 @@ toml\t'TOML, as in `etc/nanomq.conf` (`config get` only)'"
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from pub" -l timeout -d 'How long to wait for the broker, e.g. 500ms, 10s, 1m [default: 10s]' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from pub" -l cacert -d 'CA certificates (PEM) to trust for an https:// URL, besides the system\'s' -r -F
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from pub" -l profile -d 'Use this section of the profile file ($NANOMQ_CLI_CONFIG, else $XDG_CONFIG_HOME/nanomq/cli.toml, else ~/.config/nanomq/cli.toml)' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from pub" -l watch -d 'Redraw every SECONDS (default 2) until Ctrl-C, with message and connection rates: for `status`, `metrics`, `topic-tree`, `clients list` and `subscriptions list`' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from pub" -l tls -d 'Connect with TLS'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from pub" -l insecure -d 'Do not verify the broker\'s certificate'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from pub" -l help -d 'Print help'
@@ -198,6 +203,7 @@ toml\t'TOML, as in `etc/nanomq.conf` (`config get` only)'"
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from sub" -l timeout -d 'How long to wait for the broker, e.g. 500ms, 10s, 1m [default: 10s]' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from sub" -l cacert -d 'CA certificates (PEM) to trust for an https:// URL, besides the system\'s' -r -F
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from sub" -l profile -d 'Use this section of the profile file ($NANOMQ_CLI_CONFIG, else $XDG_CONFIG_HOME/nanomq/cli.toml, else ~/.config/nanomq/cli.toml)' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from sub" -l watch -d 'Redraw every SECONDS (default 2) until Ctrl-C, with message and connection rates: for `status`, `metrics`, `topic-tree`, `clients list` and `subscriptions list`' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from sub" -l tls -d 'Connect with TLS'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from sub" -l insecure -d 'Do not verify the broker\'s certificate'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from sub" -l help -d 'Print help'
@@ -227,6 +233,7 @@ toml\t'TOML, as in `etc/nanomq.conf` (`config get` only)'"
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from conn" -l timeout -d 'How long to wait for the broker, e.g. 500ms, 10s, 1m [default: 10s]' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from conn" -l cacert -d 'CA certificates (PEM) to trust for an https:// URL, besides the system\'s' -r -F
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from conn" -l profile -d 'Use this section of the profile file ($NANOMQ_CLI_CONFIG, else $XDG_CONFIG_HOME/nanomq/cli.toml, else ~/.config/nanomq/cli.toml)' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from conn" -l watch -d 'Redraw every SECONDS (default 2) until Ctrl-C, with message and connection rates: for `status`, `metrics`, `topic-tree`, `clients list` and `subscriptions list`' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from conn" -l tls -d 'Connect with TLS'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from conn" -l insecure -d 'Do not verify the broker\'s certificate'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from conn" -l help -d 'Print help'
@@ -246,6 +253,7 @@ toml\t'TOML, as in `etc/nanomq.conf` (`config get` only)'"
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand status" -l timeout -d 'How long to wait for the broker, e.g. 500ms, 10s, 1m [default: 10s]' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand status" -l cacert -d 'CA certificates (PEM) to trust for an https:// URL, besides the system\'s' -r -F
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand status" -l profile -d 'Use this section of the profile file ($NANOMQ_CLI_CONFIG, else $XDG_CONFIG_HOME/nanomq/cli.toml, else ~/.config/nanomq/cli.toml)' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand status" -l watch -d 'Redraw every SECONDS (default 2) until Ctrl-C, with message and connection rates: for `status`, `metrics`, `topic-tree`, `clients list` and `subscriptions list`' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand status" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand status" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand brokers" -l url -d 'Base URL of the broker\'s HTTP API [default: http://127.0.0.1:8081]' -r
@@ -258,6 +266,7 @@ toml\t'TOML, as in `etc/nanomq.conf` (`config get` only)'"
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand brokers" -l timeout -d 'How long to wait for the broker, e.g. 500ms, 10s, 1m [default: 10s]' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand brokers" -l cacert -d 'CA certificates (PEM) to trust for an https:// URL, besides the system\'s' -r -F
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand brokers" -l profile -d 'Use this section of the profile file ($NANOMQ_CLI_CONFIG, else $XDG_CONFIG_HOME/nanomq/cli.toml, else ~/.config/nanomq/cli.toml)' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand brokers" -l watch -d 'Redraw every SECONDS (default 2) until Ctrl-C, with message and connection rates: for `status`, `metrics`, `topic-tree`, `clients list` and `subscriptions list`' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand brokers" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand brokers" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand nodes" -l url -d 'Base URL of the broker\'s HTTP API [default: http://127.0.0.1:8081]' -r
@@ -270,6 +279,7 @@ toml\t'TOML, as in `etc/nanomq.conf` (`config get` only)'"
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand nodes" -l timeout -d 'How long to wait for the broker, e.g. 500ms, 10s, 1m [default: 10s]' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand nodes" -l cacert -d 'CA certificates (PEM) to trust for an https:// URL, besides the system\'s' -r -F
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand nodes" -l profile -d 'Use this section of the profile file ($NANOMQ_CLI_CONFIG, else $XDG_CONFIG_HOME/nanomq/cli.toml, else ~/.config/nanomq/cli.toml)' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand nodes" -l watch -d 'Redraw every SECONDS (default 2) until Ctrl-C, with message and connection rates: for `status`, `metrics`, `topic-tree`, `clients list` and `subscriptions list`' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand nodes" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand nodes" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand endpoints" -l url -d 'Base URL of the broker\'s HTTP API [default: http://127.0.0.1:8081]' -r
@@ -282,6 +292,7 @@ toml\t'TOML, as in `etc/nanomq.conf` (`config get` only)'"
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand endpoints" -l timeout -d 'How long to wait for the broker, e.g. 500ms, 10s, 1m [default: 10s]' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand endpoints" -l cacert -d 'CA certificates (PEM) to trust for an https:// URL, besides the system\'s' -r -F
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand endpoints" -l profile -d 'Use this section of the profile file ($NANOMQ_CLI_CONFIG, else $XDG_CONFIG_HOME/nanomq/cli.toml, else ~/.config/nanomq/cli.toml)' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand endpoints" -l watch -d 'Redraw every SECONDS (default 2) until Ctrl-C, with message and connection rates: for `status`, `metrics`, `topic-tree`, `clients list` and `subscriptions list`' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand endpoints" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand endpoints" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and not __fish_seen_subcommand_from list ls show kick help" -l url -d 'Base URL of the broker\'s HTTP API [default: http://127.0.0.1:8081]' -r
@@ -294,6 +305,7 @@ toml\t'TOML, as in `etc/nanomq.conf` (`config get` only)'"
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and not __fish_seen_subcommand_from list ls show kick help" -l timeout -d 'How long to wait for the broker, e.g. 500ms, 10s, 1m [default: 10s]' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and not __fish_seen_subcommand_from list ls show kick help" -l cacert -d 'CA certificates (PEM) to trust for an https:// URL, besides the system\'s' -r -F
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and not __fish_seen_subcommand_from list ls show kick help" -l profile -d 'Use this section of the profile file ($NANOMQ_CLI_CONFIG, else $XDG_CONFIG_HOME/nanomq/cli.toml, else ~/.config/nanomq/cli.toml)' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and not __fish_seen_subcommand_from list ls show kick help" -l watch -d 'Redraw every SECONDS (default 2) until Ctrl-C, with message and connection rates: for `status`, `metrics`, `topic-tree`, `clients list` and `subscriptions list`' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and not __fish_seen_subcommand_from list ls show kick help" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and not __fish_seen_subcommand_from list ls show kick help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and not __fish_seen_subcommand_from list ls show kick help" -f -a "list" -d 'List clients, filtered and paged as the API allows'
@@ -326,6 +338,7 @@ toml\t'TOML, as in `etc/nanomq.conf` (`config get` only)'"
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from list" -l timeout -d 'How long to wait for the broker, e.g. 500ms, 10s, 1m [default: 10s]' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from list" -l cacert -d 'CA certificates (PEM) to trust for an https:// URL, besides the system\'s' -r -F
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from list" -l profile -d 'Use this section of the profile file ($NANOMQ_CLI_CONFIG, else $XDG_CONFIG_HOME/nanomq/cli.toml, else ~/.config/nanomq/cli.toml)' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from list" -l watch -d 'Redraw every SECONDS (default 2) until Ctrl-C, with message and connection rates: for `status`, `metrics`, `topic-tree`, `clients list` and `subscriptions list`' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from list" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from ls" -l clientid -d 'Only this client identifier' -r
@@ -353,6 +366,7 @@ toml\t'TOML, as in `etc/nanomq.conf` (`config get` only)'"
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from ls" -l timeout -d 'How long to wait for the broker, e.g. 500ms, 10s, 1m [default: 10s]' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from ls" -l cacert -d 'CA certificates (PEM) to trust for an https:// URL, besides the system\'s' -r -F
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from ls" -l profile -d 'Use this section of the profile file ($NANOMQ_CLI_CONFIG, else $XDG_CONFIG_HOME/nanomq/cli.toml, else ~/.config/nanomq/cli.toml)' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from ls" -l watch -d 'Redraw every SECONDS (default 2) until Ctrl-C, with message and connection rates: for `status`, `metrics`, `topic-tree`, `clients list` and `subscriptions list`' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from ls" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from show" -l url -d 'Base URL of the broker\'s HTTP API [default: http://127.0.0.1:8081]' -r
@@ -365,6 +379,7 @@ toml\t'TOML, as in `etc/nanomq.conf` (`config get` only)'"
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from show" -l timeout -d 'How long to wait for the broker, e.g. 500ms, 10s, 1m [default: 10s]' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from show" -l cacert -d 'CA certificates (PEM) to trust for an https:// URL, besides the system\'s' -r -F
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from show" -l profile -d 'Use this section of the profile file ($NANOMQ_CLI_CONFIG, else $XDG_CONFIG_HOME/nanomq/cli.toml, else ~/.config/nanomq/cli.toml)' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from show" -l watch -d 'Redraw every SECONDS (default 2) until Ctrl-C, with message and connection rates: for `status`, `metrics`, `topic-tree`, `clients list` and `subscriptions list`' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from show" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from kick" -l url -d 'Base URL of the broker\'s HTTP API [default: http://127.0.0.1:8081]' -r
@@ -377,6 +392,7 @@ toml\t'TOML, as in `etc/nanomq.conf` (`config get` only)'"
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from kick" -l timeout -d 'How long to wait for the broker, e.g. 500ms, 10s, 1m [default: 10s]' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from kick" -l cacert -d 'CA certificates (PEM) to trust for an https:// URL, besides the system\'s' -r -F
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from kick" -l profile -d 'Use this section of the profile file ($NANOMQ_CLI_CONFIG, else $XDG_CONFIG_HOME/nanomq/cli.toml, else ~/.config/nanomq/cli.toml)' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from kick" -l watch -d 'Redraw every SECONDS (default 2) until Ctrl-C, with message and connection rates: for `status`, `metrics`, `topic-tree`, `clients list` and `subscriptions list`' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from kick" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from kick" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from help" -f -a "list" -d 'List clients, filtered and paged as the API allows'
@@ -393,6 +409,7 @@ toml\t'TOML, as in `etc/nanomq.conf` (`config get` only)'"
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and not __fish_seen_subcommand_from list ls show help" -l timeout -d 'How long to wait for the broker, e.g. 500ms, 10s, 1m [default: 10s]' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and not __fish_seen_subcommand_from list ls show help" -l cacert -d 'CA certificates (PEM) to trust for an https:// URL, besides the system\'s' -r -F
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and not __fish_seen_subcommand_from list ls show help" -l profile -d 'Use this section of the profile file ($NANOMQ_CLI_CONFIG, else $XDG_CONFIG_HOME/nanomq/cli.toml, else ~/.config/nanomq/cli.toml)' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and not __fish_seen_subcommand_from list ls show help" -l watch -d 'Redraw every SECONDS (default 2) until Ctrl-C, with message and connection rates: for `status`, `metrics`, `topic-tree`, `clients list` and `subscriptions list`' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and not __fish_seen_subcommand_from list ls show help" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and not __fish_seen_subcommand_from list ls show help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and not __fish_seen_subcommand_from list ls show help" -f -a "list" -d 'List subscriptions, filtered and paged as the API allows'
@@ -415,6 +432,7 @@ toml\t'TOML, as in `etc/nanomq.conf` (`config get` only)'"
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and __fish_seen_subcommand_from list" -l timeout -d 'How long to wait for the broker, e.g. 500ms, 10s, 1m [default: 10s]' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and __fish_seen_subcommand_from list" -l cacert -d 'CA certificates (PEM) to trust for an https:// URL, besides the system\'s' -r -F
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and __fish_seen_subcommand_from list" -l profile -d 'Use this section of the profile file ($NANOMQ_CLI_CONFIG, else $XDG_CONFIG_HOME/nanomq/cli.toml, else ~/.config/nanomq/cli.toml)' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and __fish_seen_subcommand_from list" -l watch -d 'Redraw every SECONDS (default 2) until Ctrl-C, with message and connection rates: for `status`, `metrics`, `topic-tree`, `clients list` and `subscriptions list`' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and __fish_seen_subcommand_from list" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and __fish_seen_subcommand_from ls" -l clientid -d 'Only this client\'s subscriptions' -r
@@ -433,6 +451,7 @@ toml\t'TOML, as in `etc/nanomq.conf` (`config get` only)'"
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and __fish_seen_subcommand_from ls" -l timeout -d 'How long to wait for the broker, e.g. 500ms, 10s, 1m [default: 10s]' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and __fish_seen_subcommand_from ls" -l cacert -d 'CA certificates (PEM) to trust for an https:// URL, besides the system\'s' -r -F
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and __fish_seen_subcommand_from ls" -l profile -d 'Use this section of the profile file ($NANOMQ_CLI_CONFIG, else $XDG_CONFIG_HOME/nanomq/cli.toml, else ~/.config/nanomq/cli.toml)' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and __fish_seen_subcommand_from ls" -l watch -d 'Redraw every SECONDS (default 2) until Ctrl-C, with message and connection rates: for `status`, `metrics`, `topic-tree`, `clients list` and `subscriptions list`' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and __fish_seen_subcommand_from ls" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and __fish_seen_subcommand_from show" -l url -d 'Base URL of the broker\'s HTTP API [default: http://127.0.0.1:8081]' -r
@@ -445,6 +464,7 @@ toml\t'TOML, as in `etc/nanomq.conf` (`config get` only)'"
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and __fish_seen_subcommand_from show" -l timeout -d 'How long to wait for the broker, e.g. 500ms, 10s, 1m [default: 10s]' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and __fish_seen_subcommand_from show" -l cacert -d 'CA certificates (PEM) to trust for an https:// URL, besides the system\'s' -r -F
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and __fish_seen_subcommand_from show" -l profile -d 'Use this section of the profile file ($NANOMQ_CLI_CONFIG, else $XDG_CONFIG_HOME/nanomq/cli.toml, else ~/.config/nanomq/cli.toml)' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and __fish_seen_subcommand_from show" -l watch -d 'Redraw every SECONDS (default 2) until Ctrl-C, with message and connection rates: for `status`, `metrics`, `topic-tree`, `clients list` and `subscriptions list`' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and __fish_seen_subcommand_from show" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and __fish_seen_subcommand_from help" -f -a "list" -d 'List subscriptions, filtered and paged as the API allows'
@@ -460,6 +480,7 @@ toml\t'TOML, as in `etc/nanomq.conf` (`config get` only)'"
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and not __fish_seen_subcommand_from list ls show help" -l timeout -d 'How long to wait for the broker, e.g. 500ms, 10s, 1m [default: 10s]' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and not __fish_seen_subcommand_from list ls show help" -l cacert -d 'CA certificates (PEM) to trust for an https:// URL, besides the system\'s' -r -F
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and not __fish_seen_subcommand_from list ls show help" -l profile -d 'Use this section of the profile file ($NANOMQ_CLI_CONFIG, else $XDG_CONFIG_HOME/nanomq/cli.toml, else ~/.config/nanomq/cli.toml)' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and not __fish_seen_subcommand_from list ls show help" -l watch -d 'Redraw every SECONDS (default 2) until Ctrl-C, with message and connection rates: for `status`, `metrics`, `topic-tree`, `clients list` and `subscriptions list`' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and not __fish_seen_subcommand_from list ls show help" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and not __fish_seen_subcommand_from list ls show help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and not __fish_seen_subcommand_from list ls show help" -f -a "list" -d 'List subscriptions, filtered and paged as the API allows'
@@ -482,6 +503,7 @@ toml\t'TOML, as in `etc/nanomq.conf` (`config get` only)'"
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and __fish_seen_subcommand_from list" -l timeout -d 'How long to wait for the broker, e.g. 500ms, 10s, 1m [default: 10s]' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and __fish_seen_subcommand_from list" -l cacert -d 'CA certificates (PEM) to trust for an https:// URL, besides the system\'s' -r -F
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and __fish_seen_subcommand_from list" -l profile -d 'Use this section of the profile file ($NANOMQ_CLI_CONFIG, else $XDG_CONFIG_HOME/nanomq/cli.toml, else ~/.config/nanomq/cli.toml)' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and __fish_seen_subcommand_from list" -l watch -d 'Redraw every SECONDS (default 2) until Ctrl-C, with message and connection rates: for `status`, `metrics`, `topic-tree`, `clients list` and `subscriptions list`' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and __fish_seen_subcommand_from list" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and __fish_seen_subcommand_from ls" -l clientid -d 'Only this client\'s subscriptions' -r
@@ -500,6 +522,7 @@ toml\t'TOML, as in `etc/nanomq.conf` (`config get` only)'"
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and __fish_seen_subcommand_from ls" -l timeout -d 'How long to wait for the broker, e.g. 500ms, 10s, 1m [default: 10s]' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and __fish_seen_subcommand_from ls" -l cacert -d 'CA certificates (PEM) to trust for an https:// URL, besides the system\'s' -r -F
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and __fish_seen_subcommand_from ls" -l profile -d 'Use this section of the profile file ($NANOMQ_CLI_CONFIG, else $XDG_CONFIG_HOME/nanomq/cli.toml, else ~/.config/nanomq/cli.toml)' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and __fish_seen_subcommand_from ls" -l watch -d 'Redraw every SECONDS (default 2) until Ctrl-C, with message and connection rates: for `status`, `metrics`, `topic-tree`, `clients list` and `subscriptions list`' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and __fish_seen_subcommand_from ls" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and __fish_seen_subcommand_from show" -l url -d 'Base URL of the broker\'s HTTP API [default: http://127.0.0.1:8081]' -r
@@ -512,6 +535,7 @@ toml\t'TOML, as in `etc/nanomq.conf` (`config get` only)'"
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and __fish_seen_subcommand_from show" -l timeout -d 'How long to wait for the broker, e.g. 500ms, 10s, 1m [default: 10s]' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and __fish_seen_subcommand_from show" -l cacert -d 'CA certificates (PEM) to trust for an https:// URL, besides the system\'s' -r -F
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and __fish_seen_subcommand_from show" -l profile -d 'Use this section of the profile file ($NANOMQ_CLI_CONFIG, else $XDG_CONFIG_HOME/nanomq/cli.toml, else ~/.config/nanomq/cli.toml)' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and __fish_seen_subcommand_from show" -l watch -d 'Redraw every SECONDS (default 2) until Ctrl-C, with message and connection rates: for `status`, `metrics`, `topic-tree`, `clients list` and `subscriptions list`' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and __fish_seen_subcommand_from show" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and __fish_seen_subcommand_from help" -f -a "list" -d 'List subscriptions, filtered and paged as the API allows'
@@ -527,6 +551,7 @@ toml\t'TOML, as in `etc/nanomq.conf` (`config get` only)'"
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand topic-tree" -l timeout -d 'How long to wait for the broker, e.g. 500ms, 10s, 1m [default: 10s]' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand topic-tree" -l cacert -d 'CA certificates (PEM) to trust for an https:// URL, besides the system\'s' -r -F
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand topic-tree" -l profile -d 'Use this section of the profile file ($NANOMQ_CLI_CONFIG, else $XDG_CONFIG_HOME/nanomq/cli.toml, else ~/.config/nanomq/cli.toml)' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand topic-tree" -l watch -d 'Redraw every SECONDS (default 2) until Ctrl-C, with message and connection rates: for `status`, `metrics`, `topic-tree`, `clients list` and `subscriptions list`' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand topic-tree" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand topic-tree" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and not __fish_seen_subcommand_from get diff set edit help" -l url -d 'Base URL of the broker\'s HTTP API [default: http://127.0.0.1:8081]' -r
@@ -539,6 +564,7 @@ toml\t'TOML, as in `etc/nanomq.conf` (`config get` only)'"
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and not __fish_seen_subcommand_from get diff set edit help" -l timeout -d 'How long to wait for the broker, e.g. 500ms, 10s, 1m [default: 10s]' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and not __fish_seen_subcommand_from get diff set edit help" -l cacert -d 'CA certificates (PEM) to trust for an https:// URL, besides the system\'s' -r -F
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and not __fish_seen_subcommand_from get diff set edit help" -l profile -d 'Use this section of the profile file ($NANOMQ_CLI_CONFIG, else $XDG_CONFIG_HOME/nanomq/cli.toml, else ~/.config/nanomq/cli.toml)' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and not __fish_seen_subcommand_from get diff set edit help" -l watch -d 'Redraw every SECONDS (default 2) until Ctrl-C, with message and connection rates: for `status`, `metrics`, `topic-tree`, `clients list` and `subscriptions list`' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and not __fish_seen_subcommand_from get diff set edit help" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and not __fish_seen_subcommand_from get diff set edit help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and not __fish_seen_subcommand_from get diff set edit help" -f -a "get" -d 'Show the configuration (as saved in the broker\'s file; --running for the live one)'
@@ -556,6 +582,7 @@ toml\t'TOML, as in `etc/nanomq.conf` (`config get` only)'"
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from get" -l timeout -d 'How long to wait for the broker, e.g. 500ms, 10s, 1m [default: 10s]' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from get" -l cacert -d 'CA certificates (PEM) to trust for an https:// URL, besides the system\'s' -r -F
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from get" -l profile -d 'Use this section of the profile file ($NANOMQ_CLI_CONFIG, else $XDG_CONFIG_HOME/nanomq/cli.toml, else ~/.config/nanomq/cli.toml)' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from get" -l watch -d 'Redraw every SECONDS (default 2) until Ctrl-C, with message and connection rates: for `status`, `metrics`, `topic-tree`, `clients list` and `subscriptions list`' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from get" -l running -d 'Show the configuration the broker runs with now rather than the saved one'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from get" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from get" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -569,6 +596,7 @@ toml\t'TOML, as in `etc/nanomq.conf` (`config get` only)'"
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from diff" -l timeout -d 'How long to wait for the broker, e.g. 500ms, 10s, 1m [default: 10s]' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from diff" -l cacert -d 'CA certificates (PEM) to trust for an https:// URL, besides the system\'s' -r -F
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from diff" -l profile -d 'Use this section of the profile file ($NANOMQ_CLI_CONFIG, else $XDG_CONFIG_HOME/nanomq/cli.toml, else ~/.config/nanomq/cli.toml)' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from diff" -l watch -d 'Redraw every SECONDS (default 2) until Ctrl-C, with message and connection rates: for `status`, `metrics`, `topic-tree`, `clients list` and `subscriptions list`' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from diff" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from diff" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from set" -s f -l file -d 'The settings to change (any part of the configuration); `-` reads standard input' -r -F
@@ -584,6 +612,7 @@ toml\t'TOML, as in `etc/nanomq.conf` (`config get` only)'"
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from set" -l timeout -d 'How long to wait for the broker, e.g. 500ms, 10s, 1m [default: 10s]' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from set" -l cacert -d 'CA certificates (PEM) to trust for an https:// URL, besides the system\'s' -r -F
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from set" -l profile -d 'Use this section of the profile file ($NANOMQ_CLI_CONFIG, else $XDG_CONFIG_HOME/nanomq/cli.toml, else ~/.config/nanomq/cli.toml)' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from set" -l watch -d 'Redraw every SECONDS (default 2) until Ctrl-C, with message and connection rates: for `status`, `metrics`, `topic-tree`, `clients list` and `subscriptions list`' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from set" -l restart -d 'Restart the broker afterwards, so the new settings apply at once'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from set" -l dry-run -d 'Show what would change, change nothing'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from set" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
@@ -598,6 +627,7 @@ toml\t'TOML, as in `etc/nanomq.conf` (`config get` only)'"
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from edit" -l timeout -d 'How long to wait for the broker, e.g. 500ms, 10s, 1m [default: 10s]' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from edit" -l cacert -d 'CA certificates (PEM) to trust for an https:// URL, besides the system\'s' -r -F
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from edit" -l profile -d 'Use this section of the profile file ($NANOMQ_CLI_CONFIG, else $XDG_CONFIG_HOME/nanomq/cli.toml, else ~/.config/nanomq/cli.toml)' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from edit" -l watch -d 'Redraw every SECONDS (default 2) until Ctrl-C, with message and connection rates: for `status`, `metrics`, `topic-tree`, `clients list` and `subscriptions list`' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from edit" -l restart -d 'Restart the broker afterwards, so the new settings apply at once'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from edit" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from edit" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -616,6 +646,7 @@ toml\t'TOML, as in `etc/nanomq.conf` (`config get` only)'"
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and not __fish_seen_subcommand_from stop restart reload help" -l timeout -d 'How long to wait for the broker, e.g. 500ms, 10s, 1m [default: 10s]' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and not __fish_seen_subcommand_from stop restart reload help" -l cacert -d 'CA certificates (PEM) to trust for an https:// URL, besides the system\'s' -r -F
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and not __fish_seen_subcommand_from stop restart reload help" -l profile -d 'Use this section of the profile file ($NANOMQ_CLI_CONFIG, else $XDG_CONFIG_HOME/nanomq/cli.toml, else ~/.config/nanomq/cli.toml)' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and not __fish_seen_subcommand_from stop restart reload help" -l watch -d 'Redraw every SECONDS (default 2) until Ctrl-C, with message and connection rates: for `status`, `metrics`, `topic-tree`, `clients list` and `subscriptions list`' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and not __fish_seen_subcommand_from stop restart reload help" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and not __fish_seen_subcommand_from stop restart reload help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and not __fish_seen_subcommand_from stop restart reload help" -f -a "stop" -d 'Stop the broker (its process exits)'
@@ -632,6 +663,7 @@ toml\t'TOML, as in `etc/nanomq.conf` (`config get` only)'"
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and __fish_seen_subcommand_from stop" -l timeout -d 'How long to wait for the broker, e.g. 500ms, 10s, 1m [default: 10s]' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and __fish_seen_subcommand_from stop" -l cacert -d 'CA certificates (PEM) to trust for an https:// URL, besides the system\'s' -r -F
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and __fish_seen_subcommand_from stop" -l profile -d 'Use this section of the profile file ($NANOMQ_CLI_CONFIG, else $XDG_CONFIG_HOME/nanomq/cli.toml, else ~/.config/nanomq/cli.toml)' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and __fish_seen_subcommand_from stop" -l watch -d 'Redraw every SECONDS (default 2) until Ctrl-C, with message and connection rates: for `status`, `metrics`, `topic-tree`, `clients list` and `subscriptions list`' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and __fish_seen_subcommand_from stop" -s y -l yes -d 'Do not ask for confirmation'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and __fish_seen_subcommand_from stop" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and __fish_seen_subcommand_from stop" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -646,6 +678,7 @@ toml\t'TOML, as in `etc/nanomq.conf` (`config get` only)'"
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and __fish_seen_subcommand_from restart" -l timeout -d 'How long to wait for the broker, e.g. 500ms, 10s, 1m [default: 10s]' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and __fish_seen_subcommand_from restart" -l cacert -d 'CA certificates (PEM) to trust for an https:// URL, besides the system\'s' -r -F
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and __fish_seen_subcommand_from restart" -l profile -d 'Use this section of the profile file ($NANOMQ_CLI_CONFIG, else $XDG_CONFIG_HOME/nanomq/cli.toml, else ~/.config/nanomq/cli.toml)' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and __fish_seen_subcommand_from restart" -l watch -d 'Redraw every SECONDS (default 2) until Ctrl-C, with message and connection rates: for `status`, `metrics`, `topic-tree`, `clients list` and `subscriptions list`' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and __fish_seen_subcommand_from restart" -s y -l yes -d 'Do not ask for confirmation'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and __fish_seen_subcommand_from restart" -l no-wait -d 'Do not wait for the broker to be back'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and __fish_seen_subcommand_from restart" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
@@ -660,6 +693,7 @@ toml\t'TOML, as in `etc/nanomq.conf` (`config get` only)'"
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and __fish_seen_subcommand_from reload" -l timeout -d 'How long to wait for the broker, e.g. 500ms, 10s, 1m [default: 10s]' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and __fish_seen_subcommand_from reload" -l cacert -d 'CA certificates (PEM) to trust for an https:// URL, besides the system\'s' -r -F
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and __fish_seen_subcommand_from reload" -l profile -d 'Use this section of the profile file ($NANOMQ_CLI_CONFIG, else $XDG_CONFIG_HOME/nanomq/cli.toml, else ~/.config/nanomq/cli.toml)' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and __fish_seen_subcommand_from reload" -l watch -d 'Redraw every SECONDS (default 2) until Ctrl-C, with message and connection rates: for `status`, `metrics`, `topic-tree`, `clients list` and `subscriptions list`' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and __fish_seen_subcommand_from reload" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and __fish_seen_subcommand_from reload" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and __fish_seen_subcommand_from help" -f -a "stop" -d 'Stop the broker (its process exits)'
@@ -686,6 +720,7 @@ toml\t'TOML, as in `etc/nanomq.conf` (`config get` only)'"
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand publish" -l timeout -d 'How long to wait for the broker, e.g. 500ms, 10s, 1m [default: 10s]' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand publish" -l cacert -d 'CA certificates (PEM) to trust for an https:// URL, besides the system\'s' -r -F
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand publish" -l profile -d 'Use this section of the profile file ($NANOMQ_CLI_CONFIG, else $XDG_CONFIG_HOME/nanomq/cli.toml, else ~/.config/nanomq/cli.toml)' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand publish" -l watch -d 'Redraw every SECONDS (default 2) until Ctrl-C, with message and connection rates: for `status`, `metrics`, `topic-tree`, `clients list` and `subscriptions list`' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand publish" -l base64 -d 'The payload given is base64, to be decoded by the broker'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand publish" -s r -l retain -d 'Set the RETAIN flag'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand publish" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
@@ -700,6 +735,7 @@ toml\t'TOML, as in `etc/nanomq.conf` (`config get` only)'"
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand metrics" -l timeout -d 'How long to wait for the broker, e.g. 500ms, 10s, 1m [default: 10s]' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand metrics" -l cacert -d 'CA certificates (PEM) to trust for an https:// URL, besides the system\'s' -r -F
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand metrics" -l profile -d 'Use this section of the profile file ($NANOMQ_CLI_CONFIG, else $XDG_CONFIG_HOME/nanomq/cli.toml, else ~/.config/nanomq/cli.toml)' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand metrics" -l watch -d 'Redraw every SECONDS (default 2) until Ctrl-C, with message and connection rates: for `status`, `metrics`, `topic-tree`, `clients list` and `subscriptions list`' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand metrics" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand metrics" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand token; and not __fish_seen_subcommand_from create help" -l url -d 'Base URL of the broker\'s HTTP API [default: http://127.0.0.1:8081]' -r
@@ -712,6 +748,7 @@ toml\t'TOML, as in `etc/nanomq.conf` (`config get` only)'"
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand token; and not __fish_seen_subcommand_from create help" -l timeout -d 'How long to wait for the broker, e.g. 500ms, 10s, 1m [default: 10s]' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand token; and not __fish_seen_subcommand_from create help" -l cacert -d 'CA certificates (PEM) to trust for an https:// URL, besides the system\'s' -r -F
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand token; and not __fish_seen_subcommand_from create help" -l profile -d 'Use this section of the profile file ($NANOMQ_CLI_CONFIG, else $XDG_CONFIG_HOME/nanomq/cli.toml, else ~/.config/nanomq/cli.toml)' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand token; and not __fish_seen_subcommand_from create help" -l watch -d 'Redraw every SECONDS (default 2) until Ctrl-C, with message and connection rates: for `status`, `metrics`, `topic-tree`, `clients list` and `subscriptions list`' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand token; and not __fish_seen_subcommand_from create help" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand token; and not __fish_seen_subcommand_from create help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand token; and not __fish_seen_subcommand_from create help" -f -a "create" -d 'Sign a JWT the broker accepts (`http_server.auth_type = "jwt"`), and print it'
@@ -736,6 +773,7 @@ toml\t'TOML, as in `etc/nanomq.conf` (`config get` only)'"
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand token; and __fish_seen_subcommand_from create" -l timeout -d 'How long to wait for the broker, e.g. 500ms, 10s, 1m [default: 10s]' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand token; and __fish_seen_subcommand_from create" -l cacert -d 'CA certificates (PEM) to trust for an https:// URL, besides the system\'s' -r -F
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand token; and __fish_seen_subcommand_from create" -l profile -d 'Use this section of the profile file ($NANOMQ_CLI_CONFIG, else $XDG_CONFIG_HOME/nanomq/cli.toml, else ~/.config/nanomq/cli.toml)' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand token; and __fish_seen_subcommand_from create" -l watch -d 'Redraw every SECONDS (default 2) until Ctrl-C, with message and connection rates: for `status`, `metrics`, `topic-tree`, `clients list` and `subscriptions list`' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand token; and __fish_seen_subcommand_from create" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand token; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand token; and __fish_seen_subcommand_from help" -f -a "create" -d 'Sign a JWT the broker accepts (`http_server.auth_type = "jwt"`), and print it'
@@ -750,6 +788,7 @@ toml\t'TOML, as in `etc/nanomq.conf` (`config get` only)'"
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand passwd" -l timeout -d 'How long to wait for the broker, e.g. 500ms, 10s, 1m [default: 10s]' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand passwd" -l cacert -d 'CA certificates (PEM) to trust for an https:// URL, besides the system\'s' -r -F
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand passwd" -l profile -d 'Use this section of the profile file ($NANOMQ_CLI_CONFIG, else $XDG_CONFIG_HOME/nanomq/cli.toml, else ~/.config/nanomq/cli.toml)' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand passwd" -l watch -d 'Redraw every SECONDS (default 2) until Ctrl-C, with message and connection rates: for `status`, `metrics`, `topic-tree`, `clients list` and `subscriptions list`' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand passwd" -l password-stdin -d 'Read the password from the first line of standard input instead of prompting'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand passwd" -l delete -d 'Remove the user instead'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand passwd" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
@@ -764,6 +803,7 @@ toml\t'TOML, as in `etc/nanomq.conf` (`config get` only)'"
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand acl; and not __fish_seen_subcommand_from check help" -l timeout -d 'How long to wait for the broker, e.g. 500ms, 10s, 1m [default: 10s]' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand acl; and not __fish_seen_subcommand_from check help" -l cacert -d 'CA certificates (PEM) to trust for an https:// URL, besides the system\'s' -r -F
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand acl; and not __fish_seen_subcommand_from check help" -l profile -d 'Use this section of the profile file ($NANOMQ_CLI_CONFIG, else $XDG_CONFIG_HOME/nanomq/cli.toml, else ~/.config/nanomq/cli.toml)' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand acl; and not __fish_seen_subcommand_from check help" -l watch -d 'Redraw every SECONDS (default 2) until Ctrl-C, with message and connection rates: for `status`, `metrics`, `topic-tree`, `clients list` and `subscriptions list`' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand acl; and not __fish_seen_subcommand_from check help" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand acl; and not __fish_seen_subcommand_from check help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand acl; and not __fish_seen_subcommand_from check help" -f -a "check" -d 'Which access-control rule of the running broker decides a publish or a subscribe'
@@ -783,6 +823,7 @@ toml\t'TOML, as in `etc/nanomq.conf` (`config get` only)'"
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand acl; and __fish_seen_subcommand_from check" -l timeout -d 'How long to wait for the broker, e.g. 500ms, 10s, 1m [default: 10s]' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand acl; and __fish_seen_subcommand_from check" -l cacert -d 'CA certificates (PEM) to trust for an https:// URL, besides the system\'s' -r -F
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand acl; and __fish_seen_subcommand_from check" -l profile -d 'Use this section of the profile file ($NANOMQ_CLI_CONFIG, else $XDG_CONFIG_HOME/nanomq/cli.toml, else ~/.config/nanomq/cli.toml)' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand acl; and __fish_seen_subcommand_from check" -l watch -d 'Redraw every SECONDS (default 2) until Ctrl-C, with message and connection rates: for `status`, `metrics`, `topic-tree`, `clients list` and `subscriptions list`' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand acl; and __fish_seen_subcommand_from check" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand acl; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand acl; and __fish_seen_subcommand_from help" -f -a "check" -d 'Which access-control rule of the running broker decides a publish or a subscribe'
@@ -797,6 +838,7 @@ toml\t'TOML, as in `etc/nanomq.conf` (`config get` only)'"
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand log; and not __fish_seen_subcommand_from level help" -l timeout -d 'How long to wait for the broker, e.g. 500ms, 10s, 1m [default: 10s]' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand log; and not __fish_seen_subcommand_from level help" -l cacert -d 'CA certificates (PEM) to trust for an https:// URL, besides the system\'s' -r -F
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand log; and not __fish_seen_subcommand_from level help" -l profile -d 'Use this section of the profile file ($NANOMQ_CLI_CONFIG, else $XDG_CONFIG_HOME/nanomq/cli.toml, else ~/.config/nanomq/cli.toml)' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand log; and not __fish_seen_subcommand_from level help" -l watch -d 'Redraw every SECONDS (default 2) until Ctrl-C, with message and connection rates: for `status`, `metrics`, `topic-tree`, `clients list` and `subscriptions list`' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand log; and not __fish_seen_subcommand_from level help" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand log; and not __fish_seen_subcommand_from level help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand log; and not __fish_seen_subcommand_from level help" -f -a "level" -d 'Show the broker\'s log level, or change it at run time (the configuration file is not changed: a restart or a reload goes back to the file\'s `log.level`)'
@@ -811,6 +853,7 @@ toml\t'TOML, as in `etc/nanomq.conf` (`config get` only)'"
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand log; and __fish_seen_subcommand_from level" -l timeout -d 'How long to wait for the broker, e.g. 500ms, 10s, 1m [default: 10s]' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand log; and __fish_seen_subcommand_from level" -l cacert -d 'CA certificates (PEM) to trust for an https:// URL, besides the system\'s' -r -F
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand log; and __fish_seen_subcommand_from level" -l profile -d 'Use this section of the profile file ($NANOMQ_CLI_CONFIG, else $XDG_CONFIG_HOME/nanomq/cli.toml, else ~/.config/nanomq/cli.toml)' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand log; and __fish_seen_subcommand_from level" -l watch -d 'Redraw every SECONDS (default 2) until Ctrl-C, with message and connection rates: for `status`, `metrics`, `topic-tree`, `clients list` and `subscriptions list`' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand log; and __fish_seen_subcommand_from level" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand log; and __fish_seen_subcommand_from level" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand log; and __fish_seen_subcommand_from help" -f -a "level" -d 'Show the broker\'s log level, or change it at run time (the configuration file is not changed: a restart or a reload goes back to the file\'s `log.level`)'
@@ -825,6 +868,7 @@ toml\t'TOML, as in `etc/nanomq.conf` (`config get` only)'"
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand completions" -l timeout -d 'How long to wait for the broker, e.g. 500ms, 10s, 1m [default: 10s]' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand completions" -l cacert -d 'CA certificates (PEM) to trust for an https:// URL, besides the system\'s' -r -F
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand completions" -l profile -d 'Use this section of the profile file ($NANOMQ_CLI_CONFIG, else $XDG_CONFIG_HOME/nanomq/cli.toml, else ~/.config/nanomq/cli.toml)' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand completions" -l watch -d 'Redraw every SECONDS (default 2) until Ctrl-C, with message and connection rates: for `status`, `metrics`, `topic-tree`, `clients list` and `subscriptions list`' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand completions" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand help; and not __fish_seen_subcommand_from pub sub bench status brokers nodes endpoints clients subscriptions topic-tree config ctrl publish metrics token passwd acl log completions help" -f -a "pub" -d 'Publish MQTT messages'

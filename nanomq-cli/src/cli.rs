@@ -93,6 +93,17 @@ pub struct GlobalArgs {
     /// $XDG_CONFIG_HOME/nanomq/cli.toml, else ~/.config/nanomq/cli.toml).
     #[arg(long, global = true, env = "NANOMQ_PROFILE", value_name = "NAME")]
     pub profile: Option<String>,
+    /// Redraw every SECONDS (default 2) until Ctrl-C, with message and connection rates:
+    /// for `status`, `metrics`, `topic-tree`, `clients list` and `subscriptions list`.
+    #[arg(
+        long,
+        global = true,
+        value_name = "SECONDS",
+        num_args = 0..=1,
+        default_missing_value = "2",
+        value_parser = clap::value_parser!(u64).range(1..)
+    )]
+    pub watch: Option<u64>,
 }
 
 /// `--output`.

@@ -44,8 +44,19 @@ async fn run(cli: Cli) -> Result<(), CliError> {
     let settings = Settings::resolve(&cli.global, |name| std::env::var(name).ok())?;
     let columns = std::env::var("COLUMNS").ok();
     let ctx = Ctx::new(settings, columns.as_deref());
+    if let Some(every) = cli.global.watch {
+        return commands::watch::exec(&cli.command, &ctx, every, || {
+            Cli::parse_from(cli::acl_check_username(std::env::args_os())).command
+        })
+        .await;
+    }
+    dispatch(cli.command, &ctx).await
+}
+
+/// Runs one command.
+async fn dispatch(command: Command, ctx: &Ctx) -> Result<(), CliError> {
     let timeout = ctx.settings.timeout;
-    match cli.command {
+    match command {
         Command::Pub(args) => commands::mqtt_pub::exec(args, timeout).await,
         Command::Sub(args) => commands::mqtt_sub::exec(args, timeout).await,
         Command::Bench(command) => commands::bench::exec(command, timeout).await,

@@ -20,6 +20,7 @@ pub mod status;
 pub mod subscriptions;
 pub mod token;
 pub mod topic_tree;
+pub mod watch;
 
 use crate::cli::MqttArgs;
 use crate::error::CliError;

@@ -298,3 +298,55 @@ async fn log_level_is_shown_and_changed_at_run_time() {
     assert_eq!(refused.code(), 2, "{}", refused.stderr());
     broker.handle.stop().await;
 }
+
+/// `metrics --watch 1` in a pseudo-terminal (util-linux `script`): the screen is cleared and
+/// redrawn every second, with rates from the second frame on; commands that change things
+/// cannot be watched.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn watch_redraws_in_a_terminal_with_rates() {
+    use tokio::io::AsyncReadExt;
+
+    if !std::path::Path::new("/usr/bin/script").exists() {
+        eprintln!("skipped: /usr/bin/script (util-linux) is not installed");
+        return;
+    }
+    let broker = TestBroker::start(test_config()).await;
+    let command = format!(
+        "{} --url {} metrics --watch 1",
+        env!("CARGO_BIN_EXE_nanomq-cli"),
+        broker.url()
+    );
+    let mut child = tokio::process::Command::new("/usr/bin/script")
+        .args(["-qfec", &command, "/dev/null"])
+        .env_clear()
+        .env("COLUMNS", "100")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let mut seen = String::new();
+    let mut buf = [0u8; 4096];
+    support::within(async {
+        while seen.matches("\x1b[2J").count() < 2 || !seen.contains("msg/s in") {
+            let n = stdout.read(&mut buf).await.unwrap();
+            assert!(n > 0, "script ended: {seen}");
+            seen.push_str(&String::from_utf8_lossy(&buf[..n]));
+        }
+    })
+    .await;
+    assert!(seen.contains("every 1s"), "{seen}");
+    assert!(seen.contains("rates: from the next refresh"), "{seen}");
+    assert!(seen.contains("connections"), "{seen}");
+    child.kill().await.unwrap();
+
+    let refused = broker
+        .cli()
+        .args(["ctrl", "stop", "--yes", "--watch"])
+        .run()
+        .await
+        .fails(2);
+    assert!(refused.contains("--watch works with"), "{refused}");
+    broker.handle.stop().await;
+}
