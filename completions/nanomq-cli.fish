@@ -59,7 +59,7 @@ complete -c nanomq-cli -n "__fish_nanomq_cli_needs_command" -f -a "acl" -d 'Ask 
 complete -c nanomq-cli -n "__fish_nanomq_cli_needs_command" -f -a "log" -d 'The broker\'s log level, shown or changed at run time'
 complete -c nanomq-cli -n "__fish_nanomq_cli_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c nanomq-cli -n "__fish_nanomq_cli_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand pub" -s h -l host -d 'Broker host' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand pub" -s h -l host -d 'Broker host [default: the host of the HTTP API\'s URL (--url, NANOMQ_URL, the profile), else 127.0.0.1]' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand pub" -s p -l port -d 'Broker MQTT port (default 1883, or 8883 with --tls)' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand pub" -s V -l mqtt-version -d 'MQTT version: 3 (3.1), 4 (3.1.1) or 5' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand pub" -s u -l user -d 'MQTT username' -r
@@ -92,7 +92,7 @@ complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand pub" -l insecure -
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand pub" -l help -d 'Print help'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand pub" -s r -l retain -d 'Set the RETAIN flag'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand pub" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
-complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand sub" -s h -l host -d 'Broker host' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand sub" -s h -l host -d 'Broker host [default: the host of the HTTP API\'s URL (--url, NANOMQ_URL, the profile), else 127.0.0.1]' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand sub" -s p -l port -d 'Broker MQTT port (default 1883, or 8883 with --tls)' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand sub" -s V -l mqtt-version -d 'MQTT version: 3 (3.1), 4 (3.1.1) or 5' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand sub" -s u -l user -d 'MQTT username' -r
@@ -141,7 +141,7 @@ complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and not __f
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and not __fish_seen_subcommand_from pub sub conn help" -f -a "sub" -d 'Subscribers, reporting throughput and end-to-end latency'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and not __fish_seen_subcommand_from pub sub conn help" -f -a "conn" -d 'Connections that only keep alive (connect rate, memory per connection)'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and not __fish_seen_subcommand_from pub sub conn help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from pub" -s h -l host -d 'Broker host' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from pub" -s h -l host -d 'Broker host [default: the host of the HTTP API\'s URL (--url, NANOMQ_URL, the profile), else 127.0.0.1]' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from pub" -s p -l port -d 'Broker MQTT port (default 1883, or 8883 with --tls)' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from pub" -s V -l mqtt-version -d 'MQTT version: 3 (3.1), 4 (3.1.1) or 5' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from pub" -s u -l user -d 'MQTT username' -r
@@ -177,7 +177,7 @@ complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from pub" -l json -d 'Print the final summary as one JSON object'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from pub" -s r -l retain -d 'Publish with the RETAIN flag'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from pub" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
-complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from sub" -s h -l host -d 'Broker host' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from sub" -s h -l host -d 'Broker host [default: the host of the HTTP API\'s URL (--url, NANOMQ_URL, the profile), else 127.0.0.1]' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from sub" -s p -l port -d 'Broker MQTT port (default 1883, or 8883 with --tls)' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from sub" -s V -l mqtt-version -d 'MQTT version: 3 (3.1), 4 (3.1.1) or 5' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from sub" -s u -l user -d 'MQTT username' -r
@@ -210,7 +210,7 @@ complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from sub" -l json -d 'Print the final summary as one JSON object'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from sub" -l persistent -d 'Persistent sessions (clean session off), which the broker\'s store keeps: what the durability benchmarks measure'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from sub" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
-complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from conn" -s h -l host -d 'Broker host' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from conn" -s h -l host -d 'Broker host [default: the host of the HTTP API\'s URL (--url, NANOMQ_URL, the profile), else 127.0.0.1]' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from conn" -s p -l port -d 'Broker MQTT port (default 1883, or 8883 with --tls)' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from conn" -s V -l mqtt-version -d 'MQTT version: 3 (3.1), 4 (3.1.1) or 5' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from conn" -s u -l user -d 'MQTT username' -r

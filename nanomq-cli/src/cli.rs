@@ -179,9 +179,10 @@ pub enum Command {
 /// help is `--help`).
 #[derive(Debug, Clone, Args)]
 pub struct MqttArgs {
-    /// Broker host.
-    #[arg(short = 'h', long, default_value = "127.0.0.1")]
-    pub host: String,
+    /// Broker host [default: the host of the HTTP API's URL (--url, NANOMQ_URL, the
+    /// profile), else 127.0.0.1].
+    #[arg(short = 'h', long)]
+    pub host: Option<String>,
     /// Broker MQTT port (default 1883, or 8883 with --tls).
     #[arg(short = 'p', long)]
     pub port: Option<u16>,
@@ -415,7 +416,7 @@ mod tests {
         let Command::Pub(args) = cli.command else {
             panic!("not pub")
         };
-        assert_eq!(args.mqtt.host, "broker");
+        assert_eq!(args.mqtt.host.as_deref(), Some("broker"));
         assert_eq!(args.mqtt.port, Some(1884));
         assert_eq!(args.qos, QoS::AtLeastOnce);
         assert!(Cli::try_parse_from(["nanomq-cli", "pub", "-t", "a", "-q", "3"]).is_err());

@@ -57,9 +57,23 @@ async fn run(cli: Cli) -> Result<(), CliError> {
 async fn dispatch(command: Command, ctx: &Ctx) -> Result<(), CliError> {
     let timeout = ctx.settings.timeout;
     match command {
-        Command::Pub(args) => commands::mqtt_pub::exec(args, timeout).await,
-        Command::Sub(args) => commands::mqtt_sub::exec(args, timeout).await,
-        Command::Bench(command) => commands::bench::exec(command, timeout).await,
+        Command::Pub(mut args) => {
+            args.mqtt.default_host_from(&ctx.settings.url);
+            commands::mqtt_pub::exec(args, timeout).await
+        }
+        Command::Sub(mut args) => {
+            args.mqtt.default_host_from(&ctx.settings.url);
+            commands::mqtt_sub::exec(args, timeout).await
+        }
+        Command::Bench(mut command) => {
+            let mqtt = match &mut command {
+                cli::BenchCommand::Pub(args) => &mut args.common.mqtt,
+                cli::BenchCommand::Sub(args) => &mut args.common.mqtt,
+                cli::BenchCommand::Conn(args) => &mut args.mqtt,
+            };
+            mqtt.default_host_from(&ctx.settings.url);
+            commands::bench::exec(command, timeout).await
+        }
         Command::Status => commands::status::exec(ctx).await,
         Command::Brokers => commands::brokers::exec(ctx).await,
         Command::Nodes => commands::nodes::exec(ctx).await,

@@ -28,6 +28,22 @@ use crate::mqtt::Endpoint;
 use crate::mqtt::tls::{TlsClient, TlsOptions};
 
 impl MqttArgs {
+    /// Without `--host`, the MQTT broker is taken to be where the HTTP API is (the host of
+    /// `api_url`), so a profile or `NANOMQ_URL` pointing at a remote broker serves `pub`, `sub`
+    /// and `bench` too.
+    pub fn default_host_from(&mut self, api_url: &str) {
+        if self.host.is_none()
+            && let Ok(url) = reqwest::Url::parse(api_url)
+            && let Some(host) = url.host_str()
+        {
+            self.host = Some(
+                host.trim_start_matches('[')
+                    .trim_end_matches(']')
+                    .to_string(),
+            );
+        }
+    }
+
     /// The endpoint these options describe.
     pub fn endpoint(&self) -> Result<Endpoint, CliError> {
         let tls = if self.tls {
@@ -41,7 +57,10 @@ impl MqttArgs {
             None
         };
         Ok(Endpoint {
-            host: self.host.clone(),
+            host: self
+                .host
+                .clone()
+                .unwrap_or_else(|| String::from("127.0.0.1")),
             port: self.port.unwrap_or(if self.tls { 8883 } else { 1883 }),
             tls,
             version: self.version,

@@ -139,3 +139,16 @@ async fn bench_fails_when_its_clients_fail() {
         run.stderr()
     );
 }
+
+/// Without `--host`, `pub` goes where the HTTP API is (`NANOMQ_URL`'s host): with nothing
+/// there, the error names that host.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pub_takes_its_host_from_the_api_url() {
+    let run = support::Cli::new()
+        .env("NANOMQ_URL", "http://127.0.0.2:8081")
+        .args(["pub", "-t", "t", "-m", "x", "-p", "1"])
+        .run()
+        .await;
+    assert_eq!(run.code(), 3, "{}", run.stderr());
+    assert!(run.stderr().contains("127.0.0.2:1"), "{}", run.stderr());
+}

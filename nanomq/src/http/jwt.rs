@@ -90,7 +90,7 @@ impl JwtVerifier {
     /// 401/103; expired → 401/116.
     pub fn verify(&self, token: &str) -> Result<(), ApiError> {
         let data = jsonwebtoken::decode::<Claims>(token, &self.key, &self.validation)
-            .map_err(|error| rejected(format!("invalid token: {error}")))?;
+            .map_err(|error| rejected(format!("invalid token: {}", describe(&error))))?;
         let claims = data.claims;
         let issuer = claims.iss.as_ref().and_then(Value::as_str);
         if !issuer.is_some_and(|iss| self.issuers.iter().any(|known| known == iss)) {
@@ -141,4 +141,29 @@ fn unix_now() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |elapsed| elapsed.as_secs())
+}
+
+/// Why `jsonwebtoken` refused a token, in words (its own text is the error's name,
+/// `InvalidToken`, `InvalidSignature`…).
+fn describe(error: &jsonwebtoken::errors::Error) -> String {
+    use jsonwebtoken::errors::ErrorKind;
+    let words = match error.kind() {
+        ErrorKind::InvalidToken => "not a JSON Web Token (three base64url parts separated by dots)",
+        ErrorKind::InvalidSignature => "the signature does not match (signed with another key?)",
+        ErrorKind::InvalidAlgorithm | ErrorKind::MissingAlgorithm => {
+            "signed with an algorithm the broker does not accept for its key"
+        }
+        ErrorKind::InvalidAlgorithmName => "its header names an unknown algorithm",
+        ErrorKind::ExpiredSignature => "it has expired (exp)",
+        ErrorKind::ImmatureSignature => "it is not valid yet (nbf)",
+        ErrorKind::InvalidIssuer => "its issuer (iss) is not accepted",
+        ErrorKind::MissingRequiredClaim(claim) => {
+            return format!("the claim `{claim}` is missing");
+        }
+        ErrorKind::Base64(_) => "a part is not base64url",
+        ErrorKind::Json(_) => "its header or claims are not valid JSON",
+        ErrorKind::Utf8(_) => "a part is not UTF-8",
+        _ => return error.to_string(),
+    };
+    words.to_string()
 }

@@ -280,6 +280,15 @@ async fn jwt_matrix(algorithm: Algorithm, pair: &KeyPair, other: &KeyPair) {
     for token in rejected {
         assert_401(&bearer(&app, &token).await, 103, "Bearer");
     }
+    // The reason in words, not the JWT library's error names.
+    let garbage = bearer(&app, "not-a-jwt").await;
+    assert!(
+        garbage.text.contains("not a JSON Web Token") && !garbage.text.contains("InvalidToken"),
+        "{}",
+        garbage.text
+    );
+    let forged = bearer(&app, &sign(algorithm, &other.private, &valid)).await;
+    assert!(forged.text.contains("signature"), "{}", forged.text);
     for missing in [
         None,
         Some("Bearer"),
