@@ -103,11 +103,8 @@ pub fn edit_text(text: &str, before: &Config, after: &Config) -> Result<String, 
     let mut doc: toml_edit::DocumentMut = text
         .parse()
         .map_err(|e| format!("the file no longer parses ({e}); it was left as it is"))?;
-    let old = serde_json::to_value(before).map_err(|e| e.to_string())?;
     let new = serde_json::to_value(after).map_err(|e| e.to_string())?;
-    let mut changed = Vec::new();
-    changed_paths(&mut Vec::new(), &old, &new, &mut changed);
-    for path in changed {
+    for path in changed_settings(before, after)? {
         let value = path
             .iter()
             .try_fold(&new, |v, key| v.get(key.as_str()))
@@ -115,6 +112,16 @@ pub fn edit_text(text: &str, before: &Config, after: &Config) -> Result<String, 
         set_path(doc.as_table_mut(), &path, value);
     }
     Ok(doc.to_string())
+}
+
+/// The settings that differ from `before` to `after`, as key paths (`["log", "level"]`):
+/// sections compared key by key, lists and values as a whole.
+pub fn changed_settings(before: &Config, after: &Config) -> Result<Vec<Vec<String>>, String> {
+    let old = serde_json::to_value(before).map_err(|e| e.to_string())?;
+    let new = serde_json::to_value(after).map_err(|e| e.to_string())?;
+    let mut changed = Vec::new();
+    changed_paths(&mut Vec::new(), &old, &new, &mut changed);
+    Ok(changed)
 }
 
 /// The key paths where `a` and `b` differ (objects compared key by key, arrays and scalars

@@ -9,7 +9,6 @@
 
 use std::sync::OnceLock;
 
-use serde_json::Value;
 use shared_types::ReloadReport;
 use shared_types::config::{Config, needs_restart};
 use tracing::info;
@@ -65,12 +64,9 @@ pub fn reload(broker: &Broker, control: &ServerControl) -> Result<ReloadReport, 
 
 /// The running configuration with every live setting of `next`, and what differs.
 fn merge(running: &Config, next: &Config) -> Result<(Config, ReloadReport), String> {
-    let a = serde_json::to_value(running).map_err(|e| e.to_string())?;
-    let b = serde_json::to_value(next).map_err(|e| e.to_string())?;
-    let mut changed = Vec::new();
-    diff("", &a, &b, &mut changed);
     let mut report = ReloadReport::default();
-    for key in changed {
+    for path in crate::config::changed_settings(running, next)? {
+        let key = path.join(".");
         if needs_restart(&key) {
             report.restart_required.push(key);
         } else {
@@ -88,33 +84,6 @@ fn merge(running: &Config, next: &Config) -> Result<(Config, ReloadReport), Stri
     merged.bridge = running.bridge.clone();
     merged.persistence = running.persistence.clone();
     Ok((merged, report))
-}
-
-/// The dotted paths where `a` and `b` differ (objects compared key by key, anything else,
-/// arrays included, as a whole).
-fn diff(path: &str, a: &Value, b: &Value, out: &mut Vec<String>) {
-    match (a, b) {
-        (Value::Object(x), Value::Object(y)) => {
-            let mut keys: Vec<&String> = x.keys().chain(y.keys()).collect();
-            keys.sort();
-            keys.dedup();
-            for key in keys {
-                let child = if path.is_empty() {
-                    key.clone()
-                } else {
-                    format!("{path}.{key}")
-                };
-                diff(
-                    &child,
-                    x.get(key).unwrap_or(&Value::Null),
-                    y.get(key).unwrap_or(&Value::Null),
-                    out,
-                );
-            }
-        }
-        _ if a != b => out.push(path.to_string()),
-        _ => {}
-    }
 }
 
 #[cfg(test)]

@@ -84,22 +84,9 @@ async fn diff(ctx: &Ctx) -> Result<(), CliError> {
         .unwrap_or_default();
     let changes = view::diff(&running, &saved);
     if ctx.out.is_json() {
-        let value = serde_json::to_value(&changes)
-            .map_err(|e| CliError::Other(format!("cannot format JSON: {e}")))?;
-        return ctx.out.print_json(&value);
+        return print_json_changes(&ctx.out, &changes);
     }
-    let mut table = ctx.out.table(&["SETTING", "RUNNING", "SAVED"]);
-    for change in &changes {
-        let side = |value: &Option<Value>| match value {
-            Some(value) => view::shown(&change.field, value),
-            None => "(none)".to_string(),
-        };
-        table.add_row(vec![
-            Cell::new(&change.field),
-            Cell::new(side(&change.old)),
-            Cell::new(side(&change.new)),
-        ]);
-    }
+    let table = changes_table(&ctx.out, &changes, ["SETTING", "RUNNING", "SAVED"]);
     let line = match changes.len() {
         0 => "the saved configuration is the running one".to_string(),
         n => format!(
@@ -137,11 +124,25 @@ async fn saved(api: &ApiClient) -> Result<Value, CliError> {
 /// Prints the changes: a `SETTING  OLD  NEW` table and a count, or a JSON array.
 fn print_changes(out: &Output, changes: &[Change], verb: &str) -> Result<(), CliError> {
     if out.is_json() {
-        let value = serde_json::to_value(changes)
-            .map_err(|e| CliError::Other(format!("cannot format JSON: {e}")))?;
-        return out.print_json(&value);
+        return print_json_changes(out, changes);
     }
-    let mut table = out.table(&["SETTING", "OLD", "NEW"]);
+    let table = changes_table(out, changes, ["SETTING", "OLD", "NEW"]);
+    let line = match changes.len() {
+        0 => "no changes".to_string(),
+        n => format!("{} {verb}", count(n, "setting", "settings")),
+    };
+    out.print_list(&table, &line)
+}
+
+fn print_json_changes(out: &Output, changes: &[Change]) -> Result<(), CliError> {
+    let value = serde_json::to_value(changes)
+        .map_err(|e| CliError::Other(format!("cannot format JSON: {e}")))?;
+    out.print_json(&value)
+}
+
+/// The changes as a table: the setting, its value before and after (secrets masked).
+fn changes_table(out: &Output, changes: &[Change], header: [&str; 3]) -> comfy_table::Table {
+    let mut table = out.table(&header);
     for change in changes {
         let side = |value: &Option<Value>| match value {
             Some(value) => view::shown(&change.field, value),
@@ -153,11 +154,7 @@ fn print_changes(out: &Output, changes: &[Change], verb: &str) -> Result<(), Cli
             Cell::new(side(&change.new)),
         ]);
     }
-    let line = match changes.len() {
-        0 => "no changes".to_string(),
-        n => format!("{} {verb}", count(n, "setting", "settings")),
-    };
-    out.print_list(&table, &line)
+    table
 }
 
 /// How saved changes take effect: a reload for some, a restart for the others.
