@@ -58,6 +58,16 @@ impl Reply {
         serde_json::from_value(data)
             .map_err(|e| CliError::Server(format!("unexpected answer from the broker: {e}")))
     }
+
+    /// A paged list for `-o json`: `{"data": [...], "meta": {page, limit, count, hasnext}}`
+    /// (so a script can page), or `data` alone when the answer is not paged.
+    pub fn paged_json(&self) -> Value {
+        let data = self.data.clone().unwrap_or_default();
+        match &self.meta {
+            Some(meta) => serde_json::json!({ "data": data, "meta": meta }),
+            None => data,
+        }
+    }
 }
 
 /// The certificates of a PEM file, for `--cacert`.

@@ -17,7 +17,7 @@ pub async fn exec(command: ClientsCommand, ctx: &Ctx) -> Result<(), CliError> {
         ClientsCommand::List(args) => {
             let reply = api.get(&["clients"], &args.query()).await?;
             if ctx.out.is_json() {
-                return ctx.out.print_json(&reply.data.unwrap_or_default());
+                return ctx.out.print_json(&reply.paged_json());
             }
             let clients: Vec<ClientInfo> = reply.typed()?;
             let line = count_paged(clients.len(), reply.meta.as_ref(), "client", "clients");
@@ -30,7 +30,9 @@ pub async fn exec(command: ClientsCommand, ctx: &Ctx) -> Result<(), CliError> {
                 return Err(CliError::NotFound(format!("no client `{clientid}`")));
             };
             if ctx.out.is_json() {
-                return ctx.out.print_json(&reply.data.unwrap_or_default());
+                // One client: the object, not the API's one-element array.
+                let data = reply.data.unwrap_or_default();
+                return ctx.out.print_json(data.get(0).unwrap_or(&data));
             }
             ctx.out.print(&ctx.out.render(&details(&ctx.out, client)))
         }

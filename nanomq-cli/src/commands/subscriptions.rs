@@ -17,7 +17,7 @@ pub async fn exec(command: SubscriptionsCommand, ctx: &Ctx) -> Result<(), CliErr
         SubscriptionsCommand::List(args) => {
             let reply = api.get(&["subscriptions"], &args.query()).await?;
             if ctx.out.is_json() {
-                return ctx.out.print_json(&reply.data.unwrap_or_default());
+                return ctx.out.print_json(&reply.paged_json());
             }
             let subscriptions: Vec<Subscription> = reply.typed()?;
             let line = count_paged(

@@ -136,6 +136,16 @@ worker-a   bob       connected  MQTT 3.1.1         30  false  AAAAAAAAAAAAAAA  Y
         .await
         .json();
     assert_eq!(none, serde_json::json!([]));
+    // A page asked for comes with its meta, as the API gives it.
+    let paged = broker
+        .cli()
+        .args(["clients", "list", "--limit", "2", "-o", "json"])
+        .run()
+        .await
+        .json();
+    assert_eq!(paged["data"].as_array().unwrap().len(), 2, "{paged}");
+    assert_eq!(paged["meta"]["count"], 3, "{paged}");
+    assert_eq!(paged["meta"]["hasnext"], true, "{paged}");
 
     let page = broker
         .cli()
@@ -183,8 +193,8 @@ dropped       0 messages
         .run()
         .await
         .json();
-    assert_eq!(json[0]["client_id"], "worker-a");
-    assert_eq!(json[0]["clean_start"], false);
+    assert_eq!(json["client_id"], "worker-a", "one client is an object");
+    assert_eq!(json["clean_start"], false);
 
     let missing = broker
         .cli()
