@@ -7,7 +7,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use shared_types::{ApiResponse, Metrics, StoreMetrics};
+use shared_types::{ApiResponse, Metrics};
 
 use super::routes::{ApiResult, ApiRoute};
 use super::state::AppState;
@@ -55,16 +55,7 @@ pub fn collect(broker: &Broker) -> Metrics {
         uptime: broker.uptime().as_secs(),
         memory: resident_memory(),
         bridge: None,
-        store: broker.store_stats().map(|s| StoreMetrics {
-            size_bytes: s.size_bytes,
-            pending: s.pending,
-            commits: s.commits,
-            last_sync_unix_ms: s.last_sync_unix_ms,
-            last_sync_micros: s.last_sync_micros,
-            lost: s.lost,
-            errors: s.errors,
-            messages: s.messages,
-        }),
+        store: broker.store_stats(),
     }
 }
 

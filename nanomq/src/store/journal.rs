@@ -143,26 +143,8 @@ pub enum SyncPolicy {
     Interval(Duration),
 }
 
-/// Figures about the store, for the API.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct StoreStats {
-    /// Bytes on disk.
-    pub size_bytes: u64,
-    /// Changes submitted and not yet committed.
-    pub pending: u64,
-    /// Transactions committed since start.
-    pub commits: u64,
-    /// When the last durable commit finished (Unix milliseconds; 0: none yet).
-    pub last_sync_unix_ms: u64,
-    /// How long it took, microseconds.
-    pub last_sync_micros: u64,
-    /// Records that could not be read back at start (a damaged store).
-    pub lost: u64,
-    /// Commits that failed (and were retried).
-    pub errors: u64,
-    /// Messages stored now (each once, however many sessions hold it).
-    pub messages: u64,
-}
+/// Figures about the store, for the API: the REST type itself (`store` in `GET /metrics`).
+pub type StoreStats = shared_types::StoreMetrics;
 
 #[derive(Debug, Default)]
 struct Queue {

@@ -3,48 +3,17 @@
 //! failed login at WARN with client id, username and address.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::io::{BufRead, BufReader};
-use std::sync::mpsc::Receiver;
-
 use nanomq::codec::{Disconnect, Packet, ProtocolVersion, ReasonCode};
 
 use crate::common::raw::{RawClient, connect_packet};
-use crate::support::{Broker, TIMEOUT, config_text};
-
-/// The broker's stderr, line by line, read on a thread.
-fn lines(broker: &mut Broker) -> Receiver<String> {
-    let stderr = broker.stderr.take().unwrap();
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            if tx.send(line).is_err() {
-                return;
-            }
-        }
-    });
-    rx
-}
-
-/// The next line containing `needle`.
-fn line_with(rx: &Receiver<String>, needle: &str) -> String {
-    let deadline = std::time::Instant::now() + TIMEOUT;
-    loop {
-        let left = deadline.saturating_duration_since(std::time::Instant::now());
-        let line = rx
-            .recv_timeout(left)
-            .unwrap_or_else(|_| panic!("no log line with {needle:?}"));
-        if line.contains(needle) {
-            return line;
-        }
-    }
-}
+use crate::support::{Broker, config_text, line_with};
 
 #[tokio::test]
 async fn connections_and_failed_logins_are_logged_for_operators() {
     let mut broker = Broker::start(&config_text(
         "[[users]]\nusername = \"alice\"\npassword = \"pw\"",
     ));
-    let log = lines(&mut broker);
+    let log = broker.stderr_lines();
 
     let mut client = RawClient::connect(broker.mqtt, ProtocolVersion::V5).await;
     let mut connect = connect_packet(ProtocolVersion::V5, "meter-7", true, 30);

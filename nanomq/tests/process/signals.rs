@@ -30,8 +30,6 @@ fn sigterm_stops_the_broker_after_its_output_pipes_closed() {
 /// reports), and a client connected before is still served.
 #[tokio::test]
 async fn sighup_reloads_without_dropping_a_client() {
-    use std::io::{BufRead, BufReader};
-
     use nanomq::codec::{Packet, ProtocolVersion, ReasonCode};
 
     use crate::common::raw::{RawClient, connect_packet};
@@ -45,31 +43,15 @@ async fn sighup_reloads_without_dropping_a_client() {
 
     let conf = broker.dir().join("nanomq.conf");
     std::fs::write(&conf, config_text("msq_len = 9\n[log]\nlevel = \"debug\"")).unwrap();
-    // Read stderr on a thread until the reload is reported.
-    let stderr = broker.stderr.take().unwrap();
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            if tx.send(line).is_err() {
-                return;
-            }
-        }
-    });
+    let log = broker.stderr_lines();
     broker.signal("HUP");
-    let deadline = std::time::Instant::now() + crate::support::TIMEOUT;
-    let reloaded = loop {
-        let left = deadline.saturating_duration_since(std::time::Instant::now());
-        let line = rx.recv_timeout(left).expect("a reload line on stderr");
-        if line.contains("configuration reloaded") {
-            break line;
-        }
-    };
+    let reloaded = crate::support::line_with(&log, "configuration reloaded");
     assert!(reloaded.contains("msq_len"), "{reloaded}");
     assert!(reloaded.contains("log.level"), "{reloaded}");
     // The client connected before is served as ever.
     client.send(&Packet::PingReq).await;
     assert!(matches!(client.recv().await, Some(Packet::PingResp)));
-    drop(rx);
+    drop(log);
     broker.signal("TERM");
     assert!(broker.wait_exit().success());
 }

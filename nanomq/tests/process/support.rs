@@ -5,6 +5,7 @@ use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::{Child, ChildStderr, ChildStdout, Command, ExitStatus, Stdio};
+use std::sync::mpsc::Receiver;
 use std::time::{Duration, Instant};
 
 use tempfile::TempDir;
@@ -94,6 +95,20 @@ impl Broker {
         assert!(status.success(), "kill -{signal}");
     }
 
+    /// The broker's stderr, line by line, read on a thread (taken from the broker).
+    pub fn stderr_lines(&mut self) -> Receiver<String> {
+        let stderr = self.stderr.take().expect("stderr not taken yet");
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if tx.send(line).is_err() {
+                    return;
+                }
+            }
+        });
+        rx
+    }
+
     /// Waits for the process to exit, failing the test after [`TIMEOUT`].
     pub fn wait_exit(&mut self) -> ExitStatus {
         let start = Instant::now();
@@ -114,5 +129,19 @@ impl Drop for Broker {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+}
+
+/// The next line from `lines` containing `needle`, failing the test after [`TIMEOUT`].
+pub fn line_with(lines: &Receiver<String>, needle: &str) -> String {
+    let deadline = Instant::now() + TIMEOUT;
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        let line = lines
+            .recv_timeout(left)
+            .unwrap_or_else(|_| panic!("no log line with {needle:?}"));
+        if line.contains(needle) {
+            return line;
+        }
     }
 }
