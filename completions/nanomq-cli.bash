@@ -22,6 +22,9 @@ _nanomq__cli() {
             nanomq__cli,bench)
                 cmd="nanomq__cli__subcmd__bench"
                 ;;
+            nanomq__cli,bridges)
+                cmd="nanomq__cli__subcmd__bridges"
+                ;;
             nanomq__cli,brokers)
                 cmd="nanomq__cli__subcmd__brokers"
                 ;;
@@ -115,6 +118,24 @@ _nanomq__cli() {
             nanomq__cli__subcmd__bench__subcmd__help,sub)
                 cmd="nanomq__cli__subcmd__bench__subcmd__help__subcmd__sub"
                 ;;
+            nanomq__cli__subcmd__bridges,help)
+                cmd="nanomq__cli__subcmd__bridges__subcmd__help"
+                ;;
+            nanomq__cli__subcmd__bridges,list)
+                cmd="nanomq__cli__subcmd__bridges__subcmd__list"
+                ;;
+            nanomq__cli__subcmd__bridges,show)
+                cmd="nanomq__cli__subcmd__bridges__subcmd__show"
+                ;;
+            nanomq__cli__subcmd__bridges__subcmd__help,help)
+                cmd="nanomq__cli__subcmd__bridges__subcmd__help__subcmd__help"
+                ;;
+            nanomq__cli__subcmd__bridges__subcmd__help,list)
+                cmd="nanomq__cli__subcmd__bridges__subcmd__help__subcmd__list"
+                ;;
+            nanomq__cli__subcmd__bridges__subcmd__help,show)
+                cmd="nanomq__cli__subcmd__bridges__subcmd__help__subcmd__show"
+                ;;
             nanomq__cli__subcmd__clients,help)
                 cmd="nanomq__cli__subcmd__clients__subcmd__help"
                 ;;
@@ -202,6 +223,9 @@ _nanomq__cli() {
             nanomq__cli__subcmd__help,bench)
                 cmd="nanomq__cli__subcmd__help__subcmd__bench"
                 ;;
+            nanomq__cli__subcmd__help,bridges)
+                cmd="nanomq__cli__subcmd__help__subcmd__bridges"
+                ;;
             nanomq__cli__subcmd__help,brokers)
                 cmd="nanomq__cli__subcmd__help__subcmd__brokers"
                 ;;
@@ -267,6 +291,12 @@ _nanomq__cli() {
                 ;;
             nanomq__cli__subcmd__help__subcmd__bench,sub)
                 cmd="nanomq__cli__subcmd__help__subcmd__bench__subcmd__sub"
+                ;;
+            nanomq__cli__subcmd__help__subcmd__bridges,list)
+                cmd="nanomq__cli__subcmd__help__subcmd__bridges__subcmd__list"
+                ;;
+            nanomq__cli__subcmd__help__subcmd__bridges,show)
+                cmd="nanomq__cli__subcmd__help__subcmd__bridges__subcmd__show"
                 ;;
             nanomq__cli__subcmd__help__subcmd__clients,kick)
                 cmd="nanomq__cli__subcmd__help__subcmd__clients__subcmd__kick"
@@ -362,7 +392,7 @@ _nanomq__cli() {
 
     case "${cmd}" in
         nanomq__cli)
-            opts="-o -h -V --url --username --password --token --output --no-color --timeout --cacert --profile --watch --help --version pub sub bench status brokers nodes endpoints clients subscriptions subs topic-tree config ctrl publish metrics token passwd acl log completions help"
+            opts="-o -h -V --url --username --password --token --output --no-color --timeout --cacert --profile --watch --help --version pub sub bench status bridges brokers nodes endpoints clients subscriptions subs topic-tree config ctrl publish metrics token passwd acl log completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1144,6 +1174,224 @@ _nanomq__cli() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --username)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --password)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json toml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json toml" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --watch)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        nanomq__subcmd__cli__subcmd__bridges)
+            opts="-o -h --url --username --password --token --output --no-color --timeout --cacert --profile --watch --help list show help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --username)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --password)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json toml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json toml" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --watch)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        nanomq__subcmd__cli__subcmd__bridges__subcmd__help)
+            opts="list show help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        nanomq__subcmd__cli__subcmd__bridges__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        nanomq__subcmd__cli__subcmd__bridges__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        nanomq__subcmd__cli__subcmd__bridges__subcmd__help__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        nanomq__subcmd__cli__subcmd__bridges__subcmd__list)
+            opts="-o -h --url --username --password --token --output --no-color --timeout --cacert --profile --watch --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --username)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --password)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json toml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json toml" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --watch)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        nanomq__subcmd__cli__subcmd__bridges__subcmd__show)
+            opts="-o -h --url --username --password --token --output --no-color --timeout --cacert --profile --watch --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2328,7 +2576,7 @@ _nanomq__cli() {
             return 0
             ;;
         nanomq__subcmd__cli__subcmd__help)
-            opts="pub sub bench status brokers nodes endpoints clients subscriptions topic-tree config ctrl publish metrics token passwd acl log completions help"
+            opts="pub sub bench status bridges brokers nodes endpoints clients subscriptions topic-tree config ctrl publish metrics token passwd acl log completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2412,6 +2660,48 @@ _nanomq__cli() {
             return 0
             ;;
         nanomq__subcmd__cli__subcmd__help__subcmd__bench__subcmd__sub)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        nanomq__subcmd__cli__subcmd__help__subcmd__bridges)
+            opts="list show"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        nanomq__subcmd__cli__subcmd__help__subcmd__bridges__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        nanomq__subcmd__cli__subcmd__help__subcmd__bridges__subcmd__show)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

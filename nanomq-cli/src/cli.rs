@@ -10,9 +10,9 @@ mod bench;
 mod manage;
 
 pub use manage::{
-    AclCheckAction, AclCommand, ClientsCommand, ConfigCommand, ConfigFormat, ConfigSetArgs,
-    CtrlCommand, LogCommand, PasswdArgs, PublishArgs, SubscriptionsCommand, TokenAlgorithm,
-    TokenCommand, TokenCreateArgs,
+    AclCheckAction, AclCommand, BridgesCommand, ClientsCommand, ConfigCommand, ConfigFormat,
+    ConfigSetArgs, CtrlCommand, LogCommand, PasswdArgs, PublishArgs, SubscriptionsCommand,
+    TokenAlgorithm, TokenCommand, TokenCreateArgs,
 };
 
 use crate::error::EXIT_CODES_HELP;
@@ -132,6 +132,12 @@ pub enum Command {
     Bench(BenchCommand),
     /// Broker and node status in one view.
     Status,
+    /// The bridges to upstream brokers: state and counters (GET /bridges).
+    Bridges {
+        /// `list` (the default) or `show NAME`.
+        #[command(subcommand)]
+        command: Option<BridgesCommand>,
+    },
     /// The broker's version, status and uptime (GET /brokers).
     Brokers,
     /// The node's status and connection count (GET /nodes).

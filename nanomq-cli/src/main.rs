@@ -75,6 +75,7 @@ async fn dispatch(command: Command, ctx: &Ctx) -> Result<(), CliError> {
             commands::bench::exec(command, timeout).await
         }
         Command::Status => commands::status::exec(ctx).await,
+        Command::Bridges { command } => commands::bridges::exec(command, ctx).await,
         Command::Brokers => commands::brokers::exec(ctx).await,
         Command::Nodes => commands::nodes::exec(ctx).await,
         Command::Endpoints => commands::endpoints::exec(ctx).await,

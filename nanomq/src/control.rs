@@ -1,6 +1,7 @@
 //! How the outside (the HTTP API, signal handlers, tests) reaches a running server: where its
-//! listeners are bound, and the requests to restart or stop it. A leaf module: the server
-//! hands a [`ServerControl`] out and serves its requests, the API only sends them.
+//! listeners are bound, the requests to restart or stop it, and the bridge's state (which
+//! outlives restarts). The server hands a [`ServerControl`] out and serves its requests, the
+//! API only sends them.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -9,6 +10,7 @@ use std::sync::Arc;
 use shared_types::config::Config;
 use tokio::sync::{mpsc, watch};
 
+use crate::bridge::BridgeState;
 use crate::config::Overrides;
 
 /// The addresses the running listeners are bound to.
@@ -48,6 +50,7 @@ pub struct ServerControl {
     config_path: Option<PathBuf>,
     overrides: Overrides,
     preflight: Preflight,
+    bridge: Arc<BridgeState>,
 }
 
 impl std::fmt::Debug for ServerControl {
@@ -69,6 +72,7 @@ impl ServerControl {
         config_path: Option<PathBuf>,
         overrides: Overrides,
         preflight: Preflight,
+        bridge: Arc<BridgeState>,
     ) -> ServerControl {
         ServerControl {
             requests,
@@ -76,7 +80,13 @@ impl ServerControl {
             config_path,
             overrides,
             preflight,
+            bridge,
         }
+    }
+
+    /// The bridge's state and counters (kept for the whole process).
+    pub fn bridge(&self) -> &Arc<BridgeState> {
+        &self.bridge
     }
 
     /// Whether `config` could start (see [`Preflight`]); the error says why not.

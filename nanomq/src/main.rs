@@ -138,17 +138,8 @@ async fn serve(config: Config, path: Option<std::path::PathBuf>, overrides: Over
                 }
                 Signal::Reload => {
                     info!("SIGHUP received, reloading the configuration");
-                    let (broker, control) = (broker.clone(), control.clone());
-                    let result = tokio::task::spawn_blocking(move || {
-                        nanomq::reload::reload(&broker, &control)
-                    })
-                    .await;
-                    match result {
-                        Ok(Ok(_)) => {}
-                        Ok(Err(reason)) => {
-                            warn!(%reason, "not reloaded; the running configuration stays");
-                        }
-                        Err(e) => warn!(error = %e, "reload failed"),
+                    if let Err(reason) = nanomq::reload::reload(&broker, &control).await {
+                        warn!(%reason, "not reloaded; the running configuration stays");
                     }
                 }
             }

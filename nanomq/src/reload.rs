@@ -2,10 +2,12 @@
 //! connection (`POST /api/v4/reload`, SIGHUP, `nanomq-cli ctrl reload`).
 //!
 //! What the broker reads at each operation (users and rules, limits, queue sizes, keep-alive
-//! caps, the log level…) is replaced at once; what is bound or started once (the listeners and
-//! the HTTP API, the bridge, the store, the worker threads) keeps its running value and is
-//! reported as needing `ctrl/restart`, so the running configuration never claims what is not
-//! in force. A file that could not start, or whose users or rules do not load, changes nothing.
+//! caps, the log level…) is replaced at once; a changed `bridge` section replaces the bridge
+//! (it reconnects upstream, keeping what it holds; local clients are not touched); what is
+//! bound or started once (the listeners and the HTTP API, the store, the worker threads) keeps
+//! its running value and is reported as needing `ctrl/restart`, so the running configuration
+//! never claims what is not in force. A file that could not start, or whose users or rules do
+//! not load, changes nothing.
 
 use std::sync::OnceLock;
 
@@ -35,9 +37,27 @@ pub fn apply_log_level(level: &str) -> Result<(), String> {
     }
 }
 
-/// Re-reads the configuration file and applies what can be applied live; the error (the file
-/// could not start, its users or rules do not load) says why nothing changed.
-pub fn reload(broker: &Broker, control: &ServerControl) -> Result<ReloadReport, String> {
+/// Re-reads the configuration file and applies what can be applied live, the bridge
+/// included; the error (the file could not start, its users or rules do not load) says why
+/// nothing changed.
+pub async fn reload(broker: &Broker, control: &ServerControl) -> Result<ReloadReport, String> {
+    let (b, c) = (broker.clone(), control.clone());
+    let report = tokio::task::spawn_blocking(move || reload_settings(&b, &c))
+        .await
+        .map_err(|e| e.to_string())??;
+    if report
+        .applied
+        .iter()
+        .any(|k| k.split('.').next() == Some("bridge"))
+    {
+        crate::bridge::reconfigure(&broker.config(), broker, control.bridge()).await;
+    }
+    Ok(report)
+}
+
+/// Re-reads the configuration file (blocking) and applies the settings the broker reads at
+/// each operation.
+fn reload_settings(broker: &Broker, control: &ServerControl) -> Result<ReloadReport, String> {
     let running = broker.config();
     let next = control.check_restart(&running)?;
     let (merged, report) = merge(&running, &next)?;
@@ -81,7 +101,6 @@ fn merge(running: &Config, next: &Config) -> Result<(Config, ReloadReport), Stri
     merged.tls = running.tls.clone();
     merged.websocket = running.websocket.clone();
     merged.http_server = running.http_server.clone();
-    merged.bridge = running.bridge.clone();
     merged.persistence = running.persistence.clone();
     Ok((merged, report))
 }

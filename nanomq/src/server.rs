@@ -137,8 +137,15 @@ pub async fn start(
     let (addrs_tx, addrs) = watch::channel(None);
     let bound = addrs.clone();
     let check: Preflight = Arc::new(move |config: &Config| preflight(config, *bound.borrow()));
-    let control = ServerControl::new(requests_tx, addrs.clone(), config_path, overrides, check);
     let bridge = Arc::new(BridgeState::default());
+    let control = ServerControl::new(
+        requests_tx,
+        addrs.clone(),
+        config_path,
+        overrides,
+        check,
+        Arc::clone(&bridge),
+    );
     let running = Running {
         broker: broker.clone(),
         bridge: Arc::clone(&bridge),

@@ -5,6 +5,7 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 pub mod acl;
+pub mod bridges;
 pub mod brokers;
 pub mod clients;
 pub mod code;
@@ -24,6 +25,7 @@ pub mod topic_tree;
 mod test_support;
 
 pub use acl::{AclCheck, AclCheckQuery};
+pub use bridges::{BridgeInfo, BridgeLinkState};
 pub use brokers::{BrokerInfo, NodeInfo, format_uptime};
 pub use clients::{ClientInfo, ClientQuery, ConnState, ProtoName};
 pub use code::ResultCode;

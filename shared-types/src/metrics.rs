@@ -75,6 +75,15 @@ pub struct BridgeMetrics {
     pub bytes_received: u64,
     /// Messages dropped (queue full while upstream was down).
     pub dropped: u64,
+    /// Messages waiting for the upstream now (the outage buffer).
+    #[serde(default)]
+    pub queued: u64,
+    /// Messages sent upstream and not yet acknowledged now.
+    #[serde(default)]
+    pub inflight: u64,
+    /// Failed connection attempts since start.
+    #[serde(default)]
+    pub failed_attempts: u64,
 }
 
 #[cfg(test)]

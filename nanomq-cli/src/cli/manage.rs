@@ -376,6 +376,18 @@ pub struct PasswdArgs {
     pub delete: bool,
 }
 
+/// `bridges` subcommands (`list` when none is given).
+#[derive(Debug, Clone, Subcommand)]
+pub enum BridgesCommand {
+    /// Every bridge: address, state, counters.
+    List,
+    /// One bridge in full: state since when, last error, forwards, subscriptions, counters.
+    Show {
+        /// The bridge's name (`bridge.name`).
+        name: String,
+    },
+}
+
 /// `acl` subcommands.
 #[derive(Debug, Subcommand)]
 pub enum AclCommand {

@@ -1,7 +1,7 @@
 //! `nanomq-cli metrics`: `GET /metrics`, the broker's counters.
 
 use shared_types::format_uptime;
-use shared_types::{Metrics, StoreMetrics};
+use shared_types::{BridgeMetrics, Metrics, StoreMetrics};
 
 use crate::context::Ctx;
 use crate::error::CliError;
@@ -35,18 +35,25 @@ pub fn render(out: &Output, m: &Metrics) -> String {
         ("memory", bytes(m.memory)),
     ];
     if let Some(bridge) = &m.bridge {
-        rows.extend([
-            ("bridge connected", bridge.connected.to_string()),
-            ("bridge reconnects", bridge.reconnects.to_string()),
-            ("bridge forwarded", bridge.messages_forwarded.to_string()),
-            ("bridge received", bridge.messages_received.to_string()),
-            ("bridge dropped", bridge.dropped.to_string()),
-        ]);
+        rows.extend(bridge_rows(bridge));
     }
     if let Some(store) = &m.store {
         rows.extend(store_rows(store));
     }
     out.render(&out.key_values(rows))
+}
+
+/// The bridge's counters as rows (also shown by `status`).
+pub fn bridge_rows(bridge: &BridgeMetrics) -> Vec<(&'static str, String)> {
+    vec![
+        ("bridge connected", bridge.connected.to_string()),
+        ("bridge forwarded", bridge.messages_forwarded.to_string()),
+        ("bridge received", bridge.messages_received.to_string()),
+        ("bridge queued", bridge.queued.to_string()),
+        ("bridge in flight", bridge.inflight.to_string()),
+        ("bridge dropped", bridge.dropped.to_string()),
+        ("bridge reconnects", bridge.reconnects.to_string()),
+    ]
 }
 
 /// The store's figures as rows (also shown by `status`).
@@ -88,7 +95,7 @@ fn format_ago(ms: u64) -> String {
 }
 
 /// `512 B`, `1.5 KiB`, `12.0 MiB`.
-fn bytes(n: u64) -> String {
+pub fn bytes(n: u64) -> String {
     const UNITS: [&str; 4] = ["KiB", "MiB", "GiB", "TiB"];
     if n < 1024 {
         return format!("{n} B");

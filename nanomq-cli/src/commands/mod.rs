@@ -3,6 +3,7 @@
 
 pub mod acl;
 pub mod bench;
+pub mod bridges;
 pub mod brokers;
 pub mod clients;
 pub mod completions;

@@ -1,10 +1,10 @@
-//! `nanomq-cli status`: `GET /brokers`, `GET /nodes` and the store's figures from
-//! `GET /metrics` in one view.
+//! `nanomq-cli status`: `GET /brokers`, `GET /nodes`, and the bridge's and the store's
+//! figures from `GET /metrics`, in one view.
 
 use serde_json::json;
 use shared_types::{BrokerInfo, Metrics, NodeInfo};
 
-use super::metrics::store_rows;
+use super::metrics::{bridge_rows, store_rows};
 
 use crate::context::Ctx;
 use crate::error::CliError;
@@ -18,15 +18,22 @@ pub async fn exec(ctx: &Ctx) -> Result<(), CliError> {
     let nodes = api.get(&["nodes"], &()).await?;
     let metrics = api.get(&["metrics"], &()).await?;
     if ctx.out.is_json() {
-        let store = metrics.data.as_ref().and_then(|m| m.get("store")).cloned();
-        return ctx
-            .out
-            .print_json(&json!({"brokers": brokers.data, "nodes": nodes.data, "store": store}));
+        let part = |key| metrics.data.as_ref().and_then(|m| m.get(key)).cloned();
+        let (bridge, store) = (part("bridge"), part("store"));
+        return ctx.out.print_json(&json!({
+            "brokers": brokers.data,
+            "nodes": nodes.data,
+            "bridge": bridge,
+            "store": store,
+        }));
     }
     let brokers: Vec<BrokerInfo> = brokers.typed()?;
     let nodes: Vec<NodeInfo> = nodes.typed()?;
     let metrics: Metrics = metrics.typed()?;
     let mut text = render(&ctx.out, &ctx.settings.url, &brokers, &nodes);
+    if let Some(bridge) = &metrics.bridge {
+        text.push_str(&ctx.out.render(&ctx.out.key_values(bridge_rows(bridge))));
+    }
     if let Some(store) = &metrics.store {
         text.push_str(&ctx.out.render(&ctx.out.key_values(store_rows(store))));
     } else {

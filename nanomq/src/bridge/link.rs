@@ -119,6 +119,9 @@ impl<'a> Link<'a> {
         self.process_input()?;
         loop {
             self.pull();
+            let outbox = &self.carried.outbox;
+            self.stats
+                .set_backlog(outbox.pending_len(), outbox.inflight.inflight_len());
             self.arm_timer();
             let want_write = !self.write_buf.is_empty();
             let want_mail = self.write_buf.len() < WRITE_HIGH;

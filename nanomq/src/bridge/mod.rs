@@ -49,6 +49,7 @@ use std::time::Duration;
 use chrono::Local;
 use parking_lot::Mutex;
 use shared_types::config::Config;
+use shared_types::{BridgeInfo, BridgeLinkState};
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
@@ -89,18 +90,59 @@ pub struct Carried {
 }
 
 /// What the bridge keeps across listener restarts, held by the server for its whole life: the
-/// counters, and what a stopped bridge leaves for the next one.
+/// counters, what a stopped bridge leaves for the next one, and the running task (so that a
+/// reload can replace it).
 #[derive(Debug, Default)]
 pub struct BridgeState {
     /// The bridge's counters since the broker started.
     pub stats: BridgeStats,
     parked: Parked,
+    /// The client identifier the running bridge uses upstream (generated or configured).
+    client_id: Mutex<Option<String>>,
+    /// Where bridges run (the listeners' shutdown and task tracker) and the running one.
+    task: Mutex<Home>,
+    /// Serialises reconfigurations, so that each new bridge starts from what the last left.
+    reconfigure: tokio::sync::Mutex<()>,
+}
+
+#[derive(Debug, Default)]
+struct Home {
+    /// The listeners' shutdown and tracker, set by each (re)start of the listeners.
+    listeners: Option<(CancellationToken, TaskTracker)>,
+    /// The running bridge: its own stop, a child of the listeners' shutdown, and its task.
+    running: Option<(CancellationToken, tokio::task::JoinHandle<()>)>,
 }
 
 impl BridgeState {
     /// The counters as the API shows them, when the running configuration has a bridge.
     pub fn metrics(&self, config: &Config) -> Option<shared_types::metrics::BridgeMetrics> {
         config.bridge.bridge_mode.then(|| self.stats.snapshot())
+    }
+
+    /// The bridge as `GET /api/v4/bridges` shows it, when the running configuration has one.
+    pub fn info(&self, config: &Config) -> Option<BridgeInfo> {
+        let bridge = &config.bridge;
+        if !bridge.bridge_mode {
+            return None;
+        }
+        let status = self.stats.status();
+        let clientid = match (&bridge.clientid, self.client_id.lock().as_ref()) {
+            (Some(id), _) => id.clone(),
+            (None, Some(id)) => id.clone(),
+            (None, None) => String::new(),
+        };
+        Some(BridgeInfo {
+            name: bridge.name.clone(),
+            address: bridge.address.clone(),
+            proto_ver: bridge.proto_ver,
+            clientid,
+            state: status.state,
+            since: status.since.format("%Y-%m-%d %H:%M:%S").to_string(),
+            last_error: status.last_error,
+            forwards: bridge.forwards.clone(),
+            subscription: bridge.subscription.clone(),
+            metrics: self.stats.snapshot(),
+        })
     }
 }
 
@@ -123,8 +165,9 @@ impl Parked {
 }
 
 /// Starts the bridge when the configuration enables it: its local subscriptions are in place
-/// on return, and a task on `tracker` serves the upstream until `shutdown`. A bridge that
-/// cannot start (bad TLS material) is logged; the broker runs on.
+/// on return, and a task on `tracker` serves the upstream until `shutdown` (the listeners'),
+/// or until a reload replaces it ([`reconfigure`]). A bridge that cannot start (bad TLS
+/// material) is logged; the broker runs on.
 pub fn spawn(
     config: &Config,
     broker: &Broker,
@@ -132,19 +175,55 @@ pub fn spawn(
     shutdown: CancellationToken,
     tracker: &TaskTracker,
 ) {
+    let mut home = state.task.lock();
+    home.listeners = Some((shutdown.clone(), tracker.clone()));
+    home.running = start(config, broker, state, &shutdown, tracker);
+}
+
+/// Replaces the running bridge by one on `config` (a reload changed `bridge.*`): the old one
+/// disconnects from the upstream and leaves what it holds to the new one, as across a restart
+/// of the listeners. Local clients are not touched.
+pub async fn reconfigure(config: &Config, broker: &Broker, state: &Arc<BridgeState>) {
+    let _one_at_a_time = state.reconfigure.lock().await;
+    let running = state.task.lock().running.take();
+    if let Some((stop, task)) = running {
+        stop.cancel();
+        let _ = task.await;
+    }
+    let mut home = state.task.lock();
+    // A restart of the listeners may have started a bridge meanwhile: it has the new
+    // configuration already.
+    if home.running.is_some() {
+        return;
+    }
+    if let Some((shutdown, tracker)) = home.listeners.clone()
+        && !shutdown.is_cancelled()
+    {
+        home.running = start(config, broker, state, &shutdown, &tracker);
+    }
+}
+
+fn start(
+    config: &Config,
+    broker: &Broker,
+    state: &Arc<BridgeState>,
+    shutdown: &CancellationToken,
+    tracker: &TaskTracker,
+) -> Option<(CancellationToken, tokio::task::JoinHandle<()>)> {
     if !config.bridge.bridge_mode {
         broker.drop_bridge_backlog();
-        return;
+        return None;
     }
     let mut options = match BridgeOptions::from_config(config) {
         Ok(options) => options,
         Err(e) => {
             error!(error = %e, "bridge not started");
-            return;
+            return None;
         }
     };
     let mut forget = Vec::new();
     let mut carried = unpark(state, config, &mut options, &mut forget);
+    *state.client_id.lock() = Some(options.client_id.clone());
     let session = local_session(broker, &options);
     let backlog = broker.open_bridge_session(&session, options.version);
     if !backlog.is_empty() {
@@ -158,15 +237,16 @@ pub fn spawn(
         .dropped
         .add(carried.outbox.restore(backlog, &mut forget));
     forget_all(broker, &session, &forget);
-    let state = Arc::clone(state);
-    tracker.spawn(run(
+    let stop = shutdown.child_token();
+    let task = tracker.spawn(run(
         options,
         broker.clone(),
-        state,
+        Arc::clone(state),
         session,
         carried,
-        shutdown,
+        stop.clone(),
     ));
+    Some((stop, task))
 }
 
 /// Whether the bridge of `config` could start (its address parses, its TLS trust loads); the
@@ -237,7 +317,11 @@ async fn run(
     forget_all(&broker, &session, &forget);
     state.stats.dropped.add(dropped);
     session.discard();
-    state.stats.set_connected(false);
+    state.stats.set_state(BridgeLinkState::Stopped, None);
+    state.stats.set_backlog(
+        carried.outbox.pending_len(),
+        carried.outbox.inflight.inflight_len(),
+    );
     state.parked.put(options.client_id, carried);
 }
 
@@ -309,6 +393,9 @@ async fn supervise(upstream: Upstream<'_>, carried: &mut Carried, shutdown: &Can
     let mut delay = Duration::ZERO;
     let mut failures = 0u32;
     let mut connections = 0u64;
+    // Connecting until the first attempt ends; after a failure or a lost connection the
+    // bridge stays `disconnected` (since then, with the latest error) while it retries.
+    stats.set_state(BridgeLinkState::Connecting, None);
     loop {
         let attempt = connect_after(delay, dialer, options);
         tokio::pin!(attempt);
@@ -328,6 +415,7 @@ async fn supervise(upstream: Upstream<'_>, carried: &mut Carried, shutdown: &Can
             Err(e) => {
                 failures += 1;
                 stats.failed_attempts.add(1);
+                stats.set_state(BridgeLinkState::Disconnected, Some(e.to_string()));
                 delay = backoff.next_delay();
                 if failures == 1 {
                     warn!(error = %e, retry_in = ?delay, "bridge: cannot connect to the upstream");
@@ -345,7 +433,7 @@ async fn supervise(upstream: Upstream<'_>, carried: &mut Carried, shutdown: &Can
         let (written, read) = connected.bytes;
         stats.bytes_forwarded.add(written);
         stats.bytes_received.add(read);
-        stats.set_connected(true);
+        stats.set_state(BridgeLinkState::Connected, None);
         info!(
             session_present = connected.limits.session_present,
             buffered = carried.outbox.pending_len(),
@@ -355,9 +443,9 @@ async fn supervise(upstream: Upstream<'_>, carried: &mut Carried, shutdown: &Can
         let end = Link::new(connected, options, broker, stats, session, carried)
             .run(shutdown)
             .await;
-        stats.set_connected(false);
         match end {
             Ok(()) => {
+                stats.set_state(BridgeLinkState::Stopped, None);
                 info!("bridge disconnected: shutting down");
                 return;
             }
@@ -366,6 +454,7 @@ async fn supervise(upstream: Upstream<'_>, carried: &mut Carried, shutdown: &Can
                     backoff.reset();
                 }
                 delay = backoff.next_delay();
+                stats.set_state(BridgeLinkState::Disconnected, Some(e.to_string()));
                 warn!(reason = %e, retry_in = ?delay, "bridge disconnected");
                 absorb(broker, stats, session, carried);
             }
@@ -381,6 +470,10 @@ fn absorb(broker: &Broker, stats: &BridgeStats, session: &Session, carried: &mut
         .dropped
         .add(carried.outbox.absorb(&session.mailbox, &mut forget));
     forget_all(broker, session, &forget);
+    stats.set_backlog(
+        carried.outbox.pending_len(),
+        carried.outbox.inflight.inflight_len(),
+    );
 }
 
 /// Deliveries of the bridge's session that will never be sent: the store forgets them.

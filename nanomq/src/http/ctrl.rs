@@ -61,12 +61,8 @@ pub(super) fn routes() -> Vec<ApiRoute> {
 /// `POST /reload`: what could be applied live is applied; the answer lists it, and what needs
 /// `ctrl/restart`. A file that could not start changes nothing (400/117, with the reason).
 async fn reload(State(state): State<AppState>) -> ApiResult<ReloadReport> {
-    let broker = state.broker.clone();
-    let control = state.control.clone();
-    let report = tokio::task::spawn_blocking(move || crate::reload::reload(&broker, &control))
+    let report = crate::reload::reload(&state.broker, &state.control)
         .await
-        .map_err(|error| error.to_string())
-        .and_then(|result| result)
         .map_err(|reason| {
             ApiError::bad_request(
                 ResultCode::ConfigUnparseable,

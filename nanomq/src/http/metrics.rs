@@ -12,6 +12,7 @@ use shared_types::{ApiResponse, Metrics};
 use super::routes::{ApiResult, ApiRoute};
 use super::state::AppState;
 use crate::broker::Broker;
+use crate::control::ServerControl;
 
 /// The Content-Type of the Prometheus text format.
 pub const PROMETHEUS_CONTENT_TYPE: &str = "text/plain; version=0.0.4; charset=utf-8";
@@ -36,8 +37,8 @@ pub(super) fn routes() -> Vec<ApiRoute> {
     ]
 }
 
-/// A snapshot of the broker's counters.
-pub fn collect(broker: &Broker) -> Metrics {
+/// A snapshot of the broker's counters, the bridge's when `control` has one running.
+pub fn collect(broker: &Broker, control: &ServerControl) -> Metrics {
     let counters = broker.metrics();
     let counts = broker.counts();
     let count = |n: usize| u64::try_from(n).unwrap_or(u64::MAX);
@@ -54,7 +55,7 @@ pub fn collect(broker: &Broker) -> Metrics {
         bytes_sent: counters.bytes_sent.get(),
         uptime: broker.uptime().as_secs(),
         memory: resident_memory(),
-        bridge: None,
+        bridge: control.bridge().metrics(&broker.config()),
         store: broker.store_stats(),
     }
 }
@@ -74,11 +75,19 @@ fn resident_memory() -> u64 {
 }
 
 async fn metrics(State(state): State<AppState>) -> ApiResult<Metrics> {
-    Ok(Json(ApiResponse::ok(collect(&state.broker))))
+    Ok(Json(ApiResponse::ok(collect(
+        &state.broker,
+        &state.control,
+    ))))
 }
 
 async fn prometheus(State(state): State<AppState>) -> Response {
-    let text = exposition(&collect(&state.broker));
+    let config = state.broker.config();
+    let name = config
+        .bridge
+        .bridge_mode
+        .then_some(config.bridge.name.as_str());
+    let text = exposition(&collect(&state.broker, &state.control), name);
     (
         [(
             header::CONTENT_TYPE,
@@ -89,8 +98,10 @@ async fn prometheus(State(state): State<AppState>) -> Response {
         .into_response()
 }
 
-/// The metrics in the Prometheus text format: `nanomq_` names, a HELP and a TYPE line each.
-pub fn exposition(m: &Metrics) -> String {
+/// The metrics in the Prometheus text format: `nanomq_` names, a HELP and a TYPE line each;
+/// the bridge's series carry a `bridge` label with its name (`bridge` is `None` without one).
+pub fn exposition(m: &Metrics, bridge: Option<&str>) -> String {
+    let bridge = bridge.zip(m.bridge.as_ref());
     let series: [(&str, &str, &str, u64); 12] = [
         (
             "connections",
@@ -219,11 +230,92 @@ pub fn exposition(m: &Metrics) -> String {
     });
     let mut text = String::new();
     for (name, kind, help, value) in series.into_iter().chain(store.into_iter().flatten()) {
-        // Writing to a String cannot fail.
-        let _ = writeln!(
-            text,
-            "# HELP nanomq_{name} {help}\n# TYPE nanomq_{name} {kind}\nnanomq_{name} {value}"
-        );
+        write_series(&mut text, name, kind, help, "", value);
+    }
+    if let Some((bridge, b)) = bridge {
+        let label = format!("{{bridge=\"{}\"}}", escape_label(bridge));
+        let bridge_series: [(&str, &str, &str, u64); 10] = [
+            (
+                "bridge_connected",
+                "gauge",
+                "1 while the bridge's upstream connection is up.",
+                u64::from(b.connected),
+            ),
+            (
+                "bridge_messages_forwarded_total",
+                "counter",
+                "Messages forwarded upstream.",
+                b.messages_forwarded,
+            ),
+            (
+                "bridge_messages_received_total",
+                "counter",
+                "Messages received from upstream.",
+                b.messages_received,
+            ),
+            (
+                "bridge_bytes_forwarded_total",
+                "counter",
+                "Bytes written to the upstream.",
+                b.bytes_forwarded,
+            ),
+            (
+                "bridge_bytes_received_total",
+                "counter",
+                "Bytes read from the upstream.",
+                b.bytes_received,
+            ),
+            (
+                "bridge_dropped_total",
+                "counter",
+                "Messages for the upstream dropped.",
+                b.dropped,
+            ),
+            (
+                "bridge_reconnects_total",
+                "counter",
+                "Reconnections to the upstream.",
+                b.reconnects,
+            ),
+            (
+                "bridge_failed_attempts_total",
+                "counter",
+                "Failed connection attempts.",
+                b.failed_attempts,
+            ),
+            (
+                "bridge_queued",
+                "gauge",
+                "Messages waiting for the upstream now.",
+                b.queued,
+            ),
+            (
+                "bridge_inflight",
+                "gauge",
+                "Messages in flight upstream now.",
+                b.inflight,
+            ),
+        ];
+        for (name, kind, help, value) in bridge_series {
+            write_series(&mut text, name, kind, help, &label, value);
+        }
     }
     text
+}
+
+/// One metric family of one sample: HELP, TYPE, then the sample with `labels` (`{k="v"}`).
+fn write_series(text: &mut String, name: &str, kind: &str, help: &str, labels: &str, value: u64) {
+    // Writing to a String cannot fail.
+    let _ = writeln!(
+        text,
+        "# HELP nanomq_{name} {help}\n# TYPE nanomq_{name} {kind}\nnanomq_{name}{labels} {value}"
+    );
+}
+
+/// A label value as the text format wants it: backslash, quote and newline escaped.
+fn escape_label(value: &str) -> String {
+    value
+        .replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\n', "\\n")
 }

@@ -12,6 +12,7 @@
 
 pub mod acl;
 pub mod auth;
+pub mod bridges;
 pub mod brokers;
 pub mod clients;
 pub mod configuration;
@@ -56,6 +57,7 @@ pub use state::{AppState, HttpOptions};
 pub fn api_routes() -> Vec<ApiRoute> {
     let mut all: Vec<ApiRoute> = [
         brokers::routes(),
+        bridges::routes(),
         clients::routes(),
         subscriptions::routes(),
         configuration::routes(),

@@ -10,6 +10,7 @@ mod http_support;
 mod support;
 
 mod auth;
+mod bridges;
 mod clients;
 mod config;
 mod connections;

@@ -8,6 +8,8 @@ use serde::{Deserialize, Serialize};
 pub struct BridgeConfig {
     /// Whether the bridge runs.
     pub bridge_mode: bool,
+    /// The bridge's name in the API (`GET /api/v4/bridges/{name}`) and in metrics.
+    pub name: String,
     /// The upstream broker, parsed by [`BridgeAddress::parse`](super::BridgeAddress::parse).
     pub address: String,
     /// The MQTT protocol level to speak upstream: 3, 4 or 5.
@@ -36,6 +38,7 @@ impl Default for BridgeConfig {
     fn default() -> BridgeConfig {
         BridgeConfig {
             bridge_mode: false,
+            name: "emqx".to_string(),
             address: "mqtt-tcp://127.0.0.1:1883".to_string(),
             proto_ver: 4,
             clientid: None,

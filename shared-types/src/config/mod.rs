@@ -40,7 +40,6 @@ pub const RESTART_ONLY: &[&str] = &[
     "tls",
     "websocket",
     "http_server",
-    "bridge",
     "persistence",
 ];
 

@@ -191,6 +191,18 @@ impl Config {
 
     fn validate_bridge(&self) -> Result<(), ConfigError> {
         let bridge = &self.bridge;
+        let name_ok = !bridge.name.is_empty()
+            && bridge.name.len() <= 64
+            && bridge
+                .name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+        if !name_ok {
+            return Err(ConfigError::new(
+                "bridge.name",
+                "must be 1 to 64 letters, digits, '-', '_' or '.'",
+            ));
+        }
         BridgeAddress::parse(&bridge.address)
             .map_err(|reason| ConfigError::new("bridge.address", reason))?;
         if !matches!(bridge.proto_ver, 3..=5) {

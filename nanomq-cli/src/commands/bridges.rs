@@ -1,0 +1,156 @@
+//! `nanomq-cli bridges [list]` and `nanomq-cli bridges show NAME`: `GET /bridges` and
+//! `GET /bridges/{name}`, where each bridge's upstream connection stands and its counters.
+
+use comfy_table::{Cell, Color, Table};
+use shared_types::{BridgeInfo, BridgeLinkState};
+
+use super::metrics::bytes;
+use crate::cli::BridgesCommand;
+use crate::context::Ctx;
+use crate::error::CliError;
+use crate::output::{Output, count};
+
+/// Runs `bridges …`.
+pub async fn exec(command: Option<BridgesCommand>, ctx: &Ctx) -> Result<(), CliError> {
+    ctx.out.no_toml()?;
+    let api = ctx.api()?;
+    match command.unwrap_or(BridgesCommand::List) {
+        BridgesCommand::List => {
+            let reply = api.get(&["bridges"], &()).await?;
+            if ctx.out.is_json() {
+                return ctx.out.print_json(&reply.data.unwrap_or_default());
+            }
+            let bridges: Vec<BridgeInfo> = reply.typed()?;
+            let line = if bridges.is_empty() {
+                "no bridge (bridge.bridge_mode is off)".to_string()
+            } else {
+                count(bridges.len(), "bridge", "bridges")
+            };
+            ctx.out.print_list(&table(&ctx.out, &bridges), &line)
+        }
+        BridgesCommand::Show { name } => {
+            let reply = api.get(&["bridges", &name], &()).await?;
+            if ctx.out.is_json() {
+                return ctx.out.print_json(&reply.data.unwrap_or_default());
+            }
+            let bridge: BridgeInfo = reply.typed()?;
+            ctx.out.print(&ctx.out.render(&details(&ctx.out, &bridge)))
+        }
+    }
+}
+
+/// One row per bridge.
+pub fn table(out: &Output, bridges: &[BridgeInfo]) -> Table {
+    let mut table = out.table(&[
+        "NAME",
+        "ADDRESS",
+        "STATE",
+        "SINCE",
+        "FORWARDED",
+        "RECEIVED",
+        "QUEUED",
+        "DROPPED",
+    ]);
+    for bridge in bridges {
+        let m = &bridge.metrics;
+        table.add_row(vec![
+            Cell::new(&bridge.name),
+            Cell::new(&bridge.address),
+            state_cell(out, bridge.state),
+            Cell::new(&bridge.since),
+            out.number(m.messages_forwarded),
+            out.number(m.messages_received),
+            out.number(m.queued),
+            out.number(m.dropped),
+        ]);
+    }
+    table
+}
+
+/// Every field of one bridge, one per line.
+pub fn details(out: &Output, bridge: &BridgeInfo) -> Table {
+    let m = &bridge.metrics;
+    let mut rows = vec![
+        ("name", bridge.name.clone()),
+        ("address", bridge.address.clone()),
+        ("protocol", format!("MQTT level {}", bridge.proto_ver)),
+        ("client id", bridge.clientid.clone()),
+        (
+            "state",
+            format!("{} since {}", bridge.state.as_str(), bridge.since),
+        ),
+    ];
+    if let Some(error) = &bridge.last_error {
+        rows.push(("last error", error.clone()));
+    }
+    let subscriptions: Vec<String> = bridge
+        .subscription
+        .iter()
+        .map(|s| format!("{} (QoS {})", s.topic, s.qos))
+        .collect();
+    rows.extend([
+        ("forwards", list_or_none(&bridge.forwards)),
+        ("subscriptions", list_or_none(&subscriptions)),
+        (
+            "forwarded",
+            format!(
+                "{} messages, {}",
+                m.messages_forwarded,
+                bytes(m.bytes_forwarded)
+            ),
+        ),
+        (
+            "received",
+            format!(
+                "{} messages, {}",
+                m.messages_received,
+                bytes(m.bytes_received)
+            ),
+        ),
+        ("queued now", format!("{} messages", m.queued)),
+        ("in flight now", format!("{} messages", m.inflight)),
+        ("dropped", format!("{} messages", m.dropped)),
+        ("reconnects", m.reconnects.to_string()),
+        ("failed attempts", m.failed_attempts.to_string()),
+    ]);
+    out.key_values(rows)
+}
+
+fn list_or_none(items: &[String]) -> String {
+    if items.is_empty() {
+        "none".to_string()
+    } else {
+        items.join(", ")
+    }
+}
+
+fn state_cell(out: &Output, state: BridgeLinkState) -> Cell {
+    let color = match state {
+        BridgeLinkState::Connected => Color::Green,
+        BridgeLinkState::Connecting => Color::Yellow,
+        BridgeLinkState::Disconnected | BridgeLinkState::Stopped => Color::Red,
+    };
+    out.colored(state.as_str(), color)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn details_show_the_last_error_and_counters() {
+        let out = Output::fixed(120);
+        let mut bridge = BridgeInfo {
+            name: "emqx".into(),
+            state: BridgeLinkState::Disconnected,
+            last_error: Some("connection refused".into()),
+            ..BridgeInfo::default()
+        };
+        bridge.metrics.queued = 42;
+        let text = out.render(&details(&out, &bridge));
+        assert!(text.contains("disconnected since"), "{text}");
+        assert!(text.contains("connection refused"), "{text}");
+        assert!(text.contains("42 messages"), "{text}");
+        assert!(text.contains("forwards") && text.contains("none"), "{text}");
+    }
+}

@@ -1,0 +1,86 @@
+//! `GET /api/v4/bridges` and `GET /api/v4/bridges/{name}`: the bridge to the upstream broker,
+//! its state and its counters.
+
+use serde::{Deserialize, Serialize};
+
+use crate::config::BridgeSubscription;
+use crate::metrics::BridgeMetrics;
+
+/// Where the bridge's upstream connection stands.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BridgeLinkState {
+    /// Dialing, or waiting for CONNACK, or waiting to try again.
+    #[default]
+    Connecting,
+    /// Up.
+    Connected,
+    /// Down: the last attempt failed or the connection ended; `last_error` says why.
+    Disconnected,
+    /// Not running (the listeners are restarting, or the bridge is being reconfigured).
+    Stopped,
+}
+
+impl BridgeLinkState {
+    /// The name shown in tables and in the API.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BridgeLinkState::Connecting => "connecting",
+            BridgeLinkState::Connected => "connected",
+            BridgeLinkState::Disconnected => "disconnected",
+            BridgeLinkState::Stopped => "stopped",
+        }
+    }
+}
+
+/// One bridge.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BridgeInfo {
+    /// The bridge's name (`bridge.name`).
+    pub name: String,
+    /// The upstream broker's address, as configured.
+    pub address: String,
+    /// The MQTT protocol level spoken upstream: 3, 4 or 5.
+    pub proto_ver: u8,
+    /// The client identifier used upstream.
+    pub clientid: String,
+    /// Whether the upstream connection is up, coming, or down.
+    pub state: BridgeLinkState,
+    /// Since when the bridge has been in `state` (local time, `YYYY-MM-DD HH:MM:SS`).
+    pub since: String,
+    /// Why the last connection attempt failed or the last connection ended; omitted when
+    /// there was none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_error: Option<String>,
+    /// Local topic filters forwarded upstream.
+    pub forwards: Vec<String>,
+    /// Subscriptions taken upstream.
+    pub subscription: Vec<BridgeSubscription>,
+    /// Counters and gauges.
+    pub metrics: BridgeMetrics,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn state_names_match_serde() {
+        for state in [
+            BridgeLinkState::Connecting,
+            BridgeLinkState::Connected,
+            BridgeLinkState::Disconnected,
+            BridgeLinkState::Stopped,
+        ] {
+            let json = serde_json::to_value(state).unwrap();
+            assert_eq!(json, state.as_str());
+        }
+    }
+
+    #[test]
+    fn last_error_omitted_when_none() {
+        let value = serde_json::to_value(BridgeInfo::default()).unwrap();
+        assert!(value.get("last_error").is_none());
+        assert_eq!(value["metrics"]["queued"], 0);
+    }
+}
