@@ -11,8 +11,8 @@ mod manage;
 
 pub use manage::{
     AclCheckAction, AclCommand, BridgesCommand, ClientsCommand, ConfigCommand, ConfigFormat,
-    ConfigSetArgs, CtrlCommand, LogCommand, PasswdArgs, PublishArgs, SubscriptionsCommand,
-    TokenAlgorithm, TokenCommand, TokenCreateArgs,
+    ConfigSetArgs, CtrlCommand, LogCommand, PasswdArgs, PublishArgs, RetainedCommand,
+    SubscriptionsCommand, TokenAlgorithm, TokenCommand, TokenCreateArgs,
 };
 
 use crate::error::EXIT_CODES_HELP;
@@ -152,6 +152,9 @@ pub enum Command {
     Subscriptions(SubscriptionsCommand),
     /// The subscription tree, drawn as a tree.
     TopicTree,
+    /// List, show and remove retained messages.
+    #[command(subcommand)]
+    Retained(RetainedCommand),
     /// Show or change the broker's configuration.
     #[command(subcommand)]
     Config(ConfigCommand),

@@ -82,6 +82,7 @@ async fn dispatch(command: Command, ctx: &Ctx) -> Result<(), CliError> {
         Command::Clients(command) => commands::clients::exec(command, ctx).await,
         Command::Subscriptions(command) => commands::subscriptions::exec(command, ctx).await,
         Command::TopicTree => commands::topic_tree::exec(ctx).await,
+        Command::Retained(command) => commands::retained::exec(command, ctx).await,
         Command::Config(command) => commands::config::exec(command, ctx).await,
         Command::Ctrl(command) => commands::ctrl::exec(command, ctx).await,
         Command::Publish(args) => commands::publish::exec(args, ctx).await,

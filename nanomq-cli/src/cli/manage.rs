@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{Args, Subcommand, ValueEnum};
-use shared_types::{ClientQuery, ConnState, ProtoName, SubscriptionQuery};
+use shared_types::{ClientQuery, ConnState, ProtoName, RetainedQuery, SubscriptionQuery};
 
 use super::parse_duration;
 
@@ -374,6 +374,54 @@ pub struct PasswdArgs {
     /// Remove the user instead.
     #[arg(long, conflicts_with = "password_stdin")]
     pub delete: bool,
+}
+
+/// `retained` subcommands.
+#[derive(Debug, Clone, Subcommand)]
+pub enum RetainedCommand {
+    /// List retained messages (topic, size, QoS, payload preview).
+    #[command(visible_alias = "ls")]
+    List(RetainedListArgs),
+    /// One retained message in full, with its properties.
+    Show {
+        /// The topic name.
+        topic: String,
+        /// Print only the payload, as it is (bytes included), like `mosquitto_sub -N`.
+        #[arg(long)]
+        raw: bool,
+    },
+    /// Remove the message retained on a topic (nothing is published; to tell subscribers,
+    /// publish an empty retained message instead).
+    Delete {
+        /// The topic name.
+        topic: String,
+    },
+}
+
+/// `retained list`.
+#[derive(Debug, Clone, Default, Args)]
+pub struct RetainedListArgs {
+    /// Only topics matching this filter (wildcards allowed; default '#', which leaves out
+    /// '$SYS/...': ask for '$SYS/#' to see those).
+    #[arg(long, value_name = "FILTER")]
+    pub topic: Option<String>,
+    /// Page number, from 1 (asks for a paged list).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub page: Option<u64>,
+    /// Page size.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub limit: Option<u64>,
+}
+
+impl RetainedListArgs {
+    /// The query string of `GET /retained`.
+    pub fn query(&self) -> RetainedQuery {
+        RetainedQuery {
+            topic: self.topic.clone(),
+            page: self.page,
+            limit: self.limit,
+        }
+    }
 }
 
 /// `bridges` subcommands (`list` when none is given).

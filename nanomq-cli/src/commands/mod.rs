@@ -17,6 +17,7 @@ pub mod mqtt_sub;
 pub mod nodes;
 pub mod passwd;
 pub mod publish;
+pub mod retained;
 pub mod status;
 pub mod subscriptions;
 pub mod token;

@@ -11,5 +11,6 @@ mod clients;
 mod config;
 mod https;
 mod mqtt;
+mod retained;
 mod token;
 mod usage;

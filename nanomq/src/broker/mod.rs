@@ -254,6 +254,11 @@ impl Broker {
         self.inner.retained.matching(filter, Instant::now())
     }
 
+    /// The unexpired message retained on `topic`, if any.
+    pub fn retained(&self, topic: &str) -> Option<Arc<Message>> {
+        self.inner.retained.get(topic, Instant::now())
+    }
+
     /// `session`'s client acknowledged the delivery it was sent with `packet_id` (PUBACK,
     /// PUBCOMP, or a refusing PUBREC): it is over (`key`: its store key, 0 if not stored).
     pub fn acknowledged(&self, session: &Session, packet_id: PacketId, key: u64) {

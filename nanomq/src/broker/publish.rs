@@ -120,19 +120,34 @@ impl Broker {
                     .emit(|| BrokerEvent::RetainedSet { message: stored });
                 ticket
             }
-            RetainedChange::Cleared => {
-                inner.timers.cancel(&key);
-                let ticket = self.record(|| Op::Retain {
-                    topic: Arc::clone(&message.topic),
-                    message: None,
-                });
-                inner.events.emit(|| BrokerEvent::RetainedCleared {
-                    topic: Arc::clone(&message.topic),
-                });
-                ticket
-            }
+            RetainedChange::Cleared => self.retained_cleared(&message.topic),
             RetainedChange::Unchanged => 0,
         }
+    }
+
+    /// Removes the message retained on `topic` without publishing anything (`DELETE
+    /// /retained/{topic}`); false when there was none. The store forgets it too.
+    pub fn clear_retained(&self, topic: &str) -> bool {
+        if !self.inner.retained.remove(topic) {
+            return false;
+        }
+        self.retained_cleared(&Arc::from(topic));
+        true
+    }
+
+    /// After the message retained on `topic` went: its timer, the store, the event; the
+    /// store ticket.
+    fn retained_cleared(&self, topic: &Arc<str>) -> u64 {
+        let inner = &self.inner;
+        inner.timers.cancel(&TimerKey::Retained(Arc::clone(topic)));
+        let ticket = self.record(|| Op::Retain {
+            topic: Arc::clone(topic),
+            message: None,
+        });
+        inner.events.emit(|| BrokerEvent::RetainedCleared {
+            topic: Arc::clone(topic),
+        });
+        ticket
     }
 
     /// A retained message's expiry timer fired.

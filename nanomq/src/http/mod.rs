@@ -23,6 +23,7 @@ pub mod jwt;
 pub mod log;
 pub mod metrics;
 pub mod publish;
+pub mod retained;
 pub mod routes;
 pub mod serve;
 pub mod state;
@@ -63,6 +64,7 @@ pub fn api_routes() -> Vec<ApiRoute> {
         configuration::routes(),
         ctrl::routes(),
         publish::routes(),
+        retained::routes(),
         metrics::routes(),
         acl::routes(),
         log::routes(),
@@ -87,6 +89,11 @@ pub fn router(state: AppState) -> Router {
         .route(&format!("{PREFIX}/"), get(list));
     for route in routes {
         let path = format!("{PREFIX}{}", route.path);
+        if route.path.contains("{*") {
+            // A catch-all (a topic name) takes a trailing slash as part of the name.
+            app = app.route(&path, route.handler);
+            continue;
+        }
         app = app
             .route(&format!("{path}/"), route.handler.clone())
             .route(&path, route.handler);

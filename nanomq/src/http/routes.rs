@@ -90,7 +90,10 @@ impl ApiRoute {
     /// trailing slash on paths without parameters (`/brokers/`).
     pub fn endpoint(&self) -> Endpoint {
         let path = if self.path.contains('{') {
-            self.path.replace('{', ":").replace('}', "")
+            self.path
+                .replace("{*", ":")
+                .replace('{', ":")
+                .replace('}', "")
         } else {
             format!("{}/", self.path)
         };

@@ -72,6 +72,20 @@ impl RetainedMessages {
         out
     }
 
+    /// The unexpired message retained on `topic`, if any.
+    pub fn get(&self, topic: &str, now: Instant) -> Option<Arc<Message>> {
+        self.topics
+            .read()
+            .get(topic)
+            .filter(|m| !m.is_expired(now))
+            .cloned()
+    }
+
+    /// Removes the message retained on `topic`; returns whether there was one.
+    pub fn remove(&self, topic: &str) -> bool {
+        self.topics.write().remove(topic).is_some()
+    }
+
     /// Removes the message retained on `topic` if it has expired by `now`; returns whether
     /// it did. (A message that replaced the expiring one since stays.)
     pub fn remove_if_expired(&self, topic: &str, now: Instant) -> bool {

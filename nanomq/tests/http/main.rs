@@ -18,6 +18,7 @@ mod e2e_broker;
 mod e2e_document;
 mod https;
 mod publish;
+mod retained;
 mod routes;
 mod scale;
 mod secrets;
