@@ -20,7 +20,8 @@
 //!   messages; the broker writes to it, recovery reads it back before the listeners open.
 //! - [`bridge`]: the MQTT client link to an upstream broker, another user of the broker's
 //!   operations.
-//! - [`http`]: the management API, another user of them.
+//! - [`http`]: the management API, another user of them; [`stats`] is the snapshot of the
+//!   broker's figures it shows, also published on `$SYS` every `sys_interval` seconds.
 //! - [`server`]: starts, restarts and stops the listeners, the API and the bridge;
 //!   [`control`] is how the outside asks it to; [`reload`] applies a re-read configuration
 //!   file to the running broker without touching a connection.
@@ -48,6 +49,7 @@ pub mod reload;
 pub mod router;
 pub mod server;
 pub mod session;
+pub mod stats;
 pub mod store;
 pub mod transport;
 

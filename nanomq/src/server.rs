@@ -404,6 +404,12 @@ impl Listeners {
         if let Some(server) = http {
             server.spawn(&shutdown, &tracker);
         }
+        // `$SYS` statistics, from the first moment clients can connect.
+        tracker.spawn(crate::stats::publish_periodically(
+            broker.clone(),
+            control.clone(),
+            shutdown.clone(),
+        ));
         // The bridge runs with the listeners and stops and restarts with them.
         crate::bridge::spawn(config, broker, bridge, shutdown.clone(), &tracker);
         Ok(Listeners { shutdown, tracker })

@@ -1,5 +1,6 @@
 //! `GET /api/v4/metrics` (JSON) and `GET /api/v4/prometheus` (text exposition format 0.0.4):
-//! the broker's counters and gauges, read from the live broker at each request.
+//! the broker's counters and gauges, read from the live broker at each request
+//! ([`crate::stats::collect`]).
 
 use std::fmt::Write;
 
@@ -11,8 +12,6 @@ use shared_types::{ApiResponse, Metrics};
 
 use super::routes::{ApiResult, ApiRoute};
 use super::state::AppState;
-use crate::broker::Broker;
-use crate::control::ServerControl;
 
 /// The Content-Type of the Prometheus text format.
 pub const PROMETHEUS_CONTENT_TYPE: &str = "text/plain; version=0.0.4; charset=utf-8";
@@ -37,45 +36,8 @@ pub(super) fn routes() -> Vec<ApiRoute> {
     ]
 }
 
-/// A snapshot of the broker's counters, the bridge's when `control` has one running.
-pub fn collect(broker: &Broker, control: &ServerControl) -> Metrics {
-    let counters = broker.metrics();
-    let counts = broker.counts();
-    let count = |n: usize| u64::try_from(n).unwrap_or(u64::MAX);
-    Metrics {
-        connections: counters.connections.get(),
-        sessions: count(counts.sessions),
-        topics: count(counts.topics),
-        subscriptions: count(counts.subscriptions),
-        retained: count(counts.retained),
-        messages_received: counters.messages_received.get(),
-        messages_sent: counters.messages_sent.get(),
-        messages_dropped: counters.messages_dropped.get(),
-        bytes_received: counters.bytes_received.get(),
-        bytes_sent: counters.bytes_sent.get(),
-        uptime: broker.uptime().as_secs(),
-        memory: resident_memory(),
-        bridge: control.bridge().metrics(&broker.config()),
-        store: broker.store_stats(),
-    }
-}
-
-/// Resident memory of this process in bytes (`VmRSS` of `/proc/self/status`, the same figure
-/// as the second field of `/proc/self/statm` times the page size); 0 where there is no procfs.
-fn resident_memory() -> u64 {
-    let Ok(status) = std::fs::read_to_string("/proc/self/status") else {
-        return 0;
-    };
-    status
-        .lines()
-        .find_map(|line| line.strip_prefix("VmRSS:"))
-        .and_then(|rest| rest.trim().strip_suffix("kB"))
-        .and_then(|kib| kib.trim().parse::<u64>().ok())
-        .map_or(0, |kib| kib.saturating_mul(1024))
-}
-
 async fn metrics(State(state): State<AppState>) -> ApiResult<Metrics> {
-    Ok(Json(ApiResponse::ok(collect(
+    Ok(Json(ApiResponse::ok(crate::stats::collect(
         &state.broker,
         &state.control,
     ))))
@@ -87,7 +49,7 @@ async fn prometheus(State(state): State<AppState>) -> Response {
         .bridge
         .bridge_mode
         .then_some(config.bridge.name.as_str());
-    let text = exposition(&collect(&state.broker, &state.control), name);
+    let text = exposition(&crate::stats::collect(&state.broker, &state.control), name);
     (
         [(
             header::CONTENT_TYPE,

@@ -23,3 +23,4 @@ mod routes;
 mod scale;
 mod secrets;
 mod store;
+mod sys;

@@ -43,6 +43,9 @@ pub fn test_config() -> Config {
     config.http_server.enable = false;
     // Tests that want the store give it a directory of their own.
     config.persistence.enable = false;
+    // No `$SYS` statistics, which are retained and would show in every count; the tests of
+    // them turn them on.
+    config.sys_interval = 0;
     config
 }
 

@@ -86,6 +86,9 @@ pub struct Config {
     pub write_timeout: u32,
     /// Most MQTT clients connected at once; 0 = derived from the file-descriptor limit.
     pub max_connections: u32,
+    /// Seconds between the broker's `$SYS/brokers/{node}/stats` and `.../metrics`
+    /// messages; 0 = none.
+    pub sys_interval: u32,
     /// Usernames and passwords accepted from MQTT clients (the password in any of the forms
     /// `auth.password_file` takes).
     pub users: Vec<UserCredential>,
@@ -122,6 +125,7 @@ impl Default for Config {
             max_topic_levels: 128,
             write_timeout: 60,
             max_connections: 0,
+            sys_interval: 60,
             users: Vec::new(),
             auth: AuthConfig::default(),
             log: LogConfig::default(),

@@ -75,6 +75,7 @@ impl Config {
             MAX_TOPIC_LEVELS,
         )?;
         check_range("write_timeout", self.write_timeout, 1, u32::MAX)?;
+        check_range("sys_interval", self.sys_interval, 0, 86_400)?;
         check_range("max_keepalive", self.max_keepalive, 0, u32::from(u16::MAX))?;
         self.validate_log()?;
         self.validate_users()?;
