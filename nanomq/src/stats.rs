@@ -13,8 +13,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
+use parking_lot::Mutex;
 use serde_json::{Map, Value, json};
-use shared_types::Metrics;
+use shared_types::{Metrics, NanomqBridgeCounters, Peaks};
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
@@ -26,12 +27,28 @@ use crate::message::{Message, Origin};
 /// How often a broker with `sys_interval = 0` looks whether a reload turned it on.
 const OFF_RECHECK: Duration = Duration::from_secs(1);
 
-/// A snapshot of the broker's counters, the bridge's when one runs.
+/// A snapshot of the broker's counters, the bridge's when one runs; updates the peaks.
 pub fn collect(broker: &Broker, control: &ServerControl) -> Metrics {
     let counters = broker.metrics();
     let counts = broker.counts();
     let count = |n: usize| u64::try_from(n).unwrap_or(u64::MAX);
-    Metrics {
+    let config = broker.config();
+    let bridge = control.bridge().metrics(&config);
+    let nanomq_bridges = bridge
+        .iter()
+        .map(|b| NanomqBridgeCounters {
+            name: config.bridge.name.clone(),
+            sent_messages: b.messages_forwarded,
+            received_messages: b.messages_received,
+            sent_bytes: b.bytes_forwarded,
+            received_bytes: b.bytes_received,
+            reconnects: b.reconnects,
+            uplink_dropped: b.dropped,
+            downlink_dropped: 0,
+        })
+        .collect();
+    let cpu_usage = cpu_usage();
+    let mut metrics = Metrics {
         connections: counters.connections.get(),
         sessions: count(counts.sessions),
         topics: count(counts.topics),
@@ -44,9 +61,73 @@ pub fn collect(broker: &Broker, control: &ServerControl) -> Metrics {
         bytes_sent: counters.bytes_sent.get(),
         uptime: broker.uptime().as_secs(),
         memory: resident_memory(),
-        bridge: control.bridge().metrics(&broker.config()),
+        cpu_usage,
+        cpuinfo: format!("{cpu_usage:.2}%"),
+        peaks: Peaks::default(),
+        metrics: nanomq_bridges,
+        bridge,
         store: broker.store_stats(),
+    };
+    metrics.peaks = PEAKS.raise(&metrics);
+    metrics
+}
+
+/// The largest values seen by [`collect`] in this process (like NanoMQ's, process-wide).
+static PEAKS: PeakTracker = PeakTracker::new();
+
+/// CPU time of this process at the previous reading, for [`cpu_usage`].
+static CPU_SAMPLE: Mutex<Option<(std::time::Instant, u64)>> = Mutex::new(None);
+
+#[derive(Debug)]
+struct PeakTracker(Mutex<Option<Peaks>>);
+
+impl PeakTracker {
+    const fn new() -> PeakTracker {
+        PeakTracker(Mutex::new(None))
     }
+
+    fn raise(&self, m: &Metrics) -> Peaks {
+        let mut guard = self.0.lock();
+        let peaks = guard.get_or_insert_with(Peaks::default);
+        peaks.connections = peaks.connections.max(m.connections);
+        peaks.sessions = peaks.sessions.max(m.sessions);
+        peaks.topics = peaks.topics.max(m.topics);
+        peaks.subscriptions = peaks.subscriptions.max(m.subscriptions);
+        peaks.memory = peaks.memory.max(m.memory);
+        peaks.cpu_usage = peaks.cpu_usage.max(m.cpu_usage);
+        peaks.clone()
+    }
+}
+
+/// Percent of one core this process used since the previous call (0 at the first, and where
+/// there is no procfs).
+fn cpu_usage() -> f64 {
+    let Some(ticks) = cpu_ticks() else {
+        return 0.0;
+    };
+    let now = std::time::Instant::now();
+    let previous = CPU_SAMPLE.lock().replace((now, ticks));
+    let Some((then, before)) = previous else {
+        return 0.0;
+    };
+    let wall = now.duration_since(then).as_secs_f64();
+    if wall <= 0.0 {
+        return 0.0;
+    }
+    // Linux reports CPU time in clock ticks of 1/100 s (USER_HZ) on every architecture.
+    let used = ticks.saturating_sub(before) as f64 / 100.0;
+    (used / wall * 100.0 * 100.0).round() / 100.0
+}
+
+/// User plus system CPU time of this process, clock ticks (`/proc/self/stat` fields 14, 15).
+fn cpu_ticks() -> Option<u64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // The command name (field 2) is in parentheses and may hold spaces: count after it.
+    let after = &stat[stat.rfind(')')? + 1..];
+    let mut fields = after.split_whitespace().skip(11);
+    let user: u64 = fields.next()?.parse().ok()?;
+    let system: u64 = fields.next()?.parse().ok()?;
+    Some(user + system)
 }
 
 /// Resident memory of this process in bytes (`VmRSS` of `/proc/self/status`); 0 where there
@@ -250,6 +331,19 @@ mod tests {
         assert_eq!(stats["node"], "nanomq@h");
         assert_eq!(figures["messages.received"], 7);
         assert!(figures.get("bridge.connected").is_none());
+    }
+
+    #[test]
+    fn cpu_time_is_read_and_peaks_only_rise() {
+        assert!(cpu_ticks().is_some(), "procfs is there on Linux");
+        let tracker = PeakTracker::new();
+        let mut m = Metrics {
+            connections: 5,
+            ..Metrics::default()
+        };
+        assert_eq!(tracker.raise(&m).connections, 5);
+        m.connections = 2;
+        assert_eq!(tracker.raise(&m).connections, 5);
     }
 
     #[test]

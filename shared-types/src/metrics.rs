@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 /// The broker's counters and gauges.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Metrics {
     /// Clients connected now.
     pub connections: u64,
@@ -29,12 +29,74 @@ pub struct Metrics {
     pub uptime: u64,
     /// Resident memory, bytes.
     pub memory: u64,
+    /// CPU the broker used since the previous reading, percent of one core (NanoMQ's
+    /// `nanomq_cpu_usage`).
+    #[serde(default)]
+    pub cpu_usage: f64,
+    /// The same as NanoMQ writes it: `"12.50%"`.
+    #[serde(default)]
+    pub cpuinfo: String,
+    /// The largest values seen since start (NanoMQ's `_max` series).
+    #[serde(default)]
+    pub peaks: Peaks,
+    /// The bridges' counters as NanoMQ names them (one entry per running bridge); the same
+    /// figures as `bridge`.
+    #[serde(default)]
+    pub metrics: Vec<NanomqBridgeCounters>,
     /// The bridge's counters; omitted when the bridge is off.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bridge: Option<BridgeMetrics>,
     /// The store's figures; omitted when persistence is off.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub store: Option<StoreMetrics>,
+}
+
+/// The largest values seen since start, at the moments the figures were read (each API or
+/// Prometheus read, and each `$SYS` period).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Peaks {
+    /// Most clients connected at once.
+    pub connections: u64,
+    /// Most sessions held at once.
+    pub sessions: u64,
+    /// Most distinct topic filters at once.
+    pub topics: u64,
+    /// Most subscriptions at once.
+    pub subscriptions: u64,
+    /// Most resident memory, bytes.
+    pub memory: u64,
+    /// Most CPU, percent of one core.
+    pub cpu_usage: f64,
+}
+
+/// One bridge's counters under NanoMQ's names (`GET /api/v4/metrics`, `metrics[]`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NanomqBridgeCounters {
+    /// The bridge's name.
+    #[serde(rename = "bridge name")]
+    pub name: String,
+    /// Messages forwarded upstream.
+    #[serde(rename = "sent messages")]
+    pub sent_messages: u64,
+    /// Messages received from upstream.
+    #[serde(rename = "received messages")]
+    pub received_messages: u64,
+    /// Bytes written upstream.
+    #[serde(rename = "sent bytes")]
+    pub sent_bytes: u64,
+    /// Bytes read from upstream.
+    #[serde(rename = "received bytes")]
+    pub received_bytes: u64,
+    /// Reconnections.
+    #[serde(rename = "MQTT reconnect times")]
+    pub reconnects: u64,
+    /// Local messages for the upstream dropped.
+    #[serde(rename = "uplink msg dropped")]
+    pub uplink_dropped: u64,
+    /// Upstream messages dropped locally (always 0 here: they are routed like any
+    /// publish).
+    #[serde(rename = "downlink msg dropped")]
+    pub downlink_dropped: u64,
 }
 
 /// The store's figures (`[persistence]`).
@@ -97,6 +159,7 @@ mod tests {
         let value = serde_json::to_value(ApiResponse::ok(Metrics::default())).unwrap();
         assert!(value["data"].get("bridge").is_none());
         assert_eq!(value["data"]["memory"], 0);
+        assert_eq!(value["data"]["metrics"], json!([]));
     }
 
     #[test]
@@ -116,5 +179,23 @@ mod tests {
         assert_eq!(value["bridge"]["connected"], json!(true));
         assert_eq!(value["bridge"]["messages_forwarded"], json!(4));
         assert_eq!(serde_json::from_value::<Metrics>(value).unwrap(), metrics);
+    }
+}
+
+#[cfg(test)]
+mod nanomq_names {
+    use super::*;
+
+    #[test]
+    fn bridge_counters_use_nanomqs_keys() {
+        let value = serde_json::to_value(NanomqBridgeCounters {
+            name: "emqx".into(),
+            reconnects: 2,
+            ..NanomqBridgeCounters::default()
+        })
+        .unwrap();
+        assert_eq!(value["bridge name"], "emqx");
+        assert_eq!(value["MQTT reconnect times"], 2);
+        assert_eq!(value["uplink msg dropped"], 0);
     }
 }

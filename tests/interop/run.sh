@@ -2,7 +2,7 @@
 # Runs the interop suites (mosquitto clients, paho-mqtt) against a broker binary started on
 # ephemeral loopback ports, with TCP, TLS (client certificates optional), WebSocket and
 # secure WebSocket listeners. Usage: tests/interop/run.sh [path/to/nanomq]
-# Needs: mosquitto-clients (Debian), openssl, python3 with paho-mqtt.
+# Needs: mosquitto-clients (Debian), openssl, python3 with paho-mqtt and prometheus_client.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 bin=${1:-target/release/nanomq}
@@ -28,7 +28,9 @@ enable = true
 url = "nmq-ws://127.0.0.1:0/mqtt"
 tls_url = "nmq-wss://127.0.0.1:0/mqtt"
 [http_server]
-enable = false
+enable = true
+port = 0
+ip_addr = "127.0.0.1"
 CONF
 
 "$bin" start --conf "$tmp/nanomq.conf" >"$tmp/stdout" 2>"$tmp/stderr" &
@@ -40,6 +42,7 @@ for _ in $(seq 100); do
   sleep 0.1
 done
 tcp=$(addr 'MQTT\/TCP') tls=$(addr 'MQTT\/TLS') ws=$(addr 'MQTT\/WebSocket') wss=$(addr 'MQTT\/WebSocket+TLS')
+http=$(addr 'HTTP API')
 [ -n "$wss" ] || { echo "broker did not start" >&2; cat "$tmp/stderr" >&2; exit 1; }
 host=${tcp%:*} port=${tcp##*:}
 echo "interop: broker at tcp $tcp, tls $tls, ws $ws, wss $wss"
@@ -48,6 +51,7 @@ echo "interop: broker at tcp $tcp, tls $tls, ws $ws, wss $wss"
 python3 "$here/paho_check.py" "$host" "$port"
 "$here/transport_check.sh" "$host" "${tls##*:}" "$tmp"
 python3 "$here/paho_transport_check.py" "${tls##*:}" "${ws##*:}" "${wss##*:}" "$tmp"
+python3 "$here/prometheus_check.py" "$http" "$host" "$port"
 
 # Graceful stop on SIGTERM, exit status 0.
 kill -TERM "$broker"

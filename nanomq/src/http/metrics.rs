@@ -61,6 +61,7 @@ async fn prometheus(State(state): State<AppState>) -> Response {
 }
 
 /// The metrics in the Prometheus text format: `nanomq_` names, a HELP and a TYPE line each;
+/// our own names (counters ending in `_total`), then NanoMQ's (`nanomq_connections_count`…);
 /// the bridge's series carry a `bridge` label with its name (`bridge` is `None` without one).
 pub fn exposition(m: &Metrics, bridge: Option<&str>) -> String {
     let bridge = bridge.zip(m.bridge.as_ref());
@@ -194,6 +195,7 @@ pub fn exposition(m: &Metrics, bridge: Option<&str>) -> String {
     for (name, kind, help, value) in series.into_iter().chain(store.into_iter().flatten()) {
         write_series(&mut text, name, kind, help, "", value);
     }
+    write_nanomq_series(&mut text, m);
     if let Some((bridge, b)) = bridge {
         let label = format!("{{bridge=\"{}\"}}", escape_label(bridge));
         let bridge_series: [(&str, &str, &str, u64); 10] = [
@@ -263,6 +265,102 @@ pub fn exposition(m: &Metrics, bridge: Option<&str>) -> String {
         }
     }
     text
+}
+
+/// NanoMQ's own series (`nanomq/rest_api.c`, `compose_metrics`), same names and types, so
+/// that a NanoMQ dashboard keeps working: the counts, their peaks, memory and CPU.
+fn write_nanomq_series(text: &mut String, m: &Metrics) {
+    let p = &m.peaks;
+    let integers: [(&str, &str, &str, u64); 13] = [
+        (
+            "connections_count",
+            "gauge",
+            "Clients connected now.",
+            m.connections,
+        ),
+        (
+            "connections_max",
+            "gauge",
+            "Most clients connected at once.",
+            p.connections,
+        ),
+        ("sessions_count", "gauge", "Sessions held now.", m.sessions),
+        (
+            "sessions_max",
+            "gauge",
+            "Most sessions held at once.",
+            p.sessions,
+        ),
+        (
+            "topics_count",
+            "gauge",
+            "Distinct topic filters subscribed now.",
+            m.topics,
+        ),
+        (
+            "topics_max",
+            "gauge",
+            "Most distinct topic filters at once.",
+            p.topics,
+        ),
+        (
+            "subscribers_count",
+            "gauge",
+            "Subscriptions held now.",
+            m.subscriptions,
+        ),
+        (
+            "subscribers_max",
+            "gauge",
+            "Most subscriptions at once.",
+            p.subscriptions,
+        ),
+        ("memory_usage", "gauge", "Resident memory (b).", m.memory),
+        (
+            "memory_usage_max",
+            "gauge",
+            "Most resident memory (b).",
+            p.memory,
+        ),
+        (
+            "messages_received",
+            "counter",
+            "PUBLISH packets received from clients.",
+            m.messages_received,
+        ),
+        (
+            "messages_sent",
+            "counter",
+            "PUBLISH packets sent to clients.",
+            m.messages_sent,
+        ),
+        (
+            "messages_dropped",
+            "counter",
+            "Messages dropped.",
+            m.messages_dropped,
+        ),
+    ];
+    for (name, kind, help, value) in integers {
+        write_series(text, name, kind, help, "", value);
+    }
+    for (name, help, value) in [
+        (
+            "cpu_usage",
+            "CPU used since the previous reading (%).",
+            m.cpu_usage,
+        ),
+        (
+            "cpu_usage_max",
+            "Most CPU used between two readings (%).",
+            p.cpu_usage,
+        ),
+    ] {
+        let _ = writeln!(
+            text,
+            "# HELP nanomq_{name} {help}\n# TYPE nanomq_{name} gauge\nnanomq_{name} {value:.2}"
+        );
+    }
 }
 
 /// One metric family of one sample: HELP, TYPE, then the sample with `labels` (`{k="v"}`).

@@ -98,6 +98,9 @@ async fn the_bridge_connected_then_down_then_back() {
     let metrics = get(&http, &format!("{base}/metrics")).await;
     assert_eq!(metrics["bridge"]["connected"], true, "{metrics}");
     assert_eq!(metrics["bridge"]["messages_forwarded"], 1, "{metrics}");
+    // And under NanoMQ's names.
+    assert_eq!(metrics["metrics"][0]["bridge name"], "cloud", "{metrics}");
+    assert_eq!(metrics["metrics"][0]["sent messages"], 1, "{metrics}");
     let text = curl(&http, Method::GET, &format!("{base}/prometheus"), None)
         .await
         .text;

@@ -275,10 +275,15 @@ async fn metrics_count_what_the_broker_holds() {
     let metrics = get_data(&app, "/api/v4/metrics").await;
     let memory = metrics["memory"].as_u64().unwrap();
     assert!(memory > 1024 * 1024, "resident memory {memory}");
+    assert!(metrics["cpu_usage"].as_f64().unwrap() >= 0.0);
+    assert!(metrics["cpuinfo"].as_str().unwrap().ends_with('%'));
+    assert!(metrics["peaks"]["connections"].as_u64().unwrap() >= 1);
     let expected = json!({
         "connections": 1, "sessions": 2, "topics": 2, "subscriptions": 4, "retained": 1,
         "messages_received": 11, "messages_sent": 12, "messages_dropped": 13,
         "bytes_received": 14, "bytes_sent": 15, "uptime": metrics["uptime"], "memory": memory,
+        "cpu_usage": metrics["cpu_usage"], "cpuinfo": metrics["cpuinfo"],
+        "peaks": metrics["peaks"], "metrics": [],
     });
     assert_eq!(metrics, expected);
     assert!(metrics["uptime"].as_u64().unwrap() < 60);
@@ -295,43 +300,66 @@ async fn prometheus_is_valid_text_exposition() {
         reply.headers[header::CONTENT_TYPE],
         "text/plain; version=0.0.4; charset=utf-8"
     );
-    let mut samples = std::collections::BTreeMap::new();
+    // Structure: a HELP, then a TYPE, then the samples of each family; names as the format
+    // allows.
     let mut helped = std::collections::BTreeSet::new();
     let mut typed = std::collections::BTreeMap::new();
     for line in reply.text.lines() {
         if let Some(rest) = line.strip_prefix("# HELP ") {
             let (name, help) = rest.split_once(' ').unwrap();
             assert!(!help.is_empty());
-            helped.insert(name.to_string());
+            assert!(helped.insert(name.to_string()), "one family once: {line}");
         } else if let Some(rest) = line.strip_prefix("# TYPE ") {
             let (name, kind) = rest.split_once(' ').unwrap();
             assert!(matches!(kind, "counter" | "gauge"), "{line}");
             assert!(helped.contains(name), "TYPE before HELP: {line}");
             typed.insert(name.to_string(), kind.to_string());
         } else {
-            let (name, value) = line.split_once(' ').unwrap();
+            let name = line.split([' ', '{']).next().unwrap();
             assert!(typed.contains_key(name), "sample without TYPE: {line}");
-            assert!(name.starts_with("nanomq_"), "{line}");
             assert!(
-                name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'),
+                name.starts_with("nanomq_")
+                    && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'),
                 "{line}"
             );
-            let value: u64 = value.parse().unwrap();
-            assert!(samples.insert(name.to_string(), value).is_none(), "{line}");
         }
     }
-    assert_eq!(samples["nanomq_connections"], 1);
-    assert_eq!(samples["nanomq_sessions"], 2);
-    assert_eq!(samples["nanomq_subscriptions"], 4);
-    assert_eq!(samples["nanomq_topics"], 2);
-    assert_eq!(samples["nanomq_messages_received_total"], 11);
-    assert_eq!(samples["nanomq_bytes_sent_total"], 15);
-    assert!(samples["nanomq_memory_resident_bytes"] > 0);
-    for (name, kind) in &typed {
-        assert_eq!(
-            kind == "counter",
-            name.ends_with("_total"),
-            "{name} is a {kind}"
-        );
-    }
+    // Values, read by a real parser of the text format.
+    let lines = reply.text.lines().map(|l| Ok(l.to_string()));
+    let scrape = prometheus_parse::Scrape::parse(lines).unwrap();
+    assert_eq!(scrape.samples.len(), typed.len(), "every sample parsed");
+    let value = |name: &str| {
+        let sample = scrape
+            .samples
+            .iter()
+            .find(|s| s.metric == name)
+            .unwrap_or_else(|| panic!("{name} missing"));
+        match (&sample.value, typed[name].as_str()) {
+            (prometheus_parse::Value::Counter(v), "counter")
+            | (prometheus_parse::Value::Gauge(v), "gauge") => *v,
+            (other, kind) => panic!("{name}: {other:?} is not a {kind}"),
+        }
+    };
+    // Our names.
+    assert_eq!(value("nanomq_connections"), 1.0);
+    assert_eq!(value("nanomq_sessions"), 2.0);
+    assert_eq!(value("nanomq_subscriptions"), 4.0);
+    assert_eq!(value("nanomq_topics"), 2.0);
+    assert_eq!(value("nanomq_messages_received_total"), 11.0);
+    assert_eq!(value("nanomq_bytes_sent_total"), 15.0);
+    assert!(value("nanomq_memory_resident_bytes") > 0.0);
+    // NanoMQ's names (nanomq/rest_api.c), with NanoMQ's types.
+    assert_eq!(value("nanomq_connections_count"), 1.0);
+    assert!(value("nanomq_connections_max") >= 1.0);
+    assert_eq!(value("nanomq_sessions_count"), 2.0);
+    assert_eq!(value("nanomq_topics_count"), 2.0);
+    assert_eq!(value("nanomq_subscribers_count"), 4.0);
+    assert!(value("nanomq_subscribers_max") >= 4.0);
+    assert!(value("nanomq_memory_usage") > 0.0);
+    assert!(value("nanomq_memory_usage_max") >= value("nanomq_memory_usage"));
+    assert!(value("nanomq_cpu_usage") >= 0.0);
+    assert!(value("nanomq_cpu_usage_max") >= 0.0);
+    assert_eq!(value("nanomq_messages_received"), 11.0);
+    assert_eq!(value("nanomq_messages_sent"), 12.0);
+    assert_eq!(value("nanomq_messages_dropped"), 13.0);
 }
