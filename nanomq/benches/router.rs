@@ -81,7 +81,7 @@ fn session(id: u64) -> Arc<Session> {
         clean_start: true,
         peer: None,
         connected_at: Local::now(),
-        will_topic: None,
+        will: None,
         expiry_interval: 0,
     };
     Arc::new(Session::new(

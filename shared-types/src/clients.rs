@@ -49,6 +49,10 @@ pub struct ClientInfo {
     /// The will topic; present only when a will is set.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub will_topic: Option<String>,
+    /// The will's payload as text (as NanoMQ shows it; bytes that are not UTF-8 become
+    /// U+FFFD); present only when a will is set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub will_msg: Option<String>,
 }
 
 /// What a client object may look like on the wire, before `connected`/`conn_state` are settled.
@@ -77,6 +81,8 @@ struct ClientInfoWire {
     #[serde(default)]
     dropped: u64,
     will_topic: Option<String>,
+    #[serde(default)]
+    will_msg: Option<String>,
 }
 
 impl TryFrom<ClientInfoWire> for ClientInfo {
@@ -106,6 +112,7 @@ impl TryFrom<ClientInfoWire> for ClientInfo {
             mqueue_len: wire.mqueue_len,
             dropped: wire.dropped,
             will_topic: wire.will_topic,
+            will_msg: wire.will_msg,
         })
     }
 }
@@ -247,6 +254,7 @@ mod tests {
             mqueue_len: 3,
             dropped: 4,
             will_topic: None,
+            will_msg: None,
         }
     }
 

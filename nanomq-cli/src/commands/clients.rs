@@ -92,6 +92,9 @@ pub fn details(out: &Output, client: &ClientInfo) -> Table {
     if let Some(topic) = &client.will_topic {
         rows.push(("will topic", topic.clone()));
     }
+    if let Some(message) = &client.will_msg {
+        rows.push(("will message", message.clone()));
+    }
     out.key_values(rows)
 }
 
@@ -168,6 +171,7 @@ mod tests {
             mqueue_len: 0,
             dropped: 0,
             will_topic: None,
+            will_msg: None,
         }
     }
 

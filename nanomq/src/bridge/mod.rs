@@ -335,7 +335,7 @@ fn local_session(broker: &Broker, options: &BridgeOptions) -> Arc<Session> {
         clean_start: true,
         peer: None,
         connected_at: Local::now(),
-        will_topic: None,
+        will: None,
         expiry_interval: 0,
     };
     let session = Arc::new(Session::new(

@@ -378,7 +378,7 @@ mod tests {
                 clean_start: false,
                 peer: Some(peer()),
                 connected_at: Local::now(),
-                will_topic: None,
+                will: None,
                 expiry_interval: expiry,
             },
             link: Link {

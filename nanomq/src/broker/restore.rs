@@ -17,7 +17,7 @@ use crate::codec::{LastWill, ProtocolVersion};
 use crate::message::Delivery;
 use crate::router::ParsedFilter;
 use crate::session::inflight::DeliveryState;
-use crate::session::{ClientDetails, Session, SubscriptionRecord};
+use crate::session::{ClientDetails, Session, SubscriptionRecord, WillSummary};
 use crate::store::record::SessionRecord;
 use crate::store::{Op, Snapshot};
 
@@ -84,7 +84,7 @@ impl Broker {
                 clean_start: false,
                 peer: None,
                 connected_at: Local::now(),
-                will_topic: record.will.as_ref().map(|(w, _)| Arc::clone(&w.topic)),
+                will: record.will.as_ref().map(|(w, _)| WillSummary::of(w)),
                 expiry_interval: record.expiry_interval,
             };
             let session = self.inner.sessions.restore(&client, details);

@@ -20,7 +20,7 @@ use crate::codec::{
     ReasonCode, decode_packet, encode_packet, peek_packet_len,
 };
 use crate::session::inflight::DeliveryState;
-use crate::session::{ClientDetails, Link, LinkSignal, Session};
+use crate::session::{ClientDetails, Link, LinkSignal, Session, WillSummary};
 
 /// Bytes read at a time while the CONNECT's size is not known yet.
 const READ_CHUNK: usize = 512;
@@ -212,7 +212,7 @@ where
         clean_start: connect.clean_start,
         peer: Some(peer),
         connected_at: Local::now(),
-        will_topic: connect.will.as_ref().map(|w| Arc::clone(&w.topic)),
+        will: connect.will.as_ref().map(WillSummary::of),
         expiry_interval,
     };
     let signal = Arc::new(LinkSignal::default());

@@ -76,7 +76,11 @@ pub fn client_info(session: &Session) -> ClientInfo {
         send_msg: session.stats.send_msg.load(Ordering::Relaxed),
         mqueue_len: u64::try_from(session.mailbox.len()).unwrap_or(u64::MAX),
         dropped: session.mailbox.dropped(),
-        will_topic: details.will_topic.map(|topic| topic.to_string()),
+        will_topic: details.will.as_ref().map(|w| w.topic.to_string()),
+        will_msg: details
+            .will
+            .as_ref()
+            .map(|w| String::from_utf8_lossy(&w.payload).into_owned()),
     }
 }
 

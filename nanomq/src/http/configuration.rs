@@ -12,6 +12,11 @@
 //! settings left to their defaults stay; written atomically, mode kept); on any failure
 //! neither the file, nor what GET shows, nor the running broker changes.
 //!
+//! `GET` and `POST /api/v4/configuration/{section}` (NanoMQ's routes) do the same for one
+//! section: `basic` (the top-level settings) or a table (`auth`, `log`, `tls`, `websocket`,
+//! `http_server`, `bridge`, `persistence`), shaped as NanoMQ shapes them:
+//! `{"code":0,"data":{"tls":{...}}}` out, `{"data":{"tls":{...}}}` (or `{"data":{...}}`) in.
+//!
 //! Secrets never leave the broker: GET shows every password and inline key as `******`, and
 //! a POST that sends `******` back keeps the secret the broker has (so a configuration read,
 //! edited and written back loses none).
@@ -25,7 +30,7 @@ use shared_types::config::{Config, PLACEHOLDER};
 use shared_types::{ApiResponse, ConfigUpdateRequest, ResultCode};
 
 use super::error::ApiError;
-use super::extract::{ApiJson, ApiQuery};
+use super::extract::{ApiJson, ApiPath, ApiQuery};
 use super::routes::{ApiResult, ApiRoute};
 use super::state::AppState;
 
@@ -44,7 +49,121 @@ pub(super) fn routes() -> Vec<ApiRoute> {
             "set broker configuration",
             update,
         ),
+        ApiRoute::get(
+            "/configuration/{section}",
+            "get_broker_configuration_section",
+            "show one section of the broker configuration",
+            show_section,
+        )
+        .beyond_spec(),
+        ApiRoute::post(
+            "/configuration/{section}",
+            "set_broker_configuration_section",
+            "set one section of the broker configuration",
+            update_section,
+        )
+        .beyond_spec(),
     ]
+}
+
+/// The section of the top-level settings (NanoMQ's name).
+const BASIC: &str = "basic";
+
+/// The sections `/configuration/{section}` knows: `basic` and each table of the
+/// configuration.
+fn sections() -> Vec<String> {
+    let value = serde_json::to_value(Config::default()).unwrap_or_default();
+    let mut names = vec![BASIC.to_string()];
+    if let Some(object) = value.as_object() {
+        names.extend(
+            object
+                .iter()
+                .filter(|(_, v)| v.is_object())
+                .map(|(k, _)| k.clone()),
+        );
+    }
+    names
+}
+
+fn unknown_section(section: &str) -> ApiError {
+    ApiError::not_found(
+        ResultCode::RpcError,
+        format!(
+            "no configuration section `{section}`; there are: {}",
+            sections().join(", ")
+        ),
+    )
+}
+
+/// `section` of `config` (as a JSON object), or None if there is no such section.
+fn section_of(config: &Config, section: &str) -> Option<serde_json::Value> {
+    let value = serde_json::to_value(config).ok()?;
+    let object = value.as_object()?;
+    if section == BASIC {
+        let basic = object
+            .iter()
+            .filter(|(_, v)| !v.is_object())
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        return Some(serde_json::Value::Object(basic));
+    }
+    object.get(section).filter(|v| v.is_object()).cloned()
+}
+
+async fn show_section(
+    State(state): State<AppState>,
+    ApiPath(section): ApiPath<String>,
+    ApiQuery(query): ApiQuery<ShowQuery>,
+) -> ApiResult<serde_json::Value> {
+    let config = if query.running {
+        state.broker.config()
+    } else {
+        Arc::clone(&*state.saved_config().lock().await)
+    };
+    let value =
+        section_of(&config.redacted(), &section).ok_or_else(|| unknown_section(&section))?;
+    Ok(Json(ApiResponse::ok(serde_json::json!({ section: value }))))
+}
+
+async fn update_section(
+    State(state): State<AppState>,
+    ApiPath(section): ApiPath<String>,
+    ApiJson(request): ApiJson<ConfigUpdateRequest>,
+) -> ApiResult<()> {
+    let Some(fields) = section_of(&Config::default(), &section) else {
+        return Err(unknown_section(&section));
+    };
+    let Some(data) = request.data else {
+        return Err(ApiError::bad_request(
+            ResultCode::MissingParameter,
+            format!("the body must be {{\"data\": {{\"{section}\": {{...}}}}}}"),
+        ));
+    };
+    // NanoMQ's shape, {"data": {"tls": {...}}}, or the section's fields directly.
+    let inner = match data.as_object() {
+        Some(object) if object.len() == 1 && object.contains_key(&section) => {
+            object[&section].clone()
+        }
+        _ => data,
+    };
+    let Some(inner) = inner.as_object() else {
+        return Err(ApiError::bad_request(
+            ResultCode::InvalidParameter,
+            format!("`{section}` must be an object"),
+        ));
+    };
+    if let Some(stray) = inner.keys().find(|k| fields.get(k.as_str()).is_none()) {
+        return Err(ApiError::bad_request(
+            ResultCode::InvalidParameter,
+            format!("invalid configuration: `{stray}` is not a setting of section `{section}`"),
+        ));
+    }
+    let patch = if section == BASIC {
+        serde_json::Value::Object(inner.clone())
+    } else {
+        serde_json::json!({ section: inner })
+    };
+    apply(&state, &patch).await
 }
 
 /// The query string of `GET /configuration`.
@@ -78,6 +197,12 @@ async fn update(
             "the body must be {\"data\": {...}}",
         ));
     };
+    apply(&state, &patch).await
+}
+
+/// Merges `patch` over the saved configuration, checks the result could start, and edits the
+/// file; nothing changes on any failure.
+async fn apply(state: &AppState, patch: &serde_json::Value) -> ApiResult<()> {
     let mut saved = state.saved_config().lock().await;
     let invalid = |reason: String| {
         ApiError::bad_request(
@@ -86,7 +211,7 @@ async fn update(
         )
     };
     let mut merged = saved
-        .merged(&patch)
+        .merged(patch)
         .map_err(|error| invalid(error.to_string()))?;
     merged.restore_secrets(&saved);
     if let Some(field) = merged.placeholders().first() {

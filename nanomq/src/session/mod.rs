@@ -53,10 +53,30 @@ pub struct ClientDetails {
     pub peer: Option<SocketAddr>,
     /// When the last connection was accepted.
     pub connected_at: DateTime<Local>,
-    /// Topic of the will of the current connection.
-    pub will_topic: Option<Arc<str>>,
+    /// The will of the current connection, as the API shows it.
+    pub will: Option<Arc<WillSummary>>,
     /// Session expiry interval in seconds (`u32::MAX` = never).
     pub expiry_interval: u32,
+}
+
+/// A will as the API shows it (`will_topic`, `will_msg`): one allocation, and only for
+/// clients that have a will.
+#[derive(Debug)]
+pub struct WillSummary {
+    /// The will's topic.
+    pub topic: Arc<str>,
+    /// The will's payload (a copy: it does not pin the buffer the CONNECT arrived in).
+    pub payload: bytes::Bytes,
+}
+
+impl WillSummary {
+    /// The summary of `will`.
+    pub fn of(will: &crate::codec::LastWill) -> Arc<WillSummary> {
+        Arc::new(WillSummary {
+            topic: Arc::clone(&will.topic),
+            payload: bytes::Bytes::copy_from_slice(&will.payload),
+        })
+    }
 }
 
 /// Orders a running connection receives from outside its task.

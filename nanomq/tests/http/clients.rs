@@ -74,7 +74,7 @@ async fn client_objects_show_each_session() {
             "conn_state": "connected", "connected": true, "clean_start": true,
             "proto_name": "MQTT", "proto_ver": 5, "ip_address": "127.0.0.1", "port": 40001,
             "connected_at": "2024-01-02 03:04:05", "recv_msg": 7, "send_msg": 3,
-            "mqueue_len": 0, "dropped": 0, "will_topic": "wills/alpha"
+            "mqueue_len": 0, "dropped": 0, "will_topic": "wills/alpha", "will_msg": "gone"
         })
     );
     assert_eq!(

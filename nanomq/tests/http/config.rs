@@ -100,6 +100,66 @@ async fn a_partial_post_is_merged_written_and_shown() {
 }
 
 #[tokio::test]
+async fn sections_shown_and_set_one_at_a_time_as_nanomq_does() {
+    let broker = TestBroker::start(test_config()).await;
+    let app = broker.app();
+    let basic = get_data(&app, "/api/v4/configuration/basic").await;
+    assert_eq!(basic["basic"]["msq_len"], 64, "{basic}");
+    assert!(
+        basic["basic"].get("tls").is_none(),
+        "tables are sections of their own"
+    );
+    let http = get_data(&app, "/api/v4/configuration/http_server").await;
+    assert_eq!(
+        http["http_server"]["password"], "******",
+        "secrets stay inside"
+    );
+    assert_eq!(http.as_object().unwrap().len(), 1);
+
+    // NanoMQ's body shape, and the fields directly.
+    send(
+        &app,
+        post(
+            "/api/v4/configuration/log",
+            r#"{"data":{"log":{"level":"debug"}}}"#,
+        ),
+    )
+    .await
+    .assert(StatusCode::OK, 0);
+    send(
+        &app,
+        post("/api/v4/configuration/basic", r#"{"data":{"msq_len":9}}"#),
+    )
+    .await
+    .assert(StatusCode::OK, 0);
+    let mut expected = test_config();
+    expected.log.level = shared_types::config::LogLevel::Debug;
+    expected.msq_len = 9;
+    assert_eq!(broker.file_config(), expected);
+    let log = get_data(&app, "/api/v4/configuration/log").await;
+    assert_eq!(log["log"]["level"], "debug");
+
+    // A setting of another section, an unknown section, a bad value: refused, nothing changed.
+    send(
+        &app,
+        post("/api/v4/configuration/log", r#"{"data":{"msq_len":1}}"#),
+    )
+    .await
+    .assert(StatusCode::BAD_REQUEST, 108);
+    send(&app, get("/api/v4/configuration/webhook"))
+        .await
+        .assert(StatusCode::NOT_FOUND, 101);
+    send(
+        &app,
+        post("/api/v4/configuration/basic", r#"{"data":{"msq_len":"x"}}"#),
+    )
+    .await
+    .assert(StatusCode::BAD_REQUEST, 108);
+    assert_eq!(broker.file_config(), expected);
+    broker.handle.stop().await;
+}
+
+#[tokio::test]
 async fn the_documents_post_example_succeeds_verbatim() {
     let broker = TestBroker::start(test_config()).await;
     let app = broker.app();

@@ -81,6 +81,11 @@ async fn the_api_follows_real_clients() {
     assert_eq!(c4_info["ip_address"], "127.0.0.1");
     assert!(c4_info["port"].as_u64().unwrap() > 0);
     assert_eq!(find(&clients, "c5")["will_topic"], "wills/c5");
+    assert_eq!(
+        find(&clients, "c5")["will_msg"],
+        "gone",
+        "NanoMQ's will_msg"
+    );
     assert_eq!(find(&clients, "c5")["keepalive"], 45);
     assert!(find(&clients, "c4").get("will_topic").is_none());
     let old = find(&clients, "old31");

@@ -72,24 +72,28 @@ async fn index_starts_with_the_document_and_lists_only_served_routes() {
         ("GET", "/retained/"),
         ("GET", "/retained/:topic"),
         ("DELETE", "/retained/:topic"),
+        ("GET", "/configuration/:section"),
+        ("POST", "/configuration/:section"),
     ] {
         assert!(
             extras.contains(&(expected.0.to_string(), expected.1.to_string())),
             "{expected:?} missing from {extras:?}"
         );
     }
-    assert_eq!(listed.len(), documented.len() + 16);
+    assert_eq!(listed.len(), documented.len() + 18);
     // Every listed route is served: GET routes answer something other than "no such route",
     // other methods are known paths (GET on them is 405, not 404), so nothing is triggered.
     for entry in listed {
         let uri = concrete(entry["path"].as_str().unwrap());
         let reply = send(&app, get(&uri)).await;
         if entry["method"] == "GET"
-            && (entry["path"] == "/bridges/:name" || entry["path"] == "/retained/:topic")
+            && ["/bridges/:name", "/retained/:topic"].contains(&entry["path"].as_str().unwrap())
         {
             // No bridge called `x`, nothing retained on `x`: the route answers, and says so
             // (not 404/102).
             reply.assert(StatusCode::NOT_FOUND, 108);
+        } else if entry["method"] == "GET" && entry["path"] == "/configuration/:section" {
+            reply.assert(StatusCode::NOT_FOUND, 101);
         } else if entry["method"] == "GET" {
             assert_eq!(reply.status, StatusCode::OK, "GET {uri}: {}", reply.text);
         } else {

@@ -94,7 +94,12 @@ pub async fn add(broker: &Broker, client: &FakeClient) -> FakeSession {
         clean_start: client.clean_start,
         peer: Some(client.peer),
         connected_at: connected_at(),
-        will_topic: client.will_topic.map(Arc::from),
+        will: client.will_topic.map(|topic| {
+            Arc::new(nanomq::session::WillSummary {
+                topic: Arc::from(topic),
+                payload: bytes::Bytes::from_static(b"gone"),
+            })
+        }),
         expiry_interval,
     };
     let identity = Arc::new(Identity::client(
