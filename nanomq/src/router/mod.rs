@@ -236,6 +236,16 @@ impl Router {
         }
     }
 
+    /// Whether any subscription matches `topic` (so that a message nobody would receive need
+    /// not even be built).
+    pub fn has_subscribers(&self, topic: &str) -> bool {
+        let mut any = false;
+        self.trie.read().for_each_match(topic, |subs| {
+            any |= !subs.direct.is_empty() || !subs.groups.is_empty();
+        });
+        any
+    }
+
     /// Queues `message` for every session with a matching subscription: once per session
     /// (at the highest matching QoS, with every matching subscription identifier), and once
     /// per shared group. Sessions whose queue is over its high watermark are added to

@@ -515,6 +515,36 @@ async fn sys_connected_event_has_nanomq_fields() {
 }
 
 #[tokio::test]
+async fn sys_client_status_events_as_nanomq_0_24_publishes_them() {
+    let broker = TestBroker::start().await;
+    let mut watcher = v5::connect(&broker, "status-watch").await;
+    watcher
+        .subscribe("$SYS/brokers/client_status/#", QoS::AtMostOnce)
+        .await;
+    let c = v5::connect(&broker, "dev-7").await;
+    let event = watcher.next_publish().await;
+    assert_eq!(event.topic.as_ref(), b"$SYS/brokers/client_status/dev-7");
+    let json: serde_json::Value = serde_json::from_slice(&event.payload).unwrap();
+    assert_eq!(json["status"], "online");
+    assert_eq!(json["client_id"], "dev-7");
+    assert_eq!(json["return_code"], "0");
+    c.disconnect().await;
+    let event = watcher.next_publish().await;
+    assert_eq!(event.topic.as_ref(), b"$SYS/brokers/client_status/dev-7");
+    let json: serde_json::Value = serde_json::from_slice(&event.payload).unwrap();
+    assert_eq!(json["status"], "offline");
+    assert_eq!(json["reason_code"], "0");
+    // A client identifier that cannot be a topic level gets the older events only.
+    let odd = v5::connect(&broker, "a/b").await;
+    odd.disconnect().await;
+    let marker = v5::connect(&broker, "marker").await;
+    let event = watcher.next_publish().await;
+    assert_eq!(event.topic.as_ref(), b"$SYS/brokers/client_status/marker");
+    marker.disconnect().await;
+    broker.stop().await;
+}
+
+#[tokio::test]
 async fn shutdown_sends_disconnect_0x8b() {
     let broker = TestBroker::start().await;
     let mut raw = raw_v5(&broker, "stays").await;
