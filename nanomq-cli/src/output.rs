@@ -159,6 +159,29 @@ impl Output {
     }
 }
 
+/// Adds `uptime_seconds` beside every `uptime` text (`"1 Hours, 2 minutes, 3 seconds"`) of
+/// the objects in `value` (an object or an array of them), for `jq` users.
+pub fn with_uptime_seconds(mut value: Value) -> Value {
+    let add = |object: &mut serde_json::Map<String, Value>| {
+        let seconds = object
+            .get("uptime")
+            .and_then(Value::as_str)
+            .and_then(shared_types::parse_uptime);
+        if let Some(seconds) = seconds {
+            object.insert("uptime_seconds".into(), Value::from(seconds));
+        }
+    };
+    match &mut value {
+        Value::Array(items) => items
+            .iter_mut()
+            .filter_map(Value::as_object_mut)
+            .for_each(add),
+        Value::Object(object) => add(object),
+        _ => {}
+    }
+    value
+}
+
 /// "3 clients", "1 client", "no clients".
 pub fn count(n: usize, singular: &str, plural: &str) -> String {
     match n {

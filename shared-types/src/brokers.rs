@@ -40,10 +40,42 @@ pub fn format_uptime(seconds: u64) -> String {
     )
 }
 
+/// The seconds a [`format_uptime`] string stands for (what `-o json` adds as
+/// `uptime_seconds`); None when the text is not in that form.
+pub fn parse_uptime(text: &str) -> Option<u64> {
+    let mut total = 0u64;
+    let mut parts = 0;
+    for part in text.split(',') {
+        let (number, unit) = part.trim().split_once(' ')?;
+        let number: u64 = number.parse().ok()?;
+        let scale = match unit.to_ascii_lowercase().as_str() {
+            "hours" | "hour" => 3600,
+            "minutes" | "minute" => 60,
+            "seconds" | "second" => 1,
+            _ => return None,
+        };
+        total = total.checked_add(number.checked_mul(scale)?)?;
+        parts += 1;
+    }
+    (parts > 0).then_some(total)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::envelope::ApiResponse;
+
+    #[test]
+    fn uptime_text_round_trips_to_seconds() {
+        for seconds in [0, 59, 61, 3600, 90_061, 4_000_000] {
+            assert_eq!(parse_uptime(&format_uptime(seconds)), Some(seconds));
+        }
+        assert_eq!(
+            parse_uptime("15 Hours, 1 minutes, 38 seconds"),
+            Some(54_098)
+        );
+        assert_eq!(parse_uptime("soon"), None);
+    }
     use serde_json::Value;
 
     const BROKERS: &str = r#"{"code":0,"data":[{"datetime":"2022-06-07 10:02:24","node_status":"Running","sysdescr":"NanoMQ Broker","uptime":"15 Hours, 1 minutes, 38 seconds","version":"0.7.9-3"}]}"#;

@@ -27,7 +27,7 @@ mod test_support;
 
 pub use acl::{AclCheck, AclCheckQuery};
 pub use bridges::{BridgeInfo, BridgeLinkState};
-pub use brokers::{BrokerInfo, NodeInfo, format_uptime};
+pub use brokers::{BrokerInfo, NodeInfo, format_uptime, parse_uptime};
 pub use clients::{ClientInfo, ClientQuery, ConnState, ProtoName};
 pub use code::ResultCode;
 pub use config::{Config, ConfigError, ConfigUpdateRequest};

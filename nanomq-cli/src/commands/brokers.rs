@@ -5,14 +5,16 @@ use shared_types::BrokerInfo;
 
 use crate::context::Ctx;
 use crate::error::CliError;
-use crate::output::{Output, count};
+use crate::output::{Output, count, with_uptime_seconds};
 
 /// Runs `brokers`.
 pub async fn exec(ctx: &Ctx) -> Result<(), CliError> {
     ctx.out.no_toml()?;
     let reply = ctx.api()?.get(&["brokers"], &()).await?;
     if ctx.out.is_json() {
-        return ctx.out.print_json(&reply.data.unwrap_or_default());
+        return ctx
+            .out
+            .print_json(&with_uptime_seconds(reply.data.unwrap_or_default()));
     }
     let brokers: Vec<BrokerInfo> = reply.typed()?;
     ctx.out.print_list(

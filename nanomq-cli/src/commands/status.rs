@@ -8,7 +8,7 @@ use super::metrics::{bridge_rows, store_rows};
 
 use crate::context::Ctx;
 use crate::error::CliError;
-use crate::output::Output;
+use crate::output::{Output, with_uptime_seconds};
 
 /// Runs `status`.
 pub async fn exec(ctx: &Ctx) -> Result<(), CliError> {
@@ -21,8 +21,8 @@ pub async fn exec(ctx: &Ctx) -> Result<(), CliError> {
         let part = |key| metrics.data.as_ref().and_then(|m| m.get(key)).cloned();
         let (bridge, store) = (part("bridge"), part("store"));
         return ctx.out.print_json(&json!({
-            "brokers": brokers.data,
-            "nodes": nodes.data,
+            "brokers": with_uptime_seconds(brokers.data.unwrap_or_default()),
+            "nodes": with_uptime_seconds(nodes.data.unwrap_or_default()),
             "bridge": bridge,
             "store": store,
         }));

@@ -89,6 +89,25 @@ async fn status_brokers_nodes_endpoints_metrics() {
         "{table}"
     );
     assert!(table.contains("\nuptime             0 Hours, "), "{table}");
+
+    // `-o json` gives uptime in seconds too, beside the API's text.
+    let brokers = broker
+        .cli()
+        .args(["brokers", "-o", "json"])
+        .run()
+        .await
+        .json();
+    assert!(
+        brokers[0]["uptime_seconds"].as_u64().unwrap() < 600,
+        "{brokers}"
+    );
+    let status = broker
+        .cli()
+        .args(["status", "-o", "json"])
+        .run()
+        .await
+        .json();
+    assert!(status["nodes"][0]["uptime_seconds"].is_u64(), "{status}");
 }
 
 /// With persistence on, `status` and `metrics` show the store; without, `status` says it is off.

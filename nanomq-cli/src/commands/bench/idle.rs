@@ -20,7 +20,9 @@ pub async fn run(args: BenchCommonArgs, timeout: Duration) -> Result<(), CliErro
         async move { hold(index, &args, &stats, timeout, permit).await }
     })
     .await;
-    stats.print_summary("bench conn", started.elapsed(), args.json);
+    // The measured phase: every client in, to the stop (exactly `--duration`).
+    let active = stats.measured().unwrap_or_else(|| started.elapsed());
+    stats.print_summary("bench conn", active, args.json);
     stats.outcome()
 }
 

@@ -17,8 +17,6 @@ pub mod subscriber;
 use std::sync::Arc;
 use std::time::Duration;
 
-use std::sync::atomic::Ordering;
-
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 pub use crate::cli::{BenchCommand, BenchCommonArgs, BenchPubArgs, BenchSubArgs};
@@ -53,6 +51,7 @@ pub async fn run_clients<F, Fut>(
         let stats = Arc::clone(stats);
         async move { stats.report_progress(kind).await }
     });
+    stats.expect(common.clients);
     let stopper = stop_on(stats, common.duration);
     let handshakes = Arc::new(Semaphore::new(64));
     let mut tasks = Vec::with_capacity(common.clients);
@@ -70,7 +69,7 @@ pub async fn run_clients<F, Fut>(
         let stats = Arc::clone(stats);
         tasks.push(tokio::spawn(async move {
             if let Err(e) = run.await {
-                stats.failed.fetch_add(1, Ordering::Relaxed);
+                stats.record_failed();
                 eprintln!("{kind} client {index}: {e}");
             }
         }));
@@ -83,14 +82,19 @@ pub async fn run_clients<F, Fut>(
     let _ = progress.await;
 }
 
-/// Sets the stop flag after `duration`, or on Ctrl-C.
+/// Sets the stop flag `duration` after every client has connected (or failed), so that the
+/// measured phase lasts exactly `duration` however long connecting took; or on Ctrl-C.
 fn stop_on(stats: &Arc<Stats>, duration: Option<Duration>) -> tokio::task::JoinHandle<()> {
     let stats = Arc::clone(stats);
     tokio::spawn(async move {
         match duration {
             Some(d) => {
+                let measured = async {
+                    stats.all_connected().await;
+                    tokio::time::sleep(d).await;
+                };
                 tokio::select! {
-                    () = tokio::time::sleep(d) => {}
+                    () = measured => {}
                     _ = tokio::signal::ctrl_c() => {}
                 }
             }

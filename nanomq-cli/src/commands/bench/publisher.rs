@@ -35,7 +35,9 @@ pub async fn run(args: BenchPubArgs, timeout: Duration) -> Result<(), CliError> 
         async move { publish(index, &args, &stats, timeout, permit).await }
     })
     .await;
-    stats.print_summary("bench pub", started.elapsed(), args.common.json);
+    // The measured phase: every client in, to the stop (exactly `--duration`).
+    let active = stats.measured().unwrap_or_else(|| started.elapsed());
+    stats.print_summary("bench pub", active, args.common.json);
     stats.outcome()
 }
 

@@ -23,6 +23,21 @@ pub struct Stats {
     stop: AtomicBool,
     /// When the first client connected and when the last one did, for the connect rate.
     connect_span: Mutex<Option<(Instant, Instant)>>,
+    /// How many clients the run starts ([`Stats::expect`]).
+    expected: AtomicU64,
+    /// When every client had connected or failed (the measured phase begins), and when the
+    /// stop was asked for (it ends), each with the messages sent and received by then.
+    phase: Mutex<(Option<Mark>, Option<Mark>)>,
+    /// Told once every client has connected or failed.
+    all_in: tokio::sync::Notify,
+}
+
+/// A moment of the run and the counters at it.
+#[derive(Debug, Clone, Copy)]
+struct Mark {
+    at: Instant,
+    sent: u64,
+    received: u64,
 }
 
 impl Stats {
@@ -49,11 +64,72 @@ impl Stats {
             latency: Mutex::new(new_histogram()),
             stop: AtomicBool::new(false),
             connect_span: Mutex::new(None),
+            expected: AtomicU64::new(0),
+            phase: Mutex::new((None, None)),
+            all_in: tokio::sync::Notify::new(),
         }
+    }
+
+    /// Sets how many clients the run starts: `--duration` counts from when all of them have
+    /// connected (or failed).
+    pub fn expect(&self, clients: usize) {
+        self.expected.store(clients as u64, Ordering::Relaxed);
+        self.check_all_in();
+    }
+
+    /// Records a client that failed.
+    pub fn record_failed(&self) {
+        self.failed.fetch_add(1, Ordering::Relaxed);
+        self.check_all_in();
+    }
+
+    fn check_all_in(&self) {
+        let done = self.connected.load(Ordering::Relaxed) + self.failed.load(Ordering::Relaxed);
+        if done >= self.expected.load(Ordering::Relaxed)
+            && let Ok(mut phase) = self.phase.lock()
+            && phase.0.is_none()
+        {
+            phase.0 = Some(self.mark());
+            self.all_in.notify_one();
+        }
+    }
+
+    /// Waits until every client has connected or failed.
+    pub async fn all_connected(&self) {
+        self.all_in.notified().await;
+    }
+
+    fn mark(&self) -> Mark {
+        Mark {
+            at: Instant::now(),
+            sent: self.sent.load(Ordering::Relaxed),
+            received: self.received.load(Ordering::Relaxed),
+        }
+    }
+
+    /// How long the measured phase lasted: from every client in to the stop (or to now);
+    /// None if not every client got in.
+    pub fn measured(&self) -> Option<Duration> {
+        let phase = self.phase.lock().ok()?;
+        let start = phase.0?;
+        let end = phase.1.map_or_else(Instant::now, |m| m.at);
+        Some(end.saturating_duration_since(start.at))
+    }
+
+    /// Messages sent and received within the measured phase, when there was one.
+    fn measured_counts(&self) -> Option<(u64, u64)> {
+        let phase = self.phase.lock().ok()?;
+        let (start, end) = (phase.0?, phase.1?);
+        Some((end.sent - start.sent, end.received - start.received))
     }
 
     /// Asks every client to stop.
     pub fn request_stop(&self) {
+        if let Ok(mut phase) = self.phase.lock()
+            && phase.1.is_none()
+        {
+            phase.1 = Some(self.mark());
+        }
         self.stop.store(true, Ordering::Relaxed);
     }
 
@@ -70,6 +146,7 @@ impl Stats {
             let first = span.map_or(now, |(first, _)| first);
             *span = Some((first, now));
         }
+        self.check_all_in();
     }
 
     /// Merges one client's latency histogram.
@@ -119,6 +196,12 @@ impl Stats {
         let secs = active.as_secs_f64().max(1e-9);
         let sent = self.sent.load(Ordering::Relaxed);
         let received = self.received.load(Ordering::Relaxed);
+        // Rates over the measured phase when `active` is it; `bench sub` times its own
+        // (first to last message) and counts them all.
+        let per_sec = match self.measured_counts() {
+            Some(counts) if Some(active) == self.measured() => counts,
+            _ => (sent, received),
+        };
         let connect_rate =
             self.connect_span
                 .lock()
@@ -135,8 +218,8 @@ impl Stats {
             "failed": self.failed.load(Ordering::Relaxed),
             "sent": sent,
             "received": received,
-            "sent_per_sec": sent as f64 / secs,
-            "received_per_sec": received as f64 / secs,
+            "sent_per_sec": per_sec.0 as f64 / secs,
+            "received_per_sec": per_sec.1 as f64 / secs,
             "connect_rate": connect_rate,
         });
         if let Ok(latency) = self.latency.lock()
@@ -196,4 +279,32 @@ pub fn now_micros() -> u64 {
         .duration_since(UNIX_EPOCH)
         .map(|d| u64::try_from(d.as_micros()).unwrap_or(u64::MAX))
         .unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rates_count_only_the_measured_phase() {
+        let stats = Stats::new();
+        stats.expect(2);
+        stats.record_connected();
+        // Traffic of the first client before the second is in: not measured.
+        stats.sent.fetch_add(100, Ordering::Relaxed);
+        assert!(stats.measured().is_none());
+        stats.record_failed();
+        let start = stats.measured().expect("every client is in");
+        assert!(start < Duration::from_secs(1));
+        stats.sent.fetch_add(50, Ordering::Relaxed);
+        stats.request_stop();
+        // Acknowledgements drained after the stop: not measured either.
+        stats.sent.fetch_add(7, Ordering::Relaxed);
+        assert_eq!(stats.measured_counts(), Some((50, 0)));
+        let active = stats.measured().unwrap();
+        let summary = stats.summary("bench pub", active);
+        assert_eq!(summary["sent"], 157, "the total stays the total");
+        let rate = summary["sent_per_sec"].as_f64().unwrap();
+        assert!((rate - 50.0 / active.as_secs_f64().max(1e-9)).abs() < 1e-6);
+    }
 }
