@@ -32,7 +32,9 @@ impl Output {
         let width = columns
             .and_then(|c| c.trim().parse::<u16>().ok())
             .filter(|w| *w > 0)
-            .or_else(|| if tty { Table::new().width() } else { None });
+            .or_else(|| if tty { Table::new().width() } else { None })
+            // A terminal that reports no size (a pty nobody sized, `script`) is not 0 wide.
+            .filter(|w| *w > 0);
         Output {
             format,
             color: color && tty,
@@ -124,8 +126,7 @@ impl Output {
     pub fn render(&self, table: &Table) -> String {
         let mut text = String::new();
         for line in table.lines() {
-            let line = line.strip_prefix(' ').unwrap_or(&line).trim_end();
-            text.push_str(line);
+            text.push_str(drop_leading_space(&line).trim_end());
             text.push('\n');
         }
         text
@@ -156,6 +157,25 @@ impl Output {
             Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
             _ => Ok(()),
         }
+    }
+}
+
+/// The line without the first column's left padding: its first space, also when colour
+/// escapes come before it (a bold header starts `ESC[1m` + space; stripping only a leading
+/// space left the header one column right of the rows in a terminal).
+fn drop_leading_space(line: &str) -> String {
+    let mut escapes = 0;
+    let bytes = line.as_bytes();
+    while bytes.get(escapes) == Some(&0x1b) {
+        match line[escapes..].find('m') {
+            Some(end) => escapes += end + 1,
+            None => break,
+        }
+    }
+    if line[escapes..].starts_with(' ') {
+        format!("{}{}", &line[..escapes], &line[escapes + 1..])
+    } else {
+        line.to_string()
     }
 }
 
@@ -228,6 +248,37 @@ pub fn plain(value: &Value) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn coloured_headers_line_up_with_their_rows() {
+        let out = Output {
+            format: OutputFormat::Table,
+            color: true,
+            width: Some(80),
+        };
+        let mut table = out.table(&["NAME", "STATE"]);
+        table.add_row(vec![Cell::new("alpha"), out.colored("up", Color::Green)]);
+        let text = out.render(&table);
+        let plain: Vec<String> = text
+            .lines()
+            .map(|line| {
+                // Without the colour escapes, as the terminal shows it.
+                let mut shown = String::new();
+                let mut rest = line;
+                while let Some(at) = rest.find('\x1b') {
+                    shown.push_str(&rest[..at]);
+                    rest = rest[at..].split_once('m').map_or("", |(_, after)| after);
+                }
+                shown.push_str(rest);
+                shown
+            })
+            .collect();
+        assert!(plain[0].starts_with("NAME"), "{plain:?}");
+        assert!(plain[1].starts_with("alpha"), "{plain:?}");
+        assert_eq!(plain[0].find("STATE"), plain[1].find("up"), "{plain:?}");
+        assert_eq!(drop_leading_space(" x"), "x");
+        assert_eq!(drop_leading_space("\x1b[1m x"), "\x1b[1mx");
+    }
 
     #[test]
     fn counts() {

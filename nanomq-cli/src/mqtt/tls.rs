@@ -91,7 +91,11 @@ impl TlsClient {
         let stream = TlsConnector::from(Arc::clone(&self.config))
             .connect(name, tcp)
             .await
-            .map_err(|e| CliError::Connect(format!("TLS handshake with {host} failed: {e}")))?;
+            .map_err(|e| {
+                let text = e.to_string();
+                let reason = crate::api::in_words(&text).map_or(text, str::to_string);
+                CliError::Connect(format!("TLS handshake with {host} failed: {reason}"))
+            })?;
         Ok(Box::new(stream))
     }
 }
