@@ -134,6 +134,25 @@ for q in ("p50", "p99"):
 PY
 }
 
+# One stream of 10,000 msg/s paced as a whole and shared by 10 publishers (`-R`), into one
+# subscriber: latency counted from each message's scheduled time (no coordinated omission).
+shared_latency() { # port qos
+  local port=$1 qos=$2
+  bench sub -p "$port" -c 1 -t 'slat/#' -q "$qos" --duration $((duration + 4)) --json >"$tmp/sub.json" 2>/dev/null &
+  local sub=$!
+  sleep 1
+  bench pub -p "$port" -c 10 -t 'slat/%i' -q "$qos" -s 64 -R 10000 --duration "$duration" --json >"$tmp/pub.json" 2>/dev/null
+  wait "$sub"
+  python3 - "$tmp/sub.json" "$tmp/pub.json" "$qos" <<'PY'
+import json, sys
+sub, pub, qos = json.load(open(sys.argv[1])), json.load(open(sys.argv[2])), sys.argv[3]
+l = sub["latency_ms"]
+for q, label in (("p99", "p99"), ("p999", "p99.9")):
+    print(json.dumps({"scenario": f"shared 10k/s stream latency {label} ms QoS{qos}", "value": l[q],
+                      "sent": pub["sent"], "received": sub["received"], "rate": sub["received_per_sec"]}))
+PY
+}
+
 isolation() { # port: fan-in 10->1 QoS 1, without and then with a stuck subscriber to '#'
   local port=$1 stuck sub
   for with_stuck in no yes; do
@@ -179,6 +198,8 @@ c = json.load(open(sys.argv[1]))
 before, after = int(sys.argv[2]), int(sys.argv[3])
 print(json.dumps({"scenario": "connect rate /s (10k conns)", "value": c["connect_rate"] or 0,
                   "connected": c["connected"], "failed": c["failed"]}))
+connect = c.get("connect_ms") or {}
+print(json.dumps({"scenario": "connect p99 ms (10k conns, 64 at a time)", "value": connect.get("p99", 0)}))
 print(json.dumps({"scenario": "RSS KiB per idle conn", "value": (after - before) / max(c["connected"], 1),
                   "connected": c["connected"], "lower_is_better": True}))
 PY
@@ -193,6 +214,8 @@ run_all() { # broker
   throughput "$port" "fan-out 1->50 QoS0 msg/s" 50 'out/t' 1 'out/t' 0 50
   throughput "$port" "100 pairs QoS1 msg/s" 100 'pair/%i' 100 'pair/%i' 1
   latency "$port"
+  shared_latency "$port" 0
+  shared_latency "$port" 1
   isolation "$port"
   stop_broker
   # Memory per idle connection is read on a fresh process: after the throughput runs, the
@@ -239,7 +262,7 @@ print(open(sys.argv[2]).read().strip().replace("\n", "  \n"))
 print()
 print(f"| scenario | nanomq-rs | {other} | ratio | lost (nanomq-rs / {other}) |")
 print("|---|---:|---:|---:|---|")
-lower_better = ("latency", "RSS")
+lower_better = ("latency", "RSS", "connect p99")
 for key in order:
     a = statistics.median(data.get((key, "nanomq"), [0]))
     b = statistics.median(data.get((key, other), [0]))

@@ -920,7 +920,7 @@ _nanomq__cli() {
             return 0
             ;;
         nanomq__subcmd__cli__subcmd__bench__subcmd__pub)
-            opts="-h -p -V -u -P -k -c -i -t -s -q -I -L -r -o --host --port --mqtt-version --user --pw --keepalive --tls --cafile --cert --key --insecure --help --count --interval --prefix --duration --json --topic --size --qos --message-interval --limit --retain --inflight --url --username --password --token --output --no-color --timeout --cacert --profile --watch"
+            opts="-h -p -V -u -P -k -c -i -t -s -q -I -R -L -r -o --host --port --mqtt-version --user --pw --keepalive --tls --cafile --cert --key --insecure --help --count --interval --prefix --duration --json --topic --size --qos --message-interval --rate --limit --retain --inflight --url --username --password --token --output --no-color --timeout --cacert --profile --watch"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1039,6 +1039,14 @@ _nanomq__cli() {
                     return 0
                     ;;
                 -I)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rate)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -R)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -160,6 +160,7 @@ complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from pub" -s s -l size -d 'Payload size in bytes (at least 8 to carry the send time)' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from pub" -s q -l qos -d 'QoS' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from pub" -s I -l message-interval -d 'Pause between two messages of one client, milliseconds (0: as fast as possible)' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from pub" -s R -l rate -d 'Messages per second from all clients together: one evenly paced stream the clients take turns at (0: no pacing). Latency is then counted from each message\'s scheduled time, so a publisher held up does not hide the delay' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from pub" -s L -l limit -d 'Messages per client (0: unlimited)' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from pub" -l inflight -d 'QoS 1/2 messages in flight per client' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from pub" -l url -d 'Base URL of the broker\'s HTTP API [default: http://127.0.0.1:8081]' -r

@@ -63,6 +63,16 @@ pub struct BenchPubArgs {
     /// Pause between two messages of one client, milliseconds (0: as fast as possible).
     #[arg(short = 'I', long = "message-interval", default_value_t = 0)]
     pub message_interval_ms: u64,
+    /// Messages per second from all clients together: one evenly paced stream the clients
+    /// take turns at (0: no pacing). Latency is then counted from each message's scheduled
+    /// time, so a publisher held up does not hide the delay.
+    #[arg(
+        short = 'R',
+        long = "rate",
+        default_value_t = 0,
+        conflicts_with = "message_interval_ms"
+    )]
+    pub rate: u64,
     /// Messages per client (0: unlimited).
     #[arg(short = 'L', long = "limit", default_value_t = 0)]
     pub limit: u64,

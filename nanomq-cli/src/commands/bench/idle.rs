@@ -34,9 +34,10 @@ async fn hold(
     permit: tokio::sync::OwnedSemaphorePermit,
 ) -> Result<(), CliError> {
     let (endpoint, client_id) = client_identity(args, "conn", index)?;
+    let connecting = Instant::now();
     let mut conn = endpoint.connect(&client_id, true, timeout).await?;
     drop(permit);
-    stats.record_connected();
+    stats.record_connected(connecting.elapsed());
     let keep_alive = Duration::from_secs(u64::from(endpoint.keep_alive.max(1)));
     let mut ping = tokio::time::interval(keep_alive);
     ping.tick().await;

@@ -29,10 +29,11 @@ pub async fn run(args: BenchPubArgs, timeout: Duration) -> Result<(), CliError> 
     }
     let stats = Arc::new(Stats::new());
     let started = Instant::now();
+    let pacer = (args.rate > 0).then(|| Arc::new(Pacer::new(args.rate)));
     let args = Arc::new(args);
     run_clients("pub", &args.common, &stats, |index, permit| {
-        let (args, stats) = (Arc::clone(&args), Arc::clone(&stats));
-        async move { publish(index, &args, &stats, timeout, permit).await }
+        let (args, stats, pacer) = (Arc::clone(&args), Arc::clone(&stats), pacer.clone());
+        async move { publish(index, &args, &stats, pacer.as_deref(), timeout, permit).await }
     })
     .await;
     // The measured phase: every client in, to the stop (exactly `--duration`).
@@ -41,17 +42,46 @@ pub async fn run(args: BenchPubArgs, timeout: Duration) -> Result<(), CliError> 
     stats.outcome()
 }
 
+/// One evenly paced stream of `rate` messages per second that several publishers share:
+/// each takes the next slot, waits for it, and sends one message. It starts when the first
+/// publisher asks for a slot.
+pub struct Pacer {
+    start: std::sync::OnceLock<Instant>,
+    nanos_per_message: f64,
+    next: std::sync::atomic::AtomicU64,
+}
+
+impl Pacer {
+    /// A stream of `rate` (> 0) messages per second.
+    pub fn new(rate: u64) -> Pacer {
+        Pacer {
+            start: std::sync::OnceLock::new(),
+            nanos_per_message: 1e9 / rate.max(1) as f64,
+            next: std::sync::atomic::AtomicU64::new(0),
+        }
+    }
+
+    /// When the next message is due.
+    pub fn next_slot(&self) -> Instant {
+        let start = *self.start.get_or_init(Instant::now);
+        let k = self.next.fetch_add(1, Ordering::Relaxed);
+        start + Duration::from_nanos((k as f64 * self.nanos_per_message) as u64)
+    }
+}
+
 async fn publish(
     index: usize,
     args: &BenchPubArgs,
     stats: &Arc<Stats>,
+    pacer: Option<&Pacer>,
     timeout: Duration,
     permit: tokio::sync::OwnedSemaphorePermit,
 ) -> Result<(), CliError> {
     let (endpoint, client_id) = client_identity(&args.common, "pub", index)?;
+    let connecting = Instant::now();
     let conn = endpoint.connect(&client_id, true, timeout).await?;
     drop(permit);
-    stats.record_connected();
+    stats.record_connected(connecting.elapsed());
     let version = conn.version;
     let (reader, mut writer) = tokio::io::split(conn.io);
     let window = Arc::new(Semaphore::new(args.inflight.max(1)));
@@ -81,7 +111,14 @@ async fn publish(
         } else {
             BATCH.min((args.limit - published) as usize)
         };
-        let batch = if paced {
+        // The time a paced message was due: its latency counts from there.
+        let mut due = None;
+        let batch = if let Some(pacer) = pacer {
+            let slot = pacer.next_slot();
+            tokio::time::sleep_until(slot.into()).await;
+            due = Some(slot);
+            1
+        } else if paced {
             ticker.tick().await;
             1
         } else {
@@ -124,9 +161,12 @@ async fn publish(
             };
             encode_packet(&Packet::Publish(publish), version, &mut buf)
                 .map_err(|e| CliError::Usage(e.to_string()))?;
-            // The payload is the last part of the packet: stamp the send time into it.
+            // The payload is the last part of the packet: stamp the send time into it (for a
+            // paced stream, the time the message was due).
+            let late = due.map_or(0, |due: Instant| due.elapsed().as_micros());
+            let stamp = now_micros().saturating_sub(u64::try_from(late).unwrap_or(u64::MAX));
             let at = buf.len() - args.size;
-            buf[at..at + 8].copy_from_slice(&now_micros().to_be_bytes());
+            buf[at..at + 8].copy_from_slice(&stamp.to_be_bytes());
             in_batch += 1;
         }
         while let Ok(id) = release_rx.try_recv() {
@@ -211,6 +251,20 @@ async fn read_acks(
         match reader.read_buf(&mut buf).await {
             Ok(0) | Err(_) => return,
             Ok(_) => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_shared_stream_is_evenly_spaced_whoever_takes_the_slots() {
+        let pacer = Pacer::new(10_000);
+        let slots: Vec<Instant> = (0..5).map(|_| pacer.next_slot()).collect();
+        for pair in slots.windows(2) {
+            assert_eq!(pair[1] - pair[0], Duration::from_micros(100));
         }
     }
 }

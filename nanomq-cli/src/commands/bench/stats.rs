@@ -20,6 +20,8 @@ pub struct Stats {
     pub received: AtomicU64,
     /// Latency of received messages, microseconds.
     latency: Mutex<Histogram<u64>>,
+    /// How long each client's connection took (TCP, TLS, CONNECT to CONNACK), microseconds.
+    connect_time: Mutex<Histogram<u64>>,
     stop: AtomicBool,
     /// When the first client connected and when the last one did, for the connect rate.
     connect_span: Mutex<Option<(Instant, Instant)>>,
@@ -62,6 +64,7 @@ impl Stats {
             sent: AtomicU64::new(0),
             received: AtomicU64::new(0),
             latency: Mutex::new(new_histogram()),
+            connect_time: Mutex::new(new_histogram()),
             stop: AtomicBool::new(false),
             connect_span: Mutex::new(None),
             expected: AtomicU64::new(0),
@@ -138,9 +141,13 @@ impl Stats {
         self.stop.load(Ordering::Relaxed)
     }
 
-    /// Records a successful connection.
-    pub fn record_connected(&self) {
+    /// Records a successful connection that took `took`.
+    pub fn record_connected(&self, took: Duration) {
         self.connected.fetch_add(1, Ordering::Relaxed);
+        if let Ok(mut histogram) = self.connect_time.lock() {
+            let micros = u64::try_from(took.as_micros()).unwrap_or(u64::MAX);
+            let _ = histogram.record(micros.max(1));
+        }
         let now = Instant::now();
         if let Ok(mut span) = self.connect_span.lock() {
             let first = span.map_or(now, |(first, _)| first);
@@ -225,10 +232,12 @@ impl Stats {
         if let Ok(latency) = self.latency.lock()
             && !latency.is_empty()
         {
-            let ms = |q: f64| latency.value_at_quantile(q) as f64 / 1000.0;
-            summary["latency_ms"] = serde_json::json!({
-                "p50": ms(0.5), "p90": ms(0.9), "p99": ms(0.99), "max": latency.max() as f64 / 1000.0,
-            });
+            summary["latency_ms"] = quantiles_ms(&latency);
+        }
+        if let Ok(connect) = self.connect_time.lock()
+            && !connect.is_empty()
+        {
+            summary["connect_ms"] = quantiles_ms(&connect);
         }
         summary
     }
@@ -258,13 +267,28 @@ impl Stats {
             summary["received"],
             summary["received_per_sec"].as_f64().unwrap_or(0.0)
         );
+        if let Some(c) = summary.get("connect_ms") {
+            println!(
+                "  connect ms: p50 {} p99 {} p99.9 {} max {}",
+                c["p50"], c["p99"], c["p999"], c["max"]
+            );
+        }
         if let Some(l) = summary.get("latency_ms") {
             println!(
-                "  latency ms: p50 {} p90 {} p99 {} max {}",
-                l["p50"], l["p90"], l["p99"], l["max"]
+                "  latency ms: p50 {} p90 {} p99 {} p99.9 {} max {}",
+                l["p50"], l["p90"], l["p99"], l["p999"], l["max"]
             );
         }
     }
+}
+
+/// p50, p90, p99, p99.9 and max of a histogram of microseconds, in milliseconds.
+fn quantiles_ms(histogram: &Histogram<u64>) -> serde_json::Value {
+    let ms = |q: f64| histogram.value_at_quantile(q) as f64 / 1000.0;
+    serde_json::json!({
+        "p50": ms(0.5), "p90": ms(0.9), "p99": ms(0.99), "p999": ms(0.999),
+        "max": histogram.max() as f64 / 1000.0,
+    })
 }
 
 /// A latency histogram: 1 µs to 100 s, 3 significant digits.
@@ -289,7 +313,7 @@ mod tests {
     fn rates_count_only_the_measured_phase() {
         let stats = Stats::new();
         stats.expect(2);
-        stats.record_connected();
+        stats.record_connected(Duration::from_millis(2));
         // Traffic of the first client before the second is in: not measured.
         stats.sent.fetch_add(100, Ordering::Relaxed);
         assert!(stats.measured().is_none());
@@ -304,6 +328,8 @@ mod tests {
         let active = stats.measured().unwrap();
         let summary = stats.summary("bench pub", active);
         assert_eq!(summary["sent"], 157, "the total stays the total");
+        let p99 = summary["connect_ms"]["p99"].as_f64().unwrap();
+        assert!((1.99..=2.01).contains(&p99), "{summary}");
         let rate = summary["sent_per_sec"].as_f64().unwrap();
         assert!((rate - 50.0 / active.as_secs_f64().max(1e-9)).abs() < 1e-6);
     }

@@ -49,9 +49,11 @@ async fn subscribe(
     permit: tokio::sync::OwnedSemaphorePermit,
 ) -> Result<(), CliError> {
     let (endpoint, client_id) = client_identity(&args.common, "sub", index)?;
+    let connecting = Instant::now();
     let mut conn = endpoint
         .connect(&client_id, !args.persistent, timeout)
         .await?;
+    let connect_time = connecting.elapsed();
     let version = conn.version;
     let filter = args.topic.replace("%i", &index.to_string());
     conn.send(&Packet::Subscribe(Subscribe {
@@ -78,7 +80,7 @@ async fn subscribe(
         }
     }
     drop(permit);
-    stats.record_connected();
+    stats.record_connected(connect_time);
 
     let mut histogram = new_histogram();
     let mut buf = conn.read_buf;
