@@ -280,28 +280,13 @@ fn root_cause(error: &(dyn std::error::Error + 'static)) -> String {
         }
     }
     let text = current.to_string();
-    if let Some(plain) = in_words(&text) {
+    if let Some(plain) = crate::error::in_words(&text) {
         return plain.to_string();
     }
     if text == "connection closed before message completed" {
         return format!("{text} (is this the HTTP API's port, and not an MQTT one?)");
     }
     text
-}
-
-/// A TLS library's message an operator would not recognise, in words (`None`: leave as is).
-/// Matched on the text because the error reaches us through reqwest's and tokio-rustls's
-/// wrappers, as an `io::Error` or a boxed error, depending on the path.
-pub fn in_words(text: &str) -> Option<&'static str> {
-    if text.contains("InvalidContentType") {
-        Some(
-            "the server does not speak TLS on that port (drop https:// or --tls, or use its TLS port)",
-        )
-    } else if text.contains("tls handshake eof") {
-        Some("the server closed the connection during the TLS handshake (is that port TLS?)")
-    } else {
-        None
-    }
 }
 
 /// `10s`, `1.5s`, `250ms`.

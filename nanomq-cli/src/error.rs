@@ -55,3 +55,18 @@ impl From<std::io::Error> for CliError {
         CliError::Other(e.to_string())
     }
 }
+
+/// A TLS library's message an operator would not recognise, in words (`None`: leave as is).
+/// Matched on the text because the error reaches us through reqwest's and tokio-rustls's
+/// wrappers, as an `io::Error` or a boxed error, depending on the path.
+pub fn in_words(text: &str) -> Option<&'static str> {
+    if text.contains("InvalidContentType") {
+        Some(
+            "the server does not speak TLS on that port (drop https:// or --tls, or use its TLS port)",
+        )
+    } else if text.contains("tls handshake eof") {
+        Some("the server closed the connection during the TLS handshake (is that port TLS?)")
+    } else {
+        None
+    }
+}

@@ -93,7 +93,7 @@ impl TlsClient {
             .await
             .map_err(|e| {
                 let text = e.to_string();
-                let reason = crate::api::in_words(&text).map_or(text, str::to_string);
+                let reason = crate::error::in_words(&text).map_or(text, str::to_string);
                 CliError::Connect(format!("TLS handshake with {host} failed: {reason}"))
             })?;
         Ok(Box::new(stream))
