@@ -273,7 +273,10 @@ fn init_logging(config: &Config) {
     }));
 }
 
-/// `num_taskq_thread` (0 = the number of CPUs), clamped to `max_taskq_thread`.
+/// `num_taskq_thread` (0 = the number of CPUs), clamped to `max_taskq_thread` and to the CPUs
+/// this process may run on (its affinity mask, as `taskset` or a container sets it): a worker
+/// thread beyond those only time-slices a core with another one, which adds a scheduler
+/// quantum to the latency of whatever it holds (the default of 4 on one pinned core did).
 fn worker_threads(config: &Config) -> usize {
     let cpus = std::thread::available_parallelism().map_or(1, usize::from);
     let wanted = match config.num_taskq_thread {
@@ -288,5 +291,12 @@ fn worker_threads(config: &Config) -> usize {
             "worker threads clamped to max_taskq_thread"
         );
     }
-    wanted.clamp(1, max)
+    let threads = wanted.clamp(1, max).min(cpus);
+    if threads < wanted.min(max) {
+        info!(
+            num_taskq_thread = wanted,
+            cpus, "worker threads capped to the CPUs this process may run on"
+        );
+    }
+    threads
 }

@@ -29,11 +29,17 @@ pub async fn run(args: BenchPubArgs, timeout: Duration) -> Result<(), CliError> 
     }
     let stats = Arc::new(Stats::new());
     let started = Instant::now();
-    let pacer = (args.rate > 0).then(|| Arc::new(Pacer::new(args.rate)));
+    let slots = (args.rate > 0)
+        .then(|| Pacer::new(args.rate).start(args.common.clients.max(1), Arc::clone(&stats)));
+    let slots = std::sync::Mutex::new(slots.unwrap_or_default());
     let args = Arc::new(args);
     run_clients("pub", &args.common, &stats, |index, permit| {
-        let (args, stats, pacer) = (Arc::clone(&args), Arc::clone(&stats), pacer.clone());
-        async move { publish(index, &args, &stats, pacer.as_deref(), timeout, permit).await }
+        let (args, stats) = (Arc::clone(&args), Arc::clone(&stats));
+        let due = slots
+            .lock()
+            .ok()
+            .and_then(|mut slots| slots.get_mut(index).and_then(Option::take));
+        async move { publish(index, &args, &stats, due, timeout, permit).await }
     })
     .await;
     // The measured phase: every client in, to the stop (exactly `--duration`).
@@ -42,30 +48,65 @@ pub async fn run(args: BenchPubArgs, timeout: Duration) -> Result<(), CliError> 
     stats.outcome()
 }
 
-/// One evenly paced stream of `rate` messages per second that several publishers share:
-/// each takes the next slot, waits for it, and sends one message. It starts when the first
-/// publisher asks for a slot.
+/// One evenly paced stream of `rate` messages per second that several publishers share, in
+/// turn. The slots come from a thread of its own that sleeps until each one (the runtime's
+/// timer counts in whole milliseconds: slots 100 µs apart would go out in bursts, late by up
+/// to a millisecond, and that lateness would be counted against the broker). The stream
+/// starts when every publisher is in (the measured phase) and ends at the stop.
 pub struct Pacer {
-    start: std::sync::OnceLock<Instant>,
     nanos_per_message: f64,
-    next: std::sync::atomic::AtomicU64,
 }
 
 impl Pacer {
     /// A stream of `rate` (> 0) messages per second.
     pub fn new(rate: u64) -> Pacer {
         Pacer {
-            start: std::sync::OnceLock::new(),
             nanos_per_message: 1e9 / rate.max(1) as f64,
-            next: std::sync::atomic::AtomicU64::new(0),
         }
     }
 
-    /// When the next message is due.
-    pub fn next_slot(&self) -> Instant {
-        let start = *self.start.get_or_init(Instant::now);
-        let k = self.next.fetch_add(1, Ordering::Relaxed);
+    /// When message `k` of a stream that started at `start` is due.
+    fn slot(&self, start: Instant, k: u64) -> Instant {
         start + Duration::from_nanos((k as f64 * self.nanos_per_message) as u64)
+    }
+
+    /// Starts the stream for `publishers` publishers: receiver `i` is publisher `i`'s share
+    /// of the slots, each the time its message was due. A publisher that is gone (its
+    /// receiver dropped) leaves its slots to the next one.
+    pub fn start(
+        self,
+        publishers: usize,
+        stats: Arc<Stats>,
+    ) -> Vec<Option<mpsc::UnboundedReceiver<Instant>>> {
+        let (senders, receivers): (Vec<_>, Vec<_>) =
+            (0..publishers).map(|_| mpsc::unbounded_channel()).unzip();
+        std::thread::spawn(move || {
+            while stats.measured().is_none() && !stats.stopping() {
+                std::thread::sleep(Duration::from_millis(1));
+            }
+            let start = Instant::now();
+            let mut turn = 0;
+            for k in 0.. {
+                let slot = self.slot(start, k);
+                let now = Instant::now();
+                if slot > now {
+                    std::thread::sleep(slot - now);
+                }
+                if stats.stopping() {
+                    return;
+                }
+                let mut tries = 0;
+                while senders[turn % senders.len()].send(slot).is_err() {
+                    turn += 1;
+                    tries += 1;
+                    if tries == senders.len() {
+                        return;
+                    }
+                }
+                turn += 1;
+            }
+        });
+        receivers.into_iter().map(Some).collect()
     }
 }
 
@@ -73,7 +114,7 @@ async fn publish(
     index: usize,
     args: &BenchPubArgs,
     stats: &Arc<Stats>,
-    pacer: Option<&Pacer>,
+    mut slots: Option<mpsc::UnboundedReceiver<Instant>>,
     timeout: Duration,
     permit: tokio::sync::OwnedSemaphorePermit,
 ) -> Result<(), CliError> {
@@ -113,9 +154,10 @@ async fn publish(
         };
         // The time a paced message was due: its latency counts from there.
         let mut due = None;
-        let batch = if let Some(pacer) = pacer {
-            let slot = pacer.next_slot();
-            tokio::time::sleep_until(slot.into()).await;
+        let batch = if let Some(slots) = &mut slots {
+            let Some(slot) = slots.recv().await else {
+                break;
+            };
             due = Some(slot);
             1
         } else if paced {
@@ -262,8 +304,28 @@ mod tests {
     #[test]
     fn a_shared_stream_is_evenly_spaced_whoever_takes_the_slots() {
         let pacer = Pacer::new(10_000);
-        let slots: Vec<Instant> = (0..5).map(|_| pacer.next_slot()).collect();
+        let start = Instant::now();
+        let slots: Vec<Instant> = (0..5).map(|k| pacer.slot(start, k)).collect();
         for pair in slots.windows(2) {
+            assert_eq!(pair[1] - pair[0], Duration::from_micros(100));
+        }
+    }
+
+    #[tokio::test]
+    async fn publishers_take_the_slots_in_turn_and_a_gone_one_leaves_them_to_the_next() {
+        let stats = Arc::new(Stats::new());
+        stats.expect(0);
+        let mut slots = Pacer::new(10_000).start(3, Arc::clone(&stats));
+        drop(slots[1].take());
+        let (mut first, mut third) = (slots[0].take().unwrap(), slots[2].take().unwrap());
+        let mut got = Vec::new();
+        for _ in 0..3 {
+            got.push(first.recv().await.unwrap());
+            got.push(third.recv().await.unwrap());
+        }
+        stats.request_stop();
+        got.sort();
+        for pair in got.windows(2) {
             assert_eq!(pair[1] - pair[0], Duration::from_micros(100));
         }
     }
