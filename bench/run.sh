@@ -58,6 +58,9 @@ level = "warn"
 enable = false
 [http_server]
 enable = false
+# In memory, as Mosquitto runs here: bench/durability.sh compares the two with their stores on.
+[persistence]
+enable = false
 CONF
 
 # The broker under test: the same, plus ACL_RULES rules when asked.

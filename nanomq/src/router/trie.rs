@@ -27,10 +27,12 @@ pub struct FilterTrie<V> {
 struct Node<V> {
     exact: HashMap<Box<str>, Node<V>, RandomState>,
     plus: Option<Box<Node<V>>>,
-    /// The value of the filter that ends with `#` right below this node.
-    hash: Option<V>,
+    /// The value of the filter that ends with `#` right below this node. (Values are boxed:
+    /// most nodes hold none, and a node is stored inline in its parent's map, whose buckets
+    /// would all pay for two of them.)
+    hash: Option<Box<V>>,
     /// The value of the filter that ends at this node.
-    value: Option<V>,
+    value: Option<Box<V>>,
 }
 
 impl<V> Default for Node<V> {
@@ -142,7 +144,7 @@ impl<V: TrieValue> FilterTrie<V> {
         } else {
             &mut node.value
         };
-        slot.get_or_insert_with(V::default)
+        slot.get_or_insert_with(Box::default)
     }
 
     /// Returns the value stored for exactly `filter`, if any.
@@ -153,9 +155,9 @@ impl<V: TrieValue> FilterTrie<V> {
             node = node.child(level)?;
         }
         if multi {
-            node.hash.as_ref()
+            node.hash.as_deref()
         } else {
-            node.value.as_ref()
+            node.value.as_deref()
         }
     }
 
@@ -243,7 +245,7 @@ impl<V: TrieValue> FilterTrie<V> {
     pub fn levels(&self) -> Vec<Vec<TrieNodeView<'_, V>>> {
         let mut out = Vec::new();
         let mut current: Vec<LevelItem<'_, V>> =
-            vec![("", Some(&self.root), self.root.value.as_ref())];
+            vec![("", Some(&self.root), self.root.value.as_deref())];
         while !current.is_empty() {
             let mut next = Vec::new();
             let mut row = Vec::with_capacity(current.len());
@@ -260,10 +262,10 @@ impl<V: TrieValue> FilterTrie<V> {
                 next.extend(
                     literal
                         .into_iter()
-                        .map(|(k, n)| (k, Some(n), n.value.as_ref())),
+                        .map(|(k, n)| (k, Some(n), n.value.as_deref())),
                 );
                 if let Some(plus) = &node.plus {
-                    next.push(("+", Some(&**plus), plus.value.as_ref()));
+                    next.push(("+", Some(&**plus), plus.value.as_deref()));
                 }
                 if let Some(hash) = &node.hash {
                     // A `#` is always a leaf.
