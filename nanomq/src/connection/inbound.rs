@@ -110,12 +110,13 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
                 return Err(Exit::ProtocolError(ReasonCode::TOPIC_ALIAS_INVALID));
             }
             if publish.topic.is_empty() {
-                match self.aliases_in.get(&alias) {
+                match self.aliases.as_ref().and_then(|a| a.inbound.get(&alias)) {
                     Some(topic) => publish.topic = Arc::clone(topic),
                     None => return Err(Exit::ProtocolError(ReasonCode::PROTOCOL_ERROR)),
                 }
             } else {
-                self.aliases_in.insert(alias, Arc::clone(&publish.topic));
+                let aliases = self.aliases.get_or_insert_with(Box::default);
+                aliases.inbound.insert(alias, Arc::clone(&publish.topic));
             }
         }
         // Before the message is held or routed: a refusal is answered at once.

@@ -77,7 +77,8 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
             return;
         }
         if let Some((topic, alias)) = new_alias {
-            self.aliases_out.insert(topic, alias);
+            let aliases = self.aliases.get_or_insert_with(Box::default);
+            aliases.outbound.insert(topic, alias);
         }
         self.counters.messages_out += 1;
         self.session.stats.send_msg.fetch_add(1, Ordering::Relaxed);
@@ -116,11 +117,13 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
                 .client
                 .topic_alias_maximum
                 .min(OUTBOUND_TOPIC_ALIAS_MAX);
-            if let Some(&alias) = self.aliases_out.get(&topic) {
+            let outbound = self.aliases.as_ref().map(|a| &a.outbound);
+            let known = outbound.map_or(0, std::collections::HashMap::len);
+            if let Some(&alias) = outbound.and_then(|aliases| aliases.get(&topic)) {
                 properties.topic_alias = Some(alias);
                 topic = Arc::from("");
-            } else if usize::from(max) > self.aliases_out.len() {
-                let alias = u16::try_from(self.aliases_out.len() + 1).unwrap_or(max);
+            } else if usize::from(max) > known {
+                let alias = u16::try_from(known + 1).unwrap_or(max);
                 new_alias = Some((Arc::clone(&topic), alias));
                 properties.topic_alias = Some(alias);
             }

@@ -194,7 +194,9 @@ struct State {
     details: ClientDetails,
     subscriptions: BTreeMap<String, SubscriptionRecord>,
     /// The acknowledgement state while no connection holds it.
-    parked: Option<DeliveryState>,
+    /// (Boxed: only sessions whose client is away hold one, and a connected session would
+    /// otherwise carry its empty space.)
+    parked: Option<Box<DeliveryState>>,
     /// The connection attached now.
     link: Option<Link>,
     /// Bumped at every attachment, so that timers armed at a disconnection can tell whether
@@ -247,7 +249,7 @@ impl Session {
     /// store, whose client went away at `away_since`).
     pub fn park(&self, state: DeliveryState, away_since: std::time::SystemTime) {
         let mut guard = self.state.lock();
-        guard.parked = Some(state);
+        guard.parked = Some(Box::new(state));
         guard.away_since = Some(away_since);
     }
 
@@ -315,7 +317,11 @@ impl Session {
         state.details = details;
         state.away_since = None;
         self.connected.store(true, Ordering::Release);
-        state.parked.take().unwrap_or_default()
+        state
+            .parked
+            .take()
+            .map(|parked| *parked)
+            .unwrap_or_default()
     }
 
     /// Called as a connection ends: parks its state and forgets its link (if the link is still
@@ -324,7 +330,7 @@ impl Session {
     /// check it), `None` when a newer connection has taken the session over.
     pub fn detach(&self, conn_id: u64, parked: DeliveryState) -> Option<u64> {
         let mut state = self.state.lock();
-        state.parked = Some(parked);
+        state.parked = Some(Box::new(parked));
         let current = state.link.as_ref().is_some_and(|l| l.conn_id == conn_id);
         if !current {
             return None;
