@@ -62,7 +62,7 @@ def growth(rows, key):
     slope = math.log(y1 / y0) / math.log(x1 / x0)
     if abs(slope) < 0.1:
         word = "constant"
-    elif slope > 0.9:
+    elif slope > 0.75:
         word = "linear"
     elif slope > 0:
         word = "sublinear"
