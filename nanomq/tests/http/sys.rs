@@ -23,6 +23,23 @@ async fn sys_statistics_match_the_api() {
     let http = http_client();
     let base = format!("{}/api/v4", broker.http_url());
 
+    // The first statistics go out as the broker starts, from a task of their own: wait
+    // until they are retained, or a subscriber quicker than that task only sees live ones.
+    within(async {
+        loop {
+            let url = format!("{base}/retained?topic=%24SYS/%23");
+            let retained = curl(&http, Method::GET, &url, None).await;
+            if retained
+                .data()
+                .as_array()
+                .is_some_and(|all| !all.is_empty())
+            {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+    })
+    .await;
     let (mut watcher, _) = connect4(options4(port, "watcher")).await;
     watcher
         .subscribe("$SYS/brokers/+/stats", rumqttc::QoS::AtMostOnce)
