@@ -46,6 +46,21 @@ pub fn load(path: &Path) -> Result<Config, LoadError> {
     })
 }
 
+/// Reads, parses and validates a configuration file, with the keys its text states (what the
+/// access-control guard needs to tell a deliberate setting from a default,
+/// [`crate::auth::guard`]). The file is read once.
+pub fn load_stated(path: &Path) -> Result<(Config, crate::auth::guard::Stated), LoadError> {
+    let text = std::fs::read_to_string(path).map_err(|source| LoadError::Read {
+        path: path.to_owned(),
+        source,
+    })?;
+    let config = parse(&text).map_err(|error| LoadError::Invalid {
+        path: path.to_owned(),
+        error,
+    })?;
+    Ok((config, crate::auth::guard::Stated::from_toml(&text)))
+}
+
 /// Parses and validates configuration text.
 pub fn parse(text: &str) -> Result<Config, ConfigError> {
     let config = Config::from_toml_str(text)?;

@@ -10,6 +10,8 @@ use std::sync::Arc;
 use shared_types::config::Config;
 use tokio::sync::{mpsc, watch};
 
+use crate::auth::AuthRules;
+use crate::auth::guard::{InForce, Stated};
 use crate::bridge::BridgeState;
 use crate::config::Overrides;
 
@@ -26,6 +28,15 @@ pub struct BoundAddrs {
     pub wss: Option<SocketAddr>,
     /// The HTTP API, when enabled.
     pub http: Option<SocketAddr>,
+}
+
+/// A configuration a restart or reload may start with, and its users and rules.
+#[derive(Debug)]
+pub struct Next {
+    /// The configuration.
+    pub config: Config,
+    /// Its users and rules, read with it.
+    pub auth: Arc<AuthRules>,
 }
 
 /// What can be asked of a running server.
@@ -94,19 +105,28 @@ impl ServerControl {
         (self.preflight)(config)
     }
 
-    /// What a restart would start with: the configuration file re-read with the overrides
-    /// applied (or the running configuration, without a file), if it could start; the error
-    /// says why not, and a restart would then keep the running configuration.
-    pub fn check_restart(&self, running: &Config) -> Result<Config, String> {
-        let next = match &self.config_path {
+    /// What a restart or a reload would start with: the configuration file re-read with the
+    /// overrides applied (or the running configuration, without a file), with its users and
+    /// rules (the files they name read now), if it could start and would not weaken access
+    /// control by accident ([`crate::auth::guard`], against `in_force`); the error says why
+    /// not, and the running configuration then stays.
+    pub fn check_restart(&self, running: &Config, in_force: InForce<'_>) -> Result<Next, String> {
+        let (next, stated) = match &self.config_path {
             Some(path) => {
-                let loaded = crate::config::load(path).map_err(|e| e.to_string())?;
-                self.overrides.apply(loaded).map_err(|e| e.to_string())?
+                let (loaded, stated) =
+                    crate::config::load_stated(path).map_err(|e| e.to_string())?;
+                let next = self.overrides.apply(loaded).map_err(|e| e.to_string())?;
+                (next, stated)
             }
-            None => running.clone(),
+            None => (running.clone(), Stated::default()),
         };
         self.preflight(&next)?;
-        Ok(next)
+        let auth = AuthRules::load(&next).map_err(|e| e.to_string())?;
+        crate::auth::guard::check(in_force, &next, &auth, &stated)?;
+        Ok(Next {
+            config: next,
+            auth: Arc::new(auth),
+        })
     }
 
     /// Asks for a restart or a stop; it happens in the background.

@@ -27,7 +27,8 @@
 //!   file to the running broker without touching a connection.
 //!
 //! Leaves that several layers share: [`message`] (a message and its delivery), [`ids`],
-//! [`clock`], [`config`]; [`logfile`] is the size-rotated log file the binary writes to.
+//! [`clock`], [`config`]; [`logfile`] is the size-rotated log file the binary writes to, and
+//! [`logline`] how a text log line escapes what clients send.
 //! Dependencies point one way (`.ci/module_cycles.py` checks that no two modules import each
 //! other).
 
@@ -43,6 +44,7 @@ pub mod control;
 pub mod http;
 pub mod ids;
 pub mod logfile;
+pub mod logline;
 pub mod message;
 pub mod metrics;
 pub mod reload;

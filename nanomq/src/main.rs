@@ -249,7 +249,7 @@ fn init_logging(config: &Config) {
         outputs.push(if json {
             layer.json().boxed()
         } else {
-            layer.boxed()
+            layer.fmt_fields(nanomq::logline::escaped_fields()).boxed()
         });
     }
     if let Some(file) = file {
@@ -260,7 +260,7 @@ fn init_logging(config: &Config) {
         outputs.push(if json {
             layer.json().boxed()
         } else {
-            layer.boxed()
+            layer.fmt_fields(nanomq::logline::escaped_fields()).boxed()
         });
     }
     tracing_subscriber::registry()

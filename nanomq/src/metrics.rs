@@ -54,6 +54,10 @@ pub struct Metrics {
     pub messages_denied: Counter,
     /// Subscriptions refused by the access-control rules.
     pub subscriptions_denied: Counter,
+    /// Logins refused (MQTT and the HTTP API): credentials, rules, another user's session.
+    pub logins_failed: Counter,
+    /// Connected clients disconnected by a reload that revoked their login.
+    pub logins_revoked: Counter,
     /// Bytes read from client sockets.
     pub bytes_received: Counter,
     /// Bytes written to client sockets.

@@ -1,21 +1,27 @@
-//! Reload: apply a re-read configuration file to the running broker without touching a
-//! connection (`POST /api/v4/reload`, SIGHUP, `nanomq-cli ctrl reload`).
+//! Reload: apply a re-read configuration file to the running broker without dropping a
+//! connection it still lets in (`POST /api/v4/reload`, SIGHUP, `nanomq-cli ctrl reload`).
 //!
 //! What the broker reads at each operation (users and rules, limits, queue sizes, keep-alive
-//! caps, the log level…) is replaced at once; a changed `bridge` section replaces the bridge
+//! caps, the log level…) is replaced at once; the password and ACL files are read again every
+//! time, so a reload applies a change of their contents alone, and the answer says what changed
+//! (`users: +dave -erin`, `acl: 2 rules changed`). Connected clients are under the new rules
+//! at their next packet and delivery; those whose login the new users or rules revoke are
+//! disconnected ([`crate::broker::revoke`]). A changed `bridge` section replaces the bridge
 //! (it reconnects upstream, keeping what it holds; local clients are not touched); what is
 //! bound or started once (the listeners and the HTTP API, the store, the worker threads) keeps
 //! its running value and is reported as needing `ctrl/restart`, so the running configuration
-//! never claims what is not in force. A file that could not start, or whose users or rules do
-//! not load, changes nothing.
+//! never claims what is not in force. A file that could not start, whose users or rules do not
+//! load, or that would weaken access control without saying so ([`crate::auth::guard`])
+//! changes nothing.
 
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use shared_types::ReloadReport;
 use shared_types::config::{Config, needs_restart};
 use tracing::info;
 
-use crate::broker::Broker;
+use crate::auth::change::AuthChange;
+use crate::broker::{Broker, Settings};
 use crate::control::ServerControl;
 
 /// How the process changes its log level at run time (installed by the binary, which owns the
@@ -59,23 +65,28 @@ pub async fn reload(broker: &Broker, control: &ServerControl) -> Result<ReloadRe
 /// each operation.
 fn reload_settings(broker: &Broker, control: &ServerControl) -> Result<ReloadReport, String> {
     let running = broker.config();
-    let next = control.check_restart(&running)?;
-    let (merged, report) = merge(&running, &next)?;
-    if report.applied.is_empty() {
+    let in_force = broker.settings();
+    let next = control.check_restart(&running, in_force.in_force())?;
+    let (merged, mut report) = merge(&running, &next.config)?;
+    let access = AuthChange::between(&in_force.auth, &next.auth);
+    if report.applied.is_empty() && access.is_empty() {
         return Ok(report);
     }
-    broker
-        .set_config(merged.clone())
-        .map_err(|e| e.to_string())?;
+    report.access = access.describe();
+    let settings = Arc::new(Settings::with_auth(&merged, next.auth));
+    let log_level = merged.log.level;
+    report.disconnected = broker.apply(merged, settings);
     if report
         .applied
         .iter()
         .any(|k| k == "log.level" || k == "log")
     {
-        apply_log_level(merged.log.level.as_str())?;
+        apply_log_level(log_level.as_str())?;
     }
     info!(
         applied = ?report.applied,
+        access = ?report.access,
+        disconnected = report.disconnected,
         restart_required = ?report.restart_required,
         "configuration reloaded"
     );

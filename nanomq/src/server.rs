@@ -23,7 +23,7 @@ use shared_types::metrics::BridgeMetrics;
 
 use crate::auth::AuthRules;
 use crate::bridge::{BridgeState, BridgeStats};
-use crate::broker::Broker;
+use crate::broker::{Broker, Settings};
 use crate::config::Overrides;
 pub use crate::control::{BoundAddrs, Control, Preflight, ServerControl};
 use crate::transport::{self, ListenerKind};
@@ -222,26 +222,21 @@ async fn supervise(
             break;
         }
         let previous = broker.config();
-        let next = match running.control.config_path() {
-            Some(path) => crate::config::load(path)
-                .map_err(|e| e.to_string())
-                .and_then(|c| {
-                    running
-                        .control
-                        .overrides()
-                        .apply(c)
-                        .map_err(|e| e.to_string())
-                }),
-            None => Ok((*previous).clone()),
-        };
-        let next = next.unwrap_or_else(|e| {
-            error!(error = %e, "restart: configuration unusable, keeping the running one");
-            (*previous).clone()
-        });
-        let next = match broker.set_config(next.clone()) {
-            Ok(()) => next,
+        let settings = broker.settings();
+        let next = match running
+            .control
+            .check_restart(&previous, settings.in_force())
+        {
+            Ok(next) => {
+                let in_force = next.config.clone();
+                broker.apply(
+                    next.config,
+                    Arc::new(Settings::with_auth(&in_force, next.auth)),
+                );
+                in_force
+            }
             Err(e) => {
-                error!(error = %e, "restart: users or rules unusable, keeping the running ones");
+                error!(error = %e, "restart: configuration unusable, keeping the running one");
                 (*previous).clone()
             }
         };

@@ -99,6 +99,17 @@ pub struct ReloadReport {
     /// Settings changed in the file that only a restart applies (listeners, the bridge, the
     /// store, worker threads): the running ones stay until `ctrl/restart`.
     pub restart_required: Vec<String>,
+    /// What changed in the users and access rules, in words (`users: +dave -erin ~carol`,
+    /// `acl: 2 rules changed`), the password and ACL files' contents included.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub access: Vec<String>,
+    /// Connected clients disconnected because the new users or rules no longer let them in.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub disconnected: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// `GET`/`POST /api/v4/log/level`: the log level in force (the POST changes it at run time,

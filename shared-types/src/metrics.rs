@@ -21,6 +21,19 @@ pub struct Metrics {
     pub messages_sent: u64,
     /// Messages dropped since start (queue full, expired, too large).
     pub messages_dropped: u64,
+    /// PUBLISH packets and wills refused by the access rules (or the `$SYS/` reservation)
+    /// since start.
+    #[serde(default)]
+    pub messages_denied: u64,
+    /// Subscriptions refused by the access rules since start.
+    #[serde(default)]
+    pub subscriptions_denied: u64,
+    /// Logins refused since start (MQTT and the HTTP API).
+    #[serde(default)]
+    pub logins_failed: u64,
+    /// Connected clients a reload disconnected because it revoked their login.
+    #[serde(default)]
+    pub logins_revoked: u64,
     /// Bytes received since start.
     pub bytes_received: u64,
     /// Bytes sent since start.

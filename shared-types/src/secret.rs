@@ -10,10 +10,20 @@
 //!
 //! Salts and hashes of the Mosquitto forms are standard base64 (padding optional); salts of
 //! 12 bytes (Mosquitto 2.0) and 64 bytes (2.1) are accepted, hashes are 64 bytes.
+//!
+//! Argon2's cost is memory: a check fills `m` KiB. This project writes `m = 7 MiB, t = 5`
+//! ([`ARGON2_MEMORY_KIB`], OWASP's setting for that memory: about as much CPU as the 19 MiB,
+//! t = 2 default, with a third of the memory), and refuses a hash asking more than
+//! [`MAX_ARGON2_MEMORY_KIB`] per check. The broker bounds how many checks run at once by their
+//! total memory. A check's memory is allocated larger than glibc's largest dynamic mmap
+//! threshold (32 MiB) and only the `m` KiB it needs are touched: so it is always mapped
+//! fresh and unmapped when dropped, and a burst of logins gives its memory back to the
+//! system (with ordinary allocations of ~19 MiB, glibc kept them in per-thread arenas: a
+//! burst of 16 logins left the process at ~500 MB).
 
-use argon2::Argon2;
 use argon2::password_hash::rand_core::OsRng;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{PasswordHash, PasswordHasher, SaltString};
+use argon2::{Algorithm, Argon2, Block, Params, Version};
 use base64::Engine;
 use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD};
 use sha2::{Digest, Sha512};
@@ -70,6 +80,18 @@ pub enum SecretError {
     Hashing(String),
 }
 
+/// The memory of the argon2id hashes this project writes, KiB (7 MiB).
+pub const ARGON2_MEMORY_KIB: u32 = 7 * 1024;
+/// The passes of the argon2id hashes this project writes.
+pub const ARGON2_PASSES: u32 = 5;
+/// Most memory one argon2 check may ask for, KiB (32 MiB): a stored hash asking more is
+/// refused when it is read.
+pub const MAX_ARGON2_MEMORY_KIB: u32 = 32 * 1024;
+/// Blocks (1 KiB each) reserved for a check at least: more than glibc's largest dynamic mmap
+/// threshold, so the reservation is always its own mapping, returned to the system when
+/// dropped. Only the blocks the hash needs are touched.
+const FRESHLY_MAPPED_BLOCKS: usize = 33 * 1024;
+
 fn malformed(scheme: &'static str, reason: &'static str) -> SecretError {
     SecretError::Malformed { scheme, reason }
 }
@@ -106,6 +128,14 @@ impl StoredSecret {
                 PasswordHash::new(text).map_err(|_| malformed("argon2", "not a PHC string"))?;
             if parsed.salt.is_none() || parsed.hash.is_none() {
                 return Err(malformed("argon2", "no salt or no hash"));
+            }
+            let params = Params::try_from(&parsed)
+                .map_err(|_| malformed("argon2", "its parameters are not valid"))?;
+            if params.m_cost() > MAX_ARGON2_MEMORY_KIB {
+                return Err(malformed(
+                    "argon2",
+                    "it asks for more than 32 MiB per check (m=32768): hash it again with `nanomq-cli passwd`",
+                ));
             }
             return Ok(StoredSecret::Argon2(text.to_string()));
         }
@@ -166,11 +196,21 @@ impl StoredSecret {
         )
     }
 
+    /// The memory a check costs, KiB: argon2's `m`, else a nominal 1 MiB.
+    pub fn memory_kib(&self) -> u32 {
+        match self {
+            StoredSecret::Argon2(phc) => PasswordHash::new(phc)
+                .ok()
+                .and_then(|parsed| Params::try_from(&parsed).ok())
+                .map_or(1024, |params| params.m_cost()),
+            _ => 1024,
+        }
+    }
+
     /// Whether `password` is the one stored; in constant time for the comparison itself.
     pub fn verify(&self, password: &[u8]) -> bool {
         match self {
-            StoredSecret::Argon2(phc) => PasswordHash::new(phc)
-                .is_ok_and(|parsed| Argon2::default().verify_password(password, &parsed).is_ok()),
+            StoredSecret::Argon2(phc) => verify_argon2(phc, password),
             StoredSecret::Pbkdf2Sha512 {
                 iterations,
                 salt,
@@ -192,11 +232,53 @@ impl StoredSecret {
     }
 }
 
-/// Hashes `password` as an argon2id PHC string with a fresh random salt and the argon2
-/// crate's default cost (19 MiB, 2 passes: OWASP's recommendation).
+/// Checks `password` against an argon2 PHC string, in memory mapped for this check alone
+/// (see the module's documentation).
+fn verify_argon2(phc: &str, password: &[u8]) -> bool {
+    let Ok(parsed) = PasswordHash::new(phc) else {
+        return false;
+    };
+    let (Some(salt), Some(expected)) = (parsed.salt, parsed.hash) else {
+        return false;
+    };
+    let Ok(algorithm) = Algorithm::try_from(parsed.algorithm) else {
+        return false;
+    };
+    let version = match parsed.version.map(Version::try_from) {
+        None => Version::default(),
+        Some(Ok(version)) => version,
+        Some(Err(_)) => return false,
+    };
+    let Ok(params) = Params::try_from(&parsed) else {
+        return false;
+    };
+    if params.m_cost() > MAX_ARGON2_MEMORY_KIB {
+        return false;
+    }
+    let mut salt_bytes = [0u8; 64];
+    let Ok(salt) = salt.decode_b64(&mut salt_bytes) else {
+        return false;
+    };
+    let needed = params.block_count();
+    let mut blocks = Vec::with_capacity(needed.max(FRESHLY_MAPPED_BLOCKS));
+    blocks.resize(needed, Block::default());
+    let mut derived = vec![0u8; expected.len()];
+    let hashed = Argon2::new(algorithm, version, params).hash_password_into_with_memory(
+        password,
+        salt,
+        &mut derived,
+        &mut blocks,
+    );
+    hashed.is_ok() && bool::from(derived[..].ct_eq(expected.as_bytes()))
+}
+
+/// Hashes `password` as an argon2id PHC string with a fresh random salt, at the cost of
+/// [`ARGON2_MEMORY_KIB`] and [`ARGON2_PASSES`].
 pub fn hash_argon2id(password: &[u8]) -> Result<String, SecretError> {
     let salt = SaltString::generate(&mut OsRng);
-    Argon2::default()
+    let params = Params::new(ARGON2_MEMORY_KIB, ARGON2_PASSES, 1, None)
+        .map_err(|error| SecretError::Hashing(error.to_string()))?;
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
         .hash_password(password, &salt)
         .map(|hash| hash.to_string())
         .map_err(|error| SecretError::Hashing(error.to_string()))
@@ -248,6 +330,8 @@ mod tests {
         assert!(secret.is_costly());
         assert!(secret.verify(b"s3cret"));
         assert!(!secret.verify(b"s3cre"));
+        assert_eq!(secret.memory_kib(), ARGON2_MEMORY_KIB);
+        assert!(phc.contains("m=7168,t=5,p=1"), "{phc}");
         let plain = StoredSecret::parse("public").unwrap();
         assert_eq!(plain, StoredSecret::Plain("public".into()));
         assert!(plain.verify(b"public") && !plain.verify(b"publi"));
@@ -256,6 +340,39 @@ mod tests {
             "plaintext",
             "no secret in debug output"
         );
+    }
+
+    /// Hashes written by other tools (the argon2 crate's defaults, argon2i, a 32-byte
+    /// output) verify through the same path.
+    #[test]
+    fn argon2_hashes_of_other_parameters_verify() {
+        let salt = SaltString::generate(&mut OsRng);
+        for (algorithm, params) in [
+            (Algorithm::Argon2id, Params::default()),
+            (
+                Algorithm::Argon2i,
+                Params::new(1024, 2, 2, Some(16)).unwrap(),
+            ),
+            (Algorithm::Argon2d, Params::new(2048, 1, 1, None).unwrap()),
+        ] {
+            let phc = Argon2::new(algorithm, Version::V0x13, params)
+                .hash_password(b"pw", &salt)
+                .unwrap()
+                .to_string();
+            let secret = StoredSecret::parse(&phc).unwrap();
+            assert!(secret.verify(b"pw"), "{phc}");
+            assert!(!secret.verify(b"px"), "{phc}");
+        }
+        let greedy = Argon2::new(
+            Algorithm::Argon2id,
+            Version::V0x13,
+            Params::new(MAX_ARGON2_MEMORY_KIB + 1024, 1, 1, None).unwrap(),
+        )
+        .hash_password(b"pw", &salt)
+        .unwrap()
+        .to_string();
+        let refused = StoredSecret::parse(&greedy).unwrap_err().to_string();
+        assert!(refused.contains("32 MiB"), "{refused}");
     }
 
     #[test]

@@ -79,13 +79,22 @@ pub async fn exec(command: CtrlCommand, ctx: &Ctx) -> Result<(), CliError> {
 /// What a reload did, for people.
 pub fn render_reload(report: &ReloadReport) -> String {
     let mut text = String::new();
-    if report.applied.is_empty() && report.restart_required.is_empty() {
+    if report.applied.is_empty() && report.restart_required.is_empty() && report.access.is_empty() {
         return String::from("reloaded: nothing changed in the configuration file\n");
     }
     if !report.applied.is_empty() {
         text.push_str(&format!(
-            "reloaded: now in force, no connection dropped: {}\n",
+            "reloaded: now in force: {}\n",
             report.applied.join(", ")
+        ));
+    }
+    for line in &report.access {
+        text.push_str(&format!("reloaded: {line}\n"));
+    }
+    if report.disconnected > 0 {
+        text.push_str(&format!(
+            "disconnected {} client(s) the new users or rules no longer let in\n",
+            report.disconnected
         ));
     }
     if !report.restart_required.is_empty() {

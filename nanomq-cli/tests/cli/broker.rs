@@ -85,10 +85,14 @@ async fn status_brokers_nodes_endpoints_metrics() {
     assert_eq!(metrics["connections"], 1);
     let table = broker.cli().args(["metrics"]).run().await.ok();
     assert!(
-        table.starts_with("connections        1\nsessions           1\n"),
+        table.starts_with("connections           1\nsessions              1\n"),
         "{table}"
     );
-    assert!(table.contains("\nuptime             0 Hours, "), "{table}");
+    assert!(
+        table.contains("\nuptime                0 Hours, "),
+        "{table}"
+    );
+    assert!(table.contains("\nsubscriptions denied  0\n"), "{table}");
 
     // `-o json` gives uptime in seconds too, beside the API's text.
     let brokers = broker

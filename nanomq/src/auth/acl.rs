@@ -46,6 +46,12 @@ pub struct Decision {
 }
 
 impl Decision {
+    /// Allowed, with no rule to say so (a party the rules do not apply to, or no rules).
+    pub const ALLOWED: Decision = Decision {
+        permit: Permit::Allow,
+        rule: None,
+    };
+
     /// Whether the operation is allowed.
     pub fn allowed(&self) -> bool {
         self.permit == Permit::Allow
@@ -127,6 +133,11 @@ impl Acl {
         !self.rules.is_empty() || self.no_match == Permit::Deny
     }
 
+    /// What decides when no rule matches.
+    pub fn no_match(&self) -> Permit {
+        self.no_match
+    }
+
     /// What happens to a client that is denied.
     pub fn deny_action(&self) -> DenyAction {
         self.deny_action
@@ -145,6 +156,31 @@ impl Acl {
     /// Where rule `index` comes from (`auth.acl[2]`, `acl.conf rule 7`) and what it says.
     pub fn source(&self, index: usize) -> Option<&str> {
         self.rules.get(index).map(|r| r.source.as_str())
+    }
+
+    /// The rule that denies `who` everything, if one does: the first rule naming the client
+    /// (by client id, username or address) that permits anything is not a deny for every
+    /// topic and action. `auth.no_match` alone never counts: it is not aimed at a client.
+    pub fn denies_everything(&self, who: &Identity) -> Option<usize> {
+        for (index, rule) in self.rules.iter().enumerate() {
+            if !rule.applies_to(who) {
+                continue;
+            }
+            match rule.permit {
+                Permit::Allow => return None,
+                Permit::Deny if rule.action == AclAction::Pubsub && rule.topics.is_empty() => {
+                    return Some(index);
+                }
+                Permit::Deny => {}
+            }
+        }
+        None
+    }
+
+    /// The rules' sources in order (where each comes from and what it says), to tell what a
+    /// reload changed.
+    pub fn sources(&self) -> impl Iterator<Item = &str> {
+        self.rules.iter().map(|r| r.source.as_str())
     }
 
     /// Decides whether `who` may do `operation` on `topic` (a topic name to publish to, or a
@@ -386,22 +422,32 @@ const PLACEHOLDERS: [(&str, Field); 4] = [
     ("${clientid}", Field::ClientId),
 ];
 
-/// The pattern with the client's values put in; `None` when one is missing or holds a
-/// character that would change the pattern's shape.
+/// The pattern with the client's values put in, in one pass: a value is never searched for
+/// placeholders itself (a username `%c` stands for the text `%c`, not for the client id).
+/// `None` when a value is missing or holds a character that would change the pattern's shape.
 fn fill_placeholders(pattern: &str, who: &Identity) -> Option<String> {
-    let mut text = pattern.to_string();
-    for (placeholder, field) in PLACEHOLDERS {
-        if !text.contains(placeholder) {
-            continue;
+    let mut text = String::with_capacity(pattern.len() + 16);
+    let mut rest = pattern;
+    'scan: while !rest.is_empty() {
+        for (placeholder, field) in PLACEHOLDERS {
+            if let Some(after) = rest.strip_prefix(placeholder) {
+                let value = match field {
+                    Field::Username => who.username.as_deref()?,
+                    Field::ClientId => &who.client_id,
+                };
+                if value.is_empty() || value.contains(['+', '#', '/']) {
+                    return None;
+                }
+                text.push_str(value);
+                rest = after;
+                continue 'scan;
+            }
         }
-        let value = match field {
-            Field::Username => who.username.as_deref()?,
-            Field::ClientId => &who.client_id,
-        };
-        if value.is_empty() || value.contains(['+', '#', '/']) {
-            return None;
+        let mut chars = rest.chars();
+        if let Some(c) = chars.next() {
+            text.push(c);
         }
-        text = text.replace(placeholder, value);
+        rest = chars.as_str();
     }
     Some(text)
 }
@@ -582,6 +628,64 @@ mod tests {
         assert!(
             !allowed(&acl, &anonymous, Operation::Publish, "users/x/t"),
             "no username to stand in for %u"
+        );
+    }
+
+    /// A username `%c` with client id `bob` gets the topics of a user named `%c`, not bob's.
+    #[test]
+    fn a_value_put_in_is_never_read_for_placeholders() {
+        let acl = rules(
+            r#"
+            [[acl]]
+            permit = "allow"
+            topics = ["users/%u/#", "devices/${clientid}/%u"]
+            "#,
+        );
+        use Operation::Publish;
+        let crafted = who(Some("%c"), "bob", "127.0.0.1");
+        assert!(!allowed(&acl, &crafted, Publish, "users/bob/t"));
+        assert!(allowed(&acl, &crafted, Publish, "users/%c/t"));
+        let crafted = who(Some("a"), "${username}", "127.0.0.1");
+        assert!(!allowed(&acl, &crafted, Publish, "devices/a/a"));
+        assert!(allowed(&acl, &crafted, Publish, "devices/${username}/a"));
+        let plain = who(Some("bob"), "d1", "127.0.0.1");
+        assert!(allowed(&acl, &plain, Publish, "devices/d1/bob"));
+    }
+
+    #[test]
+    fn a_deny_for_everything_naming_the_client_is_found() {
+        let acl = rules(
+            r#"
+            [[acl]]
+            permit = "deny"
+            username = "eve"
+            topics = ["x/#"]
+            [[acl]]
+            permit = "deny"
+            clientid = "banned"
+            [[acl]]
+            permit = "allow"
+            username = "ok"
+            [[acl]]
+            permit = "deny"
+            ipaddr = "10.0.0.0/8"
+            "#,
+        );
+        assert_eq!(
+            acl.denies_everything(&who(None, "banned", "1.2.3.4")),
+            Some(1)
+        );
+        assert_eq!(
+            acl.denies_everything(&who(Some("eve"), "c", "1.2.3.4")),
+            None
+        );
+        assert_eq!(
+            acl.denies_everything(&who(Some("eve"), "c", "10.1.1.1")),
+            Some(3)
+        );
+        assert_eq!(
+            acl.denies_everything(&who(Some("ok"), "c", "10.1.1.1")),
+            None
         );
     }
 

@@ -6,15 +6,23 @@
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant};
 
 use foldhash::fast::RandomState;
 use parking_lot::Mutex;
 
+use shared_types::secret::StoredSecret;
+
 use super::AuthRules;
-use super::acl::Operation;
+use super::acl::{Decision, Operation};
 
 /// Decisions a client's identity remembers, per operation; past this many it starts over.
 const CACHED_DECISIONS: usize = 256;
+/// Denials of one client logged per window, at most; the rest are counted and the next line
+/// says how many went unlogged.
+pub const DENIAL_LOG_LINES: u32 = 5;
+/// The window [`DENIAL_LOG_LINES`] counts over.
+pub const DENIAL_LOG_WINDOW: Duration = Duration::from_secs(10);
 
 /// The kind of party acting.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -43,9 +51,21 @@ pub struct Identity {
     pub peer: Option<SocketAddr>,
     /// The subject of the client's TLS certificate, when it presented one.
     pub cert_subject: Option<Arc<str>>,
+    /// How the client was let in: a reload checks it against the new users.
+    pub login: Login,
     /// Access-control decisions already taken for this client, so that a client publishing to
     /// the same topics over and over does not go through the rules every time.
     decisions: Mutex<Option<Box<Decisions>>>,
+}
+
+/// How a client was let in at CONNECT.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Login {
+    /// Without a password check: anonymous, or a username while no user is configured
+    /// (both under `allow_anonymous`); also the bridge, the API and the broker.
+    Unchecked,
+    /// With a password checked against this stored secret.
+    Password(StoredSecret),
 }
 
 #[derive(Debug, Default)]
@@ -54,32 +74,37 @@ struct Decisions {
     rules: u64,
     publish: Remembered,
     subscribe: Remembered,
+    /// The window of denial lines logged for this client: its start, the lines logged in it,
+    /// and the denials not logged since the last line.
+    log_window: Option<Instant>,
+    logged: u32,
+    unlogged: u64,
 }
 
 /// The decisions of one operation: the last one taken (a publisher mostly publishes to the
 /// same topic, so one string comparison settles it) and a map of all of them.
 #[derive(Debug, Default)]
 struct Remembered {
-    last: Option<(Box<str>, bool)>,
-    all: HashMap<Box<str>, bool, RandomState>,
+    last: Option<(Box<str>, Decision)>,
+    all: HashMap<Box<str>, Decision, RandomState>,
 }
 
 impl Remembered {
-    fn get(&mut self, topic: &str) -> Option<bool> {
-        if let Some((last, allowed)) = &self.last
+    fn get(&mut self, topic: &str) -> Option<Decision> {
+        if let Some((last, decision)) = &self.last
             && **last == *topic
         {
-            return Some(*allowed);
+            return Some(*decision);
         }
         self.all.get(topic).copied()
     }
 
-    fn insert(&mut self, topic: &str, allowed: bool) {
+    fn insert(&mut self, topic: &str, decision: Decision) {
         if self.all.len() >= CACHED_DECISIONS {
             self.all.clear();
         }
-        self.all.insert(Box::from(topic), allowed);
-        self.last = Some((Box::from(topic), allowed));
+        self.all.insert(Box::from(topic), decision);
+        self.last = Some((Box::from(topic), decision));
     }
 
     fn clear(&mut self) {
@@ -102,8 +127,15 @@ impl Identity {
             username,
             peer: Some(peer),
             cert_subject,
+            login: Login::Unchecked,
             decisions: Mutex::new(None),
         }
+    }
+
+    /// The same client, let in by `login`.
+    pub fn with_login(mut self, login: Login) -> Identity {
+        self.login = login;
+        self
     }
 
     /// The bridge, acting through its local session `client_id`.
@@ -114,6 +146,7 @@ impl Identity {
             username: None,
             peer: None,
             cert_subject: None,
+            login: Login::Unchecked,
             decisions: Mutex::new(None),
         }
     }
@@ -137,6 +170,7 @@ impl Identity {
             username: None,
             peer: None,
             cert_subject: None,
+            login: Login::Unchecked,
             decisions: Mutex::new(None),
         }
     }
@@ -144,8 +178,14 @@ impl Identity {
     /// Whether this client may do `operation` on `topic` under `rules` (only clients are
     /// subject to the rules: the bridge, the API and the broker act as the broker).
     pub fn may(&self, rules: &AuthRules, operation: Operation, topic: &str) -> bool {
+        self.decide(rules, operation, topic).allowed()
+    }
+
+    /// What `rules` decide for this client doing `operation` on `topic`, and which rule
+    /// decided; remembered until the rules change.
+    pub fn decide(&self, rules: &AuthRules, operation: Operation, topic: &str) -> Decision {
         if self.actor != Actor::Client || !rules.acl.is_active() {
-            return true;
+            return Decision::ALLOWED;
         }
         let id = rules.generation;
         let mut decisions = self.decisions.lock();
@@ -164,11 +204,33 @@ impl Identity {
             Operation::Publish => &mut cache.publish,
             Operation::Subscribe => &mut cache.subscribe,
         };
-        if let Some(allowed) = map.get(topic) {
-            return allowed;
+        if let Some(decision) = map.get(topic) {
+            return decision;
         }
-        let allowed = rules.acl.decide(self, operation, topic).allowed();
-        map.insert(topic, allowed);
-        allowed
+        let decision = rules.acl.decide(self, operation, topic);
+        map.insert(topic, decision);
+        decision
+    }
+
+    /// Whether a denial of this client may be logged now: `Some(n)`, with the `n` denials
+    /// left unlogged since the last line, at most [`DENIAL_LOG_LINES`] times per
+    /// [`DENIAL_LOG_WINDOW`]; `None` (counted) beyond.
+    pub fn denial_log_turn(&self) -> Option<u64> {
+        let now = Instant::now();
+        let mut decisions = self.decisions.lock();
+        let state = decisions.get_or_insert_with(Box::default);
+        let fresh = state
+            .log_window
+            .is_none_or(|start| now.duration_since(start) >= DENIAL_LOG_WINDOW);
+        if fresh {
+            state.log_window = Some(now);
+            state.logged = 0;
+        }
+        if state.logged >= DENIAL_LOG_LINES {
+            state.unlogged += 1;
+            return None;
+        }
+        state.logged += 1;
+        Some(std::mem::take(&mut state.unlogged))
     }
 }

@@ -1,17 +1,22 @@
 //! Who may connect, and what each client may do: the identity of whoever acts on the broker,
 //! the users and their stored passwords, the access-control rules, and the slowing down of
-//! password guessing. Loaded from the configuration (and the files it names) at each
-//! (re)start; the broker's operations apply them (`broker::auth`, `broker::publish`,
-//! `broker::subscribe`).
+//! password guessing. Loaded from the configuration (and the files it names) at each start,
+//! restart and reload; the broker's operations read them as they are in force at each
+//! operation (`broker::auth`, `broker::access`), and a reload disconnects the clients whose
+//! login it revokes (`broker::revoke`).
 //!
 //! - [`identity`]: who acts.
 //! - [`passwords`]: the users and their secrets.
 //! - [`acl`]: the rules, compiled, and their decisions.
 //! - [`acl_file`]: reading `auth.acl_file` (TOML, or NanoMQ's `acl.conf`).
-//! - [`throttle`]: failed logins per address.
+//! - [`change`]: what new users and rules change, for a reload's answer.
+//! - [`guard`]: refusing a configuration that would weaken access control by accident.
+//! - [`throttle`]: failed logins per address and per username.
 
 pub mod acl;
 pub mod acl_file;
+pub mod change;
+pub mod guard;
 pub mod identity;
 pub mod passwords;
 pub mod throttle;

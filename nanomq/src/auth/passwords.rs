@@ -69,6 +69,21 @@ impl Passwords {
         self.users.get(username)
     }
 
+    /// A secret to check unknown usernames against, so that refusing them costs what refusing
+    /// a known user costs: the costliest stored secret.
+    pub fn timing_dummy(&self) -> Option<&StoredSecret> {
+        self.users
+            .values()
+            .max_by_key(|secret| (secret.is_costly(), secret.memory_kib()))
+    }
+
+    /// The users and their secrets, in no order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &StoredSecret)> {
+        self.users
+            .iter()
+            .map(|(name, secret)| (name.as_str(), secret))
+    }
+
     /// Number of users.
     pub fn len(&self) -> usize {
         self.users.len()

@@ -1,10 +1,21 @@
-//! Slowing down password guessing: after a few failed logins from one address (MQTT or the
-//! HTTP API), every further attempt from it takes a turn, and the turns are spaced by a delay
-//! that doubles with each failure (up to [`MAX_DELAY`]). A success from the address, or ten
-//! quiet minutes, forgets it. So one address can try a few passwords at once, and then about
-//! one every few seconds, however many connections it opens; others are not slowed at all.
+//! Slowing down password guessing (MQTT and the HTTP API's Basic logins) without handing an
+//! attacker a way to slow anyone else down.
+//!
+//! Failures are counted three ways:
+//! - **per address**, whatever the username: beyond [`FREE_FAILURES`], every further attempt
+//!   from the address takes a turn, the turns spaced by a delay that doubles with each failure
+//!   (up to [`MAX_DELAY`]). A success forgets only the failures of the username that
+//!   succeeded, so an attacker's own valid login does not wipe its guesses at other accounts.
+//! - **per username**, across addresses, so a guesser with many addresses is slowed too
+//!   (beyond [`FREE_USER_FAILURES`]). An address the username logged in from recently is not
+//!   held up by this count: a distributed attack on an account does not lock its owner out.
+//! - A success forgets the username's own failures.
+//!
+//! An attempt whose turn is more than [`MAX_WAIT`] away is refused at once. Ten quiet minutes
+//! forget a record. Every table is bounded: past its size the quietest records go first.
 
 use std::collections::HashMap;
+use std::hash::Hash;
 use std::net::IpAddr;
 use std::time::Duration;
 
@@ -13,21 +24,36 @@ use tokio::time::Instant;
 
 /// Failures from one address before its attempts are spaced.
 pub const FREE_FAILURES: u32 = 3;
+/// Failures of one username, from anywhere, before its attempts from new addresses are spaced.
+pub const FREE_USER_FAILURES: u32 = 10;
 /// The spacing after the first failure beyond the free ones.
 pub const BASE_DELAY: Duration = Duration::from_millis(250);
 /// The largest spacing.
 pub const MAX_DELAY: Duration = Duration::from_secs(4);
 /// An attempt whose turn is further away than this is refused at once instead of waiting.
 pub const MAX_WAIT: Duration = Duration::from_secs(10);
-/// How long an address with no new failure is remembered.
+/// How long a record with no new failure is remembered.
 const FORGET_AFTER: Duration = Duration::from_secs(600);
-/// Most addresses remembered; past it, the quietest are forgotten first.
-const MAX_ADDRESSES: usize = 10_000;
+/// Most records per table; past it, the quietest tenth is forgotten.
+const MAX_RECORDS: usize = 10_000;
+/// Usernames whose failures an address record keeps apart, at most (the rest are counted
+/// together, and no success forgets them).
+const USERS_PER_ADDRESS: usize = 8;
+/// Addresses a username is remembered to have logged in from.
+const TRUSTED_PER_USER: usize = 4;
 
-/// The failed-login record of every address.
+/// The failed-login records.
 #[derive(Debug, Default)]
 pub struct Throttle {
-    addresses: Mutex<HashMap<IpAddr, Record>>,
+    state: Mutex<State>,
+}
+
+#[derive(Debug, Default)]
+struct State {
+    addresses: HashMap<IpAddr, AddressRecord>,
+    users: HashMap<Box<str>, Record>,
+    /// Where each username last logged in from.
+    trusted: HashMap<Box<str>, Vec<(IpAddr, Instant)>>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -37,47 +63,58 @@ struct Record {
     next_turn: Instant,
 }
 
-/// What an attempt from an address must do first.
+#[derive(Debug, Clone)]
+struct AddressRecord {
+    record: Record,
+    /// The failures of each username among `record.failures`.
+    by_user: Vec<(Box<str>, u32)>,
+}
+
+/// What an attempt must do first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Turn {
     /// Go ahead now.
     Now,
     /// Wait until then.
     At(Instant),
-    /// Too many attempts queued from this address: refuse this one.
+    /// Too many attempts queued: refuse this one.
     Refused,
 }
 
-impl Throttle {
-    /// Takes a turn for an attempt from `address`.
-    pub fn turn(&self, address: IpAddr) -> Turn {
-        let now = Instant::now();
-        let mut addresses = self.addresses.lock();
-        let Some(record) = addresses.get_mut(&address) else {
-            return Turn::Now;
-        };
-        if now >= record.last_failure + FORGET_AFTER {
-            addresses.remove(&address);
-            return Turn::Now;
-        }
-        if record.failures < FREE_FAILURES {
-            return Turn::Now;
-        }
-        let turn = record.next_turn.max(now);
-        if turn > now + MAX_WAIT {
-            return Turn::Refused;
-        }
-        record.next_turn = turn + delay(record.failures);
-        if turn <= now {
-            Turn::Now
-        } else {
-            Turn::At(turn)
+impl Record {
+    fn new(now: Instant) -> Record {
+        Record {
+            failures: 0,
+            last_failure: now,
+            next_turn: now,
         }
     }
 
+    fn stale(&self, now: Instant) -> bool {
+        now >= self.last_failure + FORGET_AFTER
+    }
+
+    fn fail(&mut self, now: Instant) {
+        self.failures = self.failures.saturating_add(1);
+        self.last_failure = now;
+    }
+}
+
+impl Throttle {
+    /// Takes a turn for an attempt from `address` as `username`.
+    pub fn turn(&self, address: IpAddr, username: &str) -> Turn {
+        self.take_turn(address, username, true)
+    }
+
+    /// Takes a turn only if it is now (an HTTP login, which is answered 429 at once rather
+    /// than held waiting); false when the attempt is to be refused.
+    pub fn turn_now(&self, address: IpAddr, username: &str) -> bool {
+        self.take_turn(address, username, false) == Turn::Now
+    }
+
     /// Waits for a turn; false when the attempt is to be refused without trying.
-    pub async fn wait_turn(&self, address: IpAddr) -> bool {
-        match self.turn(address) {
+    pub async fn wait_turn(&self, address: IpAddr, username: &str) -> bool {
+        match self.turn(address, username) {
             Turn::Now => true,
             Turn::At(at) => {
                 tokio::time::sleep_until(at).await;
@@ -87,42 +124,133 @@ impl Throttle {
         }
     }
 
-    /// Records a failed login from `address`.
-    pub fn failed(&self, address: IpAddr) {
+    fn take_turn(&self, address: IpAddr, username: &str, may_wait: bool) -> Turn {
         let now = Instant::now();
-        let mut addresses = self.addresses.lock();
-        if addresses.len() >= MAX_ADDRESSES && !addresses.contains_key(&address) {
-            forget_quietest(&mut addresses);
+        let mut guard = self.state.lock();
+        let state = &mut *guard;
+        let trusted = state
+            .trusted
+            .get(username)
+            .is_some_and(|list| list.iter().any(|(a, at)| *a == address && !stale(*at, now)));
+        if state
+            .addresses
+            .get(&address)
+            .is_some_and(|e| e.record.stale(now))
+        {
+            state.addresses.remove(&address);
         }
-        let record = addresses.entry(address).or_insert(Record {
-            failures: 0,
-            last_failure: now,
-            next_turn: now,
+        if state.users.get(username).is_some_and(|r| r.stale(now)) {
+            state.users.remove(username);
+        }
+        // The records that limit this attempt, each with its free failures.
+        let mut limits: Vec<(&mut Record, u32)> = Vec::with_capacity(2);
+        if let Some(entry) = state.addresses.get_mut(&address)
+            && entry.record.failures >= FREE_FAILURES
+        {
+            limits.push((&mut entry.record, FREE_FAILURES));
+        }
+        if !trusted
+            && let Some(record) = state.users.get_mut(username)
+            && record.failures >= FREE_USER_FAILURES
+        {
+            limits.push((record, FREE_USER_FAILURES));
+        }
+        let turn = limits
+            .iter()
+            .map(|(r, _)| r.next_turn)
+            .fold(now, Instant::max);
+        if turn > now + MAX_WAIT || (!may_wait && turn > now) {
+            return Turn::Refused;
+        }
+        for (record, free) in limits {
+            record.next_turn = turn + delay(record.failures - free);
+        }
+        if turn <= now {
+            Turn::Now
+        } else {
+            Turn::At(turn)
+        }
+    }
+
+    /// Records a failed login from `address` as `username`.
+    pub fn failed(&self, address: IpAddr, username: &str) {
+        let now = Instant::now();
+        let mut state = self.state.lock();
+        make_room(&mut state.addresses, &address, |r| r.record.last_failure);
+        let entry = state
+            .addresses
+            .entry(address)
+            .or_insert_with(|| AddressRecord {
+                record: Record::new(now),
+                by_user: Vec::new(),
+            });
+        entry.record.fail(now);
+        let known = entry.by_user.iter().position(|(u, _)| **u == *username);
+        match known {
+            Some(at) => entry.by_user[at].1 = entry.by_user[at].1.saturating_add(1),
+            None if entry.by_user.len() < USERS_PER_ADDRESS => {
+                entry.by_user.push((Box::from(username), 1));
+            }
+            None => {}
+        }
+        make_room(&mut state.users, username, |r| r.last_failure);
+        state
+            .users
+            .entry(Box::from(username))
+            .or_insert_with(|| Record::new(now))
+            .fail(now);
+    }
+
+    /// Records a successful login from `address` as `username`: the failures of that
+    /// username are forgotten (at the address and everywhere), and the address is one the
+    /// username's owner uses.
+    pub fn succeeded(&self, address: IpAddr, username: &str) {
+        let now = Instant::now();
+        let mut state = self.state.lock();
+        if let Some(entry) = state.addresses.get_mut(&address)
+            && let Some(at) = entry.by_user.iter().position(|(u, _)| **u == *username)
+        {
+            let (_, forgiven) = entry.by_user.swap_remove(at);
+            entry.record.failures = entry.record.failures.saturating_sub(forgiven);
+            if entry.record.failures == 0 {
+                state.addresses.remove(&address);
+            }
+        }
+        state.users.remove(username);
+        make_room(&mut state.trusted, username, |list| {
+            list.iter().map(|(_, at)| *at).max().unwrap_or(now)
         });
-        record.failures = record.failures.saturating_add(1);
-        record.last_failure = now;
-    }
-
-    /// Records a successful login from `address`: it is forgotten.
-    pub fn succeeded(&self, address: IpAddr) {
-        self.addresses.lock().remove(&address);
+        let list = state.trusted.entry(Box::from(username)).or_default();
+        list.retain(|(a, at)| *a != address && !stale(*at, now));
+        if list.len() >= TRUSTED_PER_USER {
+            list.remove(0);
+        }
+        list.push((address, now));
     }
 }
 
-/// The spacing of turns after `failures` failures.
-fn delay(failures: u32) -> Duration {
-    let doublings = failures.saturating_sub(FREE_FAILURES).min(8);
-    (BASE_DELAY * 2u32.pow(doublings)).min(MAX_DELAY)
+fn stale(at: Instant, now: Instant) -> bool {
+    now >= at + FORGET_AFTER
 }
 
-fn forget_quietest(addresses: &mut HashMap<IpAddr, Record>) {
-    let mut by_age: Vec<(Instant, IpAddr)> = addresses
-        .iter()
-        .map(|(a, r)| (r.last_failure, *a))
-        .collect();
-    by_age.sort_unstable();
-    for (_, address) in by_age.into_iter().take(MAX_ADDRESSES / 10) {
-        addresses.remove(&address);
+/// The spacing of turns `beyond` failures past the free ones.
+fn delay(beyond: u32) -> Duration {
+    (BASE_DELAY * 2u32.pow(beyond.min(8))).min(MAX_DELAY)
+}
+
+/// Forgets the quietest tenth of `table` when it is full and `key` is not in it.
+fn make_room<K, Q, V>(table: &mut HashMap<K, V>, key: &Q, last: impl Fn(&V) -> Instant)
+where
+    K: Eq + Hash + Clone + std::borrow::Borrow<Q>,
+    Q: Eq + Hash + ?Sized,
+{
+    if table.len() < MAX_RECORDS || table.contains_key(key) {
+        return;
+    }
+    let mut by_age: Vec<(Instant, K)> = table.iter().map(|(k, v)| (last(v), k.clone())).collect();
+    by_age.sort_unstable_by_key(|(at, _)| *at);
+    for (_, key) in by_age.into_iter().take(MAX_RECORDS / 10) {
+        table.remove::<K>(&key);
     }
 }
 
@@ -139,47 +267,102 @@ mod tests {
         let throttle = Throttle::default();
         let guesser = ip("10.0.0.1");
         for _ in 0..FREE_FAILURES {
-            assert_eq!(throttle.turn(guesser), Turn::Now);
-            throttle.failed(guesser);
+            assert_eq!(throttle.turn(guesser, "alice"), Turn::Now);
+            throttle.failed(guesser, "alice");
         }
         // Beyond the free failures, attempts queue up, spaced by a growing delay.
         let now = Instant::now();
-        assert_eq!(throttle.turn(guesser), Turn::Now);
-        assert_eq!(throttle.turn(guesser), Turn::At(now + BASE_DELAY));
-        assert_eq!(throttle.turn(guesser), Turn::At(now + BASE_DELAY * 2));
-        throttle.failed(guesser);
+        assert_eq!(throttle.turn(guesser, "alice"), Turn::Now);
+        assert_eq!(throttle.turn(guesser, "bob"), Turn::At(now + BASE_DELAY));
         assert_eq!(
-            throttle.turn(guesser),
+            throttle.turn(guesser, "alice"),
+            Turn::At(now + BASE_DELAY * 2)
+        );
+        throttle.failed(guesser, "alice");
+        assert_eq!(
+            throttle.turn(guesser, "alice"),
             Turn::At(now + BASE_DELAY * 3),
             "the queue is kept; the delay after it grows"
         );
         assert_eq!(
-            throttle.turn(ip("10.0.0.2")),
+            throttle.turn(ip("10.0.0.2"), "alice"),
             Turn::Now,
-            "others are not slowed"
+            "other addresses are not slowed"
         );
+        assert!(!throttle.turn_now(guesser, "alice"), "no waiting for HTTP");
         // Enough queued attempts from one address are refused rather than kept waiting.
-        let mut refused = false;
-        for _ in 0..100 {
-            if throttle.turn(guesser) == Turn::Refused {
-                refused = true;
-                break;
-            }
-        }
+        let refused = (0..100).any(|_| throttle.turn(guesser, "alice") == Turn::Refused);
         assert!(refused);
-        throttle.succeeded(guesser);
-        assert_eq!(throttle.turn(guesser), Turn::Now);
+        throttle.succeeded(guesser, "alice");
+        assert_eq!(throttle.turn(guesser, "alice"), Turn::Now);
     }
 
     #[tokio::test(start_paused = true)]
-    async fn quiet_addresses_are_forgotten() {
+    async fn a_success_forgets_only_the_failures_of_its_own_username() {
+        let throttle = Throttle::default();
+        let guesser = ip("10.0.0.1");
+        for _ in 0..FREE_FAILURES + 2 {
+            throttle.failed(guesser, "victim");
+        }
+        // The attacker logs in with its own account: its guesses at "victim" still count.
+        throttle.succeeded(guesser, "mallory");
+        assert_eq!(throttle.turn(guesser, "victim"), Turn::Now);
+        assert!(matches!(throttle.turn(guesser, "victim"), Turn::At(_)));
+        assert!(
+            !throttle.turn_now(guesser, "mallory"),
+            "the address is slowed"
+        );
+        throttle.succeeded(guesser, "victim");
+        assert!(
+            throttle.turn_now(guesser, "mallory"),
+            "all its failures forgiven"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_username_guessed_from_many_addresses_is_slowed_but_not_for_its_owner() {
+        let throttle = Throttle::default();
+        let owner = ip("192.168.1.10");
+        throttle.succeeded(owner, "alice");
+        for n in 0..FREE_USER_FAILURES {
+            let address = ip(&format!("10.0.{n}.1"));
+            assert_eq!(throttle.turn(address, "alice"), Turn::Now);
+            throttle.failed(address, "alice");
+        }
+        let now = Instant::now();
+        assert_eq!(throttle.turn(ip("10.9.9.9"), "alice"), Turn::Now);
+        assert_eq!(
+            throttle.turn(ip("10.9.9.8"), "alice"),
+            Turn::At(now + BASE_DELAY),
+            "a new address waits its turn for this username"
+        );
+        assert_eq!(
+            throttle.turn(owner, "alice"),
+            Turn::Now,
+            "its owner does not"
+        );
+        assert_eq!(
+            throttle.turn(ip("10.9.9.7"), "bob"),
+            Turn::Now,
+            "nor others"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn quiet_records_are_forgotten_and_tables_are_bounded() {
         let throttle = Throttle::default();
         let guesser = ip("10.0.0.1");
         for _ in 0..10 {
-            throttle.failed(guesser);
+            throttle.failed(guesser, "x");
         }
         tokio::time::advance(FORGET_AFTER).await;
-        assert_eq!(throttle.turn(guesser), Turn::Now);
+        assert_eq!(throttle.turn(guesser, "x"), Turn::Now);
         assert_eq!(delay(100), MAX_DELAY);
+        for n in 0..(MAX_RECORDS as u32 + 10) {
+            throttle.failed(IpAddr::from(n.to_be_bytes()), &format!("user{n}"));
+        }
+        let state = throttle.state.lock();
+        assert!(state.addresses.len() <= MAX_RECORDS);
+        assert!(state.users.len() <= MAX_RECORDS);
     }
 }

@@ -134,7 +134,7 @@ impl Link<'_> {
         let message = Message::from_publish(publish, origin, Instant::now());
         let routed = self
             .broker
-            .publish(&self.settings, &self.identity, message, &mut self.paused);
+            .publish(&self.identity, message, &mut self.paused);
         match routed {
             Ok(outcome) => {
                 self.stats.messages_received.add(1);

@@ -24,7 +24,7 @@ use super::error::LinkError;
 use super::handshake::{Connected, UpstreamLimits};
 use super::options::BridgeOptions;
 use super::stats::BridgeStats;
-use crate::broker::{Broker, Identity, Settings};
+use crate::broker::{Broker, Identity};
 use crate::codec::{Disconnect, Packet, ReasonCode, encode_packet};
 use crate::message::Delivery;
 use crate::session::Session;
@@ -48,7 +48,6 @@ pub(super) struct Link<'a> {
     pub(super) stats: &'a BridgeStats,
     /// Who publishes what comes down from the upstream.
     pub(super) identity: Identity,
-    pub(super) settings: Arc<Settings>,
     pub(super) session: &'a Arc<Session>,
     pub(super) carried: &'a mut Carried,
     /// Local subscribers over their high watermark: reading from the upstream waits for them.
@@ -81,7 +80,6 @@ impl<'a> Link<'a> {
             write_buf: BytesMut::new(),
             options,
             limits: connected.limits,
-            settings: broker.settings(),
             broker,
             stats,
             identity: Identity::bridge(Arc::clone(&session.client_id)),

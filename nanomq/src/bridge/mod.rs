@@ -362,7 +362,7 @@ fn local_session(broker: &Broker, options: &BridgeOptions) -> Arc<Session> {
             filter: filter.clone(),
             options: options_local,
         };
-        let subscribed = broker.subscribe(&settings, &identity, &session, &entry, None);
+        let subscribed = broker.subscribe(&identity, &session, &entry, None);
         if subscribed.reason.is_error() {
             warn!(%filter, reason = subscribed.reason.0, "bridge: forward filter refused");
         }

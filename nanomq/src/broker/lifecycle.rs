@@ -11,7 +11,7 @@ use tracing::{debug, warn};
 
 use super::events::BrokerEvent;
 use super::timers::{Due, TimerKey};
-use super::{Broker, Identity, Settings};
+use super::{Broker, Identity};
 use crate::codec::{LastWill, ReasonCode};
 use crate::message::Message;
 use crate::session::inflight::DeliveryState;
@@ -72,12 +72,17 @@ impl Broker {
     /// Opens (or resumes) the session of `identity`'s client for a new connection, taking it
     /// over from a connection that still holds it (which is told to end, and waited for, so
     /// that its state is parked before this one takes it).
+    ///
+    /// A session belongs to the username that opened it: a client with another username (or
+    /// none, for a user's session) may not take it over, connected or away, and is refused
+    /// with "client identifier not valid" (0x85; 3.x: 2), logged and counted in
+    /// `logins_failed`. Otherwise anyone who guessed a client id could disconnect its owner
+    /// and take, or with a clean start destroy, its queued messages.
     pub async fn open_session(
         &self,
-        settings: &Settings,
         identity: &Identity,
         request: OpenRequest,
-    ) -> Opened {
+    ) -> Result<Opened, ReasonCode> {
         let OpenRequest {
             clean_start,
             details,
@@ -87,7 +92,18 @@ impl Broker {
         let opened = self
             .inner
             .sessions
-            .open(client_id, clean_start, link, details.clone());
+            .open(client_id, clean_start, link, details.clone())
+            .map_err(|owner| {
+                self.inner.metrics.logins_failed.add(1);
+                warn!(
+                    %client_id,
+                    username = identity.username.as_deref().unwrap_or(""),
+                    address = %identity.peer.map_or_else(String::new, |p| p.to_string()),
+                    owner = owner.as_deref().unwrap_or(""),
+                    "login failed: the client id's session belongs to another user"
+                );
+                ReasonCode::CLIENT_IDENTIFIER_NOT_VALID
+            })?;
         if let Some(previous) = opened.previous {
             debug!(%client_id, "taking over an existing connection");
             previous.signal.send(ConnCommand::TakeOver);
@@ -108,7 +124,7 @@ impl Broker {
         let state = session.attach(details.clone());
         session
             .mailbox
-            .set_online(true, &settings.queue, &mut Vec::new());
+            .set_online(true, &self.settings().queue, &mut Vec::new());
         let ticket = self.record_open(&session, &details);
         let present = opened.present;
         self.inner.events.emit(|| BrokerEvent::SessionOpened {
@@ -116,12 +132,12 @@ impl Broker {
             present,
         });
         self.announce_connected(identity, &details);
-        Opened {
+        Ok(Opened {
             session,
             present,
             state,
             ticket,
-        }
+        })
     }
 
     /// Records an opened session in the store: a persistent one is kept (its record written
@@ -184,7 +200,7 @@ impl Broker {
     /// Closes a connection's hold on its session: the session is removed when it ends with
     /// the connection (or was kicked), else kept with its state parked, its will published
     /// (now, or after its delay) and its expiry timer armed.
-    pub fn close_session(&self, settings: &Settings, closing: Closing) {
+    pub fn close_session(&self, closing: Closing) {
         let Closing {
             conn_id,
             session,
@@ -210,9 +226,10 @@ impl Broker {
             match session.detach(conn_id, state) {
                 Some(generation) => {
                     let mut keys = Vec::new();
-                    let dropped = session
-                        .mailbox
-                        .set_online(false, &settings.queue, &mut keys);
+                    let dropped =
+                        session
+                            .mailbox
+                            .set_online(false, &self.settings().queue, &mut keys);
                     if dropped > 0 {
                         warn!(client_id = %session.client_id, dropped, "queue of absent client trimmed");
                     }
@@ -366,7 +383,6 @@ mod tests {
     }
 
     async fn open(broker: &Broker, id: &str, expiry: u32) -> (Arc<Identity>, Opened, u64) {
-        let settings = broker.settings();
         let identity = Arc::new(Identity::client(Arc::from(id), None, peer(), None));
         let conn_id = broker.next_conn_id();
         let request = OpenRequest {
@@ -384,9 +400,10 @@ mod tests {
             link: Link {
                 conn_id,
                 signal: Arc::new(LinkSignal::default()),
+                identity: Arc::clone(&identity),
             },
         };
-        let opened = broker.open_session(&settings, &identity, request).await;
+        let opened = broker.open_session(&identity, request).await.unwrap();
         (identity, opened, conn_id)
     }
 
@@ -399,7 +416,6 @@ mod tests {
             let broker = broker.clone();
             async move { broker.run_timers().await }
         });
-        let settings = broker.settings();
         let (watcher_id, watcher, _) = open(&broker, "watcher", u32::MAX).await;
         let entry = SubscribeFilter {
             filter: "wills/#".into(),
@@ -408,7 +424,7 @@ mod tests {
                 ..SubscriptionOptions::default()
             },
         };
-        broker.subscribe(&settings, &watcher_id, &watcher.session, &entry, None);
+        broker.subscribe(&watcher_id, &watcher.session, &entry, None);
 
         let (identity, opened, conn_id) = open(&broker, "flaky", 60).await;
         let will = LastWill {
@@ -431,7 +447,7 @@ mod tests {
             kicked: false,
             reason: ReasonCode::UNSPECIFIED_ERROR,
         };
-        broker.close_session(&settings, closing);
+        broker.close_session(closing);
         assert_eq!(broker.timers_armed(), 2, "the will and the expiry");
 
         tokio::time::sleep(Duration::from_secs(29)).await;
@@ -448,7 +464,6 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn a_client_back_in_time_cancels_its_will_and_expiry() {
         let broker = Broker::new(Config::default()).unwrap();
-        let settings = broker.settings();
         let (identity, opened, conn_id) = open(&broker, "back", 60).await;
         let closing = Closing {
             conn_id,
@@ -460,7 +475,7 @@ mod tests {
             kicked: false,
             reason: ReasonCode::UNSPECIFIED_ERROR,
         };
-        broker.close_session(&settings, closing);
+        broker.close_session(closing);
         assert_eq!(broker.timers_armed(), 1);
         let (_, again, _) = open(&broker, "back", 60).await;
         assert!(again.present);

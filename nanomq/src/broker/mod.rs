@@ -5,6 +5,7 @@
 //! wills and expiries are armed.
 //!
 //! - [`settings`]: the configuration, converted once per (re)start.
+//! - [`access`]: access decisions with the rules in force, denials counted and logged.
 //! - [`auth`]: authentication at CONNECT.
 //! - [`publish`]: publishing, from every source.
 //! - [`subscribe`]: subscribing and unsubscribing (the router's trie and the session's record).
@@ -13,6 +14,7 @@
 //! - [`events`]: what happened, for whoever listens.
 //! - [`sys`]: the `$SYS/brokers/...` connected and disconnected events.
 //! - [`restore`]: putting what the store read back at start into place.
+//! - [`revoke`]: new users and rules in force, and the connections they no longer let in.
 //!
 //! With the store on, the operations also record in it what must survive a crash (persistent
 //! sessions, their QoS 1/2 deliveries, retained messages) and return the ticket an answer to
@@ -22,11 +24,13 @@
 //! persistent sessions survive them. The publish path stays synchronous: routing takes the
 //! same locks as it would without this layer, and events cost nothing when nobody listens.
 
+pub mod access;
 pub mod auth;
 pub mod events;
 pub mod lifecycle;
 pub mod publish;
 pub mod restore;
+pub mod revoke;
 pub mod settings;
 pub mod subscribe;
 pub mod sys;
@@ -36,6 +40,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
+use arc_swap::ArcSwap;
 use chrono::{DateTime, Local};
 use parking_lot::RwLock;
 use shared_types::config::Config;
@@ -63,9 +68,6 @@ pub use settings::{INBOUND_TOPIC_ALIAS_MAX, OUTBOUND_TOPIC_ALIAS_MAX, Settings};
 pub const BRIDGE_CLIENT_ID: &str = "\u{0}bridge";
 use timers::Timers;
 
-/// Password checks (key derivations) running at once, at most.
-const PASSWORD_CHECKS: usize = 4;
-
 /// The broker: cheap to clone, shared by every connection, listener and the HTTP API.
 #[derive(Debug, Clone)]
 pub struct Broker {
@@ -82,10 +84,16 @@ struct Inner {
     throttle: Throttle,
     /// Bounds the password checks running at once (each takes milliseconds of CPU).
     password_checks: Semaphore,
+    /// Bounds the memory the password checks running at once fill, in MiB.
+    hash_memory: Semaphore,
     timers: Timers,
     events: Events,
-    /// The configuration in force and the settings derived from it, replaced together.
-    running: RwLock<(Arc<Config>, Arc<Settings>)>,
+    /// The configuration in force.
+    config: RwLock<Arc<Config>>,
+    /// The settings derived from it (the users and rules among them), which every operation
+    /// reads as it runs: a reload reaches connected clients at their next packet. An
+    /// `ArcSwap`, so that reading them on the publish path takes no lock.
+    settings: ArcSwap<Settings>,
     started: Instant,
     started_at: DateTime<Local>,
     next_conn_id: AtomicU64,
@@ -122,10 +130,12 @@ impl Broker {
                 metrics: Metrics::default(),
                 admission: Arc::new(Admission::new(FdBudget::current().max_pending)),
                 throttle: Throttle::default(),
-                password_checks: Semaphore::new(PASSWORD_CHECKS),
+                password_checks: Semaphore::new(auth::PASSWORD_CHECKS as usize),
+                hash_memory: Semaphore::new((auth::HASH_MEMORY_KIB / 1024) as usize),
                 timers: Timers::default(),
                 events: Events::default(),
-                running: RwLock::new((Arc::new(config), settings)),
+                config: RwLock::new(Arc::new(config)),
+                settings: ArcSwap::new(settings),
                 started: Instant::now(),
                 started_at: Local::now(),
                 next_conn_id: AtomicU64::new(1),
@@ -139,8 +149,15 @@ impl Broker {
     /// stays when its password or ACL file is unusable.
     pub fn set_config(&self, config: Config) -> Result<(), AuthSetupError> {
         let settings = Arc::new(Settings::load(&config)?);
-        *self.inner.running.write() = (Arc::new(config), settings);
+        self.put_in_force(config, settings);
         Ok(())
+    }
+
+    /// Puts `config` and the settings derived from it in force, together.
+    pub(crate) fn put_in_force(&self, config: Config, settings: Arc<Settings>) {
+        let mut running = self.inner.config.write();
+        *running = Arc::new(config);
+        self.inner.settings.store(settings);
     }
 
     /// Attaches the store (once; later calls are ignored). From now on the operations record
@@ -190,12 +207,12 @@ impl Broker {
 
     /// The configuration in force.
     pub fn config(&self) -> Arc<Config> {
-        Arc::clone(&self.inner.running.read().0)
+        Arc::clone(&self.inner.config.read())
     }
 
     /// The settings in force.
     pub fn settings(&self) -> Arc<Settings> {
-        Arc::clone(&self.inner.running.read().1)
+        self.inner.settings.load_full()
     }
 
     /// The broker's counters.

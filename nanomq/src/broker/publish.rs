@@ -7,12 +7,12 @@ use std::sync::Arc;
 
 use tokio::time::Instant;
 
+use super::access::Attempt;
 use super::events::{BrokerEvent, Events};
 use super::timers::{Due, TimerKey};
-use super::{Actor, Broker, Identity, Settings};
-use crate::auth::acl::Operation;
+use super::{Broker, Identity, Settings};
 use crate::codec::{QoS, ReasonCode, exceeds_levels};
-use crate::message::{Delivery, Message, is_broker_topic};
+use crate::message::{Delivery, Message};
 use crate::router::retained::RetainedChange;
 use crate::router::{RouteHooks, RouteOutcome};
 use crate::session::Session;
@@ -22,26 +22,28 @@ impl Broker {
     /// Whether `by` may publish to `topic`: within `max_topic_levels` (else 0x90 Topic Name
     /// invalid), not under `$SYS/`, which is the broker's own, and for a client, allowed by
     /// the access-control rules (else 0x87 Not authorized, counted in `messages_denied`). A
-    /// connection asks this as a PUBLISH arrives, before holding it.
-    pub fn check_publish(
+    /// connection asks this as a PUBLISH arrives, before holding it. The rules are the
+    /// broker's own, as in force now (a reload reaches connected clients at once).
+    pub fn check_publish(&self, by: &Identity, topic: &str) -> Result<(), ReasonCode> {
+        self.check_topic_with(&self.inner.settings.load(), by, Attempt::Publish, topic)
+    }
+
+    /// [`Broker::check_publish`] for a publish or a will.
+    pub(super) fn check_topic_with(
         &self,
         settings: &Settings,
         by: &Identity,
+        attempt: Attempt,
         topic: &str,
     ) -> Result<(), ReasonCode> {
         if exceeds_levels(topic, settings.max_topic_levels) {
             return Err(ReasonCode::TOPIC_NAME_INVALID);
         }
-        let allowed = if is_broker_topic(topic) {
-            by.actor == Actor::Internal
+        if self.permits(settings, by, attempt, topic) {
+            Ok(())
         } else {
-            by.may(&settings.auth, Operation::Publish, topic)
-        };
-        if !allowed {
-            self.inner.metrics.messages_denied.add(1);
-            return Err(ReasonCode::NOT_AUTHORIZED);
+            Err(ReasonCode::NOT_AUTHORIZED)
         }
-        Ok(())
     }
 
     /// Publishes `message` on behalf of `by`: checks it ([`Broker::check_publish`]), retains
@@ -50,19 +52,19 @@ impl Broker {
     /// routing more of its client's messages).
     pub fn publish(
         &self,
-        settings: &Settings,
         by: &Identity,
         message: Message,
         congested: &mut Vec<Arc<Session>>,
     ) -> Result<RouteOutcome, ReasonCode> {
-        self.check_publish(settings, by, &message.topic)?;
-        Ok(self.route(settings, message, congested))
+        let settings = self.inner.settings.load();
+        self.check_topic_with(&settings, by, Attempt::Publish, &message.topic)?;
+        Ok(self.route(&settings, message, congested))
     }
 
     /// Publishes a message of the broker's own (a will, a `$SYS` event). Nobody waits for
     /// congested subscribers here: these sources have no socket to pause.
     pub fn publish_internal(&self, message: Message) -> RouteOutcome {
-        let settings = self.settings();
+        let settings = self.inner.settings.load();
         let mut congested = Vec::new();
         self.route(&settings, message, &mut congested)
     }

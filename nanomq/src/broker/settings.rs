@@ -7,6 +7,7 @@ use std::time::Duration;
 use shared_types::config::Config;
 
 use crate::admission::FdBudget;
+use crate::auth::guard::InForce;
 use crate::auth::{AuthRules, AuthSetupError};
 use crate::session::mailbox::QueueLimits;
 
@@ -45,6 +46,14 @@ pub struct Settings {
 }
 
 impl Settings {
+    /// What the access-control guard compares a new configuration with.
+    pub fn in_force(&self) -> InForce<'_> {
+        InForce {
+            allow_anonymous: self.allow_anonymous,
+            auth: &self.auth,
+        }
+    }
+
     /// Settings from a validated configuration; reads the password and ACL files it names.
     pub fn load(config: &Config) -> Result<Settings, AuthSetupError> {
         Ok(Settings::with_auth(

@@ -6,8 +6,9 @@ use std::sync::Arc;
 
 use tokio::time::Instant;
 
+use super::access::Attempt;
 use super::events::BrokerEvent;
-use super::{Broker, Identity, Settings};
+use super::{Broker, Identity};
 use crate::auth::acl::Operation;
 use crate::codec::{ReasonCode, RetainHandling, SubscribeFilter, exceeds_levels};
 use crate::message::Message;
@@ -32,12 +33,12 @@ impl Broker {
     /// subscription identifier `identifier`.
     pub fn subscribe(
         &self,
-        settings: &Settings,
         by: &Identity,
         session: &Arc<Session>,
         entry: &SubscribeFilter,
         identifier: Option<u32>,
     ) -> Subscribed {
+        let settings = self.inner.settings.load();
         let parsed = ParsedFilter::parse(&entry.filter);
         let refused = |reason| Subscribed {
             reason,
@@ -47,8 +48,7 @@ impl Broker {
         if exceeds_levels(parsed.filter, settings.max_topic_levels) {
             return refused(ReasonCode::TOPIC_FILTER_INVALID);
         }
-        if !by.may(&settings.auth, Operation::Subscribe, &entry.filter) {
-            self.inner.metrics.subscriptions_denied.add(1);
+        if !self.permits(&settings, by, Attempt::Subscribe, &entry.filter) {
             return refused(ReasonCode::NOT_AUTHORIZED);
         }
         let options = entry.options;
@@ -100,14 +100,10 @@ impl Broker {
 
     /// Removes `session`'s subscription to `filter`: the UNSUBACK reason, and the store
     /// ticket the UNSUBACK waits for. (Anyone may drop what they have.)
-    pub fn unsubscribe(
-        &self,
-        settings: &Settings,
-        session: &Session,
-        filter: &str,
-    ) -> (ReasonCode, u64) {
+    pub fn unsubscribe(&self, session: &Session, filter: &str) -> (ReasonCode, u64) {
         let parsed = ParsedFilter::parse(filter);
-        if exceeds_levels(parsed.filter, settings.max_topic_levels) {
+        let max_levels = self.inner.settings.load().max_topic_levels;
+        if exceeds_levels(parsed.filter, max_levels) {
             return (ReasonCode::TOPIC_FILTER_INVALID, 0);
         }
         let in_router = self.inner.router.unsubscribe(session.id, parsed);

@@ -36,6 +36,8 @@ pub enum Exit {
     TakenOver,
     /// An operator kicked the client.
     Kicked,
+    /// A reload revoked the client's login.
+    Revoked,
     /// The broker is stopping or restarting.
     Shutdown,
     /// Output was waiting and the client took none of it for `write_timeout`: it has
@@ -57,6 +59,7 @@ impl Exit {
             Exit::KeepAliveTimeout => "keep alive timeout".into(),
             Exit::TakenOver => "session taken over by a new connection".into(),
             Exit::Kicked => "kicked by an operator".into(),
+            Exit::Revoked => "login revoked by a reload".into(),
             Exit::Shutdown => "broker stopping or restarting".into(),
             Exit::WriteStalled => "client stopped reading (write_timeout)".into(),
         }
@@ -70,6 +73,7 @@ impl Exit {
             Exit::KeepAliveTimeout => Some(ReasonCode::KEEP_ALIVE_TIMEOUT),
             Exit::TakenOver => Some(ReasonCode::SESSION_TAKEN_OVER),
             Exit::Kicked => Some(ReasonCode::ADMINISTRATIVE_ACTION),
+            Exit::Revoked => Some(ReasonCode::NOT_AUTHORIZED),
             Exit::Shutdown => Some(ReasonCode::SERVER_SHUTTING_DOWN),
         }
     }
@@ -79,7 +83,8 @@ impl Exit {
     fn publishes_will(&self) -> bool {
         match self {
             Exit::ClientDisconnect { with_will } => *with_will,
-            Exit::Shutdown => false,
+            // The client's rights are gone: nothing is published on its behalf any more.
+            Exit::Shutdown | Exit::Revoked => false,
             _ => true,
         }
     }
@@ -89,7 +94,11 @@ impl Exit {
     fn lingers(&self) -> bool {
         matches!(
             self,
-            Exit::ProtocolError(_) | Exit::KeepAliveTimeout | Exit::TakenOver | Exit::Kicked
+            Exit::ProtocolError(_)
+                | Exit::KeepAliveTimeout
+                | Exit::TakenOver
+                | Exit::Kicked
+                | Exit::Revoked
         )
     }
 
@@ -144,7 +153,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
             kicked: exit == Exit::Kicked,
             reason: exit.event_code(),
         };
-        self.broker.close_session(&self.settings, closing);
+        self.broker.close_session(closing);
         self.broker.metrics().connections.sub(1);
         info!(
             client_id = %self.session.client_id,

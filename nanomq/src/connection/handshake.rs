@@ -222,9 +222,22 @@ where
         link: Link {
             conn_id,
             signal: Arc::clone(&signal),
+            identity: Arc::clone(&identity),
         },
     };
-    let opened = broker.open_session(settings, &identity, request).await;
+    let opened = match broker.open_session(&identity, request).await {
+        Ok(opened) => opened,
+        Err(code) => {
+            broker.metrics().connections.sub(1);
+            let connack = ConnAck {
+                session_present: false,
+                code,
+                properties: ConnAckProperties::default(),
+            };
+            send_connack(&mut stream, version, connack).await;
+            return Err(HandshakeError::Refused(code));
+        }
+    };
 
     let mut properties = ConnAckProperties::default();
     if version == ProtocolVersion::V5 {
@@ -294,9 +307,7 @@ async fn admit(
     peer: SocketAddr,
     cert_subject: Option<Arc<str>>,
 ) -> Result<Arc<Identity>, ReasonCode> {
-    let identity = broker
-        .authenticate(settings, connect, peer, cert_subject)
-        .await?;
+    let identity = broker.authenticate(connect, peer, cert_subject).await?;
     let connections = &broker.metrics().connections;
     if broker
         .admission()
@@ -379,6 +390,11 @@ fn check_connect(connect: &Connect, settings: &Settings) -> Result<(), ReasonCod
         && (connect.keep_alive == 0 || connect.keep_alive > max)
     {
         // MQTT 3.x has no way to tell the client a lower keep alive (as Mosquitto does).
+        return Err(ReasonCode::CLIENT_IDENTIFIER_NOT_VALID);
+    }
+    if connect.client_id.chars().any(char::is_control) {
+        // As Mosquitto does: an id with control characters is refused rather than carried
+        // into logs, the API and the store.
         return Err(ReasonCode::CLIENT_IDENTIFIER_NOT_VALID);
     }
     if connect.client_id.is_empty() {

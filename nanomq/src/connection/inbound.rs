@@ -15,7 +15,6 @@ use crate::codec::{
     AckKind, AckProperties, Disconnect, Packet, PacketId, ProtocolVersion, Publish, QoS,
     ReasonCode, SubAck, Subscribe, UnsubAck, Unsubscribe, encode_packet,
 };
-use shared_types::config::DenyAction;
 
 use crate::message::{Delivery, Message, Origin};
 use crate::session::inflight::AckOutcome;
@@ -120,10 +119,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
             }
         }
         // Before the message is held or routed: a refusal is answered at once.
-        match self
-            .broker
-            .check_publish(&self.settings, &self.identity, &publish.topic)
-        {
+        match self.broker.check_publish(&self.identity, &publish.topic) {
             Ok(()) => {}
             Err(ReasonCode::TOPIC_NAME_INVALID) => {
                 return Err(Exit::ProtocolError(ReasonCode::TOPIC_NAME_INVALID));
@@ -234,7 +230,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
             Message::from_publish(publish, Origin::Client(self.session.id), Instant::now());
         let routed = self
             .broker
-            .publish(&self.settings, &self.identity, message, &mut self.paused);
+            .publish(&self.identity, message, &mut self.paused);
         let outcome = match routed {
             Ok(outcome) => outcome,
             Err(reason) => {
@@ -274,9 +270,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
     /// With `auth.deny_action = "disconnect"`, a client denied something is disconnected
     /// (MQTT 5: DISCONNECT 0x87), once it has its answer.
     fn after_denial(&self, reason: ReasonCode) -> Result<(), Exit> {
-        if reason == ReasonCode::NOT_AUTHORIZED
-            && self.settings.auth.acl.deny_action() == DenyAction::Disconnect
-        {
+        if reason == ReasonCode::NOT_AUTHORIZED && self.broker.denial_disconnects() {
             return Err(Exit::ProtocolError(ReasonCode::NOT_AUTHORIZED));
         }
         Ok(())
@@ -287,13 +281,9 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
         let mut reasons = Vec::with_capacity(subscribe.filters.len());
         let mut retained = Vec::new();
         for entry in &subscribe.filters {
-            let subscribed = self.broker.subscribe(
-                &self.settings,
-                &self.identity,
-                &self.session,
-                entry,
-                identifier,
-            );
+            let subscribed =
+                self.broker
+                    .subscribe(&self.identity, &self.session, entry, identifier);
             reasons.push(subscribed.reason);
             self.hold(subscribed.ticket);
             let qos = entry.options.qos;
@@ -333,9 +323,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
     fn on_unsubscribe(&mut self, unsubscribe: Unsubscribe) {
         let mut reasons = Vec::with_capacity(unsubscribe.filters.len());
         for filter in &unsubscribe.filters {
-            let (reason, ticket) = self
-                .broker
-                .unsubscribe(&self.settings, &self.session, filter);
+            let (reason, ticket) = self.broker.unsubscribe(&self.session, filter);
             self.hold(ticket);
             reasons.push(reason);
         }

@@ -319,6 +319,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
                 command = self.signal.received() => match command {
                     ConnCommand::TakeOver => return Exit::TakenOver,
                     ConnCommand::Kick => return Exit::Kicked,
+                    ConnCommand::Revoke => return Exit::Revoked,
                 },
                 read = read_through_stack(&mut self.reader, &mut self.read_buf) => {
                     busy.last_read_filled = read.as_ref().is_ok_and(|&n| n == READ_SPACE);
@@ -398,6 +399,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
                 command = self.signal.received() => match command {
                     ConnCommand::TakeOver => return Err(Exit::TakenOver),
                     ConnCommand::Kick => return Err(Exit::Kicked),
+                    ConnCommand::Revoke => return Err(Exit::Revoked),
                 },
                 written = write_or_flush(&mut self.writer, &mut self.output), if want_write || busy.needs_flush => match written {
                     Err(_) => return Err(Exit::Closed),

@@ -10,7 +10,6 @@ use tokio::time::Instant;
 
 use super::output::SHARE_ABOVE;
 use super::{Connection, PULL_BATCH, WRITE_HIGH};
-use crate::auth::acl::Operation;
 use crate::broker::OUTBOUND_TOPIC_ALIAS_MAX;
 use crate::codec::AckKind;
 use crate::codec::{
@@ -59,10 +58,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
         // Received through a subscription the rules allowed, but perhaps on a topic they
         // deny this client (a narrower deny rule): not delivered.
         let topic = &delivery.message.topic;
-        if !self
-            .identity
-            .may(&self.settings.auth, Operation::Subscribe, topic)
-        {
+        if !self.broker.may_receive(&self.identity, topic) {
             self.counters.dropped += 1;
             self.broker.delivery_over(&self.session, delivery.key);
             return;

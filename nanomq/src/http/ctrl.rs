@@ -99,8 +99,13 @@ async fn restart(State(state): State<AppState>) -> Result<Response, ApiError> {
 /// with the reason (400/117), rather than answer 0 and leave it to the log.
 async fn check_restart(state: &AppState) -> Result<(), ApiError> {
     let control = state.control.clone();
-    let running = state.broker.config();
-    tokio::task::spawn_blocking(move || control.check_restart(&running).map(drop))
+    let broker = state.broker.clone();
+    tokio::task::spawn_blocking(move || {
+        let settings = broker.settings();
+        control
+            .check_restart(&broker.config(), settings.in_force())
+            .map(drop)
+    })
         .await
         .map_err(|error| error.to_string())
         .and_then(|checked| checked)

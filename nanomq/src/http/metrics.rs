@@ -65,7 +65,7 @@ async fn prometheus(State(state): State<AppState>) -> Response {
 /// the bridge's series carry a `bridge` label with its name (`bridge` is `None` without one).
 pub fn exposition(m: &Metrics, bridge: Option<&str>) -> String {
     let bridge = bridge.zip(m.bridge.as_ref());
-    let series: [(&str, &str, &str, u64); 12] = [
+    let series: [(&str, &str, &str, u64); 16] = [
         (
             "connections",
             "gauge",
@@ -113,6 +113,30 @@ pub fn exposition(m: &Metrics, bridge: Option<&str>) -> String {
             "counter",
             "Messages dropped (queue full, expired, too large).",
             m.messages_dropped,
+        ),
+        (
+            "messages_denied_total",
+            "counter",
+            "PUBLISH packets and wills refused by the access rules.",
+            m.messages_denied,
+        ),
+        (
+            "subscriptions_denied_total",
+            "counter",
+            "Subscriptions refused by the access rules.",
+            m.subscriptions_denied,
+        ),
+        (
+            "logins_failed_total",
+            "counter",
+            "Logins refused (MQTT and the HTTP API).",
+            m.logins_failed,
+        ),
+        (
+            "logins_revoked_total",
+            "counter",
+            "Connected clients disconnected by a reload that revoked their login.",
+            m.logins_revoked,
         ),
         (
             "bytes_received_total",

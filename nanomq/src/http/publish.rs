@@ -61,7 +61,7 @@ async fn publish(
     let settings = state.broker.settings();
     let mut ticket = 0;
     for message in messages(&state.broker, &settings, &request)? {
-        ticket = ticket.max(publish_one(&state.broker, &settings, message));
+        ticket = ticket.max(publish_one(&state.broker, message));
     }
     stored(&state.broker, ticket).await?;
     Ok(Json(ApiResponse::ok_empty()))
@@ -69,11 +69,11 @@ async fn publish(
 
 /// Publishes one message as the API, already checked by [`messages`]: the store ticket the
 /// answer waits for.
-fn publish_one(broker: &Broker, settings: &Settings, message: Message) -> u64 {
+fn publish_one(broker: &Broker, message: Message) -> u64 {
     // Nobody waits for congested subscribers: the API has no socket to pause.
     let mut congested = Vec::new();
     broker
-        .publish(settings, &Identity::api(), message, &mut congested)
+        .publish(&Identity::api(), message, &mut congested)
         .map_or(0, |outcome| outcome.ticket)
 }
 
@@ -107,7 +107,7 @@ async fn publish_batch(
             let code = match outcome {
                 Ok(messages) => {
                     for message in messages {
-                        ticket = ticket.max(publish_one(&state.broker, &settings, message));
+                        ticket = ticket.max(publish_one(&state.broker, message));
                     }
                     ResultCode::Success
                 }
@@ -188,7 +188,7 @@ fn check_topic(broker: &Broker, settings: &Settings, topic: &str) -> Result<(), 
         )
     };
     validate_topic_name(topic).map_err(|error| illegal(error.to_string()))?;
-    match broker.check_publish(settings, &Identity::api(), topic) {
+    match broker.check_publish(&Identity::api(), topic) {
         Ok(()) => Ok(()),
         Err(ReasonCode::TOPIC_NAME_INVALID) => Err(illegal(format!(
             "more than {} levels",

@@ -87,6 +87,9 @@ pub enum ConnCommand {
     TakeOver = 1,
     /// An operator kicked the client; its session is discarded (MQTT 5 reason 0x98).
     Kick = 2,
+    /// A reload revoked the client's login (its user removed or changed, or the rules now
+    /// deny it everything); its session stays until it expires (MQTT 5 reason 0x87).
+    Revoke = 3,
 }
 
 /// The mailbox between a running connection and whoever needs to stop it: one order at most
@@ -114,6 +117,7 @@ impl LinkSignal {
         match self.command.load(Ordering::Acquire) {
             1 => Some(ConnCommand::TakeOver),
             2 => Some(ConnCommand::Kick),
+            3 => Some(ConnCommand::Revoke),
             _ => None,
         }
     }
@@ -156,6 +160,8 @@ pub struct Link {
     pub conn_id: u64,
     /// Its orders and its end.
     pub signal: Arc<LinkSignal>,
+    /// Who the client authenticated as (a reload checks it against the new users and rules).
+    pub identity: Arc<crate::auth::Identity>,
 }
 
 /// Per-session message counters shown by the HTTP API.
@@ -288,6 +294,15 @@ impl Session {
         let mut state = self.state.lock();
         state.generation += 1;
         state.link.replace(link)
+    }
+
+    /// Who the attached connection's client is, if one is attached.
+    pub fn linked_identity(&self) -> Option<Arc<crate::auth::Identity>> {
+        self.state
+            .lock()
+            .link
+            .as_ref()
+            .map(|l| Arc::clone(&l.identity))
     }
 
     /// Takes the link of the attached connection, if any (to kick it).

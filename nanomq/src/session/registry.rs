@@ -36,46 +36,52 @@ pub struct Opened {
 impl SessionRegistry {
     /// Opens the session for `client_id`: resumes the existing one unless `clean_start`, else
     /// creates a new one. The new connection's link is installed atomically, so of two
-    /// connections racing with the same identifier the later one wins.
+    /// connections racing with the same identifier the later one wins. An existing session
+    /// opened under another username (`details.username`) is left alone: the error is the
+    /// username it belongs to.
     pub fn open(
         &self,
         client_id: &str,
         clean_start: bool,
         link: Link,
         details: ClientDetails,
-    ) -> Opened {
+    ) -> Result<Opened, Option<Arc<str>>> {
         let mut sessions = self.sessions.lock();
         if let Some(existing) = sessions.get(client_id).cloned() {
+            let owner = existing.details().username;
+            if owner.as_deref() != details.username.as_deref() {
+                return Err(owner.map(Arc::from));
+            }
             // A session that ends with its connection (clean session, or expiry 0) is not
             // resumed even when the new connection asks for it: it is over once taken over.
             if !clean_start && existing.details().expiry_interval != 0 {
                 let previous = existing.replace_link(link);
-                return Opened {
+                return Ok(Opened {
                     session: existing,
                     present: true,
                     previous,
                     replaced: None,
-                };
+                });
             }
             let previous = existing.take_link();
             existing.discard();
             let session = self.create(client_id, link, details);
             sessions.insert(Arc::clone(&session.client_id), Arc::clone(&session));
-            return Opened {
+            return Ok(Opened {
                 session,
                 present: false,
                 previous,
                 replaced: Some(existing),
-            };
+            });
         }
         let session = self.create(client_id, link, details);
         sessions.insert(Arc::clone(&session.client_id), Arc::clone(&session));
-        Opened {
+        Ok(Opened {
             session,
             present: false,
             previous: None,
             replaced: None,
-        }
+        })
     }
 
     /// Registers a session no connection is attached to (one read back from the store), in

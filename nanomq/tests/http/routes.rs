@@ -258,6 +258,10 @@ async fn fill_broker(broker: &TestBroker) {
     b.metrics().messages_received.add(11);
     b.metrics().messages_sent.add(12);
     b.metrics().messages_dropped.add(13);
+    b.metrics().messages_denied.add(16);
+    b.metrics().subscriptions_denied.add(17);
+    b.metrics().logins_failed.add(18);
+    b.metrics().logins_revoked.add(19);
     b.metrics().bytes_received.add(14);
     b.metrics().bytes_sent.add(15);
 }
@@ -285,7 +289,8 @@ async fn metrics_count_what_the_broker_holds() {
     let expected = json!({
         "connections": 1, "sessions": 2, "topics": 2, "subscriptions": 4, "retained": 1,
         "messages_received": 11, "messages_sent": 12, "messages_dropped": 13,
-        "bytes_received": 14, "bytes_sent": 15, "uptime": metrics["uptime"], "memory": memory,
+        "messages_denied": 16, "subscriptions_denied": 17, "logins_failed": 18,
+        "logins_revoked": 19, "bytes_received": 14, "bytes_sent": 15, "uptime": metrics["uptime"], "memory": memory,
         "cpu_usage": metrics["cpu_usage"], "cpuinfo": metrics["cpuinfo"],
         "peaks": metrics["peaks"], "metrics": [],
     });
@@ -366,4 +371,8 @@ async fn prometheus_is_valid_text_exposition() {
     assert_eq!(value("nanomq_messages_received"), 11.0);
     assert_eq!(value("nanomq_messages_sent"), 12.0);
     assert_eq!(value("nanomq_messages_dropped"), 13.0);
+    assert_eq!(value("nanomq_messages_denied_total"), 16.0);
+    assert_eq!(value("nanomq_subscriptions_denied_total"), 17.0);
+    assert_eq!(value("nanomq_logins_failed_total"), 18.0);
+    assert_eq!(value("nanomq_logins_revoked_total"), 19.0);
 }

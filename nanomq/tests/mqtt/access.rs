@@ -337,3 +337,169 @@ async fn password_guessing_is_slowed_down() {
     assert_eq!(ok.code, ReasonCode::SUCCESS);
     broker.stop().await;
 }
+
+fn users(names: &[&str]) -> Vec<shared_types::config::UserCredential> {
+    names
+        .iter()
+        .map(|name| shared_types::config::UserCredential {
+            username: (*name).into(),
+            password: "pw".into(),
+        })
+        .collect()
+}
+
+/// Denied publishes, subscriptions and logins are counted where operators look.
+#[tokio::test]
+async fn denials_and_failed_logins_are_counted() {
+    let broker = TestBroker::start_with(|c| {
+        c.users = users(&["alice"]);
+        acl_config(c, RULES);
+    })
+    .await;
+    let metrics = broker.handle.broker.metrics();
+    let (before_pub, before_sub) = (
+        metrics.messages_denied.get(),
+        metrics.subscriptions_denied.get(),
+    );
+    let mut alice = RawClient::connect(broker.addr, ProtocolVersion::V5).await;
+    assert_eq!(
+        alice
+            .handshake(login(ProtocolVersion::V5, "a", "alice", "pw"))
+            .await
+            .code,
+        ReasonCode::SUCCESS
+    );
+    assert_eq!(
+        subscribe_codes(&mut alice, &["secret/x", "ok/x"]).await,
+        [ReasonCode::NOT_AUTHORIZED, ReasonCode(1)]
+    );
+    let mut anonymous = RawClient::connect(broker.addr, ProtocolVersion::V5).await;
+    anonymous
+        .handshake(connect_packet(ProtocolVersion::V5, "anon", true, 60))
+        .await;
+    anonymous
+        .send(&publish("not/allowed", QoS::AtLeastOnce, 1, false))
+        .await;
+    assert!(
+        matches!(anonymous.recv().await, Some(Packet::PubAck(PubAck { reason, .. })) if reason == ReasonCode::NOT_AUTHORIZED)
+    );
+    let wrong = connack(&broker, login(ProtocolVersion::V5, "w", "alice", "nope")).await;
+    assert_eq!(wrong.code, ReasonCode::BAD_USERNAME_OR_PASSWORD);
+    assert_eq!(metrics.messages_denied.get(), before_pub + 1);
+    assert_eq!(metrics.subscriptions_denied.get(), before_sub + 1);
+    assert_eq!(metrics.logins_failed.get(), 1);
+    broker.stop().await;
+}
+
+/// A client with another user's client id cannot take over (and so disconnect, or with a
+/// clean start destroy) that user's session, connected or away; the user itself can.
+#[tokio::test]
+async fn a_session_belongs_to_the_user_that_opened_it() {
+    let broker = TestBroker::start_with(|c| c.users = users(&["alice", "bob"])).await;
+    let persistent = |user: Option<&str>, clean: bool| {
+        let mut connect = connect_packet(ProtocolVersion::V5, "alices-device", clean, 60);
+        connect.username = user.map(str::to_string);
+        connect.password = user.map(|_| b"pw".to_vec().into());
+        connect.properties.session_expiry_interval = Some(600);
+        connect
+    };
+    let mut alice = RawClient::connect(broker.addr, ProtocolVersion::V5).await;
+    assert_eq!(
+        alice.handshake(persistent(Some("alice"), false)).await.code,
+        ReasonCode::SUCCESS
+    );
+    assert_eq!(
+        subscribe_codes(&mut alice, &["inbox/#"]).await,
+        [ReasonCode(1)]
+    );
+    for (user, clean) in [(Some("bob"), false), (Some("bob"), true), (None, true)] {
+        let ack = connack(&broker, persistent(user, clean)).await;
+        assert_eq!(
+            ack.code,
+            ReasonCode::CLIENT_IDENTIFIER_NOT_VALID,
+            "{user:?}"
+        );
+    }
+    let mut v3 = connect_packet(ProtocolVersion::V3_1_1, "alices-device", false, 60);
+    v3.username = Some("bob".into());
+    v3.password = Some(b"pw".to_vec().into());
+    // (The codec reads 3.x's return code 2 as the MQTT 5 reason it stands for.)
+    assert_eq!(
+        connack(&broker, v3).await.code,
+        ReasonCode::CLIENT_IDENTIFIER_NOT_VALID
+    );
+    // Alice was never disconnected.
+    alice.send(&Packet::PingReq).await;
+    assert!(matches!(alice.recv().await, Some(Packet::PingResp)));
+    alice.send(&Packet::Disconnect(Default::default())).await;
+    assert!(alice.until_closed().await.is_empty());
+    // Away, it is still hers.
+    let ack = connack(&broker, persistent(Some("bob"), true)).await;
+    assert_eq!(ack.code, ReasonCode::CLIENT_IDENTIFIER_NOT_VALID);
+    let ack = connack(&broker, persistent(Some("alice"), false)).await;
+    assert_eq!(ack.code, ReasonCode::SUCCESS);
+    assert!(ack.session_present);
+    broker.stop().await;
+}
+
+/// An attacker with an account of its own cannot wipe its guesses at another by logging in,
+/// and an unknown username costs a password check like a known one.
+#[tokio::test]
+async fn an_attackers_own_login_does_not_reset_its_guesses() {
+    let hash = hash_argon2id(b"pw").unwrap();
+    let broker = TestBroker::start_with(|c| {
+        c.users = ["alice", "mallory"]
+            .iter()
+            .map(|name| shared_types::config::UserCredential {
+                username: (*name).into(),
+                password: hash.clone(),
+            })
+            .collect();
+    })
+    .await;
+    let timed = |user: &'static str, password: &'static str, id: &'static str| {
+        let broker = &broker;
+        async move {
+            let started = Instant::now();
+            let ack = connack(broker, login(ProtocolVersion::V5, id, user, password)).await;
+            (ack.code, started.elapsed())
+        }
+    };
+    let (code, known) = timed("alice", "guess", "g0").await;
+    assert_eq!(code, ReasonCode::BAD_USERNAME_OR_PASSWORD);
+    let (code, unknown) = timed("nobody", "guess", "g1").await;
+    assert_eq!(code, ReasonCode::BAD_USERNAME_OR_PASSWORD);
+    assert!(
+        unknown * 3 >= known,
+        "an unknown user is checked too ({unknown:?} against {known:?})"
+    );
+    timed("alice", "guess", "g2").await;
+    // Three failures from this address: the next attempts take turns. The attacker's own
+    // account logs in (after its turn) ...
+    let (code, _) = timed("mallory", "pw", "m").await;
+    assert_eq!(code, ReasonCode::SUCCESS);
+    // ... and the guesses at alice are still spaced.
+    timed("alice", "guess", "g3").await;
+    let (_, waited) = timed("alice", "guess", "g4").await;
+    assert!(
+        waited >= std::time::Duration::from_millis(200),
+        "still slowed after the attacker's own login ({waited:?})"
+    );
+    broker.stop().await;
+}
+
+/// A client id with control characters is refused (as Mosquitto does), before it reaches a
+/// log line, the API or the store.
+#[tokio::test]
+async fn client_ids_with_control_characters_are_refused() {
+    let broker = TestBroker::start().await;
+    for version in [ProtocolVersion::V5, ProtocolVersion::V3_1_1] {
+        let ack = connack(
+            &broker,
+            connect_packet(version, "evil\nINFO forged\x1b[2J", true, 60),
+        )
+        .await;
+        assert_eq!(ack.code, ReasonCode::CLIENT_IDENTIFIER_NOT_VALID);
+    }
+    broker.stop().await;
+}

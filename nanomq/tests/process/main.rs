@@ -7,6 +7,7 @@
 #[path = "../support/mod.rs"]
 mod common;
 
+mod access;
 mod check;
 mod durability;
 mod logs;

@@ -139,6 +139,33 @@ impl RawClient {
         }
     }
 
+    /// Publishes at QoS 1 with packet id `id` and waits for the PUBACK's reason code.
+    pub async fn publish_qos1(
+        &mut self,
+        topic: &str,
+        id: u16,
+        payload: &[u8],
+    ) -> nanomq::codec::ReasonCode {
+        use nanomq::codec::{PacketId, Publish, QoS};
+        let publish = Publish {
+            dup: false,
+            qos: QoS::AtLeastOnce,
+            retain: false,
+            topic: topic.into(),
+            packet_id: PacketId::new(id),
+            properties: Default::default(),
+            payload: bytes::Bytes::copy_from_slice(payload),
+        };
+        self.send(&Packet::Publish(publish)).await;
+        loop {
+            match self.recv().await {
+                Some(Packet::PubAck(ack)) => return ack.reason,
+                Some(_) => continue,
+                None => panic!("closed before PUBACK"),
+            }
+        }
+    }
+
     /// The next PUBLISH (other packets are skipped).
     pub async fn next_publish(&mut self) -> nanomq::codec::Publish {
         loop {

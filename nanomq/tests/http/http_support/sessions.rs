@@ -79,13 +79,8 @@ pub fn connected_at() -> chrono::DateTime<Local> {
 /// Adds `client` to `broker` through the broker's own operations, as a connection would
 /// (open, subscribe, and close for a client that is away).
 pub async fn add(broker: &Broker, client: &FakeClient) -> FakeSession {
-    let settings = broker.settings();
     let signal = Arc::new(LinkSignal::default());
     let conn_id = broker.next_conn_id();
-    let link = Link {
-        conn_id,
-        signal: Arc::clone(&signal),
-    };
     let expiry_interval = if client.clean_start { 0 } else { u32::MAX };
     let details = ClientDetails {
         username: client.username.map(str::to_string),
@@ -108,12 +103,17 @@ pub async fn add(broker: &Broker, client: &FakeClient) -> FakeSession {
         client.peer,
         None,
     ));
+    let link = Link {
+        conn_id,
+        signal: Arc::clone(&signal),
+        identity: Arc::clone(&identity),
+    };
     let request = OpenRequest {
         clean_start: client.clean_start,
         details,
         link,
     };
-    let opened = broker.open_session(&settings, &identity, request).await;
+    let opened = broker.open_session(&identity, request).await.unwrap();
     let session = opened.session;
     for (filter, qos) in &client.subscriptions {
         let entry = SubscribeFilter {
@@ -123,7 +123,7 @@ pub async fn add(broker: &Broker, client: &FakeClient) -> FakeSession {
                 ..SubscriptionOptions::default()
             },
         };
-        broker.subscribe(&settings, &identity, &session, &entry, None);
+        broker.subscribe(&identity, &session, &entry, None);
     }
     if !client.connected {
         let closing = Closing {
@@ -136,7 +136,7 @@ pub async fn add(broker: &Broker, client: &FakeClient) -> FakeSession {
             kicked: false,
             reason: ReasonCode::NORMAL_DISCONNECTION,
         };
-        broker.close_session(&settings, closing);
+        broker.close_session(closing);
     }
     for n in 0..client.queued {
         let message = Arc::new(Message {
@@ -156,7 +156,7 @@ pub async fn add(broker: &Broker, client: &FakeClient) -> FakeSession {
             subscription_ids: Vec::new(),
             key: 0,
         };
-        session.mailbox.push(delivery, &settings.queue);
+        session.mailbox.push(delivery, &broker.settings().queue);
     }
     session
         .stats
