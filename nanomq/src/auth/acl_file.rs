@@ -46,9 +46,26 @@ pub fn parse(name: &str, text: &str) -> Result<Vec<(AclRule, String)>, String> {
         .map(|(i, object)| {
             serde_json::from_str::<AclRule>(object)
                 .map(|rule| (rule, label(i)))
-                .map_err(|e| format!("{}: {e}", label(i)))
+                .map_err(|e| format!("{}: {}", label(i), without_content(&e)))
         })
         .collect()
+}
+
+/// What is wrong with a rule, without quoting the file: a file named by mistake (or by an
+/// API user probing, `/etc/shadow`) must not have its content shown in the error.
+fn without_content(error: &serde_json::Error) -> String {
+    use serde_json::error::Category;
+    let what = match error.classify() {
+        Category::Syntax => "not a JSON object",
+        Category::Data => "a field has an unknown name or a value of the wrong kind",
+        Category::Eof => "it ends too early",
+        Category::Io => "it could not be read",
+    };
+    format!(
+        "{what} (line {}, column {} of the rule)",
+        error.line(),
+        error.column()
+    )
 }
 
 /// The text with `#` and `//` comments removed (outside double-quoted strings).
@@ -179,6 +196,14 @@ rules = [
         assert_eq!(rules[2].0.all_of.len(), 2);
         assert_eq!(rules[3].0.permit, Permit::Allow);
         assert!(rules[3].0.topics.is_empty());
+    }
+
+    #[test]
+    fn errors_name_the_rule_but_never_quote_the_file() {
+        let error =
+            parse("x.conf", "rules = [ {\"permit\": \"root:x:0:0:/bin/sh\"} ]").unwrap_err();
+        assert!(error.starts_with("x.conf rule 1:"), "{error}");
+        assert!(!error.contains("root"), "{error}");
     }
 
     #[test]

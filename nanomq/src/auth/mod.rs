@@ -68,7 +68,8 @@ impl AuthRules {
             let name = Path::new(path)
                 .file_name()
                 .map_or_else(|| path.clone(), |n| n.to_string_lossy().into_owned());
-            let from_file = acl_file::parse(&name, &text).map_err(AuthSetupError)?;
+            let from_file = acl_file::parse(&name, &text)
+                .map_err(|e| AuthSetupError(format!("auth.acl_file {e}")))?;
             for (rule, source) in &from_file {
                 rule.validate(source)
                     .map_err(|e| AuthSetupError(e.to_string()))?;

@@ -37,6 +37,15 @@ impl Passwords {
                 let Some((username, secret)) = parse_line(line) else {
                     continue;
                 };
+                if secret.contains(':') && !line.trim_start().starts_with('"') {
+                    // `/etc/passwd` has `root:x:0:0:…` lines: a file like it is not a
+                    // password file, whatever the first field says. (Nothing of the line is
+                    // quoted: the error may reach the API.)
+                    return Err(format!(
+                        "{name} line {}: not a `username:secret` line (a secret holds no `:`); is this a password file?",
+                        number + 1
+                    ));
+                }
                 let secret = StoredSecret::parse(&secret)
                     .map_err(|e| format!("{name} line {}: {e}", number + 1))?;
                 passwords.add(&username, secret, &name);
@@ -155,6 +164,13 @@ mod tests {
         assert!(passwords.get("alice").unwrap().verify(b"first"));
         assert!(passwords.get("bob").unwrap().verify(b"bobpass"));
         assert!(passwords.get("carol").unwrap().verify(b"c"));
+        std::fs::write(&path, "root:x:0:0:root:/root:/bin/bash\n").unwrap();
+        let error = Passwords::load(&config).unwrap_err();
+        assert!(error.contains("is this a password file"), "{error}");
+        assert!(
+            !error.contains("/root"),
+            "nothing of the file quoted: {error}"
+        );
         std::fs::write(&path, "bad:$6$notbase64!$x\n").unwrap();
         let error = Passwords::load(&config).unwrap_err();
         assert!(error.starts_with("passwd line 1:"), "{error}");

@@ -21,6 +21,7 @@
 //! a POST that sends `******` back keeps the secret the broker has (so a configuration read,
 //! edited and written back loses none).
 
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use axum::Json;
@@ -33,6 +34,8 @@ use super::error::ApiError;
 use super::extract::{ApiJson, ApiPath, ApiQuery};
 use super::routes::{ApiResult, ApiRoute};
 use super::state::AppState;
+use crate::auth::AuthRules;
+use crate::auth::guard::{InForce, Stated};
 
 /// The routes of this module.
 pub(super) fn routes() -> Vec<ApiRoute> {
@@ -219,13 +222,28 @@ async fn apply(state: &AppState, patch: &serde_json::Value) -> ApiResult<()> {
             "field `{field}`: `{PLACEHOLDER}` stands for a secret the broker does not have; give the value"
         )));
     }
+    let roots = super::settable::roots(state.control.config_path().map(PathBuf::as_path));
+    super::settable::check(&saved, &merged, &roots).map_err(invalid)?;
     let control = state.control.clone();
     let to_check = merged.clone();
-    tokio::task::spawn_blocking(move || control.preflight(&to_check))
-        .await
-        .map_err(|error| error.to_string())
-        .and_then(|checked| checked)
-        .map_err(|reason| invalid(format!("it could not start: {reason}")))?;
+    let before = Arc::clone(&saved);
+    let stated = Stated::from_json(patch);
+    tokio::task::spawn_blocking(move || {
+        control.preflight(&to_check)?;
+        // A POST must not weaken access control by accident either (a section replaced
+        // without its rules, a password file that is empty).
+        let now = AuthRules::load(&before).map_err(|e| e.to_string())?;
+        let next = AuthRules::load(&to_check).map_err(|e| e.to_string())?;
+        let in_force = InForce {
+            allow_anonymous: before.allow_anonymous,
+            auth: &now,
+        };
+        crate::auth::guard::check(in_force, &to_check, &next, &stated)
+    })
+    .await
+    .map_err(|error| error.to_string())
+    .and_then(|checked| checked)
+    .map_err(|reason| invalid(format!("it could not start: {reason}")))?;
     let Some(path) = state.control.config_path().cloned() else {
         return Err(ApiError::internal(
             ResultCode::ConfigWriteFailed,

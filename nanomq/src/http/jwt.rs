@@ -20,6 +20,9 @@ use super::error::ApiError;
 /// Seconds a token is still accepted after its `exp`, or already before its `nbf` (clock skew
 /// between issuer and broker).
 pub const EXPIRY_LEEWAY_SECS: u64 = 60;
+/// The furthest `exp` accepted, from now (10 years): a token claiming more is a token that
+/// never expires in disguise (`1e300`, `"18446744073709551615"`), and is refused.
+pub const MAX_LIFETIME_SECS: u64 = 10 * 366 * 86_400;
 
 /// Checks bearer tokens against one public key.
 pub struct JwtVerifier {
@@ -100,6 +103,11 @@ impl JwtVerifier {
             return Err(rejected("token has no valid expiry (exp)"));
         };
         let now = unix_now();
+        if exp > now.saturating_add(MAX_LIFETIME_SECS) {
+            return Err(rejected(
+                "token expiry (exp) is more than 10 years away: refused as never expiring",
+            ));
+        }
         if let Some(nbf) = &claims.nbf {
             let Some(nbf) = numeric_date(nbf) else {
                 return Err(rejected("token has a malformed not-before time (nbf)"));
@@ -123,18 +131,23 @@ fn rejected(message: impl Into<String>) -> ApiError {
     ApiError::unauthorized("Bearer", ResultCode::WrongCredentials, message)
 }
 
-/// A JWT NumericDate given as a number (possibly fractional) or as a decimal string.
+/// Latest NumericDate read at all: 9999-12-31T23:59:59Z. Beyond it a number is no date.
+const LAST_DATE: u64 = 253_402_300_799;
+
+/// A JWT NumericDate given as a number (possibly fractional) or as a decimal string; `None`
+/// for anything else, negative, or past year 9999.
 fn numeric_date(value: &Value) -> Option<u64> {
-    match value {
+    let date = match value {
         Value::Number(number) => number.as_u64().or_else(|| {
             number
                 .as_f64()
-                .filter(|f| f.is_finite() && *f >= 0.0)
+                .filter(|f| f.is_finite() && *f >= 0.0 && *f <= LAST_DATE as f64)
                 .map(|f| f as u64)
         }),
         Value::String(text) => text.trim().parse().ok(),
         _ => None,
-    }
+    }?;
+    (date <= LAST_DATE).then_some(date)
 }
 
 fn unix_now() -> u64 {

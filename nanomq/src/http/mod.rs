@@ -9,6 +9,7 @@
 //! router registers every one with and without a trailing slash, and `GET /api/v4` lists the
 //! same table. Around all of it, outermost first: the request timeout (408), the body limit
 //! (413), then authentication ([`auth`]), so no handler and no fallback runs unauthenticated.
+//! `settable` bounds where a configuration POST may point the broker's writes.
 
 pub mod acl;
 pub mod auth;
@@ -26,6 +27,7 @@ pub mod publish;
 pub mod retained;
 pub mod routes;
 pub mod serve;
+mod settable;
 pub mod state;
 pub mod subscriptions;
 

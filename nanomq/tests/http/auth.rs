@@ -262,6 +262,32 @@ async fn jwt_matrix(algorithm: Algorithm, pair: &KeyPair, other: &KeyPair) {
             &pair.private,
             &json!({"iss": "nanomq.pub", "exp": "soon"}),
         ),
+        // Absurd expiries: never-expiring tokens in disguise.
+        sign(
+            algorithm,
+            &pair.private,
+            &json!({"iss": "nanomq.pub", "exp": 1e300}),
+        ),
+        sign(
+            algorithm,
+            &pair.private,
+            &json!({"iss": "nanomq.pub", "exp": "18446744073709551615"}),
+        ),
+        sign(
+            algorithm,
+            &pair.private,
+            &json!({"iss": "nanomq.pub", "exp": "1e300"}),
+        ),
+        sign(
+            algorithm,
+            &pair.private,
+            &json!({"iss": "nanomq.pub", "exp": now + 20 * 366 * 86_400}),
+        ),
+        sign(
+            algorithm,
+            &pair.private,
+            &json!({"iss": "nanomq.pub", "exp": -1}),
+        ),
         tampered(&sign(algorithm, &pair.private, &valid)),
         // Not valid before an hour from now (nbf), or an nbf that is no time.
         sign(

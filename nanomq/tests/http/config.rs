@@ -359,3 +359,78 @@ async fn ctrl_stop_and_its_alias_stop_the_broker() {
         within(broker.handle.stopped()).await;
     }
 }
+
+/// Paths a POST may set are checked like the rest: writes stay under the broker's own
+/// directories, a store directory must be usable now, a file that is not a password or ACL
+/// file is refused without quoting it, and nothing is written on a refusal.
+#[tokio::test]
+async fn paths_the_api_may_set_are_checked_and_never_quoted() {
+    let broker = TestBroker::start(test_config()).await;
+    let app = broker.app();
+    let file_before = std::fs::read(&broker.path).unwrap();
+    let not_a_dir = broker.path.display().to_string();
+    let cases = [
+        (json!({"log": {"dir": "/etc"}}), "log.dir"),
+        (json!({"log": {"dir": "logs/../../../etc"}}), "log.dir"),
+        (json!({"log": {"file": "../../etc/cron.d/x"}}), "log.file"),
+        (
+            json!({"persistence": {"dir": "/var/tmp/elsewhere"}}),
+            "persistence.dir",
+        ),
+        (
+            json!({"persistence": {"dir": format!("{not_a_dir}/store")}}),
+            "persistence.dir",
+        ),
+        (
+            json!({"auth": {"password_file": "/etc/passwd"}}),
+            "password file",
+        ),
+        (json!({"auth": {"acl_file": "/etc/passwd"}}), "acl_file"),
+    ];
+    for (data, names) in cases {
+        let body = json!({ "data": data }).to_string();
+        let reply = send(&app, post("/api/v4/configuration", body.clone())).await;
+        reply.assert(StatusCode::BAD_REQUEST, 108);
+        let message = reply.json()["message"].as_str().unwrap().to_string();
+        assert!(message.contains(names), "{body}: {message}");
+        assert!(
+            !message.contains("/bin/"),
+            "{body} quotes the file: {message}"
+        );
+    }
+    assert_eq!(std::fs::read(&broker.path).unwrap(), file_before);
+    // Under the configuration's own directory, it is fine.
+    let dir = broker
+        .path
+        .parent()
+        .unwrap()
+        .join("logs2")
+        .display()
+        .to_string();
+    let body = json!({"data": {"log": {"dir": dir, "file": "broker.log"}}}).to_string();
+    send(&app, post("/api/v4/configuration", body.clone()))
+        .await
+        .assert(StatusCode::OK, 0);
+}
+
+/// A POST that would open the broker without saying so is refused like a reload.
+#[tokio::test]
+async fn a_post_that_would_drop_every_rule_is_refused() {
+    let mut config = test_config();
+    config.auth.acl =
+        serde_json::from_value(json!([{"permit": "allow", "username": "a"}])).unwrap();
+    let broker = TestBroker::start(config).await;
+    let app = broker.app();
+    let empty_acl = broker.path.parent().unwrap().join("empty.acl");
+    std::fs::write(&empty_acl, "").unwrap();
+    let body = json!({"data": {"auth": {"acl": [], "acl_file": empty_acl}}}).to_string();
+    let reply = send(&app, post("/api/v4/configuration", body)).await;
+    reply.assert(StatusCode::BAD_REQUEST, 108);
+    let message = reply.json()["message"].as_str().unwrap().to_string();
+    assert!(message.contains("every access rule"), "{message}");
+    // Said as the guard asks, it is what the operator means.
+    let body = json!({"data": {"auth": {"acl": []}}}).to_string();
+    send(&app, post("/api/v4/configuration", body))
+        .await
+        .assert(StatusCode::OK, 0);
+}
