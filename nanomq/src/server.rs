@@ -180,7 +180,7 @@ async fn open_store(broker: &Broker, config: &Config) -> Result<(), StartError> 
     broker.attach_store(opened.journal);
     if let Some(store) = broker.store() {
         for op in fixes {
-            store.submit(op);
+            store.submit_unawaited(op);
         }
     }
     info!(

@@ -9,6 +9,7 @@ use super::link::Link;
 use crate::codec::{AckKind, Packet, PacketId, Publish, QoS, ReasonCode, SubAck, decode_packet};
 use crate::message::{Message, Origin};
 use crate::session::inflight::AckOutcome;
+use crate::store::Ticket;
 
 impl Link<'_> {
     /// Decodes and handles every whole packet in the read buffer, stopping early while local
@@ -113,7 +114,10 @@ impl Link<'_> {
             self.write_ack(AckKind::PubRec, id, ReasonCode::SUCCESS);
             return Ok(());
         }
-        let reason = self.publish_locally(publish);
+        let (reason, ticket) = self.publish_locally(publish);
+        // The acknowledgement upstream waits until the message is stored for every persistent
+        // local session it goes to: once acknowledged, the upstream forgets it.
+        self.hold(ticket);
         if reason.is_error()
             && qos == QoS::ExactlyOnce
             && let Some(id) = packet_id
@@ -129,7 +133,7 @@ impl Link<'_> {
         Ok(())
     }
 
-    fn publish_locally(&mut self, publish: Publish) -> ReasonCode {
+    fn publish_locally(&mut self, publish: Publish) -> (ReasonCode, Ticket) {
         let origin = Origin::Client(self.session.id);
         let message = Message::from_publish(publish, origin, Instant::now());
         let routed = self
@@ -138,18 +142,19 @@ impl Link<'_> {
         match routed {
             Ok(outcome) => {
                 self.stats.messages_received.add(1);
-                if outcome.delivered == 0 {
+                let reason = if outcome.delivered == 0 {
                     ReasonCode::NO_MATCHING_SUBSCRIBERS
                 } else {
                     ReasonCode::SUCCESS
-                }
+                };
+                (reason, outcome.ticket)
             }
             Err(reason) => {
                 debug!(
                     reason = reason.0,
                     "bridge: upstream message not published here"
                 );
-                reason
+                (reason, Ticket::NONE)
             }
         }
     }

@@ -5,7 +5,9 @@
 //! from the bridge's mailbox (within the in-flight window), and its timer (keep alive). The
 //! difference is the direction of the protocol: here the broker is the client, so it sends
 //! PINGREQ and expects PINGRESP. When routing an upstream message finds a local subscriber
-//! over its high watermark, the link stops reading from the upstream until it drains.
+//! over its high watermark, the link stops reading from the upstream until it drains. As a
+//! connection holds its PUBACKs, the link holds its acknowledgements to the upstream until
+//! the store has what they acknowledge (the upstream forgets a message once acknowledged).
 //!
 //! - [`super::inbound`]: packets from the upstream.
 //! - [`super::outbound`]: local messages to the upstream, resends, acknowledgements.
@@ -28,6 +30,7 @@ use crate::broker::{Broker, Identity};
 use crate::codec::{Disconnect, Packet, ReasonCode, encode_packet};
 use crate::message::Delivery;
 use crate::session::Session;
+use crate::store::Ticket;
 
 /// Deliveries are pulled from the mailbox only while less than this is waiting to be written.
 pub(super) const WRITE_HIGH: usize = 64 * 1024;
@@ -50,6 +53,9 @@ pub(super) struct Link<'a> {
     pub(super) identity: Identity,
     pub(super) session: &'a Arc<Session>,
     pub(super) carried: &'a mut Carried,
+    /// The store ticket the pending output depends on: acknowledgements to the upstream go
+    /// out only once what they acknowledge is stored.
+    durable_ticket: Ticket,
     /// Local subscribers over their high watermark: reading from the upstream waits for them.
     pub(super) paused: Vec<Arc<Session>>,
     pub(super) batch: Vec<Delivery>,
@@ -85,6 +91,7 @@ impl<'a> Link<'a> {
             identity: Identity::bridge(Arc::clone(&session.client_id)),
             session,
             carried,
+            durable_ticket: Ticket::NONE,
             paused: Vec::new(),
             batch: Vec::new(),
             last_sent: now,
@@ -121,7 +128,8 @@ impl<'a> Link<'a> {
             self.stats
                 .set_backlog(outbox.pending_len(), outbox.inflight.inflight_len());
             self.arm_timer();
-            let want_write = !self.write_buf.is_empty();
+            let durable = self.broker.is_durable(self.durable_ticket);
+            let want_write = !self.write_buf.is_empty() && durable;
             let want_mail = self.write_buf.len() < WRITE_HIGH;
             let reading = self.paused.is_empty();
             if reading && self.read_buf.capacity() - self.read_buf.len() < 1024 {
@@ -147,6 +155,7 @@ impl<'a> Link<'a> {
                     Err(e) => return Err(e.into()),
                 },
                 () = self.session.mailbox.ready(), if want_mail => {}
+                () = self.broker.durable(self.durable_ticket), if !durable => {}
                 () = wait_uncongested(&self.paused), if !reading => {
                     self.paused.clear();
                     self.last_received = Instant::now();
@@ -155,6 +164,11 @@ impl<'a> Link<'a> {
                 () = &mut self.timer => self.on_timer()?,
             }
         }
+    }
+
+    /// Makes the pending output wait for the store to commit `ticket`.
+    pub(super) fn hold(&mut self, ticket: Ticket) {
+        self.durable_ticket = self.durable_ticket.max(ticket);
     }
 
     /// Appends a packet to the output buffer.
@@ -204,8 +218,14 @@ impl<'a> Link<'a> {
         }
     }
 
-    /// Sends DISCONNECT and closes, bounded in time: the broker is shutting down.
+    /// Sends DISCONNECT and closes, bounded in time: the broker is shutting down. Output
+    /// waiting for the store waits for it too; if the store does not get there in time, it is
+    /// not sent (the upstream sends those messages again).
     async fn close(&mut self) {
+        let stored = tokio::time::timeout(CLOSE_TIMEOUT, self.broker.durable(self.durable_ticket));
+        if stored.await.is_err() {
+            self.write_buf.clear();
+        }
         let disconnect = Disconnect {
             reason: ReasonCode::NORMAL_DISCONNECTION,
             ..Disconnect::default()

@@ -16,8 +16,8 @@ use crate::codec::{LastWill, ReasonCode};
 use crate::message::Message;
 use crate::session::inflight::DeliveryState;
 use crate::session::{ClientDetails, ConnCommand, Link, Session};
-use crate::store::Op;
 use crate::store::record::SessionRecord;
+use crate::store::{Op, Ticket};
 
 /// How long opening a session waits for the connection it takes over to finish.
 const TAKEOVER_TIMEOUT: Duration = Duration::from_secs(5);
@@ -43,8 +43,8 @@ pub struct Opened {
     pub present: bool,
     /// Its acknowledgement state, for the connection to hold while it runs.
     pub state: DeliveryState,
-    /// The store ticket the CONNACK waits for (0: none).
-    pub ticket: u64,
+    /// The store ticket the CONNACK waits for.
+    pub ticket: Ticket,
 }
 
 /// What a connection leaves behind when it ends.
@@ -143,9 +143,9 @@ impl Broker {
     /// Records an opened session in the store: a persistent one is kept (its record written
     /// now, with no will: a will is stored only while it waits for its delay), a stored one
     /// resumed by a connection that ends it is forgotten.
-    fn record_open(&self, session: &Session, details: &ClientDetails) -> u64 {
+    fn record_open(&self, session: &Session, details: &ClientDetails) -> Ticket {
         if self.store().is_none() {
-            return 0;
+            return Ticket::NONE;
         }
         if details.expiry_interval != 0 {
             session.set_durable(true);
@@ -165,7 +165,7 @@ impl Broker {
                 client: Arc::clone(&session.client_id),
             });
         }
-        0
+        Ticket::NONE
     }
 
     /// Records a session left by its client: when it went away and the will waiting for its
@@ -175,7 +175,7 @@ impl Broker {
             return;
         }
         let details = session.details();
-        self.record(|| Op::Session {
+        self.record_unawaited(|| Op::Session {
             client: Arc::clone(&session.client_id),
             record: SessionRecord {
                 expiry_interval,
@@ -190,7 +190,7 @@ impl Broker {
     /// Forgets the stored deliveries a session dropped.
     fn record_dropped(&self, session: &Session, keys: &[u64]) {
         for &key in keys {
-            self.record(|| Op::Done {
+            self.record_unawaited(|| Op::Done {
                 client: Arc::clone(&session.client_id),
                 key,
             });
@@ -347,7 +347,7 @@ impl Broker {
     /// what the store has of it.
     fn forget(&self, session: &Session) {
         if session.set_durable(false) {
-            self.record(|| Op::DropSession {
+            self.record_unawaited(|| Op::DropSession {
                 client: Arc::clone(&session.client_id),
             });
         }

@@ -58,7 +58,7 @@ use crate::router::retained::RetainedMessages;
 use crate::router::{Router, TopicLevel};
 use crate::session::Session;
 use crate::session::registry::SessionRegistry;
-use crate::store::{Journal, Op, StoreStats};
+use crate::store::{Journal, Op, StoreStats, Ticket};
 use events::{BrokerEvent, EventSink, Events};
 pub use settings::{INBOUND_TOPIC_ALIAS_MAX, OUTBOUND_TOPIC_ALIAS_MAX, Settings};
 
@@ -183,18 +183,27 @@ impl Broker {
         }
     }
 
-    /// Records `op` in the store, if there is one: the ticket to wait for (0: none).
-    fn record(&self, op: impl FnOnce() -> Op) -> u64 {
-        self.store().map_or(0, |store| store.submit(op()))
+    /// Records `op` in the store, if there is one: the ticket an answer depending on it must
+    /// wait for.
+    fn record(&self, op: impl FnOnce() -> Op) -> Ticket {
+        self.store()
+            .map_or(Ticket::NONE, |store| store.submit(op()))
     }
 
-    /// Whether what `ticket` stands for is on disk (always, for ticket 0).
-    pub fn is_durable(&self, ticket: u64) -> bool {
+    /// Records `op` in the store, if there is one, when no answer depends on it.
+    fn record_unawaited(&self, op: impl FnOnce() -> Op) {
+        if let Some(store) = self.store() {
+            store.submit_unawaited(op());
+        }
+    }
+
+    /// Whether what `ticket` stands for is on disk.
+    pub fn is_durable(&self, ticket: Ticket) -> bool {
         self.store().is_none_or(|store| store.is_committed(ticket))
     }
 
     /// Waits until what `ticket` stands for is on disk.
-    pub async fn durable(&self, ticket: u64) {
+    pub async fn durable(&self, ticket: Ticket) {
         if let Some(store) = self.store() {
             store.committed(ticket).await;
         }
@@ -290,7 +299,7 @@ impl Broker {
     /// it (`key`: its store key, 0 if not stored).
     pub fn delivery_over(&self, session: &Session, key: u64) {
         if key != 0 {
-            self.record(|| Op::Done {
+            self.record_unawaited(|| Op::Done {
                 client: Arc::clone(&session.client_id),
                 key,
             });
@@ -308,9 +317,9 @@ impl Broker {
 
     /// A stored delivery goes out for the first time as QoS 2 with `packet_id`: the ticket
     /// the PUBLISH must wait for, so that after a crash it is resent with the same id.
-    pub fn sending_qos2(&self, session: &Session, key: u64, packet_id: PacketId) -> u64 {
+    pub fn sending_qos2(&self, session: &Session, key: u64, packet_id: PacketId) -> Ticket {
         if key == 0 {
-            return 0;
+            return Ticket::NONE;
         }
         self.record(|| Op::Inflight {
             client: Arc::clone(&session.client_id),
@@ -324,7 +333,7 @@ impl Broker {
     /// from now on. (Nothing waits for it: resending the PUBLISH with the same id is as good.)
     pub fn released(&self, session: &Session, key: u64, packet_id: PacketId) {
         if key != 0 {
-            self.record(|| Op::Inflight {
+            self.record_unawaited(|| Op::Inflight {
                 client: Arc::clone(&session.client_id),
                 key,
                 packet_id,
@@ -335,9 +344,9 @@ impl Broker {
 
     /// A QoS 2 message from `session`'s client with `packet_id` was taken in (`held`, until
     /// its PUBREL) or released: the ticket its PUBREC or PUBCOMP must wait for.
-    pub fn qos2_from_client(&self, session: &Session, packet_id: PacketId, held: bool) -> u64 {
+    pub fn qos2_from_client(&self, session: &Session, packet_id: PacketId, held: bool) -> Ticket {
         if !session.is_durable() {
-            return 0;
+            return Ticket::NONE;
         }
         self.record(|| Op::Qos2 {
             client: Arc::clone(&session.client_id),

@@ -16,7 +16,7 @@ use crate::message::{Delivery, Message};
 use crate::router::retained::RetainedChange;
 use crate::router::{RouteHooks, RouteOutcome};
 use crate::session::Session;
-use crate::store::{Journal, Op};
+use crate::store::{Journal, Op, Ticket};
 
 impl Broker {
     /// Whether `by` may publish to `topic`: within `max_topic_levels` (else 0x90 Topic Name
@@ -78,7 +78,7 @@ impl Broker {
         let retained = if message.retain {
             self.retain(&message)
         } else {
-            0
+            Ticket::NONE
         };
         let message = Arc::new(message);
         let inner = &self.inner;
@@ -101,7 +101,7 @@ impl Broker {
 
     /// Applies a retained publish to the store, with its expiry timer and its event; the
     /// store ticket of the change.
-    pub(super) fn retain(&self, message: &Message) -> u64 {
+    pub(super) fn retain(&self, message: &Message) -> Ticket {
         let inner = &self.inner;
         let key = TimerKey::Retained(Arc::clone(&message.topic));
         match inner.retained.update(message) {
@@ -123,23 +123,23 @@ impl Broker {
                 ticket
             }
             RetainedChange::Cleared => self.retained_cleared(&message.topic),
-            RetainedChange::Unchanged => 0,
+            RetainedChange::Unchanged => Ticket::NONE,
         }
     }
 
     /// Removes the message retained on `topic` without publishing anything (`DELETE
-    /// /retained/{topic}`); false when there was none. The store forgets it too.
-    pub fn clear_retained(&self, topic: &str) -> bool {
+    /// /retained/{topic}`); `None` when there was none, else the ticket of the store
+    /// forgetting it too (the answer waits for it: a crash must not bring it back).
+    pub fn clear_retained(&self, topic: &str) -> Option<Ticket> {
         if !self.inner.retained.remove(topic) {
-            return false;
+            return None;
         }
-        self.retained_cleared(&Arc::from(topic));
-        true
+        Some(self.retained_cleared(&Arc::from(topic)))
     }
 
     /// After the message retained on `topic` went: its timer, the store, the event; the
     /// store ticket.
-    fn retained_cleared(&self, topic: &Arc<str>) -> u64 {
+    fn retained_cleared(&self, topic: &Arc<str>) -> Ticket {
         let inner = &self.inner;
         inner.timers.cancel(&TimerKey::Retained(Arc::clone(topic)));
         let ticket = self.record(|| Op::Retain {
@@ -155,7 +155,7 @@ impl Broker {
     /// A retained message's expiry timer fired.
     pub(super) fn expire_retained(&self, topic: &Arc<str>) {
         if self.inner.retained.remove_if_expired(topic, Instant::now()) {
-            self.record(|| Op::Retain {
+            self.record_unawaited(|| Op::Retain {
                 topic: Arc::clone(topic),
                 message: None,
             });
@@ -175,7 +175,7 @@ struct Routing<'a> {
     events: &'a Events,
     message: &'a Arc<Message>,
     /// The largest store ticket so far.
-    ticket: u64,
+    ticket: Ticket,
 }
 
 impl RouteHooks for Routing<'_> {
@@ -215,7 +215,7 @@ impl RouteHooks for Routing<'_> {
             return;
         };
         for &key in keys.iter().filter(|&&k| k != 0) {
-            store.submit(Op::Done {
+            store.submit_unawaited(Op::Done {
                 client: Arc::clone(&session.client_id),
                 key,
             });

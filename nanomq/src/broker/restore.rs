@@ -51,7 +51,9 @@ impl Broker {
                     ..message
                 }
             };
-            self.retain(&message);
+            // Nothing to wait for: the store is attached after the restore, so putting back
+            // what it read records nothing.
+            let _not_recorded = self.retain(&message);
             restored.retained += 1;
         }
         let mut absences = Vec::new();
@@ -184,7 +186,8 @@ impl Broker {
             return Vec::new();
         }
         session.set_durable(true);
-        self.record(|| Op::Session {
+        // Later answers wait for later tickets, which the journal commits in order.
+        self.record_unawaited(|| Op::Session {
             client: Arc::clone(&session.client_id),
             record: SessionRecord {
                 expiry_interval: u32::MAX,
@@ -209,7 +212,7 @@ impl Broker {
                 "store: messages kept for the bridge are dropped: the bridge is off"
             );
         }
-        self.record(|| Op::DropSession {
+        self.record_unawaited(|| Op::DropSession {
             client: Arc::from(BRIDGE_CLIENT_ID),
         });
     }

@@ -14,7 +14,7 @@ use crate::codec::{ReasonCode, RetainHandling, SubscribeFilter, exceeds_levels};
 use crate::message::Message;
 use crate::router::ParsedFilter;
 use crate::session::{Session, SubscriptionRecord};
-use crate::store::Op;
+use crate::store::{Op, Ticket};
 
 /// The outcome of one filter of a SUBSCRIBE.
 #[derive(Debug)]
@@ -24,8 +24,8 @@ pub struct Subscribed {
     /// The retained messages to send now (per the Retain Handling option; never for a
     /// shared subscription).
     pub retained: Vec<Arc<Message>>,
-    /// The store ticket the SUBACK waits for (0: none).
-    pub ticket: u64,
+    /// The store ticket the SUBACK waits for.
+    pub ticket: Ticket,
 }
 
 impl Broker {
@@ -43,7 +43,7 @@ impl Broker {
         let refused = |reason| Subscribed {
             reason,
             retained: Vec::new(),
-            ticket: 0,
+            ticket: Ticket::NONE,
         };
         if exceeds_levels(parsed.filter, settings.max_topic_levels) {
             return refused(ReasonCode::TOPIC_FILTER_INVALID);
@@ -69,7 +69,7 @@ impl Broker {
                 identifier,
             })
         } else {
-            0
+            Ticket::NONE
         };
         self.inner.events.emit(|| BrokerEvent::Subscribed {
             client_id: Arc::clone(&session.client_id),
@@ -100,16 +100,16 @@ impl Broker {
 
     /// Removes `session`'s subscription to `filter`: the UNSUBACK reason, and the store
     /// ticket the UNSUBACK waits for. (Anyone may drop what they have.)
-    pub fn unsubscribe(&self, session: &Session, filter: &str) -> (ReasonCode, u64) {
+    pub fn unsubscribe(&self, session: &Session, filter: &str) -> (ReasonCode, Ticket) {
         let parsed = ParsedFilter::parse(filter);
         let max_levels = self.inner.settings.load().max_topic_levels;
         if exceeds_levels(parsed.filter, max_levels) {
-            return (ReasonCode::TOPIC_FILTER_INVALID, 0);
+            return (ReasonCode::TOPIC_FILTER_INVALID, Ticket::NONE);
         }
         let in_router = self.inner.router.unsubscribe(session.id, parsed);
         let in_session = session.remove_subscription(filter);
         if !(in_router || in_session) {
-            return (ReasonCode::NO_SUBSCRIPTION_EXISTED, 0);
+            return (ReasonCode::NO_SUBSCRIPTION_EXISTED, Ticket::NONE);
         }
         let ticket = if session.is_durable() {
             self.record(|| Op::Unsubscribe {
@@ -117,7 +117,7 @@ impl Broker {
                 filter: Arc::from(filter),
             })
         } else {
-            0
+            Ticket::NONE
         };
         self.inner.events.emit(|| BrokerEvent::Unsubscribed {
             client_id: Arc::clone(&session.client_id),

@@ -48,6 +48,7 @@ use crate::codec::{LastWill, ProtocolVersion, Publish, ReasonCode};
 use crate::message::Delivery;
 use crate::session::inflight::DeliveryState;
 use crate::session::{ConnCommand, LinkSignal, Session};
+use crate::store::Ticket;
 use close::Exit;
 use handshake::{Accepted, ClientLimits};
 use output::Output;
@@ -191,7 +192,7 @@ pub struct Connection<S> {
     /// The store ticket the pending output depends on: it is written only once the store
     /// has committed that far (an acknowledgement never goes out before what it
     /// acknowledges is on disk).
-    durable_ticket: u64,
+    durable_ticket: Ticket,
 }
 
 /// The topic aliases of a connection.
@@ -266,7 +267,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
             counters: Counters::default(),
             self_congested: false,
             waiting_since: None,
-            durable_ticket: 0,
+            durable_ticket: Ticket::NONE,
         })
     }
 
@@ -519,8 +520,8 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
         self.timer.as_mut().reset(deadline);
     }
 
-    /// Makes the pending output wait for the store to commit `ticket` (0: nothing).
-    fn hold(&mut self, ticket: u64) {
+    /// Makes the pending output wait for the store to commit `ticket`.
+    fn hold(&mut self, ticket: Ticket) {
         self.durable_ticket = self.durable_ticket.max(ticket);
     }
 

@@ -30,6 +30,7 @@ use super::state::AppState;
 use crate::broker::{Broker, Identity, Settings};
 use crate::codec::{PublishProperties, QoS, ReasonCode, validate_topic_name};
 use crate::message::{Message, Origin};
+use crate::store::Ticket;
 
 /// How long an answer waits for the store.
 const STORE_TIMEOUT: Duration = Duration::from_secs(30);
@@ -59,7 +60,7 @@ async fn publish(
     ApiJson(request): ApiJson<PublishRequest>,
 ) -> ApiResult<()> {
     let settings = state.broker.settings();
-    let mut ticket = 0;
+    let mut ticket = Ticket::NONE;
     for message in messages(&state.broker, &settings, &request)? {
         ticket = ticket.max(publish_one(&state.broker, message));
     }
@@ -69,23 +70,23 @@ async fn publish(
 
 /// Publishes one message as the API, already checked by [`messages`]: the store ticket the
 /// answer waits for.
-fn publish_one(broker: &Broker, message: Message) -> u64 {
+fn publish_one(broker: &Broker, message: Message) -> Ticket {
     // Nobody waits for congested subscribers: the API has no socket to pause.
     let mut congested = Vec::new();
     broker
         .publish(&Identity::api(), message, &mut congested)
-        .map_or(0, |outcome| outcome.ticket)
+        .map_or(Ticket::NONE, |outcome| outcome.ticket)
 }
 
 /// Waits until what the answer acknowledges is on disk (the same promise as a PUBACK); a
 /// store that cannot get there in time (a failing disk) is a 503.
-async fn stored(broker: &Broker, ticket: u64) -> Result<(), ApiError> {
+pub(super) async fn stored(broker: &Broker, ticket: Ticket) -> Result<(), ApiError> {
     let wait = tokio::time::timeout(STORE_TIMEOUT, broker.durable(ticket));
     wait.await.map_err(|_| {
         ApiError::new(
             StatusCode::SERVICE_UNAVAILABLE,
             ResultCode::UnknownError,
-            "published, but the store could not write it in time (see the broker's log)",
+            "done, but the store could not write it in time (see the broker's log)",
         )
     })
 }
@@ -97,7 +98,7 @@ async fn publish_batch(
     ApiJsonArray(items): ApiJsonArray,
 ) -> ApiResult<Vec<PublishBatchResult>> {
     let settings = state.broker.settings();
-    let mut ticket = 0;
+    let mut ticket = Ticket::NONE;
     let results = items
         .into_iter()
         .map(|item| {

@@ -114,10 +114,12 @@ async fn lookup(
 
 /// `DELETE /retained/{topic}`: none → 404/108.
 async fn delete(State(state): State<AppState>, ApiPath(topic): ApiPath<String>) -> ApiResult<()> {
-    if state.broker.clear_retained(&topic) {
-        Ok(Json(ApiResponse::ok_empty()))
-    } else {
-        Err(nothing_retained(&topic))
+    match state.broker.clear_retained(&topic) {
+        Some(ticket) => {
+            super::publish::stored(&state.broker, ticket).await?;
+            Ok(Json(ApiResponse::ok_empty()))
+        }
+        None => Err(nothing_retained(&topic)),
     }
 }
 

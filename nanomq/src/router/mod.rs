@@ -115,9 +115,8 @@ pub struct RouteOutcome {
     pub delivered: usize,
     /// Sessions whose queue was full (client away), so an older message was dropped.
     pub dropped: usize,
-    /// The store ticket to wait for before acknowledging the message (0: nothing to wait
-    /// for); the broker sets it.
-    pub ticket: u64,
+    /// The store ticket to wait for before acknowledging the message; the broker sets it.
+    pub ticket: crate::store::Ticket,
 }
 
 /// One level of the subscription tree, for the HTTP API's topic-tree view.

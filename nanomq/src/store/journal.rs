@@ -134,6 +134,26 @@ pub enum Op {
     },
 }
 
+/// What an acknowledgement depends on: the store committing everything submitted up to some
+/// point. An answer to a client (PUBACK, PUBREC, PUBCOMP, SUBACK, UNSUBACK, CONNACK, an HTTP
+/// 200, a PUBACK to the bridge's upstream) holds the ticket of what it acknowledges and goes
+/// out only once [`Journal::is_committed`] says so. A ticket dropped unread would be an
+/// acknowledgement of what may not be on disk: the type is `#[must_use]`, and changes that no
+/// answer depends on are submitted with [`Journal::submit_unawaited`] instead.
+#[must_use = "an acknowledgement must wait for the store: hold the ticket until it is committed"]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Ticket(u64);
+
+impl Ticket {
+    /// Nothing to wait for.
+    pub const NONE: Ticket = Ticket(0);
+
+    /// Whether there is nothing to wait for.
+    pub fn is_none(self) -> bool {
+        self == Ticket::NONE
+    }
+}
+
 /// When what is submitted is committed durably.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SyncPolicy {
@@ -220,11 +240,22 @@ impl Journal {
     }
 
     /// Hands `op` to the writer. The ticket to wait for before acknowledging what it records:
-    /// 0 when nothing is to wait (`sync = "interval"`, or the journal is closed).
-    pub fn submit(&self, op: Op) -> u64 {
+    /// [`Ticket::NONE`] when nothing is to wait (`sync = "interval"`, or the journal is
+    /// closed).
+    pub fn submit(&self, op: Op) -> Ticket {
+        self.push(op)
+    }
+
+    /// Hands `op` to the writer when no answer depends on it (a delivery over, a session
+    /// forgotten: if a crash loses it, the worst is a resend or a session kept longer).
+    pub fn submit_unawaited(&self, op: Op) {
+        let _unawaited = self.push(op);
+    }
+
+    fn push(&self, op: Op) -> Ticket {
         let mut queue = self.shared.queue.lock();
         if queue.closed {
-            return 0;
+            return Ticket::NONE;
         }
         queue.last += 1;
         let ticket = queue.last;
@@ -235,18 +266,18 @@ impl Journal {
             self.shared.wake.notify_one();
         }
         match self.policy {
-            SyncPolicy::Always => ticket,
-            SyncPolicy::Interval(_) => 0,
+            SyncPolicy::Always => Ticket(ticket),
+            SyncPolicy::Interval(_) => Ticket::NONE,
         }
     }
 
     /// Whether everything up to `ticket` is committed.
-    pub fn is_committed(&self, ticket: u64) -> bool {
-        ticket == 0 || self.shared.committed.load(Ordering::Acquire) >= ticket
+    pub fn is_committed(&self, ticket: Ticket) -> bool {
+        ticket.is_none() || self.shared.committed.load(Ordering::Acquire) >= ticket.0
     }
 
     /// Waits until everything up to `ticket` is committed.
-    pub async fn committed(&self, ticket: u64) {
+    pub async fn committed(&self, ticket: Ticket) {
         loop {
             let changed = self.shared.committed_changed.notified();
             tokio::pin!(changed);
@@ -701,7 +732,7 @@ mod tests {
             0,
         );
         let m = message("t");
-        let mut last = 0;
+        let mut last = Ticket::NONE;
         for (n, client) in ["a", "b", "c"].iter().enumerate() {
             last = journal.submit(queue(client, n as u64 + 1, &m));
         }
@@ -802,7 +833,7 @@ mod tests {
             topic: Arc::from("r"),
             message: Some(message("r")),
         });
-        assert_eq!(ticket, 0);
+        assert_eq!(ticket, Ticket::NONE);
         journal.close();
         assert_eq!(engine.len(Table::Retained), 1, "written at close");
     }

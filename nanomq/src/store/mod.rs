@@ -30,7 +30,7 @@ use std::time::{Duration, SystemTime};
 use shared_types::config::{PersistenceConfig, SyncMode};
 use tracing::{error, info};
 
-pub use journal::{Journal, Op, StoreStats, SyncPolicy};
+pub use journal::{Journal, Op, StoreStats, SyncPolicy, Ticket};
 pub use load::{Snapshot, StoredDelivery, StoredSession};
 
 use engine::Engine;

@@ -8,6 +8,7 @@
 mod common;
 
 mod access;
+mod bridge_crash;
 mod check;
 mod durability;
 mod logs;
