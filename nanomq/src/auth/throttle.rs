@@ -11,19 +11,30 @@
 //!   held up by this count: a distributed attack on an account does not lock its owner out.
 //! - A success forgets the username's own failures.
 //!
+//! A failure only counts once its check is over, so the checks of one address run at most
+//! [`CHECKS_PER_ADDRESS`] at a time ([`Throttle::wait_turn`] hands out the slots): a thousand
+//! guesses sent at once from one address are checked a few at a time and meet the spacing as
+//! soon as the first fail (an attempt waiting for its turn gives its slot back meanwhile, so
+//! those whose turn is too far away are refused at once), while a thousand right logins from
+//! one gateway all get in, a few at a time.
+//!
 //! An attempt whose turn is more than [`MAX_WAIT`] away is refused at once. Ten quiet minutes
 //! forget a record. Every table is bounded: past its size the quietest records go first.
 
 use std::collections::HashMap;
 use std::hash::Hash;
 use std::net::IpAddr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use parking_lot::Mutex;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::time::Instant;
 
 /// Failures from one address before its attempts are spaced.
 pub const FREE_FAILURES: u32 = 3;
+/// Password checks of one address running at once, at most.
+pub const CHECKS_PER_ADDRESS: usize = FREE_FAILURES as usize;
 /// Failures of one username, from anywhere, before its attempts from new addresses are spaced.
 pub const FREE_USER_FAILURES: u32 = 10;
 /// The spacing after the first failure beyond the free ones.
@@ -50,6 +61,8 @@ pub struct Throttle {
 
 #[derive(Debug, Default)]
 struct State {
+    /// The checks of each address running now.
+    slots: HashMap<IpAddr, Arc<Semaphore>>,
     addresses: HashMap<IpAddr, AddressRecord>,
     users: HashMap<Box<str>, Record>,
     /// Where each username last logged in from.
@@ -59,6 +72,10 @@ struct State {
 #[derive(Debug, Clone, Copy)]
 struct Record {
     failures: u32,
+    /// Turns handed out since the failures went over the free ones: each spaces the next
+    /// further, whether or not its check has failed yet (a burst of attempts is spaced as a
+    /// string of failures would be).
+    spaced: u32,
     last_failure: Instant,
     next_turn: Instant,
 }
@@ -69,6 +86,10 @@ struct AddressRecord {
     /// The failures of each username among `record.failures`.
     by_user: Vec<(Box<str>, u32)>,
 }
+
+/// One of the check slots of an address, held by an attempt until its check is over.
+#[derive(Debug)]
+pub struct CheckSlot(#[allow(dead_code)] Option<OwnedSemaphorePermit>);
 
 /// What an attempt must do first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -85,6 +106,7 @@ impl Record {
     fn new(now: Instant) -> Record {
         Record {
             failures: 0,
+            spaced: 0,
             last_failure: now,
             next_turn: now,
         }
@@ -101,6 +123,40 @@ impl Record {
 }
 
 impl Throttle {
+    /// Waits for an attempt's turn and for one of its address's check slots; `None` when the
+    /// attempt is to be refused without trying. The slot is held until it is dropped, after
+    /// the check has recorded its outcome.
+    pub async fn wait_turn(&self, address: IpAddr, username: &str) -> Option<CheckSlot> {
+        let slot = self.slot(address).await;
+        match self.turn(address, username) {
+            Turn::Now => Some(slot),
+            Turn::At(at) => {
+                drop(slot);
+                tokio::time::sleep_until(at).await;
+                Some(self.slot(address).await)
+            }
+            Turn::Refused => None,
+        }
+    }
+
+    /// Waits until fewer than [`CHECKS_PER_ADDRESS`] checks of `address` are running.
+    async fn slot(&self, address: IpAddr) -> CheckSlot {
+        let slots = {
+            let mut state = self.state.lock();
+            if state.slots.len() >= MAX_RECORDS {
+                state.slots.retain(|_, s| Arc::strong_count(s) > 1);
+            }
+            Arc::clone(
+                state
+                    .slots
+                    .entry(address)
+                    .or_insert_with(|| Arc::new(Semaphore::new(CHECKS_PER_ADDRESS))),
+            )
+        };
+        // Never closed: the error cannot happen, and would only mean no limit.
+        CheckSlot(slots.acquire_owned().await.ok())
+    }
+
     /// Takes a turn for an attempt from `address` as `username`.
     pub fn turn(&self, address: IpAddr, username: &str) -> Turn {
         self.take_turn(address, username, true)
@@ -110,18 +166,6 @@ impl Throttle {
     /// than held waiting); false when the attempt is to be refused.
     pub fn turn_now(&self, address: IpAddr, username: &str) -> bool {
         self.take_turn(address, username, false) == Turn::Now
-    }
-
-    /// Waits for a turn; false when the attempt is to be refused without trying.
-    pub async fn wait_turn(&self, address: IpAddr, username: &str) -> bool {
-        match self.turn(address, username) {
-            Turn::Now => true,
-            Turn::At(at) => {
-                tokio::time::sleep_until(at).await;
-                true
-            }
-            Turn::Refused => false,
-        }
     }
 
     fn take_turn(&self, address: IpAddr, username: &str, may_wait: bool) -> Turn {
@@ -142,28 +186,26 @@ impl Throttle {
         if state.users.get(username).is_some_and(|r| r.stale(now)) {
             state.users.remove(username);
         }
-        // The records that limit this attempt, each with its free failures.
-        let mut limits: Vec<(&mut Record, u32)> = Vec::with_capacity(2);
+        // The records that limit this attempt.
+        let mut limits: Vec<&mut Record> = Vec::with_capacity(2);
         if let Some(entry) = state.addresses.get_mut(&address)
             && entry.record.failures >= FREE_FAILURES
         {
-            limits.push((&mut entry.record, FREE_FAILURES));
+            limits.push(&mut entry.record);
         }
         if !trusted
             && let Some(record) = state.users.get_mut(username)
             && record.failures >= FREE_USER_FAILURES
         {
-            limits.push((record, FREE_USER_FAILURES));
+            limits.push(record);
         }
-        let turn = limits
-            .iter()
-            .map(|(r, _)| r.next_turn)
-            .fold(now, Instant::max);
+        let turn = limits.iter().map(|r| r.next_turn).fold(now, Instant::max);
         if turn > now + MAX_WAIT || (!may_wait && turn > now) {
             return Turn::Refused;
         }
-        for (record, free) in limits {
-            record.next_turn = turn + delay(record.failures - free);
+        for record in limits {
+            record.next_turn = turn + delay(record.spaced);
+            record.spaced = record.spaced.saturating_add(1);
         }
         if turn <= now {
             Turn::Now
@@ -233,9 +275,9 @@ fn stale(at: Instant, now: Instant) -> bool {
     now >= at + FORGET_AFTER
 }
 
-/// The spacing of turns `beyond` failures past the free ones.
-fn delay(beyond: u32) -> Duration {
-    (BASE_DELAY * 2u32.pow(beyond.min(8))).min(MAX_DELAY)
+/// The spacing after the `spaced`-th turn past the free failures (counting from 0).
+fn delay(spaced: u32) -> Duration {
+    (BASE_DELAY * 2u32.pow(spaced.min(8))).min(MAX_DELAY)
 }
 
 /// Forgets the quietest tenth of `table` when it is full and `key` is not in it.
@@ -270,18 +312,19 @@ mod tests {
             assert_eq!(throttle.turn(guesser, "alice"), Turn::Now);
             throttle.failed(guesser, "alice");
         }
-        // Beyond the free failures, attempts queue up, spaced by a growing delay.
+        // Beyond the free failures, attempts queue up, each spacing the next twice as far
+        // (attempts sent together are spaced as a string of failures would be).
         let now = Instant::now();
         assert_eq!(throttle.turn(guesser, "alice"), Turn::Now);
         assert_eq!(throttle.turn(guesser, "bob"), Turn::At(now + BASE_DELAY));
         assert_eq!(
             throttle.turn(guesser, "alice"),
-            Turn::At(now + BASE_DELAY * 2)
+            Turn::At(now + BASE_DELAY * 3)
         );
         throttle.failed(guesser, "alice");
         assert_eq!(
             throttle.turn(guesser, "alice"),
-            Turn::At(now + BASE_DELAY * 3),
+            Turn::At(now + BASE_DELAY * 7),
             "the queue is kept; the delay after it grows"
         );
         assert_eq!(

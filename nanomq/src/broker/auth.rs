@@ -112,9 +112,9 @@ impl Broker {
             };
         }
         let throttle = &self.inner.throttle;
-        if !throttle.wait_turn(peer.ip(), username).await {
+        let Some(_slot) = throttle.wait_turn(peer.ip(), username).await else {
             return Err((ReasonCode::SERVER_BUSY, "too many failed logins"));
-        }
+        };
         let given = password.unwrap_or_default().to_vec();
         let checked = match passwords.get(username) {
             Some(secret) => {

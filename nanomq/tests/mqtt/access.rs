@@ -503,3 +503,39 @@ async fn client_ids_with_control_characters_are_refused() {
     }
     broker.stop().await;
 }
+
+/// Guesses sent all at once from one address are checked a few at a time, so the spacing
+/// meets them as soon as the first fail: most are refused at once (0x89), not checked.
+#[tokio::test]
+async fn a_burst_of_guesses_from_one_address_is_mostly_refused() {
+    let broker = TestBroker::start_with(|c| c.users = users(&["alice"])).await;
+    let mut attempts = tokio::task::JoinSet::new();
+    for n in 0..20 {
+        let addr = broker.addr;
+        attempts.spawn(async move {
+            let mut c = RawClient::connect(addr, ProtocolVersion::V5).await;
+            c.handshake(login(
+                ProtocolVersion::V5,
+                &format!("b{n}"),
+                "alice",
+                "guess",
+            ))
+            .await
+            .code
+        });
+    }
+    let mut refused = 0;
+    while refused < 11 {
+        let code = support::within("the answers", attempts.join_next())
+            .await
+            .unwrap()
+            .unwrap();
+        if code == ReasonCode::SERVER_BUSY {
+            refused += 1;
+        } else {
+            assert_eq!(code, ReasonCode::BAD_USERNAME_OR_PASSWORD);
+        }
+    }
+    attempts.abort_all();
+    broker.stop().await;
+}
