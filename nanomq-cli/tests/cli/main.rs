@@ -9,6 +9,7 @@ mod access;
 mod broker;
 mod clients;
 mod config;
+mod config_truth;
 mod https;
 mod mqtt;
 mod retained;

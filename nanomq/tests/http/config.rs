@@ -264,14 +264,14 @@ async fn without_a_file_post_is_500_118() {
 
 #[tokio::test]
 async fn a_failed_write_is_500_118_and_changes_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    let sub = dir.path().join("conf.d");
-    std::fs::create_dir(&sub).unwrap();
-    let path = sub.join("nanomq.conf");
-    nanomq::config::save_atomic(&path, &test_config()).unwrap();
-    let broker = TestBroker::start_with_path(test_config(), dir, path).await;
+    let broker = TestBroker::start(test_config()).await;
     let app = broker.app();
-    std::fs::remove_dir_all(&sub).unwrap();
+    // The atomic write's temporary file cannot be created: a directory holds its name.
+    let tmp = broker
+        .path
+        .with_file_name(format!(".nanomq.conf.tmp{}", std::process::id()));
+    std::fs::create_dir(&tmp).unwrap();
+    let before = std::fs::read(&broker.path).unwrap();
     let reply = send(
         &app,
         post("/api/v4/configuration", r#"{"data":{"msq_len":3}}"#),
@@ -279,7 +279,53 @@ async fn a_failed_write_is_500_118_and_changes_nothing() {
     .await;
     reply.assert(StatusCode::INTERNAL_SERVER_ERROR, 118);
     assert_eq!(get_data(&app, "/api/v4/configuration").await["msq_len"], 64);
-    assert!(!sub.exists());
+    assert_eq!(std::fs::read(&broker.path).unwrap(), before);
+}
+
+/// GET shows the file as it is on disk (a hand edit at once); a file that does not load is
+/// an error naming it and what is wrong, for GET and POST alike, never a stale copy; the
+/// running configuration is still shown on request (issue 22, item 14).
+#[tokio::test]
+async fn get_and_post_read_the_file_as_it_is_on_disk() {
+    let broker = TestBroker::start(test_config()).await;
+    let app = broker.app();
+    let text = std::fs::read_to_string(&broker.path).unwrap();
+    std::fs::write(&broker.path, text.replace("msq_len = 64", "msq_len = 65")).unwrap();
+    assert_eq!(get_data(&app, "/api/v4/configuration").await["msq_len"], 65);
+    let basic = get_data(&app, "/api/v4/configuration/basic").await;
+    assert_eq!(basic["basic"]["msq_len"], 65);
+
+    std::fs::write(&broker.path, "msq_len = 65\n\nmsq_len = 66\n").unwrap();
+    for request in [
+        get("/api/v4/configuration"),
+        get("/api/v4/configuration/basic"),
+        post("/api/v4/configuration", r#"{"data":{"parallel":3}}"#),
+    ] {
+        let reply = send(&app, request).await;
+        reply.assert(StatusCode::INTERNAL_SERVER_ERROR, 117);
+        let message = reply.json()["message"].as_str().unwrap().to_string();
+        let file = broker.path.display().to_string();
+        assert!(
+            message.starts_with(&format!("{file}: line 3: ")),
+            "{message}"
+        );
+    }
+    assert_eq!(
+        std::fs::read_to_string(&broker.path).unwrap(),
+        "msq_len = 65\n\nmsq_len = 66\n",
+        "left as it is"
+    );
+    let running = get_data(&app, "/api/v4/configuration?running=true").await;
+    assert_eq!(running["msq_len"], 64);
+
+    std::fs::remove_file(&broker.path).unwrap();
+    let reply = send(&app, get("/api/v4/configuration")).await;
+    reply.assert(StatusCode::INTERNAL_SERVER_ERROR, 102);
+    let message = reply.json()["message"].as_str().unwrap().to_string();
+    assert_eq!(
+        message,
+        format!("{}: No such file or directory", broker.path.display())
+    );
 }
 
 #[tokio::test]

@@ -293,6 +293,8 @@ pub struct ConfigError {
     pub field: String,
     /// What is wrong with it.
     pub reason: String,
+    /// The line of the TOML text at fault, from 1, when the error came from one.
+    pub line: Option<usize>,
 }
 
 impl ConfigError {
@@ -301,16 +303,25 @@ impl ConfigError {
         ConfigError {
             field: field.into(),
             reason: reason.into(),
+            line: None,
         }
+    }
+
+    /// The same error, at `line` of the text.
+    pub fn at_line(self, line: Option<usize>) -> ConfigError {
+        ConfigError { line, ..self }
     }
 }
 
 impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.field.is_empty() {
-            f.write_str(&self.reason)
-        } else {
-            write!(f, "field `{}`: {}", self.field, self.reason)
+        match (self.field.is_empty(), self.line) {
+            (true, None) => f.write_str(&self.reason),
+            (true, Some(line)) => write!(f, "line {line}: {}", self.reason),
+            (false, None) => write!(f, "field `{}`: {}", self.field, self.reason),
+            (false, Some(line)) => {
+                write!(f, "field `{}` (line {line}): {}", self.field, self.reason)
+            }
         }
     }
 }

@@ -1,0 +1,71 @@
+//! One truth for the configuration (issue 22, items 14 to 16): `config get|set|diff|edit` read
+//! the file as it is on disk and say so when it does not load.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use crate::support;
+
+use support::{TestBroker, test_config};
+
+/// A hand edit since the last `config set` is what `config get` shows and what `config set`
+/// changes from (no stale copy answering "no changes"); a file that does not parse is said
+/// so by every command, with the file, the field, the line and the reason (item 14).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn config_commands_read_the_file_as_it_is_on_disk() {
+    let broker = TestBroker::start(test_config()).await;
+    let hand_edit = |from: &str, to: &str| {
+        let text = broker.file_text();
+        assert!(text.contains(from), "{text}");
+        std::fs::write(&broker.path, text.replace(from, to)).unwrap();
+    };
+    hand_edit("parallel = 32\n", "parallel = 16\n");
+    broker.cli().args(["ctrl", "reload"]).run().await.ok();
+    let get = broker.cli().args(["config", "get", "parallel"]).run().await;
+    assert_eq!(get.ok(), "16\n");
+    let set = broker
+        .cli()
+        .args(["config", "set", "parallel=32"])
+        .run()
+        .await;
+    let out = set.ok();
+    assert!(
+        out.contains("parallel  16   32\n1 setting changed\n"),
+        "{out}"
+    );
+    assert!(broker.file_text().contains("parallel = 32\n"));
+
+    hand_edit("parallel = 32\n", "parallel = \"many\"\n");
+    let line = broker
+        .file_text()
+        .lines()
+        .position(|l| l.starts_with("parallel = "))
+        .unwrap()
+        + 1;
+    let expected = format!(
+        "nanomq-cli: config text not parseable (code 117): {}: field `parallel` (line {line}): \
+         invalid type: string \"many\", expected u32",
+        broker.path.display()
+    );
+    for args in [
+        &["config", "get"][..],
+        &["config", "get", "parallel"],
+        &["config", "diff"],
+        &["config", "set", "msq_len=5"],
+        &["config", "set", "--dry-run", "msq_len=5"],
+        &["config", "edit"],
+    ] {
+        let run = broker.cli().args(args).env("EDITOR", "true").run().await;
+        let error = run.fails(6);
+        assert!(error.starts_with(&expected), "{args:?}: {error}");
+    }
+    let running = broker
+        .cli()
+        .args(["config", "get", "--running", "parallel"])
+        .run()
+        .await;
+    assert_eq!(
+        running.ok(),
+        "16\n",
+        "the running configuration is still shown"
+    );
+    broker.handle.stop().await;
+}
