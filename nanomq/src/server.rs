@@ -11,7 +11,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use shared_types::config::{AuthType, Config, ListenScheme, ListenUrl};
+use shared_types::config::{AuthType, Config, ListenScheme, ListenUrl, TakesEffect, takes_effect};
 use tokio::net::TcpListener;
 use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
@@ -234,10 +234,12 @@ async fn supervise(
                 }),
             None => Ok((*previous).clone()),
         };
-        let next = next.unwrap_or_else(|e| {
-            error!(error = %e, "restart: configuration unusable, keeping the running one");
-            (*previous).clone()
-        });
+        let next = next
+            .and_then(|loaded| in_force_after_restart(&previous, &loaded))
+            .unwrap_or_else(|e| {
+                error!(error = %e, "restart: configuration unusable, keeping the running one");
+                (*previous).clone()
+            });
         let next = match broker.set_config(next.clone()) {
             Ok(()) => next,
             Err(e) => {
@@ -245,10 +247,10 @@ async fn supervise(
                 (*previous).clone()
             }
         };
-        if next.persistence != previous.persistence {
-            warn!(
-                "restart: [persistence] changed; it applies when the process next starts (the store stays as opened)"
-            );
+        if next.log.level != previous.log.level
+            && let Err(e) = crate::reload::apply_log_level(next.log.level.as_str())
+        {
+            warn!(error = %e, "restart: cannot change the log level");
         }
         listeners = match Listeners::bind(&next, &running).await {
             Ok(l) => l,
@@ -269,6 +271,26 @@ async fn supervise(
         info!("broker restarted");
     }
     timers.abort();
+}
+
+/// What runs after a restart onto `loaded`: its settings, but for those read only when the
+/// process starts (the worker threads, the store, where the log goes), which stay as they
+/// run, with a warning naming them.
+fn in_force_after_restart(previous: &Config, loaded: &Config) -> Result<Config, String> {
+    let later: Vec<String> = crate::config::changed_settings(previous, loaded)?
+        .into_iter()
+        .map(|path| path.join("."))
+        .filter(|key| takes_effect(key) == TakesEffect::ProcessStart)
+        .collect();
+    if !later.is_empty() {
+        warn!(
+            settings = %later.join(", "),
+            "restart: changed settings that apply when the process next starts; they stay as they run"
+        );
+    }
+    previous
+        .after(TakesEffect::Restart, loaded)
+        .map_err(|e| e.to_string())
 }
 
 /// Whether `config` could start while the listeners are bound at `current`: valid, with its

@@ -1,10 +1,12 @@
 //! One truth for the configuration (issue 22, items 14 to 16): `config get|set|diff|edit` read
-//! the file as it is on disk and say so when it does not load.
+//! the file as it is on disk and say so when it does not load; a changed secret is a change;
+//! the running configuration shows only what is in force, and every command says when a
+//! change takes effect.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use crate::support;
 
-use support::{TestBroker, test_config};
+use support::{TestBroker, restartable_config, test_config};
 
 /// A hand edit since the last `config set` is what `config get` shows and what `config set`
 /// changes from (no stale copy answering "no changes"); a file that does not parse is said
@@ -66,6 +68,57 @@ async fn config_commands_read_the_file_as_it_is_on_disk() {
         running.ok(),
         "16\n",
         "the running configuration is still shown"
+    );
+    broker.handle.stop().await;
+}
+
+/// After a reload and after a restart, the running configuration shows what is in force:
+/// `log.file` (read when the process starts) keeps its running value, and `diff`, `reload`
+/// say what each change needs (item 16).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_running_configuration_shows_only_what_is_in_force() {
+    let broker = TestBroker::start(restartable_config()).await;
+    let mut edited = nanomq::config::load(&broker.path).unwrap();
+    edited.msq_len = 9;
+    edited.log.file = "elsewhere.log".into();
+    nanomq::config::save_atomic(&broker.path, &edited).unwrap();
+
+    let diff = broker.cli().args(["config", "diff"]).run().await.ok();
+    assert!(
+        diff.ends_with(
+            "2 settings differ: live after nanomq-cli ctrl reload: msq_len; \
+             needs the broker process restarted (read at start): log.file\n"
+        ),
+        "{diff}"
+    );
+    let reload = broker.cli().args(["ctrl", "reload"]).run().await.ok();
+    assert_eq!(
+        reload,
+        "reloaded: now in force, no connection dropped: msq_len\n\
+         needs the broker process restarted (read at start; ctrl restart keeps them): log.file\n"
+    );
+    let running = |broker: &TestBroker| {
+        broker
+            .cli()
+            .args(["config", "get", "--running", "-o", "json"])
+            .run()
+    };
+    let now = running(&broker).await.json();
+    assert_eq!(
+        (now["msq_len"].as_u64(), now["log"]["file"].as_str()),
+        (Some(9), Some("nanomq.log"))
+    );
+
+    broker
+        .cli()
+        .args(["ctrl", "restart", "--yes"])
+        .run()
+        .await
+        .ok();
+    let now = running(&broker).await.json();
+    assert_eq!(
+        now["log"]["file"], "nanomq.log",
+        "not in force after a restart either"
     );
     broker.handle.stop().await;
 }
