@@ -5,6 +5,7 @@
 //! Replies keep `data` as raw JSON, so `--output json` prints exactly what the broker sent;
 //! commands read it through the `shared-types` types with [`Reply::typed`].
 
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 use reqwest::{Method, RequestBuilder, StatusCode, Url};
@@ -49,6 +50,8 @@ pub struct Reply {
     pub data: Option<Value>,
     /// The `meta` field of a paged list.
     pub meta: Option<PageMeta>,
+    /// The fingerprints of the secrets `data` hides (`GET /configuration`), by dotted path.
+    pub fingerprints: BTreeMap<String, String>,
 }
 
 impl Reply {
@@ -192,9 +195,14 @@ impl ApiClient {
             let meta = value
                 .get("meta")
                 .and_then(|meta| serde_json::from_value(meta.clone()).ok());
+            let fingerprints = value
+                .get("fingerprints")
+                .and_then(|f| serde_json::from_value(f.clone()).ok())
+                .unwrap_or_default();
             return Ok(Reply {
                 data: value.get("data").cloned(),
                 meta,
+                fingerprints,
             });
         }
         let message = value.get("message").and_then(Value::as_str);

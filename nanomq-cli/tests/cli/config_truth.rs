@@ -72,6 +72,69 @@ async fn config_commands_read_the_file_as_it_is_on_disk() {
     broker.handle.stop().await;
 }
 
+/// Changing a secret is a change: `config set` and `config diff` show it masked on both sides,
+/// with what it needs to take effect (a restart for the API's password, a reload for an MQTT
+/// user's), and never the secret itself (item 15).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_changed_secret_is_a_change() {
+    let broker = TestBroker::start(test_config()).await;
+    let run = |args: &'static [&'static str]| broker.cli().args(args).run();
+    let out = run(&["config", "set", "http_server.password=n3w-s3cret"])
+        .await
+        .ok();
+    assert_eq!(
+        out,
+        "SETTING               OLD       NEW\n\
+         http_server.password  ********  ******** (changed)\n\
+         1 setting changed\n\
+         saved; the broker applies it at its next restart (nanomq-cli ctrl restart)\n"
+    );
+    let diff = run(&["config", "diff"]).await.ok();
+    assert_eq!(
+        diff,
+        "SETTING               RUNNING   SAVED\n\
+         http_server.password  ********  ******** (changed)\n\
+         1 setting differs: the broker applies it at its next restart (nanomq-cli ctrl restart)\n"
+    );
+    let again = run(&["config", "set", "http_server.password=n3w-s3cret"])
+        .await
+        .ok();
+    assert_eq!(again, "no changes\n", "the same secret again is no change");
+
+    run(&[
+        "config",
+        "set",
+        r#"users=[{username = "alice", password = "one"}]"#,
+    ])
+    .await
+    .ok();
+    run(&["ctrl", "reload"]).await.ok();
+    let out = run(&[
+        "config",
+        "set",
+        r#"users=[{username = "alice", password = "two"}]"#,
+    ])
+    .await
+    .ok();
+    assert!(
+        out.contains("users[alice].password  ********  ******** (changed)\n1 setting changed\n"),
+        "{out}"
+    );
+    assert!(out.ends_with("nanomq-cli ctrl reload\n"), "{out}");
+    let json = run(&["config", "diff", "-o", "json"]).await.json();
+    let fields: Vec<&str> = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["http_server.password", "users[alice].password"]);
+    for text in [out, diff, json.to_string()] {
+        assert!(!text.contains("n3w") && !text.contains("two"), "{text}");
+    }
+    broker.handle.stop().await;
+}
+
 /// After a reload and after a restart, the running configuration shows what is in force:
 /// `log.file` (read when the process starts) keeps its running value, and `diff`, `reload`
 /// say what each change needs (item 16).

@@ -22,14 +22,18 @@
 //!
 //! Secrets never leave the broker: GET shows every password and inline key as `******`, and
 //! a POST that sends `******` back keeps the secret the broker has (so a configuration read,
-//! edited and written back loses none).
+//! edited and written back loses none). Beside `data`, GET gives a fingerprint of each
+//! secret (`"fingerprints": {"http_server.password": "…"}`), so that a client can tell that
+//! a secret changed, between two reads or between the file and the running configuration.
 
-use std::sync::Arc;
+use std::collections::BTreeMap;
+use std::hash::{BuildHasher, RandomState};
+use std::sync::{Arc, OnceLock};
 
 use axum::Json;
 use axum::extract::State;
 use serde::Deserialize;
-use shared_types::config::{Config, PLACEHOLDER};
+use shared_types::config::{Config, PLACEHOLDER, ShownConfig};
 use shared_types::{ApiResponse, ConfigUpdateRequest, ResultCode};
 
 use super::error::ApiError;
@@ -178,9 +182,29 @@ struct ShowQuery {
 async fn show(
     State(state): State<AppState>,
     ApiQuery(query): ApiQuery<ShowQuery>,
-) -> ApiResult<Config> {
+) -> Result<Json<ShownConfig>, ApiError> {
     let config = shown(&state, query.running).await?;
-    Ok(Json(ApiResponse::ok(config.redacted())))
+    Ok(Json(ShownConfig {
+        code: ResultCode::Success,
+        data: config.redacted(),
+        fingerprints: fingerprints(&config),
+    }))
+}
+
+/// A fingerprint of each secret of `config`: a keyed hash (SipHash, its key drawn once per
+/// process) of the secret and where it is, so equal only for the same secret in the same
+/// place while the broker runs, and of no use to guess the secret.
+fn fingerprints(config: &Config) -> BTreeMap<String, String> {
+    static KEY: OnceLock<RandomState> = OnceLock::new();
+    let key = KEY.get_or_init(RandomState::new);
+    config
+        .secrets()
+        .into_iter()
+        .map(|(path, secret)| {
+            let fingerprint = format!("{:016x}", key.hash_one((&path, secret)));
+            (path, fingerprint)
+        })
+        .collect()
 }
 
 /// What GET shows: the running configuration, or the file as it is on disk now.

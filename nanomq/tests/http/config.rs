@@ -8,7 +8,7 @@ use axum::body::Body;
 use axum::http::{Method, StatusCode};
 use http_support::document::{CONFIG_GET_EXAMPLE, CONFIG_POST_EXAMPLE};
 use http_support::{
-    TestBroker, eventually, get, get_data, post, request, send, test_config, within,
+    Reply, TestBroker, eventually, get, get_data, post, request, send, test_config, within,
 };
 use serde_json::{Value, json};
 use shared_types::config::Config;
@@ -325,6 +325,38 @@ async fn get_and_post_read_the_file_as_it_is_on_disk() {
     assert_eq!(
         message,
         format!("{}: No such file or directory", broker.path.display())
+    );
+}
+
+/// Beside the hidden secrets, GET gives their fingerprints: the same for the file and the
+/// running configuration while a secret is unchanged, different once it changed, and never
+/// the secret (issue 22, item 15).
+#[tokio::test]
+async fn fingerprints_tell_a_changed_secret() {
+    let broker = TestBroker::start(test_config()).await;
+    let app = broker.app();
+    let fingerprints = |reply: Reply| reply.json()["fingerprints"].clone();
+    let saved = fingerprints(send(&app, get("/api/v4/configuration")).await);
+    let running = fingerprints(send(&app, get("/api/v4/configuration?running=true")).await);
+    assert_eq!(saved, running);
+    let before = saved["http_server.password"].as_str().unwrap().to_string();
+    assert_eq!(before.len(), 16);
+    send(
+        &app,
+        post(
+            "/api/v4/configuration",
+            r#"{"data":{"http_server":{"password":"n3w"}}}"#,
+        ),
+    )
+    .await
+    .assert(StatusCode::OK, 0);
+    let reply = send(&app, get("/api/v4/configuration")).await;
+    assert!(!reply.text.contains("n3w") && !reply.text.contains("\"public\""));
+    let after = fingerprints(reply);
+    assert_ne!(after["http_server.password"], before);
+    assert_eq!(
+        fingerprints(send(&app, get("/api/v4/configuration?running=true")).await)["http_server.password"],
+        before
     );
 }
 

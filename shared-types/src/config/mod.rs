@@ -26,7 +26,7 @@ pub use http_server::{AuthType, HttpServerConfig, JwtConfig};
 pub use listeners::{TlsConfig, WebsocketConfig};
 pub use merge::merge_json;
 pub use persistence::{PersistenceConfig, SyncMode};
-pub use secrets::PLACEHOLDER;
+pub use secrets::{PLACEHOLDER, ShownConfig};
 pub use takes_effect::{TAKES_EFFECT, TakesEffect, takes_effect};
 
 /// The largest packet MQTT can express (the Remaining Length limit), in bytes.

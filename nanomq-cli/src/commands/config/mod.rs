@@ -14,7 +14,7 @@ use crate::cli::{ConfigCommand, OutputFormat};
 use crate::context::Ctx;
 use crate::error::CliError;
 use crate::output::{Output, count};
-use view::Change;
+use view::{Change, Shown};
 
 /// Runs `config …`.
 pub async fn exec(command: ConfigCommand, ctx: &Ctx) -> Result<(), CliError> {
@@ -76,13 +76,9 @@ async fn get_key(ctx: &Ctx, running: bool, key: &str) -> Result<(), CliError> {
 async fn diff(ctx: &Ctx) -> Result<(), CliError> {
     ctx.out.no_toml()?;
     let api = ctx.api()?;
-    let saved = saved(&api).await?;
-    let running = api
-        .get(&["configuration"], &[("running", "true")])
-        .await?
-        .data
-        .unwrap_or_default();
-    let changes = view::diff(&running, &saved);
+    let saved = fetch(&api, false).await?;
+    let running = fetch(&api, true).await?;
+    let changes = view::changes(&running, &saved);
     if ctx.out.is_json() {
         return print_json_changes(&ctx.out, &changes);
     }
@@ -90,6 +86,7 @@ async fn diff(ctx: &Ctx) -> Result<(), CliError> {
     let fields: Vec<&str> = changes.iter().map(|c| c.field.as_str()).collect();
     let line = match changes.len() {
         0 => "the saved configuration is the running one".to_string(),
+        1 => format!("1 setting differs: {}", when_applied(&fields)),
         n => format!(
             "{} differ: {}",
             count(n, "setting", "settings"),
@@ -111,13 +108,15 @@ pub fn settings_table(out: &Output, config: &Value) -> comfy_table::Table {
     table
 }
 
-/// The current configuration as saved by the broker.
-async fn saved(api: &ApiClient) -> Result<Value, CliError> {
-    Ok(api
-        .get(&["configuration"], &())
-        .await?
-        .data
-        .unwrap_or_default())
+/// The configuration file as it is on disk now (or, `running`, what the broker runs), with
+/// the fingerprints of its secrets.
+async fn fetch(api: &ApiClient, running: bool) -> Result<Shown, CliError> {
+    let query: &[(&str, &str)] = if running { &[("running", "true")] } else { &[] };
+    let reply = api.get(&["configuration"], &query).await?;
+    Ok(Shown {
+        data: reply.data.unwrap_or_default(),
+        fingerprints: reply.fingerprints,
+    })
 }
 
 /// Prints the changes: a `SETTING  OLD  NEW` table and a count, or a JSON array.
@@ -147,10 +146,15 @@ fn changes_table(out: &Output, changes: &[Change], header: [&str; 3]) -> comfy_t
             Some(value) => view::shown(&change.field, value),
             None => "(none)".to_string(),
         };
+        let (old, mut new) = (side(&change.old), side(&change.new));
+        if old == new {
+            // A secret, masked on both sides: the change is still a change.
+            new.push_str(" (changed)");
+        }
         table.add_row(vec![
             Cell::new(&change.field),
-            Cell::new(side(&change.old)),
-            Cell::new(side(&change.new)),
+            Cell::new(old),
+            Cell::new(new),
         ]);
     }
     table
