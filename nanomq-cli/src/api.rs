@@ -244,11 +244,19 @@ fn parse_base_url(text: &str) -> Result<Url, CliError> {
     Ok(url)
 }
 
-/// "wrong username or password (code 103)", plus the broker's message when it says more.
+/// "wrong username or password (code 103)", plus the broker's message when it says more;
+/// for the codes that say nothing by themselves (101 RPC error, 102 unknown error), the
+/// message alone: "not restarted: etc/nanomq.conf: No such file or directory (code 102)".
 pub fn describe(code: Option<u64>, message: Option<&str>) -> String {
     let known = code
         .and_then(|c| u16::try_from(c).ok())
         .and_then(ResultCode::from_u16);
+    let generic = matches!(known, Some(ResultCode::RpcError | ResultCode::UnknownError));
+    if let (true, Some(message), Some(number)) = (generic, message, code)
+        && !message.is_empty()
+    {
+        return format!("{message} (code {number})");
+    }
     let head = match (known, code) {
         (Some(known), Some(number)) => format!("{} (code {number})", known.description()),
         (None, Some(number)) => format!("error code {number}"),
@@ -323,6 +331,14 @@ mod tests {
             "request parameter invalid (code 108): invalid configuration: field `x`: bad"
         );
         assert_eq!(describe(Some(999), None), "error code 999");
+        assert_eq!(
+            describe(
+                Some(102),
+                Some("not restarted: x.conf: No such file or directory")
+            ),
+            "not restarted: x.conf: No such file or directory (code 102)"
+        );
+        assert_eq!(describe(Some(102), None), "unknown error (code 102)");
     }
 
     #[test]

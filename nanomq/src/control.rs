@@ -7,11 +7,11 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use shared_types::config::Config;
+use shared_types::config::{Config, ConfigError};
 use tokio::sync::{mpsc, watch};
 
 use crate::bridge::BridgeState;
-use crate::config::Overrides;
+use crate::config::{LoadError, Overrides};
 
 /// The addresses the running listeners are bound to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,6 +35,26 @@ pub enum Control {
     Restart,
     /// Stop everything; the process should exit.
     Stop,
+}
+
+/// Why a restart (or a reload) keeps the running configuration.
+#[derive(Debug, thiserror::Error)]
+pub enum Refusal {
+    /// The configuration file cannot be read, or is not a valid configuration.
+    #[error(transparent)]
+    File(#[from] LoadError),
+    /// With the command-line overrides applied, the configuration is not valid.
+    #[error("with the command-line overrides: {0}")]
+    Overrides(ConfigError),
+    /// The configuration is valid but could not start (a file it names, a port in use).
+    #[error("{0}")]
+    CouldNotStart(String),
+}
+
+impl From<Refusal> for String {
+    fn from(refusal: Refusal) -> String {
+        refusal.to_string()
+    }
 }
 
 /// Whether a configuration could start: its files, key material and rules load, and its
@@ -97,15 +117,15 @@ impl ServerControl {
     /// What a restart would start with: the configuration file re-read with the overrides
     /// applied (or the running configuration, without a file), if it could start; the error
     /// says why not, and a restart would then keep the running configuration.
-    pub fn check_restart(&self, running: &Config) -> Result<Config, String> {
+    pub fn check_restart(&self, running: &Config) -> Result<Config, Refusal> {
         let next = match &self.config_path {
             Some(path) => {
-                let loaded = crate::config::load(path).map_err(|e| e.to_string())?;
-                self.overrides.apply(loaded).map_err(|e| e.to_string())?
+                let loaded = crate::config::load(path)?;
+                self.overrides.apply(loaded).map_err(Refusal::Overrides)?
             }
             None => running.clone(),
         };
-        self.preflight(&next)?;
+        self.preflight(&next).map_err(Refusal::CouldNotStart)?;
         Ok(next)
     }
 

@@ -1,7 +1,7 @@
-//! One truth for the configuration (issue 22, items 14 to 16): `config get|set|diff|edit` read
+//! One truth for the configuration (issue 22, items 14 to 17): `config get|set|diff|edit` read
 //! the file as it is on disk and say so when it does not load; a changed secret is a change;
 //! the running configuration shows only what is in force, and every command says when a
-//! change takes effect.
+//! change takes effect; a restart refused says why in words.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use crate::support;
@@ -183,5 +183,30 @@ async fn the_running_configuration_shows_only_what_is_in_force() {
         now["log"]["file"], "nanomq.log",
         "not in force after a restart either"
     );
+    broker.handle.stop().await;
+}
+
+/// A restart refused because the configuration file is gone says so, not that its text does
+/// not parse; the broker runs on (item 17).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_restart_onto_a_missing_file_says_it_is_missing() {
+    let broker = TestBroker::start(test_config()).await;
+    std::fs::remove_file(&broker.path).unwrap();
+    let error = broker
+        .cli()
+        .args(["ctrl", "restart", "--yes"])
+        .run()
+        .await
+        .fails(6);
+    assert_eq!(
+        error,
+        format!(
+            "nanomq-cli: not restarted: {}: No such file or directory; the running \
+             configuration stays (code 102)\n",
+            broker.path.display()
+        )
+    );
+    let status = broker.cli().args(["status"]).run().await.ok();
+    assert!(status.contains("Running"), "{status}");
     broker.handle.stop().await;
 }
