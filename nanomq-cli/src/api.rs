@@ -370,6 +370,7 @@ mod tests {
             color: false,
             timeout: Duration::from_secs(1),
             cacert: None,
+            api_login_given: false,
         };
         install_crypto_provider();
         let client = ApiClient::new(&settings).unwrap();

@@ -43,7 +43,9 @@ pub struct GlobalArgs {
     /// Base URL of the broker's HTTP API [default: http://127.0.0.1:8081].
     #[arg(long, global = true, env = "NANOMQ_URL", value_name = "URL")]
     pub url: Option<String>,
-    /// HTTP API username (basic auth) [default: admin].
+    /// HTTP API username (basic auth) [default: admin]. After `pub`, `sub`, `bench` and
+    /// `acl check`, `--username` (and `--password`) are the MQTT client's: give the API's
+    /// before the command.
     #[arg(long, global = true, env = "NANOMQ_USERNAME", value_name = "NAME")]
     pub username: Option<String>,
     /// HTTP API password (basic auth) [default: public].
@@ -198,11 +200,14 @@ pub struct MqttArgs {
     /// MQTT version: 3 (3.1), 4 (3.1.1) or 5.
     #[arg(short = 'V', long = "mqtt-version", default_value = "4", value_parser = parse_version)]
     pub version: ProtocolVersion,
-    /// MQTT username.
-    #[arg(short = 'u', long = "user")]
+    /// MQTT username (`--username` too, after the command, as mosquitto_pub takes it).
+    /// Without it the client connects with no username: the HTTP API's login (--username
+    /// before the command, NANOMQ_USERNAME, the profile) is never sent over MQTT, and a note
+    /// on stderr says so when one is set.
+    #[arg(short = 'u', long = "user", value_name = "NAME")]
     pub user: Option<String>,
-    /// MQTT password.
-    #[arg(short = 'P', long = "pw")]
+    /// MQTT password, with -u (`--password` too, after the command).
+    #[arg(short = 'P', long = "pw", value_name = "PASSWORD", requires = "user")]
     pub pw: Option<String>,
     /// Keep alive, seconds.
     #[arg(short = 'k', long, default_value_t = 60)]
@@ -335,28 +340,60 @@ fn parse_key_value(text: &str) -> Result<(String, String), String> {
         .ok_or_else(|| String::from("expected KEY=VALUE"))
 }
 
-/// The command line with `--username` after `acl check` turned into `--user`: there it means
-/// the MQTT client's username, as the issue that asked for the command wrote it, while
-/// everywhere else (and before `acl`) it is the API's own login.
-pub fn acl_check_username<I>(args: I) -> Vec<std::ffi::OsString>
+/// The global options that take a value as the next argument (`--url URL`), so that the value
+/// is not taken for the command.
+const GLOBAL_VALUED: [&str; 9] = [
+    "--url",
+    "--username",
+    "--password",
+    "--token",
+    "-o",
+    "--output",
+    "--timeout",
+    "--cacert",
+    "--profile",
+];
+
+/// The command line with the MQTT client's credentials given as Mosquitto's tools take them:
+/// after `pub`, `sub` or `bench`, `--username` and `--password` are the MQTT ones (`--user`,
+/// `--pw`), and after `acl check`, `--username` is the MQTT client's to check (`--user`).
+/// Everywhere else (and before the command) they are the HTTP API's own login.
+pub fn mqtt_credentials<I>(args: I) -> Vec<std::ffi::OsString>
 where
     I: IntoIterator<Item = std::ffi::OsString>,
 {
     let mut args: Vec<std::ffi::OsString> = args.into_iter().collect();
-    let Some(check) = args
-        .windows(2)
-        .position(|w| w[0] == "acl" && w[1] == "check")
-    else {
+    let command = (1..args.len()).find(|&i| {
+        let arg = args[i].to_string_lossy();
+        !arg.starts_with('-') && !GLOBAL_VALUED.contains(&&*args[i - 1].to_string_lossy())
+    });
+    let Some(command) = command else {
         return args;
     };
-    for arg in args.iter_mut().skip(check + 2) {
+    let (from, renames): (usize, &[(&str, &str)]) = match args[command].to_str() {
+        Some("pub" | "sub" | "bench") => (
+            command + 1,
+            &[("--username", "--user"), ("--password", "--pw")],
+        ),
+        Some("acl") if args.get(command + 1).is_some_and(|a| a == "check") => {
+            (command + 2, &[("--username", "--user")])
+        }
+        _ => return args,
+    };
+    for arg in args.iter_mut().skip(from) {
         if arg == "--" {
             break;
         }
-        if arg == "--username" {
-            *arg = "--user".into();
-        } else if let Some(value) = arg.to_str().and_then(|a| a.strip_prefix("--username=")) {
-            *arg = format!("--user={value}").into();
+        for (flag, local) in renames {
+            if arg == *flag {
+                *arg = (*local).into();
+            } else if let Some(value) = arg
+                .to_str()
+                .and_then(|a| a.strip_prefix(flag))
+                .and_then(|a| a.strip_prefix('='))
+            {
+                *arg = format!("{local}={value}").into();
+            }
         }
     }
     args
@@ -376,7 +413,7 @@ mod tests {
     #[test]
     fn username_after_acl_check_is_the_mqtt_clients() {
         let parse = |line: &str| {
-            let args = acl_check_username(line.split(' ').map(std::ffi::OsString::from));
+            let args = mqtt_credentials(line.split(' ').map(std::ffi::OsString::from));
             Cli::try_parse_from(args).unwrap()
         };
         let cli = parse("nanomq-cli --username api acl check --username alice --action publish t");
@@ -395,6 +432,34 @@ mod tests {
         );
         let cli = parse("nanomq-cli clients list --username api");
         assert_eq!(cli.global.username.as_deref(), Some("api"));
+    }
+
+    #[test]
+    fn username_and_password_after_pub_and_sub_are_the_mqtt_ones() {
+        let parse = |line: &str| {
+            let args = mqtt_credentials(line.split(' ').map(std::ffi::OsString::from));
+            Cli::try_parse_from(args).unwrap()
+        };
+        let cli =
+            parse("nanomq-cli --username api --url x pub --username alice --password=pw -t t -m x");
+        assert_eq!(cli.global.username.as_deref(), Some("api"));
+        assert_eq!(cli.global.password, None);
+        let Command::Pub(args) = cli.command else {
+            panic!("{:?}", cli.command)
+        };
+        assert_eq!(args.mqtt.user.as_deref(), Some("alice"));
+        assert_eq!(args.mqtt.pw.as_deref(), Some("pw"));
+        let cli = parse("nanomq-cli --profile sub sub -u bob -P pw2 -t t");
+        assert_eq!(cli.global.profile.as_deref(), Some("sub"));
+        let Command::Sub(args) = cli.command else {
+            panic!("{:?}", cli.command)
+        };
+        assert_eq!(
+            (args.mqtt.user.as_deref(), args.mqtt.pw.as_deref()),
+            (Some("bob"), Some("pw2"))
+        );
+        let cli = parse("nanomq-cli clients list --username api --password pw");
+        assert_eq!(cli.global.password.as_deref(), Some("pw"));
     }
 
     #[test]

@@ -9,8 +9,8 @@ use std::time::Duration;
 
 use bytes::BytesMut;
 use nanomq_codec::{
-    ConnAck, Connect, ConnectProperties, Packet, ProtocolVersion, ReasonCode, decode_packet,
-    encode_packet,
+    ConnAck, Connect, ConnectProperties, Packet, PacketKind, ProtocolVersion, ReasonCode,
+    decode_packet, encode_packet,
 };
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::TcpStream;
@@ -145,7 +145,18 @@ impl Endpoint {
                     conn.connack = ack;
                     Ok(conn)
                 }
-                Packet::ConnAck(ack) => Err(refusal(ack.code)),
+                Packet::ConnAck(ack) => {
+                    let mut error =
+                        refused("connection", ack.code, self.version, PacketKind::ConnAck);
+                    if self.username.is_none()
+                        && let CliError::Auth(text) = &mut error
+                    {
+                        text.push_str(
+                            " (connected without a username: give -u/--username and -P/--password)",
+                        );
+                    }
+                    Err(error)
+                }
                 other => Err(CliError::Connect(format!(
                     "expected CONNACK, got {}",
                     other.kind()
@@ -165,19 +176,36 @@ fn closed() -> CliError {
     CliError::Connect(String::from("the broker closed the connection"))
 }
 
-/// The error for a refused CONNECT.
-fn refusal(code: ReasonCode) -> CliError {
-    match code {
-        ReasonCode::BAD_USERNAME_OR_PASSWORD => {
-            CliError::Auth(String::from("broker refused: bad username or password"))
-        }
-        ReasonCode::NOT_AUTHORIZED => {
-            CliError::Auth(String::from("broker refused: not authorized"))
-        }
-        other => CliError::Connect(format!(
-            "broker refused the connection (reason 0x{:02x})",
-            other.0
-        )),
+/// A reason code in words, with its number as it was on the wire: `Not authorized (0x87)`
+/// (MQTT 5), `Not authorized (return code 5)` (a 3.x CONNACK), `Failure (0x80; …)` (a 3.1.1
+/// SUBACK, which has no other).
+pub fn in_words(reason: ReasonCode, version: ProtocolVersion, kind: PacketKind) -> String {
+    match (version, kind) {
+        (ProtocolVersion::V5, _) => format!("{} (0x{:02x})", reason.error_name(), reason.0),
+        (_, PacketKind::ConnAck) => format!(
+            "{} (return code {})",
+            reason.error_name(),
+            reason.to_v3_connect_return()
+        ),
+        _ => format!(
+            "Failure (0x{:02x}; MQTT 3.1.1 gives no reason, -V 5 does)",
+            reason.0
+        ),
+    }
+}
+
+/// The error for a refusal by the broker: an authentication or authorization refusal is
+/// exit status 4, any other 6.
+pub fn refused(
+    what: &str,
+    reason: ReasonCode,
+    version: ProtocolVersion,
+    kind: PacketKind,
+) -> CliError {
+    let text = format!("{what} refused: {}", in_words(reason, version, kind));
+    match reason {
+        ReasonCode::BAD_USERNAME_OR_PASSWORD | ReasonCode::NOT_AUTHORIZED => CliError::Auth(text),
+        _ => CliError::Server(text),
     }
 }
 

@@ -12,6 +12,7 @@ mod config;
 mod config_truth;
 mod https;
 mod mqtt;
+mod mqtt_checks;
 mod retained;
 mod token;
 mod usage;
