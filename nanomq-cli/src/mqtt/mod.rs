@@ -138,7 +138,11 @@ impl Endpoint {
                 ping_sent: None,
                 ping_timer: None,
             };
-            match conn.recv().await? {
+            let answer = conn.recv().await.map_err(|error| match error {
+                CliError::Other(reason) => not_mqtt(&conn.read_buf, &reason),
+                other => other,
+            })?;
+            match answer {
                 Packet::ConnAck(ack) if ack.code == ReasonCode::SUCCESS => {
                     let seconds = ack.properties.server_keep_alive.unwrap_or(self.keep_alive);
                     conn.keep_alive = Duration::from_secs(u64::from(seconds));
@@ -157,10 +161,10 @@ impl Endpoint {
                     }
                     Err(error)
                 }
-                other => Err(CliError::Connect(format!(
-                    "expected CONNACK, got {}",
-                    other.kind()
-                ))),
+                other => Err(not_mqtt(
+                    &conn.read_buf,
+                    &format!("{} instead of CONNACK", other.kind()),
+                )),
             }
         };
         tokio::time::timeout(timeout, fut).await.map_err(|_| {
@@ -170,6 +174,19 @@ impl Endpoint {
             ))
         })?
     }
+}
+
+/// The error for an answer to CONNECT that is not MQTT (`reason` says how); when it starts
+/// as a TLS record does (an alert or a handshake, version 3.x), the port is a TLS one.
+fn not_mqtt(answer: &[u8], reason: &str) -> CliError {
+    let tls_record = matches!(answer, [0x15 | 0x16, 0x03, ..]);
+    CliError::Connect(if tls_record {
+        String::from(
+            "the server answered with something that is not MQTT: is this a TLS port? try --tls",
+        )
+    } else {
+        format!("the server answered with something that is not MQTT ({reason})")
+    })
 }
 
 fn closed() -> CliError {

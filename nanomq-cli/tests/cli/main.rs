@@ -14,5 +14,6 @@ mod https;
 mod mqtt;
 mod mqtt_checks;
 mod retained;
+mod tls_words;
 mod token;
 mod usage;
