@@ -247,11 +247,6 @@ async fn supervise(
                 (*previous).clone()
             }
         };
-        if next.log.level != previous.log.level
-            && let Err(e) = crate::reload::apply_log_level(next.log.level.as_str())
-        {
-            warn!(error = %e, "restart: cannot change the log level");
-        }
         listeners = match Listeners::bind(&next, &running).await {
             Ok(l) => l,
             Err(e) => {
@@ -268,6 +263,12 @@ async fn supervise(
                 }
             }
         };
+        let level = broker.config().log.level;
+        if level != previous.log.level
+            && let Err(e) = crate::reload::apply_log_level(level.as_str())
+        {
+            warn!(error = %e, "restart: cannot change the log level");
+        }
         info!("broker restarted");
     }
     timers.abort();
