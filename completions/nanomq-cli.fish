@@ -25,7 +25,7 @@ function __fish_nanomq_cli_using_subcommand
 end
 
 complete -c nanomq-cli -n "__fish_nanomq_cli_needs_command" -l url -d 'Base URL of the broker\'s HTTP API [default: http://127.0.0.1:8081]' -r
-complete -c nanomq-cli -n "__fish_nanomq_cli_needs_command" -l username -d 'HTTP API username (basic auth) [default: admin]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_needs_command" -l username -d 'HTTP API username (basic auth) [default: admin]. After `pub`, `sub`, `bench` and `acl check`, `--username` (and `--password`) are the MQTT client\'s: give the API\'s before the command' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_needs_command" -l password -d 'HTTP API password (basic auth) [default: public]' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_needs_command" -l token -d 'Bearer token (JWT, see `token create`), used instead of the username and password' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_needs_command" -s o -l output -d 'Output format: tables for people, or the API\'s `data` as JSON for scripts [default: table]' -r -f -a "table\t'Tables and short messages'
@@ -64,8 +64,8 @@ complete -c nanomq-cli -n "__fish_nanomq_cli_needs_command" -f -a "help" -d 'Pri
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand pub" -s h -l host -d 'Broker host [default: the host of the HTTP API\'s URL (--url, NANOMQ_URL, the profile), else 127.0.0.1]' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand pub" -s p -l port -d 'Broker MQTT port (default 1883, or 8883 with --tls)' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand pub" -s V -l mqtt-version -d 'MQTT version: 3 (3.1), 4 (3.1.1) or 5' -r
-complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand pub" -s u -l user -d 'MQTT username' -r
-complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand pub" -s P -l pw -d 'MQTT password' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand pub" -s u -l user -d 'MQTT username (`--username` too, after the command, as mosquitto_pub takes it). Without it the client connects with no username: the HTTP API\'s login (--username before the command, NANOMQ_USERNAME, the profile) is never sent over MQTT, and a note on stderr says so when one is set' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand pub" -s P -l pw -d 'MQTT password, with -u (`--password` too, after the command)' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand pub" -s k -l keepalive -d 'Keep alive, seconds' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand pub" -l cafile -d 'CA certificates to trust (PEM), with --tls' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand pub" -l cert -d 'Client certificate (PEM), for mutual TLS' -r
@@ -79,7 +79,7 @@ complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand pub" -l count -d '
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand pub" -l interval -d 'Pause between repeated publishes (e.g. 100ms)' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand pub" -s i -l id -d 'Client identifier (default: generated)' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand pub" -l url -d 'Base URL of the broker\'s HTTP API [default: http://127.0.0.1:8081]' -r
-complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand pub" -l username -d 'HTTP API username (basic auth) [default: admin]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand pub" -l username -d 'HTTP API username (basic auth) [default: admin]. After `pub`, `sub`, `bench` and `acl check`, `--username` (and `--password`) are the MQTT client\'s: give the API\'s before the command' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand pub" -l password -d 'HTTP API password (basic auth) [default: public]' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand pub" -l token -d 'Bearer token (JWT, see `token create`), used instead of the username and password' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand pub" -s o -l output -d 'Output format: tables for people, or the API\'s `data` as JSON for scripts [default: table]' -r -f -a "table\t'Tables and short messages'
@@ -97,8 +97,8 @@ complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand pub" -l no-color -
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand sub" -s h -l host -d 'Broker host [default: the host of the HTTP API\'s URL (--url, NANOMQ_URL, the profile), else 127.0.0.1]' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand sub" -s p -l port -d 'Broker MQTT port (default 1883, or 8883 with --tls)' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand sub" -s V -l mqtt-version -d 'MQTT version: 3 (3.1), 4 (3.1.1) or 5' -r
-complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand sub" -s u -l user -d 'MQTT username' -r
-complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand sub" -s P -l pw -d 'MQTT password' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand sub" -s u -l user -d 'MQTT username (`--username` too, after the command, as mosquitto_pub takes it). Without it the client connects with no username: the HTTP API\'s login (--username before the command, NANOMQ_USERNAME, the profile) is never sent over MQTT, and a note on stderr says so when one is set' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand sub" -s P -l pw -d 'MQTT password, with -u (`--password` too, after the command)' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand sub" -s k -l keepalive -d 'Keep alive, seconds' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand sub" -l cafile -d 'CA certificates to trust (PEM), with --tls' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand sub" -l cert -d 'Client certificate (PEM), for mutual TLS' -r
@@ -110,7 +110,7 @@ complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand sub" -s F -l forma
 json\t'`{"topic":..,"payload":..,"qos":..,"retain":..}`'"
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand sub" -s i -l id -d 'Client identifier (default: generated)' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand sub" -l url -d 'Base URL of the broker\'s HTTP API [default: http://127.0.0.1:8081]' -r
-complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand sub" -l username -d 'HTTP API username (basic auth) [default: admin]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand sub" -l username -d 'HTTP API username (basic auth) [default: admin]. After `pub`, `sub`, `bench` and `acl check`, `--username` (and `--password`) are the MQTT client\'s: give the API\'s before the command' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand sub" -l password -d 'HTTP API password (basic auth) [default: public]' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand sub" -l token -d 'Bearer token (JWT, see `token create`), used instead of the username and password' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand sub" -s o -l output -d 'Output format: tables for people, or the API\'s `data` as JSON for scripts [default: table]' -r -f -a "table\t'Tables and short messages'
@@ -127,7 +127,7 @@ complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand sub" -l persistent
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand sub" -l reconnect -d 'When the connection is lost, connect and subscribe again (after 1 s, doubling up to 30 s), instead of exiting with status 3'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand sub" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and not __fish_seen_subcommand_from pub sub conn help" -l url -d 'Base URL of the broker\'s HTTP API [default: http://127.0.0.1:8081]' -r
-complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and not __fish_seen_subcommand_from pub sub conn help" -l username -d 'HTTP API username (basic auth) [default: admin]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and not __fish_seen_subcommand_from pub sub conn help" -l username -d 'HTTP API username (basic auth) [default: admin]. After `pub`, `sub`, `bench` and `acl check`, `--username` (and `--password`) are the MQTT client\'s: give the API\'s before the command' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and not __fish_seen_subcommand_from pub sub conn help" -l password -d 'HTTP API password (basic auth) [default: public]' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and not __fish_seen_subcommand_from pub sub conn help" -l token -d 'Bearer token (JWT, see `token create`), used instead of the username and password' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and not __fish_seen_subcommand_from pub sub conn help" -s o -l output -d 'Output format: tables for people, or the API\'s `data` as JSON for scripts [default: table]' -r -f -a "table\t'Tables and short messages'
@@ -146,8 +146,8 @@ complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and not __f
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from pub" -s h -l host -d 'Broker host [default: the host of the HTTP API\'s URL (--url, NANOMQ_URL, the profile), else 127.0.0.1]' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from pub" -s p -l port -d 'Broker MQTT port (default 1883, or 8883 with --tls)' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from pub" -s V -l mqtt-version -d 'MQTT version: 3 (3.1), 4 (3.1.1) or 5' -r
-complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from pub" -s u -l user -d 'MQTT username' -r
-complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from pub" -s P -l pw -d 'MQTT password' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from pub" -s u -l user -d 'MQTT username (`--username` too, after the command, as mosquitto_pub takes it). Without it the client connects with no username: the HTTP API\'s login (--username before the command, NANOMQ_USERNAME, the profile) is never sent over MQTT, and a note on stderr says so when one is set' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from pub" -s P -l pw -d 'MQTT password, with -u (`--password` too, after the command)' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from pub" -s k -l keepalive -d 'Keep alive, seconds' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from pub" -l cafile -d 'CA certificates to trust (PEM), with --tls' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from pub" -l cert -d 'Client certificate (PEM), for mutual TLS' -r
@@ -164,7 +164,7 @@ complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from pub" -s L -l limit -d 'Messages per client (0: unlimited)' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from pub" -l inflight -d 'QoS 1/2 messages in flight per client' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from pub" -l url -d 'Base URL of the broker\'s HTTP API [default: http://127.0.0.1:8081]' -r
-complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from pub" -l username -d 'HTTP API username (basic auth) [default: admin]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from pub" -l username -d 'HTTP API username (basic auth) [default: admin]. After `pub`, `sub`, `bench` and `acl check`, `--username` (and `--password`) are the MQTT client\'s: give the API\'s before the command' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from pub" -l password -d 'HTTP API password (basic auth) [default: public]' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from pub" -l token -d 'Bearer token (JWT, see `token create`), used instead of the username and password' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from pub" -s o -l output -d 'Output format: tables for people, or the API\'s `data` as JSON for scripts [default: table]' -r -f -a "table\t'Tables and short messages'
@@ -183,8 +183,8 @@ complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from sub" -s h -l host -d 'Broker host [default: the host of the HTTP API\'s URL (--url, NANOMQ_URL, the profile), else 127.0.0.1]' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from sub" -s p -l port -d 'Broker MQTT port (default 1883, or 8883 with --tls)' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from sub" -s V -l mqtt-version -d 'MQTT version: 3 (3.1), 4 (3.1.1) or 5' -r
-complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from sub" -s u -l user -d 'MQTT username' -r
-complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from sub" -s P -l pw -d 'MQTT password' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from sub" -s u -l user -d 'MQTT username (`--username` too, after the command, as mosquitto_pub takes it). Without it the client connects with no username: the HTTP API\'s login (--username before the command, NANOMQ_USERNAME, the profile) is never sent over MQTT, and a note on stderr says so when one is set' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from sub" -s P -l pw -d 'MQTT password, with -u (`--password` too, after the command)' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from sub" -s k -l keepalive -d 'Keep alive, seconds' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from sub" -l cafile -d 'CA certificates to trust (PEM), with --tls' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from sub" -l cert -d 'Client certificate (PEM), for mutual TLS' -r
@@ -197,7 +197,7 @@ complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from sub" -s q -l qos -d 'QoS' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from sub" -s L -l limit -d 'Stop once all subscribers together received this many messages (0: no limit)' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from sub" -l url -d 'Base URL of the broker\'s HTTP API [default: http://127.0.0.1:8081]' -r
-complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from sub" -l username -d 'HTTP API username (basic auth) [default: admin]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from sub" -l username -d 'HTTP API username (basic auth) [default: admin]. After `pub`, `sub`, `bench` and `acl check`, `--username` (and `--password`) are the MQTT client\'s: give the API\'s before the command' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from sub" -l password -d 'HTTP API password (basic auth) [default: public]' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from sub" -l token -d 'Bearer token (JWT, see `token create`), used instead of the username and password' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from sub" -s o -l output -d 'Output format: tables for people, or the API\'s `data` as JSON for scripts [default: table]' -r -f -a "table\t'Tables and short messages'
@@ -216,8 +216,8 @@ complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from conn" -s h -l host -d 'Broker host [default: the host of the HTTP API\'s URL (--url, NANOMQ_URL, the profile), else 127.0.0.1]' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from conn" -s p -l port -d 'Broker MQTT port (default 1883, or 8883 with --tls)' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from conn" -s V -l mqtt-version -d 'MQTT version: 3 (3.1), 4 (3.1.1) or 5' -r
-complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from conn" -s u -l user -d 'MQTT username' -r
-complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from conn" -s P -l pw -d 'MQTT password' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from conn" -s u -l user -d 'MQTT username (`--username` too, after the command, as mosquitto_pub takes it). Without it the client connects with no username: the HTTP API\'s login (--username before the command, NANOMQ_USERNAME, the profile) is never sent over MQTT, and a note on stderr says so when one is set' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from conn" -s P -l pw -d 'MQTT password, with -u (`--password` too, after the command)' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from conn" -s k -l keepalive -d 'Keep alive, seconds' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from conn" -l cafile -d 'CA certificates to trust (PEM), with --tls' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from conn" -l cert -d 'Client certificate (PEM), for mutual TLS' -r
@@ -227,7 +227,7 @@ complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from conn" -l prefix -d 'Client identifier prefix (the client index is appended); default `bench-{pub,sub,conn}-{process id}-`' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from conn" -l duration -d 'Stop after this long (e.g. 30s); default: run until Ctrl-C or the limit' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from conn" -l url -d 'Base URL of the broker\'s HTTP API [default: http://127.0.0.1:8081]' -r
-complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from conn" -l username -d 'HTTP API username (basic auth) [default: admin]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from conn" -l username -d 'HTTP API username (basic auth) [default: admin]. After `pub`, `sub`, `bench` and `acl check`, `--username` (and `--password`) are the MQTT client\'s: give the API\'s before the command' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from conn" -l password -d 'HTTP API password (basic auth) [default: public]' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from conn" -l token -d 'Bearer token (JWT, see `token create`), used instead of the username and password' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from conn" -s o -l output -d 'Output format: tables for people, or the API\'s `data` as JSON for scripts [default: table]' -r -f -a "table\t'Tables and short messages'
@@ -247,7 +247,7 @@ complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from help" -f -a "conn" -d 'Connections that only keep alive (connect rate, memory per connection)'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand status" -l url -d 'Base URL of the broker\'s HTTP API [default: http://127.0.0.1:8081]' -r
-complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand status" -l username -d 'HTTP API username (basic auth) [default: admin]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand status" -l username -d 'HTTP API username (basic auth) [default: admin]. After `pub`, `sub`, `bench` and `acl check`, `--username` (and `--password`) are the MQTT client\'s: give the API\'s before the command' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand status" -l password -d 'HTTP API password (basic auth) [default: public]' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand status" -l token -d 'Bearer token (JWT, see `token create`), used instead of the username and password' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand status" -s o -l output -d 'Output format: tables for people, or the API\'s `data` as JSON for scripts [default: table]' -r -f -a "table\t'Tables and short messages'
@@ -260,7 +260,7 @@ complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand status" -l watch -
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand status" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand status" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bridges; and not __fish_seen_subcommand_from list show help" -l url -d 'Base URL of the broker\'s HTTP API [default: http://127.0.0.1:8081]' -r
-complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bridges; and not __fish_seen_subcommand_from list show help" -l username -d 'HTTP API username (basic auth) [default: admin]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bridges; and not __fish_seen_subcommand_from list show help" -l username -d 'HTTP API username (basic auth) [default: admin]. After `pub`, `sub`, `bench` and `acl check`, `--username` (and `--password`) are the MQTT client\'s: give the API\'s before the command' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bridges; and not __fish_seen_subcommand_from list show help" -l password -d 'HTTP API password (basic auth) [default: public]' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bridges; and not __fish_seen_subcommand_from list show help" -l token -d 'Bearer token (JWT, see `token create`), used instead of the username and password' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bridges; and not __fish_seen_subcommand_from list show help" -s o -l output -d 'Output format: tables for people, or the API\'s `data` as JSON for scripts [default: table]' -r -f -a "table\t'Tables and short messages'
@@ -276,7 +276,7 @@ complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bridges; and not _
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bridges; and not __fish_seen_subcommand_from list show help" -f -a "show" -d 'One bridge in full: state since when, last error, forwards, subscriptions, counters'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bridges; and not __fish_seen_subcommand_from list show help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bridges; and __fish_seen_subcommand_from list" -l url -d 'Base URL of the broker\'s HTTP API [default: http://127.0.0.1:8081]' -r
-complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bridges; and __fish_seen_subcommand_from list" -l username -d 'HTTP API username (basic auth) [default: admin]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bridges; and __fish_seen_subcommand_from list" -l username -d 'HTTP API username (basic auth) [default: admin]. After `pub`, `sub`, `bench` and `acl check`, `--username` (and `--password`) are the MQTT client\'s: give the API\'s before the command' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bridges; and __fish_seen_subcommand_from list" -l password -d 'HTTP API password (basic auth) [default: public]' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bridges; and __fish_seen_subcommand_from list" -l token -d 'Bearer token (JWT, see `token create`), used instead of the username and password' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bridges; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format: tables for people, or the API\'s `data` as JSON for scripts [default: table]' -r -f -a "table\t'Tables and short messages'
@@ -289,7 +289,7 @@ complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bridges; and __fis
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bridges; and __fish_seen_subcommand_from list" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bridges; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bridges; and __fish_seen_subcommand_from show" -l url -d 'Base URL of the broker\'s HTTP API [default: http://127.0.0.1:8081]' -r
-complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bridges; and __fish_seen_subcommand_from show" -l username -d 'HTTP API username (basic auth) [default: admin]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bridges; and __fish_seen_subcommand_from show" -l username -d 'HTTP API username (basic auth) [default: admin]. After `pub`, `sub`, `bench` and `acl check`, `--username` (and `--password`) are the MQTT client\'s: give the API\'s before the command' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bridges; and __fish_seen_subcommand_from show" -l password -d 'HTTP API password (basic auth) [default: public]' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bridges; and __fish_seen_subcommand_from show" -l token -d 'Bearer token (JWT, see `token create`), used instead of the username and password' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bridges; and __fish_seen_subcommand_from show" -s o -l output -d 'Output format: tables for people, or the API\'s `data` as JSON for scripts [default: table]' -r -f -a "table\t'Tables and short messages'
@@ -305,7 +305,7 @@ complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bridges; and __fis
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bridges; and __fish_seen_subcommand_from help" -f -a "show" -d 'One bridge in full: state since when, last error, forwards, subscriptions, counters'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bridges; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand brokers" -l url -d 'Base URL of the broker\'s HTTP API [default: http://127.0.0.1:8081]' -r
-complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand brokers" -l username -d 'HTTP API username (basic auth) [default: admin]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand brokers" -l username -d 'HTTP API username (basic auth) [default: admin]. After `pub`, `sub`, `bench` and `acl check`, `--username` (and `--password`) are the MQTT client\'s: give the API\'s before the command' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand brokers" -l password -d 'HTTP API password (basic auth) [default: public]' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand brokers" -l token -d 'Bearer token (JWT, see `token create`), used instead of the username and password' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand brokers" -s o -l output -d 'Output format: tables for people, or the API\'s `data` as JSON for scripts [default: table]' -r -f -a "table\t'Tables and short messages'
@@ -318,7 +318,7 @@ complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand brokers" -l watch 
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand brokers" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand brokers" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand nodes" -l url -d 'Base URL of the broker\'s HTTP API [default: http://127.0.0.1:8081]' -r
-complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand nodes" -l username -d 'HTTP API username (basic auth) [default: admin]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand nodes" -l username -d 'HTTP API username (basic auth) [default: admin]. After `pub`, `sub`, `bench` and `acl check`, `--username` (and `--password`) are the MQTT client\'s: give the API\'s before the command' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand nodes" -l password -d 'HTTP API password (basic auth) [default: public]' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand nodes" -l token -d 'Bearer token (JWT, see `token create`), used instead of the username and password' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand nodes" -s o -l output -d 'Output format: tables for people, or the API\'s `data` as JSON for scripts [default: table]' -r -f -a "table\t'Tables and short messages'
@@ -331,7 +331,7 @@ complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand nodes" -l watch -d
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand nodes" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand nodes" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand endpoints" -l url -d 'Base URL of the broker\'s HTTP API [default: http://127.0.0.1:8081]' -r
-complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand endpoints" -l username -d 'HTTP API username (basic auth) [default: admin]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand endpoints" -l username -d 'HTTP API username (basic auth) [default: admin]. After `pub`, `sub`, `bench` and `acl check`, `--username` (and `--password`) are the MQTT client\'s: give the API\'s before the command' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand endpoints" -l password -d 'HTTP API password (basic auth) [default: public]' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand endpoints" -l token -d 'Bearer token (JWT, see `token create`), used instead of the username and password' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand endpoints" -s o -l output -d 'Output format: tables for people, or the API\'s `data` as JSON for scripts [default: table]' -r -f -a "table\t'Tables and short messages'
@@ -344,7 +344,7 @@ complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand endpoints" -l watc
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand endpoints" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand endpoints" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and not __fish_seen_subcommand_from list ls show kick help" -l url -d 'Base URL of the broker\'s HTTP API [default: http://127.0.0.1:8081]' -r
-complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and not __fish_seen_subcommand_from list ls show kick help" -l username -d 'HTTP API username (basic auth) [default: admin]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and not __fish_seen_subcommand_from list ls show kick help" -l username -d 'HTTP API username (basic auth) [default: admin]. After `pub`, `sub`, `bench` and `acl check`, `--username` (and `--password`) are the MQTT client\'s: give the API\'s before the command' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and not __fish_seen_subcommand_from list ls show kick help" -l password -d 'HTTP API password (basic auth) [default: public]' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and not __fish_seen_subcommand_from list ls show kick help" -l token -d 'Bearer token (JWT, see `token create`), used instead of the username and password' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and not __fish_seen_subcommand_from list ls show kick help" -s o -l output -d 'Output format: tables for people, or the API\'s `data` as JSON for scripts [default: table]' -r -f -a "table\t'Tables and short messages'
@@ -377,7 +377,7 @@ complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fis
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from list" -l page -d 'Page number, from 1 (asks for a paged list, ordered by client id)' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from list" -l limit -d 'Page size' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from list" -l url -d 'Base URL of the broker\'s HTTP API [default: http://127.0.0.1:8081]' -r
-complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from list" -l username -d 'HTTP API username (basic auth) [default: admin]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from list" -l username -d 'HTTP API username (basic auth) [default: admin]. After `pub`, `sub`, `bench` and `acl check`, `--username` (and `--password`) are the MQTT client\'s: give the API\'s before the command' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from list" -l password -d 'HTTP API password (basic auth) [default: public]' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from list" -l token -d 'Bearer token (JWT, see `token create`), used instead of the username and password' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format: tables for people, or the API\'s `data` as JSON for scripts [default: table]' -r -f -a "table\t'Tables and short messages'
@@ -405,7 +405,7 @@ complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fis
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from ls" -l page -d 'Page number, from 1 (asks for a paged list, ordered by client id)' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from ls" -l limit -d 'Page size' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from ls" -l url -d 'Base URL of the broker\'s HTTP API [default: http://127.0.0.1:8081]' -r
-complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from ls" -l username -d 'HTTP API username (basic auth) [default: admin]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from ls" -l username -d 'HTTP API username (basic auth) [default: admin]. After `pub`, `sub`, `bench` and `acl check`, `--username` (and `--password`) are the MQTT client\'s: give the API\'s before the command' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from ls" -l password -d 'HTTP API password (basic auth) [default: public]' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from ls" -l token -d 'Bearer token (JWT, see `token create`), used instead of the username and password' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from ls" -s o -l output -d 'Output format: tables for people, or the API\'s `data` as JSON for scripts [default: table]' -r -f -a "table\t'Tables and short messages'
@@ -418,7 +418,7 @@ complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fis
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from ls" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from show" -l url -d 'Base URL of the broker\'s HTTP API [default: http://127.0.0.1:8081]' -r
-complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from show" -l username -d 'HTTP API username (basic auth) [default: admin]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from show" -l username -d 'HTTP API username (basic auth) [default: admin]. After `pub`, `sub`, `bench` and `acl check`, `--username` (and `--password`) are the MQTT client\'s: give the API\'s before the command' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from show" -l password -d 'HTTP API password (basic auth) [default: public]' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from show" -l token -d 'Bearer token (JWT, see `token create`), used instead of the username and password' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from show" -s o -l output -d 'Output format: tables for people, or the API\'s `data` as JSON for scripts [default: table]' -r -f -a "table\t'Tables and short messages'
@@ -431,7 +431,7 @@ complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fis
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from show" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from kick" -l url -d 'Base URL of the broker\'s HTTP API [default: http://127.0.0.1:8081]' -r
-complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from kick" -l username -d 'HTTP API username (basic auth) [default: admin]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from kick" -l username -d 'HTTP API username (basic auth) [default: admin]. After `pub`, `sub`, `bench` and `acl check`, `--username` (and `--password`) are the MQTT client\'s: give the API\'s before the command' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from kick" -l password -d 'HTTP API password (basic auth) [default: public]' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from kick" -l token -d 'Bearer token (JWT, see `token create`), used instead of the username and password' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from kick" -s o -l output -d 'Output format: tables for people, or the API\'s `data` as JSON for scripts [default: table]' -r -f -a "table\t'Tables and short messages'
@@ -448,7 +448,7 @@ complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fis
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from help" -f -a "kick" -d 'Disconnect a client and discard its session'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand clients; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and not __fish_seen_subcommand_from list ls show help" -l url -d 'Base URL of the broker\'s HTTP API [default: http://127.0.0.1:8081]' -r
-complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and not __fish_seen_subcommand_from list ls show help" -l username -d 'HTTP API username (basic auth) [default: admin]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and not __fish_seen_subcommand_from list ls show help" -l username -d 'HTTP API username (basic auth) [default: admin]. After `pub`, `sub`, `bench` and `acl check`, `--username` (and `--password`) are the MQTT client\'s: give the API\'s before the command' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and not __fish_seen_subcommand_from list ls show help" -l password -d 'HTTP API password (basic auth) [default: public]' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and not __fish_seen_subcommand_from list ls show help" -l token -d 'Bearer token (JWT, see `token create`), used instead of the username and password' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and not __fish_seen_subcommand_from list ls show help" -s o -l output -d 'Output format: tables for people, or the API\'s `data` as JSON for scripts [default: table]' -r -f -a "table\t'Tables and short messages'
@@ -471,7 +471,7 @@ complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and __fish_seen_subcommand_from list" -l page -d 'Page number, from 1 (asks for a paged list)' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and __fish_seen_subcommand_from list" -l limit -d 'Page size' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and __fish_seen_subcommand_from list" -l url -d 'Base URL of the broker\'s HTTP API [default: http://127.0.0.1:8081]' -r
-complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and __fish_seen_subcommand_from list" -l username -d 'HTTP API username (basic auth) [default: admin]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and __fish_seen_subcommand_from list" -l username -d 'HTTP API username (basic auth) [default: admin]. After `pub`, `sub`, `bench` and `acl check`, `--username` (and `--password`) are the MQTT client\'s: give the API\'s before the command' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and __fish_seen_subcommand_from list" -l password -d 'HTTP API password (basic auth) [default: public]' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and __fish_seen_subcommand_from list" -l token -d 'Bearer token (JWT, see `token create`), used instead of the username and password' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format: tables for people, or the API\'s `data` as JSON for scripts [default: table]' -r -f -a "table\t'Tables and short messages'
@@ -490,7 +490,7 @@ complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and __fish_seen_subcommand_from ls" -l page -d 'Page number, from 1 (asks for a paged list)' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and __fish_seen_subcommand_from ls" -l limit -d 'Page size' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and __fish_seen_subcommand_from ls" -l url -d 'Base URL of the broker\'s HTTP API [default: http://127.0.0.1:8081]' -r
-complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and __fish_seen_subcommand_from ls" -l username -d 'HTTP API username (basic auth) [default: admin]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and __fish_seen_subcommand_from ls" -l username -d 'HTTP API username (basic auth) [default: admin]. After `pub`, `sub`, `bench` and `acl check`, `--username` (and `--password`) are the MQTT client\'s: give the API\'s before the command' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and __fish_seen_subcommand_from ls" -l password -d 'HTTP API password (basic auth) [default: public]' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and __fish_seen_subcommand_from ls" -l token -d 'Bearer token (JWT, see `token create`), used instead of the username and password' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and __fish_seen_subcommand_from ls" -s o -l output -d 'Output format: tables for people, or the API\'s `data` as JSON for scripts [default: table]' -r -f -a "table\t'Tables and short messages'
@@ -503,7 +503,7 @@ complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and __fish_seen_subcommand_from ls" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and __fish_seen_subcommand_from show" -l url -d 'Base URL of the broker\'s HTTP API [default: http://127.0.0.1:8081]' -r
-complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and __fish_seen_subcommand_from show" -l username -d 'HTTP API username (basic auth) [default: admin]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and __fish_seen_subcommand_from show" -l username -d 'HTTP API username (basic auth) [default: admin]. After `pub`, `sub`, `bench` and `acl check`, `--username` (and `--password`) are the MQTT client\'s: give the API\'s before the command' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and __fish_seen_subcommand_from show" -l password -d 'HTTP API password (basic auth) [default: public]' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and __fish_seen_subcommand_from show" -l token -d 'Bearer token (JWT, see `token create`), used instead of the username and password' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and __fish_seen_subcommand_from show" -s o -l output -d 'Output format: tables for people, or the API\'s `data` as JSON for scripts [default: table]' -r -f -a "table\t'Tables and short messages'
@@ -519,7 +519,7 @@ complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and __fish_seen_subcommand_from help" -f -a "show" -d 'One client\'s subscriptions'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subscriptions; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and not __fish_seen_subcommand_from list ls show help" -l url -d 'Base URL of the broker\'s HTTP API [default: http://127.0.0.1:8081]' -r
-complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and not __fish_seen_subcommand_from list ls show help" -l username -d 'HTTP API username (basic auth) [default: admin]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and not __fish_seen_subcommand_from list ls show help" -l username -d 'HTTP API username (basic auth) [default: admin]. After `pub`, `sub`, `bench` and `acl check`, `--username` (and `--password`) are the MQTT client\'s: give the API\'s before the command' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and not __fish_seen_subcommand_from list ls show help" -l password -d 'HTTP API password (basic auth) [default: public]' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and not __fish_seen_subcommand_from list ls show help" -l token -d 'Bearer token (JWT, see `token create`), used instead of the username and password' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and not __fish_seen_subcommand_from list ls show help" -s o -l output -d 'Output format: tables for people, or the API\'s `data` as JSON for scripts [default: table]' -r -f -a "table\t'Tables and short messages'
@@ -542,7 +542,7 @@ complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and __fish_s
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and __fish_seen_subcommand_from list" -l page -d 'Page number, from 1 (asks for a paged list)' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and __fish_seen_subcommand_from list" -l limit -d 'Page size' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and __fish_seen_subcommand_from list" -l url -d 'Base URL of the broker\'s HTTP API [default: http://127.0.0.1:8081]' -r
-complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and __fish_seen_subcommand_from list" -l username -d 'HTTP API username (basic auth) [default: admin]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and __fish_seen_subcommand_from list" -l username -d 'HTTP API username (basic auth) [default: admin]. After `pub`, `sub`, `bench` and `acl check`, `--username` (and `--password`) are the MQTT client\'s: give the API\'s before the command' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and __fish_seen_subcommand_from list" -l password -d 'HTTP API password (basic auth) [default: public]' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and __fish_seen_subcommand_from list" -l token -d 'Bearer token (JWT, see `token create`), used instead of the username and password' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format: tables for people, or the API\'s `data` as JSON for scripts [default: table]' -r -f -a "table\t'Tables and short messages'
@@ -561,7 +561,7 @@ complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and __fish_s
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and __fish_seen_subcommand_from ls" -l page -d 'Page number, from 1 (asks for a paged list)' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and __fish_seen_subcommand_from ls" -l limit -d 'Page size' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and __fish_seen_subcommand_from ls" -l url -d 'Base URL of the broker\'s HTTP API [default: http://127.0.0.1:8081]' -r
-complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and __fish_seen_subcommand_from ls" -l username -d 'HTTP API username (basic auth) [default: admin]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and __fish_seen_subcommand_from ls" -l username -d 'HTTP API username (basic auth) [default: admin]. After `pub`, `sub`, `bench` and `acl check`, `--username` (and `--password`) are the MQTT client\'s: give the API\'s before the command' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and __fish_seen_subcommand_from ls" -l password -d 'HTTP API password (basic auth) [default: public]' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and __fish_seen_subcommand_from ls" -l token -d 'Bearer token (JWT, see `token create`), used instead of the username and password' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and __fish_seen_subcommand_from ls" -s o -l output -d 'Output format: tables for people, or the API\'s `data` as JSON for scripts [default: table]' -r -f -a "table\t'Tables and short messages'
@@ -574,7 +574,7 @@ complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and __fish_s
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and __fish_seen_subcommand_from ls" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and __fish_seen_subcommand_from show" -l url -d 'Base URL of the broker\'s HTTP API [default: http://127.0.0.1:8081]' -r
-complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and __fish_seen_subcommand_from show" -l username -d 'HTTP API username (basic auth) [default: admin]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and __fish_seen_subcommand_from show" -l username -d 'HTTP API username (basic auth) [default: admin]. After `pub`, `sub`, `bench` and `acl check`, `--username` (and `--password`) are the MQTT client\'s: give the API\'s before the command' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and __fish_seen_subcommand_from show" -l password -d 'HTTP API password (basic auth) [default: public]' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and __fish_seen_subcommand_from show" -l token -d 'Bearer token (JWT, see `token create`), used instead of the username and password' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and __fish_seen_subcommand_from show" -s o -l output -d 'Output format: tables for people, or the API\'s `data` as JSON for scripts [default: table]' -r -f -a "table\t'Tables and short messages'
@@ -590,7 +590,7 @@ complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and __fish_s
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and __fish_seen_subcommand_from help" -f -a "show" -d 'One client\'s subscriptions'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand subs; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand topic-tree" -l url -d 'Base URL of the broker\'s HTTP API [default: http://127.0.0.1:8081]' -r
-complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand topic-tree" -l username -d 'HTTP API username (basic auth) [default: admin]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand topic-tree" -l username -d 'HTTP API username (basic auth) [default: admin]. After `pub`, `sub`, `bench` and `acl check`, `--username` (and `--password`) are the MQTT client\'s: give the API\'s before the command' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand topic-tree" -l password -d 'HTTP API password (basic auth) [default: public]' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand topic-tree" -l token -d 'Bearer token (JWT, see `token create`), used instead of the username and password' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand topic-tree" -s o -l output -d 'Output format: tables for people, or the API\'s `data` as JSON for scripts [default: table]' -r -f -a "table\t'Tables and short messages'
@@ -603,7 +603,7 @@ complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand topic-tree" -l wat
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand topic-tree" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand topic-tree" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand retained; and not __fish_seen_subcommand_from list ls show delete help" -l url -d 'Base URL of the broker\'s HTTP API [default: http://127.0.0.1:8081]' -r
-complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand retained; and not __fish_seen_subcommand_from list ls show delete help" -l username -d 'HTTP API username (basic auth) [default: admin]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand retained; and not __fish_seen_subcommand_from list ls show delete help" -l username -d 'HTTP API username (basic auth) [default: admin]. After `pub`, `sub`, `bench` and `acl check`, `--username` (and `--password`) are the MQTT client\'s: give the API\'s before the command' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand retained; and not __fish_seen_subcommand_from list ls show delete help" -l password -d 'HTTP API password (basic auth) [default: public]' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand retained; and not __fish_seen_subcommand_from list ls show delete help" -l token -d 'Bearer token (JWT, see `token create`), used instead of the username and password' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand retained; and not __fish_seen_subcommand_from list ls show delete help" -s o -l output -d 'Output format: tables for people, or the API\'s `data` as JSON for scripts [default: table]' -r -f -a "table\t'Tables and short messages'
@@ -624,7 +624,7 @@ complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand retained; and __fi
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand retained; and __fish_seen_subcommand_from list" -l page -d 'Page number, from 1 (asks for a paged list)' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand retained; and __fish_seen_subcommand_from list" -l limit -d 'Page size' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand retained; and __fish_seen_subcommand_from list" -l url -d 'Base URL of the broker\'s HTTP API [default: http://127.0.0.1:8081]' -r
-complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand retained; and __fish_seen_subcommand_from list" -l username -d 'HTTP API username (basic auth) [default: admin]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand retained; and __fish_seen_subcommand_from list" -l username -d 'HTTP API username (basic auth) [default: admin]. After `pub`, `sub`, `bench` and `acl check`, `--username` (and `--password`) are the MQTT client\'s: give the API\'s before the command' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand retained; and __fish_seen_subcommand_from list" -l password -d 'HTTP API password (basic auth) [default: public]' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand retained; and __fish_seen_subcommand_from list" -l token -d 'Bearer token (JWT, see `token create`), used instead of the username and password' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand retained; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format: tables for people, or the API\'s `data` as JSON for scripts [default: table]' -r -f -a "table\t'Tables and short messages'
@@ -640,7 +640,7 @@ complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand retained; and __fi
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand retained; and __fish_seen_subcommand_from ls" -l page -d 'Page number, from 1 (asks for a paged list)' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand retained; and __fish_seen_subcommand_from ls" -l limit -d 'Page size' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand retained; and __fish_seen_subcommand_from ls" -l url -d 'Base URL of the broker\'s HTTP API [default: http://127.0.0.1:8081]' -r
-complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand retained; and __fish_seen_subcommand_from ls" -l username -d 'HTTP API username (basic auth) [default: admin]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand retained; and __fish_seen_subcommand_from ls" -l username -d 'HTTP API username (basic auth) [default: admin]. After `pub`, `sub`, `bench` and `acl check`, `--username` (and `--password`) are the MQTT client\'s: give the API\'s before the command' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand retained; and __fish_seen_subcommand_from ls" -l password -d 'HTTP API password (basic auth) [default: public]' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand retained; and __fish_seen_subcommand_from ls" -l token -d 'Bearer token (JWT, see `token create`), used instead of the username and password' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand retained; and __fish_seen_subcommand_from ls" -s o -l output -d 'Output format: tables for people, or the API\'s `data` as JSON for scripts [default: table]' -r -f -a "table\t'Tables and short messages'
@@ -653,7 +653,7 @@ complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand retained; and __fi
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand retained; and __fish_seen_subcommand_from ls" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand retained; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand retained; and __fish_seen_subcommand_from show" -l url -d 'Base URL of the broker\'s HTTP API [default: http://127.0.0.1:8081]' -r
-complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand retained; and __fish_seen_subcommand_from show" -l username -d 'HTTP API username (basic auth) [default: admin]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand retained; and __fish_seen_subcommand_from show" -l username -d 'HTTP API username (basic auth) [default: admin]. After `pub`, `sub`, `bench` and `acl check`, `--username` (and `--password`) are the MQTT client\'s: give the API\'s before the command' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand retained; and __fish_seen_subcommand_from show" -l password -d 'HTTP API password (basic auth) [default: public]' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand retained; and __fish_seen_subcommand_from show" -l token -d 'Bearer token (JWT, see `token create`), used instead of the username and password' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand retained; and __fish_seen_subcommand_from show" -s o -l output -d 'Output format: tables for people, or the API\'s `data` as JSON for scripts [default: table]' -r -f -a "table\t'Tables and short messages'
@@ -667,7 +667,7 @@ complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand retained; and __fi
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand retained; and __fish_seen_subcommand_from show" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand retained; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand retained; and __fish_seen_subcommand_from delete" -l url -d 'Base URL of the broker\'s HTTP API [default: http://127.0.0.1:8081]' -r
-complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand retained; and __fish_seen_subcommand_from delete" -l username -d 'HTTP API username (basic auth) [default: admin]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand retained; and __fish_seen_subcommand_from delete" -l username -d 'HTTP API username (basic auth) [default: admin]. After `pub`, `sub`, `bench` and `acl check`, `--username` (and `--password`) are the MQTT client\'s: give the API\'s before the command' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand retained; and __fish_seen_subcommand_from delete" -l password -d 'HTTP API password (basic auth) [default: public]' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand retained; and __fish_seen_subcommand_from delete" -l token -d 'Bearer token (JWT, see `token create`), used instead of the username and password' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand retained; and __fish_seen_subcommand_from delete" -s o -l output -d 'Output format: tables for people, or the API\'s `data` as JSON for scripts [default: table]' -r -f -a "table\t'Tables and short messages'
@@ -684,7 +684,7 @@ complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand retained; and __fi
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand retained; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Remove the message retained on a topic (nothing is published; to tell subscribers, publish an empty retained message instead)'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand retained; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and not __fish_seen_subcommand_from get diff set edit help" -l url -d 'Base URL of the broker\'s HTTP API [default: http://127.0.0.1:8081]' -r
-complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and not __fish_seen_subcommand_from get diff set edit help" -l username -d 'HTTP API username (basic auth) [default: admin]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and not __fish_seen_subcommand_from get diff set edit help" -l username -d 'HTTP API username (basic auth) [default: admin]. After `pub`, `sub`, `bench` and `acl check`, `--username` (and `--password`) are the MQTT client\'s: give the API\'s before the command' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and not __fish_seen_subcommand_from get diff set edit help" -l password -d 'HTTP API password (basic auth) [default: public]' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and not __fish_seen_subcommand_from get diff set edit help" -l token -d 'Bearer token (JWT, see `token create`), used instead of the username and password' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and not __fish_seen_subcommand_from get diff set edit help" -s o -l output -d 'Output format: tables for people, or the API\'s `data` as JSON for scripts [default: table]' -r -f -a "table\t'Tables and short messages'
@@ -702,7 +702,7 @@ complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and not __
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and not __fish_seen_subcommand_from get diff set edit help" -f -a "edit" -d 'Edit the configuration as TOML in $VISUAL or $EDITOR, then save it to the broker'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and not __fish_seen_subcommand_from get diff set edit help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from get" -l url -d 'Base URL of the broker\'s HTTP API [default: http://127.0.0.1:8081]' -r
-complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from get" -l username -d 'HTTP API username (basic auth) [default: admin]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from get" -l username -d 'HTTP API username (basic auth) [default: admin]. After `pub`, `sub`, `bench` and `acl check`, `--username` (and `--password`) are the MQTT client\'s: give the API\'s before the command' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from get" -l password -d 'HTTP API password (basic auth) [default: public]' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from get" -l token -d 'Bearer token (JWT, see `token create`), used instead of the username and password' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from get" -s o -l output -d 'Output format: tables for people, or the API\'s `data` as JSON for scripts [default: table]' -r -f -a "table\t'Tables and short messages'
@@ -716,7 +716,7 @@ complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from get" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from get" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from diff" -l url -d 'Base URL of the broker\'s HTTP API [default: http://127.0.0.1:8081]' -r
-complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from diff" -l username -d 'HTTP API username (basic auth) [default: admin]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from diff" -l username -d 'HTTP API username (basic auth) [default: admin]. After `pub`, `sub`, `bench` and `acl check`, `--username` (and `--password`) are the MQTT client\'s: give the API\'s before the command' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from diff" -l password -d 'HTTP API password (basic auth) [default: public]' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from diff" -l token -d 'Bearer token (JWT, see `token create`), used instead of the username and password' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from diff" -s o -l output -d 'Output format: tables for people, or the API\'s `data` as JSON for scripts [default: table]' -r -f -a "table\t'Tables and short messages'
@@ -732,7 +732,7 @@ complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from set" -l format -d 'The file\'s format [default: from the extension; `.json` or text starting with `{` is JSON, anything else TOML]' -r -f -a "json\t'`{"data": {...}}` or the object alone'
 toml\t'The layout of `etc/nanomq.conf`'"
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from set" -l url -d 'Base URL of the broker\'s HTTP API [default: http://127.0.0.1:8081]' -r
-complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from set" -l username -d 'HTTP API username (basic auth) [default: admin]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from set" -l username -d 'HTTP API username (basic auth) [default: admin]. After `pub`, `sub`, `bench` and `acl check`, `--username` (and `--password`) are the MQTT client\'s: give the API\'s before the command' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from set" -l password -d 'HTTP API password (basic auth) [default: public]' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from set" -l token -d 'Bearer token (JWT, see `token create`), used instead of the username and password' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from set" -s o -l output -d 'Output format: tables for people, or the API\'s `data` as JSON for scripts [default: table]' -r -f -a "table\t'Tables and short messages'
@@ -747,7 +747,7 @@ complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from set" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from set" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from edit" -l url -d 'Base URL of the broker\'s HTTP API [default: http://127.0.0.1:8081]' -r
-complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from edit" -l username -d 'HTTP API username (basic auth) [default: admin]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from edit" -l username -d 'HTTP API username (basic auth) [default: admin]. After `pub`, `sub`, `bench` and `acl check`, `--username` (and `--password`) are the MQTT client\'s: give the API\'s before the command' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from edit" -l password -d 'HTTP API password (basic auth) [default: public]' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from edit" -l token -d 'Bearer token (JWT, see `token create`), used instead of the username and password' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from edit" -s o -l output -d 'Output format: tables for people, or the API\'s `data` as JSON for scripts [default: table]' -r -f -a "table\t'Tables and short messages'
@@ -766,7 +766,7 @@ complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "edit" -d 'Edit the configuration as TOML in $VISUAL or $EDITOR, then save it to the broker'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and not __fish_seen_subcommand_from stop restart reload help" -l url -d 'Base URL of the broker\'s HTTP API [default: http://127.0.0.1:8081]' -r
-complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and not __fish_seen_subcommand_from stop restart reload help" -l username -d 'HTTP API username (basic auth) [default: admin]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and not __fish_seen_subcommand_from stop restart reload help" -l username -d 'HTTP API username (basic auth) [default: admin]. After `pub`, `sub`, `bench` and `acl check`, `--username` (and `--password`) are the MQTT client\'s: give the API\'s before the command' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and not __fish_seen_subcommand_from stop restart reload help" -l password -d 'HTTP API password (basic auth) [default: public]' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and not __fish_seen_subcommand_from stop restart reload help" -l token -d 'Bearer token (JWT, see `token create`), used instead of the username and password' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and not __fish_seen_subcommand_from stop restart reload help" -s o -l output -d 'Output format: tables for people, or the API\'s `data` as JSON for scripts [default: table]' -r -f -a "table\t'Tables and short messages'
@@ -783,7 +783,7 @@ complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and not __fi
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and not __fish_seen_subcommand_from stop restart reload help" -f -a "reload" -d 'Apply the re-read configuration file without dropping a connection (POST /reload): prints what is now in force and what still needs `ctrl restart`'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and not __fish_seen_subcommand_from stop restart reload help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and __fish_seen_subcommand_from stop" -l url -d 'Base URL of the broker\'s HTTP API [default: http://127.0.0.1:8081]' -r
-complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and __fish_seen_subcommand_from stop" -l username -d 'HTTP API username (basic auth) [default: admin]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and __fish_seen_subcommand_from stop" -l username -d 'HTTP API username (basic auth) [default: admin]. After `pub`, `sub`, `bench` and `acl check`, `--username` (and `--password`) are the MQTT client\'s: give the API\'s before the command' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and __fish_seen_subcommand_from stop" -l password -d 'HTTP API password (basic auth) [default: public]' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and __fish_seen_subcommand_from stop" -l token -d 'Bearer token (JWT, see `token create`), used instead of the username and password' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and __fish_seen_subcommand_from stop" -s o -l output -d 'Output format: tables for people, or the API\'s `data` as JSON for scripts [default: table]' -r -f -a "table\t'Tables and short messages'
@@ -798,7 +798,7 @@ complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and __fish_s
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and __fish_seen_subcommand_from stop" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and __fish_seen_subcommand_from restart" -l wait-timeout -d 'How long to wait for the broker to be back' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and __fish_seen_subcommand_from restart" -l url -d 'Base URL of the broker\'s HTTP API [default: http://127.0.0.1:8081]' -r
-complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and __fish_seen_subcommand_from restart" -l username -d 'HTTP API username (basic auth) [default: admin]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and __fish_seen_subcommand_from restart" -l username -d 'HTTP API username (basic auth) [default: admin]. After `pub`, `sub`, `bench` and `acl check`, `--username` (and `--password`) are the MQTT client\'s: give the API\'s before the command' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and __fish_seen_subcommand_from restart" -l password -d 'HTTP API password (basic auth) [default: public]' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and __fish_seen_subcommand_from restart" -l token -d 'Bearer token (JWT, see `token create`), used instead of the username and password' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and __fish_seen_subcommand_from restart" -s o -l output -d 'Output format: tables for people, or the API\'s `data` as JSON for scripts [default: table]' -r -f -a "table\t'Tables and short messages'
@@ -813,7 +813,7 @@ complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and __fish_s
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and __fish_seen_subcommand_from restart" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and __fish_seen_subcommand_from restart" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and __fish_seen_subcommand_from reload" -l url -d 'Base URL of the broker\'s HTTP API [default: http://127.0.0.1:8081]' -r
-complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and __fish_seen_subcommand_from reload" -l username -d 'HTTP API username (basic auth) [default: admin]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and __fish_seen_subcommand_from reload" -l username -d 'HTTP API username (basic auth) [default: admin]. After `pub`, `sub`, `bench` and `acl check`, `--username` (and `--password`) are the MQTT client\'s: give the API\'s before the command' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and __fish_seen_subcommand_from reload" -l password -d 'HTTP API password (basic auth) [default: public]' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and __fish_seen_subcommand_from reload" -l token -d 'Bearer token (JWT, see `token create`), used instead of the username and password' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand ctrl; and __fish_seen_subcommand_from reload" -s o -l output -d 'Output format: tables for people, or the API\'s `data` as JSON for scripts [default: table]' -r -f -a "table\t'Tables and short messages'
@@ -840,7 +840,7 @@ complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand publish" -l messag
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand publish" -l response-topic -d 'MQTT 5 response topic' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand publish" -l correlation-data -d 'MQTT 5 correlation data, as text' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand publish" -l url -d 'Base URL of the broker\'s HTTP API [default: http://127.0.0.1:8081]' -r
-complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand publish" -l username -d 'HTTP API username (basic auth) [default: admin]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand publish" -l username -d 'HTTP API username (basic auth) [default: admin]. After `pub`, `sub`, `bench` and `acl check`, `--username` (and `--password`) are the MQTT client\'s: give the API\'s before the command' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand publish" -l password -d 'HTTP API password (basic auth) [default: public]' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand publish" -l token -d 'Bearer token (JWT, see `token create`), used instead of the username and password' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand publish" -s o -l output -d 'Output format: tables for people, or the API\'s `data` as JSON for scripts [default: table]' -r -f -a "table\t'Tables and short messages'
@@ -855,7 +855,7 @@ complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand publish" -s r -l r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand publish" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand publish" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand metrics" -l url -d 'Base URL of the broker\'s HTTP API [default: http://127.0.0.1:8081]' -r
-complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand metrics" -l username -d 'HTTP API username (basic auth) [default: admin]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand metrics" -l username -d 'HTTP API username (basic auth) [default: admin]. After `pub`, `sub`, `bench` and `acl check`, `--username` (and `--password`) are the MQTT client\'s: give the API\'s before the command' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand metrics" -l password -d 'HTTP API password (basic auth) [default: public]' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand metrics" -l token -d 'Bearer token (JWT, see `token create`), used instead of the username and password' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand metrics" -s o -l output -d 'Output format: tables for people, or the API\'s `data` as JSON for scripts [default: table]' -r -f -a "table\t'Tables and short messages'
@@ -868,7 +868,7 @@ complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand metrics" -l watch 
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand metrics" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand metrics" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand token; and not __fish_seen_subcommand_from create help" -l url -d 'Base URL of the broker\'s HTTP API [default: http://127.0.0.1:8081]' -r
-complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand token; and not __fish_seen_subcommand_from create help" -l username -d 'HTTP API username (basic auth) [default: admin]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand token; and not __fish_seen_subcommand_from create help" -l username -d 'HTTP API username (basic auth) [default: admin]. After `pub`, `sub`, `bench` and `acl check`, `--username` (and `--password`) are the MQTT client\'s: give the API\'s before the command' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand token; and not __fish_seen_subcommand_from create help" -l password -d 'HTTP API password (basic auth) [default: public]' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand token; and not __fish_seen_subcommand_from create help" -l token -d 'Bearer token (JWT, see `token create`), used instead of the username and password' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand token; and not __fish_seen_subcommand_from create help" -s o -l output -d 'Output format: tables for people, or the API\'s `data` as JSON for scripts [default: table]' -r -f -a "table\t'Tables and short messages'
@@ -893,7 +893,7 @@ ES256\t'ECDSA P-256, SHA-256'
 ES384\t'ECDSA P-384, SHA-384'"
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand token; and __fish_seen_subcommand_from create" -l subject -d 'The `sub` claim' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand token; and __fish_seen_subcommand_from create" -l url -d 'Base URL of the broker\'s HTTP API [default: http://127.0.0.1:8081]' -r
-complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand token; and __fish_seen_subcommand_from create" -l username -d 'HTTP API username (basic auth) [default: admin]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand token; and __fish_seen_subcommand_from create" -l username -d 'HTTP API username (basic auth) [default: admin]. After `pub`, `sub`, `bench` and `acl check`, `--username` (and `--password`) are the MQTT client\'s: give the API\'s before the command' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand token; and __fish_seen_subcommand_from create" -l password -d 'HTTP API password (basic auth) [default: public]' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand token; and __fish_seen_subcommand_from create" -l token -d 'Bearer token (JWT, see `token create`), used instead of the username and password' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand token; and __fish_seen_subcommand_from create" -s o -l output -d 'Output format: tables for people, or the API\'s `data` as JSON for scripts [default: table]' -r -f -a "table\t'Tables and short messages'
@@ -908,7 +908,7 @@ complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand token; and __fish_
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand token; and __fish_seen_subcommand_from help" -f -a "create" -d 'Sign a JWT the broker accepts (`http_server.auth_type = "jwt"`), and print it'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand token; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand passwd" -l url -d 'Base URL of the broker\'s HTTP API [default: http://127.0.0.1:8081]' -r
-complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand passwd" -l username -d 'HTTP API username (basic auth) [default: admin]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand passwd" -l username -d 'HTTP API username (basic auth) [default: admin]. After `pub`, `sub`, `bench` and `acl check`, `--username` (and `--password`) are the MQTT client\'s: give the API\'s before the command' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand passwd" -l password -d 'HTTP API password (basic auth) [default: public]' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand passwd" -l token -d 'Bearer token (JWT, see `token create`), used instead of the username and password' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand passwd" -s o -l output -d 'Output format: tables for people, or the API\'s `data` as JSON for scripts [default: table]' -r -f -a "table\t'Tables and short messages'
@@ -923,7 +923,7 @@ complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand passwd" -l delete 
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand passwd" -l no-color -d 'No colours in the output (also when NO_COLOR is set)'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand passwd" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand acl; and not __fish_seen_subcommand_from check help" -l url -d 'Base URL of the broker\'s HTTP API [default: http://127.0.0.1:8081]' -r
-complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand acl; and not __fish_seen_subcommand_from check help" -l username -d 'HTTP API username (basic auth) [default: admin]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand acl; and not __fish_seen_subcommand_from check help" -l username -d 'HTTP API username (basic auth) [default: admin]. After `pub`, `sub`, `bench` and `acl check`, `--username` (and `--password`) are the MQTT client\'s: give the API\'s before the command' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand acl; and not __fish_seen_subcommand_from check help" -l password -d 'HTTP API password (basic auth) [default: public]' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand acl; and not __fish_seen_subcommand_from check help" -l token -d 'Bearer token (JWT, see `token create`), used instead of the username and password' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand acl; and not __fish_seen_subcommand_from check help" -s o -l output -d 'Output format: tables for people, or the API\'s `data` as JSON for scripts [default: table]' -r -f -a "table\t'Tables and short messages'
@@ -943,7 +943,7 @@ complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand acl; and __fish_se
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand acl; and __fish_seen_subcommand_from check" -l action -d 'What the client does' -r -f -a "publish\t'Publishing to a topic'
 subscribe\t'Subscribing to a filter'"
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand acl; and __fish_seen_subcommand_from check" -l url -d 'Base URL of the broker\'s HTTP API [default: http://127.0.0.1:8081]' -r
-complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand acl; and __fish_seen_subcommand_from check" -l username -d 'HTTP API username (basic auth) [default: admin]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand acl; and __fish_seen_subcommand_from check" -l username -d 'HTTP API username (basic auth) [default: admin]. After `pub`, `sub`, `bench` and `acl check`, `--username` (and `--password`) are the MQTT client\'s: give the API\'s before the command' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand acl; and __fish_seen_subcommand_from check" -l password -d 'HTTP API password (basic auth) [default: public]' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand acl; and __fish_seen_subcommand_from check" -l token -d 'Bearer token (JWT, see `token create`), used instead of the username and password' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand acl; and __fish_seen_subcommand_from check" -s o -l output -d 'Output format: tables for people, or the API\'s `data` as JSON for scripts [default: table]' -r -f -a "table\t'Tables and short messages'
@@ -958,7 +958,7 @@ complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand acl; and __fish_se
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand acl; and __fish_seen_subcommand_from help" -f -a "check" -d 'Which access-control rule of the running broker decides a publish or a subscribe'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand acl; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand log; and not __fish_seen_subcommand_from level help" -l url -d 'Base URL of the broker\'s HTTP API [default: http://127.0.0.1:8081]' -r
-complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand log; and not __fish_seen_subcommand_from level help" -l username -d 'HTTP API username (basic auth) [default: admin]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand log; and not __fish_seen_subcommand_from level help" -l username -d 'HTTP API username (basic auth) [default: admin]. After `pub`, `sub`, `bench` and `acl check`, `--username` (and `--password`) are the MQTT client\'s: give the API\'s before the command' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand log; and not __fish_seen_subcommand_from level help" -l password -d 'HTTP API password (basic auth) [default: public]' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand log; and not __fish_seen_subcommand_from level help" -l token -d 'Bearer token (JWT, see `token create`), used instead of the username and password' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand log; and not __fish_seen_subcommand_from level help" -s o -l output -d 'Output format: tables for people, or the API\'s `data` as JSON for scripts [default: table]' -r -f -a "table\t'Tables and short messages'
@@ -973,7 +973,7 @@ complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand log; and not __fis
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand log; and not __fish_seen_subcommand_from level help" -f -a "level" -d 'Show the broker\'s log level, or change it at run time (the configuration file is not changed: a restart or a reload goes back to the file\'s `log.level`)'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand log; and not __fish_seen_subcommand_from level help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand log; and __fish_seen_subcommand_from level" -l url -d 'Base URL of the broker\'s HTTP API [default: http://127.0.0.1:8081]' -r
-complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand log; and __fish_seen_subcommand_from level" -l username -d 'HTTP API username (basic auth) [default: admin]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand log; and __fish_seen_subcommand_from level" -l username -d 'HTTP API username (basic auth) [default: admin]. After `pub`, `sub`, `bench` and `acl check`, `--username` (and `--password`) are the MQTT client\'s: give the API\'s before the command' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand log; and __fish_seen_subcommand_from level" -l password -d 'HTTP API password (basic auth) [default: public]' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand log; and __fish_seen_subcommand_from level" -l token -d 'Bearer token (JWT, see `token create`), used instead of the username and password' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand log; and __fish_seen_subcommand_from level" -s o -l output -d 'Output format: tables for people, or the API\'s `data` as JSON for scripts [default: table]' -r -f -a "table\t'Tables and short messages'
@@ -988,7 +988,7 @@ complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand log; and __fish_se
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand log; and __fish_seen_subcommand_from help" -f -a "level" -d 'Show the broker\'s log level, or change it at run time (the configuration file is not changed: a restart or a reload goes back to the file\'s `log.level`)'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand log; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand completions" -l url -d 'Base URL of the broker\'s HTTP API [default: http://127.0.0.1:8081]' -r
-complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand completions" -l username -d 'HTTP API username (basic auth) [default: admin]' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand completions" -l username -d 'HTTP API username (basic auth) [default: admin]. After `pub`, `sub`, `bench` and `acl check`, `--username` (and `--password`) are the MQTT client\'s: give the API\'s before the command' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand completions" -l password -d 'HTTP API password (basic auth) [default: public]' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand completions" -l token -d 'Bearer token (JWT, see `token create`), used instead of the username and password' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand completions" -s o -l output -d 'Output format: tables for people, or the API\'s `data` as JSON for scripts [default: table]' -r -f -a "table\t'Tables and short messages'

@@ -5,6 +5,7 @@
 //! Replies keep `data` as raw JSON, so `--output json` prints exactly what the broker sent;
 //! commands read it through the `shared-types` types with [`Reply::typed`].
 
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 use reqwest::{Method, RequestBuilder, StatusCode, Url};
@@ -49,6 +50,8 @@ pub struct Reply {
     pub data: Option<Value>,
     /// The `meta` field of a paged list.
     pub meta: Option<PageMeta>,
+    /// The fingerprints of the secrets `data` hides (`GET /configuration`), by dotted path.
+    pub fingerprints: BTreeMap<String, String>,
 }
 
 impl Reply {
@@ -192,9 +195,14 @@ impl ApiClient {
             let meta = value
                 .get("meta")
                 .and_then(|meta| serde_json::from_value(meta.clone()).ok());
+            let fingerprints = value
+                .get("fingerprints")
+                .and_then(|f| serde_json::from_value(f.clone()).ok())
+                .unwrap_or_default();
             return Ok(Reply {
                 data: value.get("data").cloned(),
                 meta,
+                fingerprints,
             });
         }
         let message = value.get("message").and_then(Value::as_str);
@@ -236,11 +244,19 @@ fn parse_base_url(text: &str) -> Result<Url, CliError> {
     Ok(url)
 }
 
-/// "wrong username or password (code 103)", plus the broker's message when it says more.
+/// "wrong username or password (code 103)", plus the broker's message when it says more;
+/// for the codes that say nothing by themselves (101 RPC error, 102 unknown error), the
+/// message alone: "not restarted: etc/nanomq.conf: No such file or directory (code 102)".
 pub fn describe(code: Option<u64>, message: Option<&str>) -> String {
     let known = code
         .and_then(|c| u16::try_from(c).ok())
         .and_then(ResultCode::from_u16);
+    let generic = matches!(known, Some(ResultCode::RpcError | ResultCode::UnknownError));
+    if let (true, Some(message), Some(number)) = (generic, message, code)
+        && !message.is_empty()
+    {
+        return format!("{message} (code {number})");
+    }
     let head = match (known, code) {
         (Some(known), Some(number)) => format!("{} (code {number})", known.description()),
         (None, Some(number)) => format!("error code {number}"),
@@ -315,6 +331,14 @@ mod tests {
             "request parameter invalid (code 108): invalid configuration: field `x`: bad"
         );
         assert_eq!(describe(Some(999), None), "error code 999");
+        assert_eq!(
+            describe(
+                Some(102),
+                Some("not restarted: x.conf: No such file or directory")
+            ),
+            "not restarted: x.conf: No such file or directory (code 102)"
+        );
+        assert_eq!(describe(Some(102), None), "unknown error (code 102)");
     }
 
     #[test]
@@ -346,6 +370,7 @@ mod tests {
             color: false,
             timeout: Duration::from_secs(1),
             cacert: None,
+            api_login_given: false,
         };
         install_crypto_provider();
         let client = ApiClient::new(&settings).unwrap();

@@ -7,6 +7,7 @@ use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
 use nanomq_codec::{ProtocolVersion, QoS};
 
 mod bench;
+mod credentials;
 mod manage;
 
 pub use manage::{
@@ -18,6 +19,7 @@ pub use manage::{
 use crate::error::EXIT_CODES_HELP;
 use crate::mqtt::parse_version;
 pub use bench::{BenchCommand, BenchCommonArgs, BenchPubArgs, BenchSubArgs};
+pub use credentials::mqtt_credentials;
 
 /// nanomq-cli: manage a nanomq broker through its HTTP API, publish and subscribe over MQTT,
 /// and load-test it.
@@ -43,7 +45,9 @@ pub struct GlobalArgs {
     /// Base URL of the broker's HTTP API [default: http://127.0.0.1:8081].
     #[arg(long, global = true, env = "NANOMQ_URL", value_name = "URL")]
     pub url: Option<String>,
-    /// HTTP API username (basic auth) [default: admin].
+    /// HTTP API username (basic auth) [default: admin]. After `pub`, `sub`, `bench` and
+    /// `acl check`, `--username` (and `--password`) are the MQTT client's: give the API's
+    /// before the command.
     #[arg(long, global = true, env = "NANOMQ_USERNAME", value_name = "NAME")]
     pub username: Option<String>,
     /// HTTP API password (basic auth) [default: public].
@@ -198,11 +202,14 @@ pub struct MqttArgs {
     /// MQTT version: 3 (3.1), 4 (3.1.1) or 5.
     #[arg(short = 'V', long = "mqtt-version", default_value = "4", value_parser = parse_version)]
     pub version: ProtocolVersion,
-    /// MQTT username.
-    #[arg(short = 'u', long = "user")]
+    /// MQTT username (`--username` too, after the command, as mosquitto_pub takes it).
+    /// Without it the client connects with no username: the HTTP API's login (--username
+    /// before the command, NANOMQ_USERNAME, the profile) is never sent over MQTT, and a note
+    /// on stderr says so when one is set.
+    #[arg(short = 'u', long = "user", value_name = "NAME")]
     pub user: Option<String>,
-    /// MQTT password.
-    #[arg(short = 'P', long = "pw")]
+    /// MQTT password, with -u (`--password` too, after the command).
+    #[arg(short = 'P', long = "pw", value_name = "PASSWORD", requires = "user")]
     pub pw: Option<String>,
     /// Keep alive, seconds.
     #[arg(short = 'k', long, default_value_t = 60)]
@@ -335,33 +342,6 @@ fn parse_key_value(text: &str) -> Result<(String, String), String> {
         .ok_or_else(|| String::from("expected KEY=VALUE"))
 }
 
-/// The command line with `--username` after `acl check` turned into `--user`: there it means
-/// the MQTT client's username, as the issue that asked for the command wrote it, while
-/// everywhere else (and before `acl`) it is the API's own login.
-pub fn acl_check_username<I>(args: I) -> Vec<std::ffi::OsString>
-where
-    I: IntoIterator<Item = std::ffi::OsString>,
-{
-    let mut args: Vec<std::ffi::OsString> = args.into_iter().collect();
-    let Some(check) = args
-        .windows(2)
-        .position(|w| w[0] == "acl" && w[1] == "check")
-    else {
-        return args;
-    };
-    for arg in args.iter_mut().skip(check + 2) {
-        if arg == "--" {
-            break;
-        }
-        if arg == "--username" {
-            *arg = "--user".into();
-        } else if let Some(value) = arg.to_str().and_then(|a| a.strip_prefix("--username=")) {
-            *arg = format!("--user={value}").into();
-        }
-    }
-    args
-}
-
 #[cfg(test)]
 mod tests {
     use clap::CommandFactory;
@@ -371,30 +351,6 @@ mod tests {
     #[test]
     fn definitions_are_consistent() {
         Cli::command().debug_assert();
-    }
-
-    #[test]
-    fn username_after_acl_check_is_the_mqtt_clients() {
-        let parse = |line: &str| {
-            let args = acl_check_username(line.split(' ').map(std::ffi::OsString::from));
-            Cli::try_parse_from(args).unwrap()
-        };
-        let cli = parse("nanomq-cli --username api acl check --username alice --action publish t");
-        assert_eq!(cli.global.username.as_deref(), Some("api"));
-        let Command::Acl(AclCommand::Check(check)) = cli.command else {
-            panic!("{:?}", cli.command)
-        };
-        assert_eq!(check.user.as_deref(), Some("alice"));
-        let cli = parse("nanomq-cli acl check --username=bob --action subscribe -- --username");
-        let Command::Acl(AclCommand::Check(check)) = cli.command else {
-            panic!("{:?}", cli.command)
-        };
-        assert_eq!(
-            (check.user.as_deref(), check.topic.as_str()),
-            (Some("bob"), "--username")
-        );
-        let cli = parse("nanomq-cli clients list --username api");
-        assert_eq!(cli.global.username.as_deref(), Some("api"));
     }
 
     #[test]

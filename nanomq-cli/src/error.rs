@@ -60,13 +60,41 @@ impl From<std::io::Error> for CliError {
 /// Matched on the text because the error reaches us through reqwest's and tokio-rustls's
 /// wrappers, as an `io::Error` or a boxed error, depending on the path.
 pub fn in_words(text: &str) -> Option<&'static str> {
-    if text.contains("InvalidContentType") {
-        Some(
+    const WORDS: [(&str, &str); 7] = [
+        (
+            "InvalidContentType",
             "the server does not speak TLS on that port (drop https:// or --tls, or use its TLS port)",
-        )
-    } else if text.contains("tls handshake eof") {
-        Some("the server closed the connection during the TLS handshake (is that port TLS?)")
-    } else {
-        None
-    }
+        ),
+        (
+            "tls handshake eof",
+            "the server closed the connection during the TLS handshake (is that port TLS?)",
+        ),
+        (
+            "CaUsedAsEndEntity",
+            "the server presented a CA certificate (CA:TRUE) as its own: its certificate \
+             (the broker's tls.cert) must be one the CA issued to the server, not the CA's",
+        ),
+        (
+            "UnknownIssuer",
+            "the server's certificate is not signed by a CA this client trusts \
+             (--cafile for MQTT, --cacert for the API)",
+        ),
+        (
+            "CertificateRequired",
+            "the server asks for a client certificate: give --cert and --key",
+        ),
+        (
+            "UnknownCA",
+            "the server does not trust this client's certificate (--cert): it takes those its \
+             CA issued (the broker's tls.cacert)",
+        ),
+        (
+            "BadCertificate",
+            "the server refused this client's certificate (--cert)",
+        ),
+    ];
+    WORDS
+        .iter()
+        .find(|(pattern, _)| text.contains(pattern))
+        .map(|(_, words)| *words)
 }

@@ -19,7 +19,7 @@ use error::CliError;
 use settings::Settings;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse_from(cli::acl_check_username(std::env::args_os()));
+    let cli = Cli::parse_from(cli::mqtt_credentials(std::env::args_os()));
     api::install_crypto_provider();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -46,7 +46,7 @@ async fn run(cli: Cli) -> Result<(), CliError> {
     let ctx = Ctx::new(settings, columns.as_deref());
     if let Some(every) = cli.global.watch {
         return commands::watch::exec(&cli.command, &ctx, every, || {
-            Cli::parse_from(cli::acl_check_username(std::env::args_os())).command
+            Cli::parse_from(cli::mqtt_credentials(std::env::args_os())).command
         })
         .await;
     }
@@ -59,11 +59,11 @@ async fn dispatch(command: Command, ctx: &Ctx) -> Result<(), CliError> {
     match command {
         Command::Pub(mut args) => {
             args.mqtt.default_host_from(&ctx.settings.url);
-            commands::mqtt_pub::exec(args, timeout).await
+            commands::mqtt_pub::exec(args, timeout, ctx.settings.api_login_given).await
         }
         Command::Sub(mut args) => {
             args.mqtt.default_host_from(&ctx.settings.url);
-            commands::mqtt_sub::exec(args, timeout).await
+            commands::mqtt_sub::exec(args, timeout, ctx.settings.api_login_given).await
         }
         Command::Bench(mut command) => {
             let mqtt = match &mut command {

@@ -53,6 +53,9 @@ pub struct Settings {
     pub timeout: Duration,
     /// Extra CA certificates to trust for HTTPS.
     pub cacert: Option<PathBuf>,
+    /// Whether the API's username or password was given (flag, environment, profile) rather
+    /// than left to the defaults: `pub` and `sub` then say that they do not use it.
+    pub api_login_given: bool,
 }
 
 /// One set of values in the profile file (the top level, or a `[profile.NAME]` section).
@@ -114,7 +117,16 @@ impl Settings {
         let no_color = args.no_color
             || env("NO_COLOR").is_some_and(|v| !v.is_empty())
             || profile.no_color.unwrap_or(false);
+        let api_login_given = [
+            &args.username,
+            &args.password,
+            &profile.username,
+            &profile.password,
+        ]
+        .iter()
+        .any(|given| given.is_some());
         Ok(Settings {
+            api_login_given,
             url: pick(&args.url, profile.url, DEFAULT_URL),
             username: pick(&args.username, profile.username, DEFAULT_USERNAME),
             password: pick(&args.password, profile.password, DEFAULT_PASSWORD),

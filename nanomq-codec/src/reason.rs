@@ -163,7 +163,7 @@ impl ReasonCode {
     }
 
     /// The MQTT 3.x CONNACK return code for this reason; errors without a v3 equivalent become 3.
-    pub(super) fn to_v3_connect_return(self) -> u8 {
+    pub fn to_v3_connect_return(self) -> u8 {
         match self {
             Self::SUCCESS => 0,
             Self::UNSUPPORTED_PROTOCOL_VERSION => 1,

@@ -21,8 +21,9 @@ pub enum Command {
     Start(StartArgs),
     /// Print the default configuration (the text embedded in the binary).
     DefaultConfig,
-    /// Check a configuration file and exit (0 when valid; 2 when not): the same checks and
-    /// warnings as `start`, short of binding its ports.
+    /// Check a configuration file and exit (0 when `start` would start on it; 2 when not):
+    /// the same checks and warnings as `start` (files, TLS key and certificate, ports,
+    /// the store's directory), without starting.
     Check {
         /// The file to check.
         #[arg(long = "conf", value_name = "PATH", required_unless_present = "file")]

@@ -17,7 +17,7 @@ pub const DEFAULT_CONFIG_PATH: &str = "etc/nanomq.conf";
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
     /// The file could not be read.
-    #[error("{path}: {source}")]
+    #[error("{path}: {}", io_reason(source))]
     Read {
         /// The file.
         path: PathBuf,
@@ -32,6 +32,15 @@ pub enum LoadError {
         /// The field and the reason.
         error: ConfigError,
     },
+}
+
+/// An I/O error as people read it: "No such file or directory", without "(os error 2)".
+pub fn io_reason(error: &std::io::Error) -> String {
+    let text = error.to_string();
+    match text.rfind(" (os error ") {
+        Some(at) if text.ends_with(')') => text[..at].to_string(),
+        _ => text,
+    }
 }
 
 /// Reads, parses and validates a configuration file.

@@ -7,13 +7,13 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use shared_types::config::Config;
+use shared_types::config::{Config, ConfigError};
 use tokio::sync::{mpsc, watch};
 
 use crate::auth::AuthRules;
 use crate::auth::guard::{InForce, Stated};
 use crate::bridge::BridgeState;
-use crate::config::Overrides;
+use crate::config::{LoadError, Overrides};
 
 /// The addresses the running listeners are bound to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,6 +46,29 @@ pub enum Control {
     Restart,
     /// Stop everything; the process should exit.
     Stop,
+}
+
+/// Why a restart (or a reload) keeps the running configuration.
+#[derive(Debug, thiserror::Error)]
+pub enum Refusal {
+    /// The configuration file cannot be read, or is not a valid configuration.
+    #[error(transparent)]
+    File(#[from] LoadError),
+    /// With the command-line overrides applied, the configuration is not valid.
+    #[error("with the command-line overrides: {0}")]
+    Overrides(ConfigError),
+    /// The configuration is valid but could not start (a file it names, a port in use).
+    #[error("{0}")]
+    CouldNotStart(String),
+    /// The configuration would weaken access control without saying so.
+    #[error("{0}")]
+    WeakensAccess(String),
+}
+
+impl From<Refusal> for String {
+    fn from(refusal: Refusal) -> String {
+        refusal.to_string()
+    }
 }
 
 /// Whether a configuration could start: its files, key material and rules load, and its
@@ -108,21 +131,21 @@ impl ServerControl {
     /// What a restart or a reload would start with: the configuration file re-read with the
     /// overrides applied (or the running configuration, without a file), with its users and
     /// rules (the files they name read now), if it could start and would not weaken access
-    /// control by accident ([`crate::auth::guard`], against `in_force`); the error says why
+    /// control by accident ([`crate::auth::guard`], against `in_force`); the refusal says why
     /// not, and the running configuration then stays.
-    pub fn check_restart(&self, running: &Config, in_force: InForce<'_>) -> Result<Next, String> {
+    pub fn check_restart(&self, running: &Config, in_force: InForce<'_>) -> Result<Next, Refusal> {
         let (next, stated) = match &self.config_path {
             Some(path) => {
-                let (loaded, stated) =
-                    crate::config::load_stated(path).map_err(|e| e.to_string())?;
-                let next = self.overrides.apply(loaded).map_err(|e| e.to_string())?;
+                let (loaded, stated) = crate::config::load_stated(path)?;
+                let next = self.overrides.apply(loaded).map_err(Refusal::Overrides)?;
                 (next, stated)
             }
             None => (running.clone(), Stated::default()),
         };
-        self.preflight(&next)?;
-        let auth = AuthRules::load(&next).map_err(|e| e.to_string())?;
-        crate::auth::guard::check(in_force, &next, &auth, &stated)?;
+        self.preflight(&next).map_err(Refusal::CouldNotStart)?;
+        let auth = AuthRules::load(&next).map_err(|e| Refusal::CouldNotStart(e.to_string()))?;
+        crate::auth::guard::check(in_force, &next, &auth, &stated)
+            .map_err(Refusal::WeakensAccess)?;
         Ok(Next {
             config: next,
             auth: Arc::new(auth),

@@ -24,7 +24,8 @@
 //!   broker's figures it shows, also published on `$SYS` every `sys_interval` seconds.
 //! - [`server`]: starts, restarts and stops the listeners, the API and the bridge;
 //!   [`control`] is how the outside asks it to; [`reload`] applies a re-read configuration
-//!   file to the running broker without touching a connection.
+//!   file to the running broker without touching a connection; [`preflight`] checks what
+//!   starting takes without starting (`nanomq check`, and before a restart).
 //!
 //! Leaves that several layers share: [`message`] (a message and its delivery), [`ids`],
 //! [`clock`], [`config`]; [`logfile`] is the size-rotated log file the binary writes to, and
@@ -47,6 +48,7 @@ pub mod logfile;
 pub mod logline;
 pub mod message;
 pub mod metrics;
+pub mod preflight;
 pub mod reload;
 pub mod router;
 pub mod server;

@@ -27,8 +27,10 @@ fn main() -> ExitCode {
     }
 }
 
-/// `nanomq check`: the file parses and validates, its password and ACL files load, and the
-/// warnings `start` would log are logged (to stderr).
+/// `nanomq check`: what `start` would check before it serves (the file parses and
+/// validates; its password, ACL, TLS and JWT files load, the TLS key matches its certificate;
+/// its ports are free; its store can be opened), and the warnings `start` would log are
+/// logged (to stderr).
 fn check(path: std::path::PathBuf) -> ExitCode {
     let config = match config::load(&path) {
         Ok(config) => config,
@@ -41,7 +43,7 @@ fn check(path: std::path::PathBuf) -> ExitCode {
     quiet.log.level = shared_types::config::LogLevel::Warn;
     quiet.log.to = vec![shared_types::config::LogTarget::Console];
     init_logging(&quiet);
-    if let Err(e) = nanomq::broker::Settings::load(&config) {
+    if let Err(e) = nanomq::preflight::check(&config) {
         complain(&format!("{}: {e}", path.display()));
         return ExitCode::from(2);
     }

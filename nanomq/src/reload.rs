@@ -17,7 +17,7 @@
 use std::sync::{Arc, OnceLock};
 
 use shared_types::ReloadReport;
-use shared_types::config::{Config, needs_restart};
+use shared_types::config::{Config, TakesEffect, takes_effect};
 use tracing::info;
 
 use crate::auth::change::AuthChange;
@@ -93,26 +93,21 @@ fn reload_settings(broker: &Broker, control: &ServerControl) -> Result<ReloadRep
     Ok(report)
 }
 
-/// The running configuration with every live setting of `next`, and what differs.
+/// The running configuration with every live setting of `next`, and what differs; which
+/// setting is live is [`takes_effect`]'s table.
 fn merge(running: &Config, next: &Config) -> Result<(Config, ReloadReport), String> {
     let mut report = ReloadReport::default();
     for path in crate::config::changed_settings(running, next)? {
         let key = path.join(".");
-        if needs_restart(&key) {
-            report.restart_required.push(key);
-        } else {
+        if takes_effect(&key) == TakesEffect::Reload {
             report.applied.push(key);
+        } else {
+            report.restart_required.push(key);
         }
     }
-    let mut merged = next.clone();
-    merged.url.clone_from(&running.url);
-    merged.num_taskq_thread = running.num_taskq_thread;
-    merged.max_taskq_thread = running.max_taskq_thread;
-    merged.daemon = running.daemon;
-    merged.tls = running.tls.clone();
-    merged.websocket = running.websocket.clone();
-    merged.http_server = running.http_server.clone();
-    merged.persistence = running.persistence.clone();
+    let merged = running
+        .after(TakesEffect::Reload, next)
+        .map_err(|e| e.to_string())?;
     Ok((merged, report))
 }
 

@@ -11,7 +11,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use shared_types::config::{AuthType, Config, ListenScheme, ListenUrl};
+use shared_types::config::{Config, ListenScheme, ListenUrl, TakesEffect, takes_effect};
 use tokio::net::TcpListener;
 use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
@@ -21,7 +21,6 @@ use tracing::{error, info, warn};
 
 use shared_types::metrics::BridgeMetrics;
 
-use crate::auth::AuthRules;
 use crate::bridge::{BridgeState, BridgeStats};
 use crate::broker::{Broker, Settings};
 use crate::config::Overrides;
@@ -136,7 +135,8 @@ pub async fn start(
     let (requests_tx, requests) = mpsc::unbounded_channel();
     let (addrs_tx, addrs) = watch::channel(None);
     let bound = addrs.clone();
-    let check: Preflight = Arc::new(move |config: &Config| preflight(config, *bound.borrow()));
+    let check: Preflight =
+        Arc::new(move |config: &Config| crate::preflight::could_start(config, *bound.borrow()));
     let bridge = Arc::new(BridgeState::default());
     let control = ServerControl::new(
         requests_tx,
@@ -226,25 +226,20 @@ async fn supervise(
         let next = match running
             .control
             .check_restart(&previous, settings.in_force())
-        {
-            Ok(next) => {
-                let in_force = next.config.clone();
-                broker.apply(
-                    next.config,
-                    Arc::new(Settings::with_auth(&in_force, next.auth)),
-                );
-                in_force
+            .map_err(|refusal| refusal.to_string())
+            .and_then(|next| {
+                let config = in_force_after_restart(&previous, &next.config)?;
+                Ok((config, next.auth))
+            }) {
+            Ok((config, auth)) => {
+                broker.apply(config.clone(), Arc::new(Settings::with_auth(&config, auth)));
+                config
             }
             Err(e) => {
                 error!(error = %e, "restart: configuration unusable, keeping the running one");
                 (*previous).clone()
             }
         };
-        if next.persistence != previous.persistence {
-            warn!(
-                "restart: [persistence] changed; it applies when the process next starts (the store stays as opened)"
-            );
-        }
         listeners = match Listeners::bind(&next, &running).await {
             Ok(l) => l,
             Err(e) => {
@@ -261,68 +256,35 @@ async fn supervise(
                 }
             }
         };
+        let level = broker.config().log.level;
+        if level != previous.log.level
+            && let Err(e) = crate::reload::apply_log_level(level.as_str())
+        {
+            warn!(error = %e, "restart: cannot change the log level");
+        }
         info!("broker restarted");
     }
     timers.abort();
 }
 
-/// Whether `config` could start while the listeners are bound at `current`: valid, with its
-/// users, rules, key material, JWT key and bridge settings usable, and each of its listener
-/// addresses free (or already ours). What `POST /configuration` and `ctrl/restart` check
-/// before saying yes.
-fn preflight(config: &Config, current: Option<BoundAddrs>) -> Result<(), String> {
-    config.validate().map_err(|e| e.to_string())?;
-    AuthRules::load(config).map_err(|e| e.to_string())?;
-    let http = &config.http_server;
-    if config.tls.enable || (http.enable && http.tls) {
-        crate::transport::tls::acceptor(&config.tls).map_err(|e| e.to_string())?;
+/// What runs after a restart onto `loaded`: its settings, but for those read only when the
+/// process starts (the worker threads, the store, where the log goes), which stay as they
+/// run, with a warning naming them.
+fn in_force_after_restart(previous: &Config, loaded: &Config) -> Result<Config, String> {
+    let later: Vec<String> = crate::config::changed_settings(previous, loaded)?
+        .into_iter()
+        .map(|path| path.join("."))
+        .filter(|key| takes_effect(key) == TakesEffect::ProcessStart)
+        .collect();
+    if !later.is_empty() {
+        warn!(
+            settings = %later.join(", "),
+            "restart: changed settings that apply when the process next starts; they stay as they run"
+        );
     }
-    if http.enable && http.auth_type == AuthType::Jwt {
-        crate::http::jwt::JwtVerifier::load(&http.jwt).map(|_| ())?;
-    }
-    crate::bridge::check(config)?;
-    let ours: Vec<u16> = current
-        .map(|a| {
-            [Some(a.mqtt), a.tls, a.ws, a.wss, a.http]
-                .into_iter()
-                .flatten()
-                .map(|addr| addr.port())
-                .collect()
-        })
-        .unwrap_or_default();
-    for (field, addr) in listen_addresses(config) {
-        let port = addr.rsplit(':').next().and_then(|p| p.parse::<u16>().ok());
-        if port.is_none_or(|p| p == 0 || ours.contains(&p)) {
-            continue;
-        }
-        std::net::TcpListener::bind(&addr)
-            .map(drop)
-            .map_err(|e| format!("cannot listen on {addr} ({field}): {e}"))?;
-    }
-    Ok(())
-}
-
-/// The address each enabled listener of `config` binds.
-fn listen_addresses(config: &Config) -> Vec<(&'static str, String)> {
-    let parse = |url: &str| ListenUrl::parse(url).ok().map(|u| u.socket_addr_string());
-    let mut out = Vec::new();
-    out.extend(parse(&config.url).map(|a| ("url", a)));
-    if config.tls.enable {
-        out.extend(parse(&config.tls.url).map(|a| ("tls.url", a)));
-    }
-    if config.websocket.enable {
-        out.extend(parse(&config.websocket.url).map(|a| ("websocket.url", a)));
-        if config.tls.enable {
-            let wss = parse(&config.websocket.tls_url);
-            out.extend(wss.map(|a| ("websocket.tls_url", a)));
-        }
-    }
-    let http = &config.http_server;
-    if http.enable {
-        let addr = ListenUrl::join(&http.ip_addr, http.port);
-        out.push(("http_server.port", addr));
-    }
-    out
+    previous
+        .after(TakesEffect::Restart, loaded)
+        .map_err(|e| e.to_string())
 }
 
 /// The running listeners and their connections.

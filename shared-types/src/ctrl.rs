@@ -96,8 +96,9 @@ pub struct ReloadReport {
     /// Settings (dotted paths, e.g. `auth.acl`, `log.level`) changed in the file and now in
     /// force, without a connection dropped.
     pub applied: Vec<String>,
-    /// Settings changed in the file that only a restart applies (listeners, the bridge, the
-    /// store, worker threads): the running ones stay until `ctrl/restart`.
+    /// Settings changed in the file that a reload does not apply: the running ones stay until
+    /// `ctrl/restart` (the listeners, the HTTP API) or the next start of the process (the
+    /// store, the worker threads, where the log goes); see `config::takes_effect`.
     pub restart_required: Vec<String>,
     /// What changed in the users and access rules, in words (`users: +dave -erin ~carol`,
     /// `acl: 2 rules changed`), the password and ACL files' contents included.

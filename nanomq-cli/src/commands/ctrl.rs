@@ -4,6 +4,7 @@
 use std::io::{BufRead, IsTerminal, Write};
 use std::time::{Duration, Instant};
 
+use shared_types::config::{TakesEffect, takes_effect};
 use shared_types::{CtrlAction, ReloadReport};
 
 use crate::api::{ApiClient, humanize_duration};
@@ -97,10 +98,21 @@ pub fn render_reload(report: &ReloadReport) -> String {
             report.disconnected
         ));
     }
-    if !report.restart_required.is_empty() {
+    let (at_start, at_restart): (Vec<&str>, Vec<&str>) = report
+        .restart_required
+        .iter()
+        .map(String::as_str)
+        .partition(|key| takes_effect(key) == TakesEffect::ProcessStart);
+    if !at_restart.is_empty() {
         text.push_str(&format!(
             "needs a restart (nanomq-cli ctrl restart): {}\n",
-            report.restart_required.join(", ")
+            at_restart.join(", ")
+        ));
+    }
+    if !at_start.is_empty() {
+        text.push_str(&format!(
+            "needs the broker process restarted (read at start; ctrl restart keeps them): {}\n",
+            at_start.join(", ")
         ));
     }
     text

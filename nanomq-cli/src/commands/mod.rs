@@ -46,6 +46,18 @@ impl MqttArgs {
         }
     }
 
+    /// Says on stderr that the client connects with no username although the HTTP API's
+    /// login was given: that login is never sent over MQTT (see `-u` in `--help`).
+    pub fn note_anonymous(&self, api_login_given: bool) {
+        if self.user.is_none() && api_login_given {
+            eprintln!(
+                "nanomq-cli: connecting without a username: the HTTP API's login (--username \
+                 before the command, NANOMQ_USERNAME, the profile) is not used for MQTT; give \
+                 -u/--username and -P/--password"
+            );
+        }
+    }
+
     /// The endpoint these options describe.
     pub fn endpoint(&self) -> Result<Endpoint, CliError> {
         let tls = if self.tls {

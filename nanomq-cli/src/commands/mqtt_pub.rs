@@ -4,16 +4,31 @@
 use std::io::Read;
 
 use bytes::Bytes;
-use nanomq_codec::{Packet, PacketId, ProtocolVersion, PubRel, Publish, PublishProperties, QoS};
+use nanomq_codec::{
+    Packet, PacketId, PacketKind, ProtocolVersion, PubRel, Publish, PublishProperties, QoS,
+    ReasonCode, validate_topic_name,
+};
 
 use super::generated_client_id;
 use crate::cli::PubArgs;
 use crate::error::CliError;
+use crate::mqtt::refused;
 
-/// Runs `pub`.
-pub async fn exec(args: PubArgs, timeout: std::time::Duration) -> Result<(), CliError> {
+/// Runs `pub` (`api_login_given`: see [`crate::cli::MqttArgs::note_anonymous`]).
+pub async fn exec(
+    args: PubArgs,
+    timeout: std::time::Duration,
+    api_login_given: bool,
+) -> Result<(), CliError> {
+    validate_topic_name(&args.topic).map_err(|e| {
+        CliError::Other(format!(
+            "invalid publish topic {:?}: {e} (+ and # are for subscriptions)",
+            args.topic
+        ))
+    })?;
     let payload = payload(&args)?;
     let endpoint = args.mqtt.endpoint()?;
+    args.mqtt.note_anonymous(api_login_given);
     let client_id = args
         .client_id
         .clone()
@@ -43,7 +58,7 @@ pub async fn exec(args: PubArgs, timeout: std::time::Duration) -> Result<(), Cli
         };
         conn.send(&Packet::Publish(publish)).await?;
         if let Some(id) = packet_id {
-            tokio::time::timeout(timeout, acknowledged(&mut conn, id))
+            tokio::time::timeout(timeout, acknowledged(&mut conn, id, &args.topic))
                 .await
                 .map_err(|_| {
                     CliError::Connect(String::from("no acknowledgement from the broker"))
@@ -54,30 +69,36 @@ pub async fn exec(args: PubArgs, timeout: std::time::Duration) -> Result<(), Cli
     Ok(())
 }
 
-/// Waits for the end of the QoS 1 or 2 exchange of `id`.
-async fn acknowledged(conn: &mut crate::mqtt::Connection, id: PacketId) -> Result<(), CliError> {
+/// Waits for the end of the QoS 1 or 2 exchange of `id` (a message to `topic`).
+async fn acknowledged(
+    conn: &mut crate::mqtt::Connection,
+    id: PacketId,
+    topic: &str,
+) -> Result<(), CliError> {
+    let check = |reason: ReasonCode, kind: PacketKind, version: ProtocolVersion| {
+        if reason.is_error() {
+            Err(refused(
+                &format!("publish to {topic}"),
+                reason,
+                version,
+                kind,
+            ))
+        } else {
+            Ok(())
+        }
+    };
     loop {
+        let version = conn.version;
         match conn.recv().await? {
             Packet::PubAck(ack) | Packet::PubComp(ack) if ack.packet_id == id => {
-                return check(ack.reason);
+                return check(ack.reason, PacketKind::PubAck, version);
             }
             Packet::PubRec(rec) if rec.packet_id == id => {
-                check(rec.reason)?;
+                check(rec.reason, PacketKind::PubRec, version)?;
                 conn.send(&Packet::PubRel(PubRel::new(id))).await?;
             }
             _ => {}
         }
-    }
-}
-
-fn check(reason: nanomq_codec::ReasonCode) -> Result<(), CliError> {
-    if reason.is_error() {
-        Err(CliError::Server(format!(
-            "broker refused the message (reason 0x{:02x})",
-            reason.0
-        )))
-    } else {
-        Ok(())
     }
 }
 

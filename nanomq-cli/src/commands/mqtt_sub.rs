@@ -5,18 +5,29 @@
 use std::io::Write;
 
 use nanomq_codec::{
-    Packet, PacketId, PubAck, Publish, QoS, Subscribe, SubscribeFilter, SubscribeProperties,
-    SubscriptionOptions,
+    Packet, PacketId, PacketKind, PubAck, Publish, QoS, Subscribe, SubscribeFilter,
+    SubscribeProperties, SubscriptionOptions, validate_topic_filter,
 };
 
 use super::generated_client_id;
 use crate::cli::{SubArgs, SubFormat};
 use crate::error::CliError;
+use crate::mqtt::{in_words, refused};
 
 /// Runs `sub`: with `--reconnect`, a lost connection is opened again (after 1 s, doubling to
 /// 30 s while the broker cannot be reached) and the subscriptions made again.
-pub async fn exec(args: SubArgs, timeout: std::time::Duration) -> Result<(), CliError> {
+/// `api_login_given`: see [`crate::cli::MqttArgs::note_anonymous`].
+pub async fn exec(
+    args: SubArgs,
+    timeout: std::time::Duration,
+    api_login_given: bool,
+) -> Result<(), CliError> {
+    for filter in &args.topics {
+        validate_topic_filter(filter)
+            .map_err(|e| CliError::Other(format!("invalid topic filter {filter:?}: {e}")))?;
+    }
     let endpoint = args.mqtt.endpoint()?;
+    args.mqtt.note_anonymous(api_login_given);
     let client_id = args
         .client_id
         .clone()
@@ -91,11 +102,14 @@ async fn session(
     loop {
         match conn.recv().await? {
             Packet::SubAck(ack) => {
-                if let Some(bad) = ack.reasons.iter().find(|r| r.is_error()) {
-                    return Err(CliError::Server(format!(
-                        "subscription refused (reason 0x{:02x})",
-                        bad.0
-                    )));
+                let refusal = ack
+                    .reasons
+                    .iter()
+                    .zip(&args.topics)
+                    .find(|(r, _)| r.is_error());
+                if let Some((reason, filter)) = refusal {
+                    let what = format!("subscription to {filter}");
+                    return Err(refused(&what, *reason, conn.version, PacketKind::SubAck));
                 }
                 *subscribed = true;
             }
@@ -125,8 +139,8 @@ async fn session(
             }
             Packet::Disconnect(d) => {
                 return Err(CliError::Connect(format!(
-                    "the broker disconnected us (reason 0x{:02x})",
-                    d.reason.0
+                    "the broker disconnected: {}",
+                    in_words(d.reason, conn.version, PacketKind::Disconnect)
                 )));
             }
             _ => {}

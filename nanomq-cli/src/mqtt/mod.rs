@@ -9,8 +9,8 @@ use std::time::Duration;
 
 use bytes::BytesMut;
 use nanomq_codec::{
-    ConnAck, Connect, ConnectProperties, Packet, ProtocolVersion, ReasonCode, decode_packet,
-    encode_packet,
+    ConnAck, Connect, ConnectProperties, Packet, PacketKind, ProtocolVersion, ReasonCode,
+    decode_packet, encode_packet,
 };
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::TcpStream;
@@ -138,18 +138,33 @@ impl Endpoint {
                 ping_sent: None,
                 ping_timer: None,
             };
-            match conn.recv().await? {
+            let answer = conn.recv().await.map_err(|error| match error {
+                CliError::Other(reason) => not_mqtt(&conn.read_buf, &reason),
+                other => other,
+            })?;
+            match answer {
                 Packet::ConnAck(ack) if ack.code == ReasonCode::SUCCESS => {
                     let seconds = ack.properties.server_keep_alive.unwrap_or(self.keep_alive);
                     conn.keep_alive = Duration::from_secs(u64::from(seconds));
                     conn.connack = ack;
                     Ok(conn)
                 }
-                Packet::ConnAck(ack) => Err(refusal(ack.code)),
-                other => Err(CliError::Connect(format!(
-                    "expected CONNACK, got {}",
-                    other.kind()
-                ))),
+                Packet::ConnAck(ack) => {
+                    let mut error =
+                        refused("connection", ack.code, self.version, PacketKind::ConnAck);
+                    if self.username.is_none()
+                        && let CliError::Auth(text) = &mut error
+                    {
+                        text.push_str(
+                            " (connected without a username: give -u/--username and -P/--password)",
+                        );
+                    }
+                    Err(error)
+                }
+                other => Err(not_mqtt(
+                    &conn.read_buf,
+                    &format!("{} instead of CONNACK", other.kind()),
+                )),
             }
         };
         tokio::time::timeout(timeout, fut).await.map_err(|_| {
@@ -161,23 +176,53 @@ impl Endpoint {
     }
 }
 
+/// The error for an answer to CONNECT that is not MQTT (`reason` says how); when it starts
+/// as a TLS record does (an alert or a handshake, version 3.x), the port is a TLS one.
+fn not_mqtt(answer: &[u8], reason: &str) -> CliError {
+    let tls_record = matches!(answer, [0x15 | 0x16, 0x03, ..]);
+    CliError::Connect(if tls_record {
+        String::from(
+            "the server answered with something that is not MQTT: is this a TLS port? try --tls",
+        )
+    } else {
+        format!("the server answered with something that is not MQTT ({reason})")
+    })
+}
+
 fn closed() -> CliError {
     CliError::Connect(String::from("the broker closed the connection"))
 }
 
-/// The error for a refused CONNECT.
-fn refusal(code: ReasonCode) -> CliError {
-    match code {
-        ReasonCode::BAD_USERNAME_OR_PASSWORD => {
-            CliError::Auth(String::from("broker refused: bad username or password"))
-        }
-        ReasonCode::NOT_AUTHORIZED => {
-            CliError::Auth(String::from("broker refused: not authorized"))
-        }
-        other => CliError::Connect(format!(
-            "broker refused the connection (reason 0x{:02x})",
-            other.0
-        )),
+/// A reason code in words, with its number as it was on the wire: `Not authorized (0x87)`
+/// (MQTT 5), `Not authorized (return code 5)` (a 3.x CONNACK), `Failure (0x80; …)` (a 3.1.1
+/// SUBACK, which has no other).
+pub fn in_words(reason: ReasonCode, version: ProtocolVersion, kind: PacketKind) -> String {
+    match (version, kind) {
+        (ProtocolVersion::V5, _) => format!("{} (0x{:02x})", reason.error_name(), reason.0),
+        (_, PacketKind::ConnAck) => format!(
+            "{} (return code {})",
+            reason.error_name(),
+            reason.to_v3_connect_return()
+        ),
+        _ => format!(
+            "Failure (0x{:02x}; MQTT 3.1.1 gives no reason, -V 5 does)",
+            reason.0
+        ),
+    }
+}
+
+/// The error for a refusal by the broker: an authentication or authorization refusal is
+/// exit status 4, any other 6.
+pub fn refused(
+    what: &str,
+    reason: ReasonCode,
+    version: ProtocolVersion,
+    kind: PacketKind,
+) -> CliError {
+    let text = format!("{what} refused: {}", in_words(reason, version, kind));
+    match reason {
+        ReasonCode::BAD_USERNAME_OR_PASSWORD | ReasonCode::NOT_AUTHORIZED => CliError::Auth(text),
+        _ => CliError::Server(text),
     }
 }
 

@@ -66,6 +66,12 @@ impl TlsClient {
                 let certs = CertificateDer::pem_slice_iter(&read(cert)?)
                     .collect::<Result<Vec<_>, _>>()
                     .map_err(|e| CliError::Usage(format!("{cert}: {e}")))?;
+                if certs.first().is_some_and(is_ca) {
+                    return Err(CliError::Usage(format!(
+                        "--cert {cert} is a CA certificate (CA:TRUE), not a client's: give the \
+                         certificate the CA issued to this client (the CA goes in --cafile)"
+                    )));
+                }
                 let key_der = PrivateKeyDer::from_pem_slice(&read(key)?)
                     .map_err(|e| CliError::Usage(format!("{key}: {e}")))?;
                 builder
@@ -98,6 +104,20 @@ impl TlsClient {
             })?;
         Ok(Box::new(stream))
     }
+}
+
+/// Whether `cert` is a CA's (basic constraints CA:TRUE): no server takes it from a client.
+fn is_ca(cert: &CertificateDer<'_>) -> bool {
+    x509_parser::parse_x509_certificate(cert.as_ref())
+        .ok()
+        .and_then(|(_, parsed)| {
+            parsed
+                .basic_constraints()
+                .ok()
+                .flatten()
+                .map(|b| b.value.ca)
+        })
+        .unwrap_or(false)
 }
 
 /// `--insecure`: accepts any server certificate (signatures are still checked).

@@ -273,7 +273,7 @@ async fn errors_are_one_line_with_an_exit_code_per_class() {
         .await
         .fails(5);
     assert!(
-        unknown.starts_with("nanomq-cli: unknown error (code 102)"),
+        unknown.starts_with("nanomq-cli: no such route (code 102)"),
         "{unknown}"
     );
 

@@ -4,26 +4,12 @@
 
 use crate::support;
 
-use rcgen::{BasicConstraints, CertificateParams, CertifiedIssuer, IsCa, KeyPair, SanType};
 use support::{TestBroker, test_config};
-
-/// A CA and a server certificate for localhost, as PEM: (ca, cert, key).
-fn pki() -> (String, String, String) {
-    let mut params = CertificateParams::new(Vec::<String>::new()).unwrap();
-    params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    let ca = CertifiedIssuer::self_signed(params, KeyPair::generate().unwrap()).unwrap();
-    let mut params = CertificateParams::new(vec!["localhost".to_owned()]).unwrap();
-    params
-        .subject_alt_names
-        .push(SanType::IpAddress([127, 0, 0, 1].into()));
-    let key = KeyPair::generate().unwrap();
-    let cert = params.signed_by(&key, &ca).unwrap();
-    (ca.pem(), cert.pem(), key.serialize_pem())
-}
 
 #[tokio::test]
 async fn cacert_lets_the_cli_trust_a_private_ca() {
-    let (ca, cert, key) = pki();
+    let pki = support::pki::generate();
+    let (ca, cert, key) = (pki.ca.cert, pki.server.cert, pki.server.key);
     let mut config = test_config();
     config.tls.cert = Some(cert);
     config.tls.key = Some(key);

@@ -178,3 +178,29 @@ async fn settings_flag_over_env_over_profile_over_default() {
         );
     }
 }
+
+/// The README says how to put `nanomq` and `nanomq-cli` on the PATH before the first example
+/// that runs either of them by name (issue 22, item 20).
+#[test]
+fn the_readme_installs_the_binaries_before_running_them() {
+    let readme = include_str!("../../../README.md");
+    let lines: Vec<&str> = readme.lines().map(str::trim_start).collect();
+    let first_run = lines
+        .iter()
+        .position(|l| l.starts_with("nanomq ") || l.starts_with("nanomq-cli "))
+        .unwrap();
+    for install in [
+        "cargo install --path nanomq ",
+        "cargo install --path nanomq-cli ",
+    ] {
+        let at = lines.iter().position(|l| l.starts_with(install));
+        let at = at.unwrap_or_else(|| panic!("README.md has no `{install}`"));
+        assert!(
+            at < first_run,
+            "`{install}` (line {}) after the first use, line {}: {}",
+            at + 1,
+            first_run + 1,
+            lines[first_run]
+        );
+    }
+}

@@ -1,16 +1,19 @@
 //! `GET` and `POST /api/v4/configuration` (API.md §5).
 //!
-//! GET shows the configuration **as saved in the file**: a successful POST writes the file and
-//! the next GET shows the new values at once, although the running broker only takes them at
-//! the next `ctrl/restart`. `GET /configuration?running=true` shows the configuration the
-//! broker runs with now instead (the saved one plus command-line overrides such as
-//! `--http-port`, as of the last start or restart).
+//! GET shows the configuration file **as it is on disk now**: edited by hand or by a POST,
+//! the next GET shows it, although the running broker only takes it at the next reload or
+//! restart. A file that does not load is an error naming the file, the field or line and the
+//! reason (500/117; an unreadable file 500/102), never a stale copy. Without a file (the
+//! broker runs on its built-in defaults) GET shows the running configuration.
+//! `GET /configuration?running=true` shows the configuration the broker runs with now (the
+//! file's settings as of the last start, restart or reload, plus command-line overrides such
+//! as `--http-port`; only what is in force).
 //!
-//! POST merges `data` over the saved configuration, validates the result as a whole, checks it
-//! could start (its files and key material load, its ports are free), and edits the file the
-//! broker was started with in place (only the changed settings; comments, order and the
+//! POST merges `data` over the file as it is on disk, validates the result as a whole, checks
+//! it could start (its files and key material load, its ports are free), and edits the file
+//! the broker was started with in place (only the changed settings; comments, order and the
 //! settings left to their defaults stay; written atomically, mode kept); on any failure
-//! neither the file, nor what GET shows, nor the running broker changes.
+//! neither the file nor the running broker changes.
 //!
 //! `GET` and `POST /api/v4/configuration/{section}` (NanoMQ's routes) do the same for one
 //! section: `basic` (the top-level settings) or a table (`auth`, `log`, `tls`, `websocket`,
@@ -19,15 +22,19 @@
 //!
 //! Secrets never leave the broker: GET shows every password and inline key as `******`, and
 //! a POST that sends `******` back keeps the secret the broker has (so a configuration read,
-//! edited and written back loses none).
+//! edited and written back loses none). Beside `data`, GET gives a fingerprint of each
+//! secret (`"fingerprints": {"http_server.password": "…"}`), so that a client can tell that
+//! a secret changed, between two reads or between the file and the running configuration.
 
+use std::collections::BTreeMap;
+use std::hash::{BuildHasher, RandomState};
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use axum::Json;
 use axum::extract::State;
 use serde::Deserialize;
-use shared_types::config::{Config, PLACEHOLDER};
+use shared_types::config::{Config, PLACEHOLDER, ShownConfig};
 use shared_types::{ApiResponse, ConfigUpdateRequest, ResultCode};
 
 use super::error::ApiError;
@@ -36,6 +43,7 @@ use super::routes::{ApiResult, ApiRoute};
 use super::state::AppState;
 use crate::auth::AuthRules;
 use crate::auth::guard::{InForce, Stated};
+use crate::config::LoadError;
 
 /// The routes of this module.
 pub(super) fn routes() -> Vec<ApiRoute> {
@@ -118,11 +126,7 @@ async fn show_section(
     ApiPath(section): ApiPath<String>,
     ApiQuery(query): ApiQuery<ShowQuery>,
 ) -> ApiResult<serde_json::Value> {
-    let config = if query.running {
-        state.broker.config()
-    } else {
-        Arc::clone(&*state.saved_config().lock().await)
-    };
+    let config = shown(&state, query.running).await?;
     let value =
         section_of(&config.redacted(), &section).ok_or_else(|| unknown_section(&section))?;
     Ok(Json(ApiResponse::ok(serde_json::json!({ section: value }))))
@@ -181,13 +185,57 @@ struct ShowQuery {
 async fn show(
     State(state): State<AppState>,
     ApiQuery(query): ApiQuery<ShowQuery>,
-) -> ApiResult<Config> {
-    let config = if query.running {
-        state.broker.config()
-    } else {
-        Arc::clone(&*state.saved_config().lock().await)
+) -> Result<Json<ShownConfig>, ApiError> {
+    let config = shown(&state, query.running).await?;
+    Ok(Json(ShownConfig {
+        code: ResultCode::Success,
+        data: config.redacted(),
+        fingerprints: fingerprints(&config),
+    }))
+}
+
+/// A fingerprint of each secret of `config`: a keyed hash (SipHash, its key drawn once per
+/// process) of the secret and where it is, so equal only for the same secret in the same
+/// place while the broker runs, and of no use to guess the secret.
+fn fingerprints(config: &Config) -> BTreeMap<String, String> {
+    static KEY: OnceLock<RandomState> = OnceLock::new();
+    let key = KEY.get_or_init(RandomState::new);
+    config
+        .secrets()
+        .into_iter()
+        .map(|(path, secret)| {
+            let fingerprint = format!("{:016x}", key.hash_one((&path, secret)));
+            (path, fingerprint)
+        })
+        .collect()
+}
+
+/// What GET shows: the running configuration, or the file as it is on disk now.
+async fn shown(state: &AppState, running: bool) -> Result<Arc<Config>, ApiError> {
+    if running {
+        return Ok(state.broker.config());
+    }
+    saved(state).await.map(Arc::new)
+}
+
+/// The configuration file as it is on disk now, loaded and validated (the running
+/// configuration when the broker has no file); an error names the file and what is wrong.
+async fn saved(state: &AppState) -> Result<Config, ApiError> {
+    let Some(path) = state.control.config_path().cloned() else {
+        return Ok((*state.broker.config()).clone());
     };
-    Ok(Json(ApiResponse::ok(config.redacted())))
+    let loaded = tokio::task::spawn_blocking(move || crate::config::load(&path))
+        .await
+        .map_err(|error| ApiError::internal(ResultCode::UnknownError, error.to_string()))?;
+    loaded.map_err(|error| match error {
+        LoadError::Read { .. } => ApiError::internal(ResultCode::UnknownError, error.to_string()),
+        LoadError::Invalid { .. } => ApiError::internal(
+            ResultCode::ConfigUnparseable,
+            format!(
+                "{error}; fix the file (GET /configuration?running=true shows the running configuration)"
+            ),
+        ),
+    })
 }
 
 async fn update(
@@ -203,10 +251,11 @@ async fn update(
     apply(&state, &patch).await
 }
 
-/// Merges `patch` over the saved configuration, checks the result could start, and edits the
-/// file; nothing changes on any failure.
+/// Merges `patch` over the file as it is on disk, checks the result could start, and edits
+/// the file; nothing changes on any failure.
 async fn apply(state: &AppState, patch: &serde_json::Value) -> ApiResult<()> {
-    let mut saved = state.saved_config().lock().await;
+    let _writing = state.config_writes().lock().await;
+    let saved = saved(state).await?;
     let invalid = |reason: String| {
         ApiError::bad_request(
             ResultCode::InvalidParameter,
@@ -226,7 +275,7 @@ async fn apply(state: &AppState, patch: &serde_json::Value) -> ApiResult<()> {
     super::settable::check(&saved, &merged, &roots).map_err(invalid)?;
     let control = state.control.clone();
     let to_check = merged.clone();
-    let before = Arc::clone(&saved);
+    let before = saved.clone();
     let stated = Stated::from_json(patch);
     tokio::task::spawn_blocking(move || {
         control.preflight(&to_check)?;
@@ -251,10 +300,8 @@ async fn apply(state: &AppState, patch: &serde_json::Value) -> ApiResult<()> {
              start it with --conf FILE to change the configuration",
         ));
     };
-    let to_write = merged.clone();
-    let before = Arc::clone(&*saved);
     let display = path.display().to_string();
-    tokio::task::spawn_blocking(move || crate::config::save_edited(&path, &before, &to_write))
+    tokio::task::spawn_blocking(move || crate::config::save_edited(&path, &saved, &merged))
         .await
         .map_err(|error| error.to_string())
         .and_then(|written| written.map_err(|error| error.to_string()))
@@ -264,6 +311,5 @@ async fn apply(state: &AppState, patch: &serde_json::Value) -> ApiResult<()> {
                 format!("cannot write {display}: {error}"),
             )
         })?;
-    *saved = Arc::new(merged);
     Ok(Json(ApiResponse::ok_empty()))
 }

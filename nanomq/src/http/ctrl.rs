@@ -3,8 +3,9 @@
 //!
 //! `POST /api/v4/ctrl/{action}` and its aliases `POST /api/v4/stop` and `/api/v4/restart`:
 //! answer `{"code":0}` first, then stop or restart the broker. A restart is checked first (the
-//! file re-read, its files and ports tried): when it could not start, the answer is 400/117
-//! with the reason, and nothing happens.
+//! file re-read, its files and ports tried): when it could not start, the answer is 400 with
+//! the reason (117 for a file that does not parse or validate, 102 otherwise), and nothing
+//! happens.
 //!
 //! The action is fired by the response body itself, once hyper has taken its last byte (or
 //! drops it because the client went away), so the answer is on its way before the listeners
@@ -26,7 +27,8 @@ use super::error::ApiError;
 use super::extract::ApiPath;
 use super::routes::{ApiResult, ApiRoute};
 use super::state::AppState;
-use crate::control::{Control, ServerControl};
+use crate::config::LoadError;
+use crate::control::{Control, Refusal, ServerControl};
 
 /// The whole answer: `{"code":0}`.
 const SUCCESS: &[u8] = br#"{"code":0}"#;
@@ -96,25 +98,34 @@ async fn restart(State(state): State<AppState>) -> Result<Response, ApiError> {
 }
 
 /// A restart keeps the running configuration when the file's could not start: say so now,
-/// with the reason (400/117), rather than answer 0 and leave it to the log.
+/// with the reason, rather than answer 0 and leave it to the log: 400/117 for a file that does
+/// not parse or validate, 400/102 for one that cannot be read or could not start (a file it
+/// names is missing, a port is in use).
 async fn check_restart(state: &AppState) -> Result<(), ApiError> {
     let control = state.control.clone();
     let broker = state.broker.clone();
-    tokio::task::spawn_blocking(move || {
+    let checked = tokio::task::spawn_blocking(move || {
         let settings = broker.settings();
         control
             .check_restart(&broker.config(), settings.in_force())
             .map(drop)
     })
-        .await
-        .map_err(|error| error.to_string())
-        .and_then(|checked| checked)
-        .map_err(|reason| {
-            ApiError::bad_request(
-                ResultCode::ConfigUnparseable,
-                format!("not restarted: the configuration file could not start ({reason}); the running configuration stays"),
-            )
-        })
+    .await
+    .map_err(|error| ApiError::internal(ResultCode::UnknownError, error.to_string()))?;
+    checked.map_err(|refusal| {
+        let code = match &refusal {
+            Refusal::File(LoadError::Invalid { .. }) | Refusal::Overrides(_) => {
+                ResultCode::ConfigUnparseable
+            }
+            Refusal::File(LoadError::Read { .. })
+            | Refusal::CouldNotStart(_)
+            | Refusal::WeakensAccess(_) => ResultCode::UnknownError,
+        };
+        ApiError::bad_request(
+            code,
+            format!("not restarted: {refusal}; the running configuration stays"),
+        )
+    })
 }
 
 /// `{"code":0}`, whose body asks for `action` once it has been sent.

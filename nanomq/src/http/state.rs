@@ -1,13 +1,12 @@
 //! What every handler can reach: the live [`Broker`] and [`ServerControl`] (never copies of
-//! what they hold), the JWT verifier, the configuration as saved in the file, and the limits
-//! the server works within.
+//! what they hold), the JWT verifier, the lock that orders writes to the configuration file,
+//! and the limits the server works within.
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use shared_types::config::{AuthType, Config};
+use shared_types::config::AuthType;
 use tokio::sync::Mutex;
-use tracing::warn;
 
 use super::jwt::JwtVerifier;
 use crate::broker::Broker;
@@ -47,7 +46,7 @@ pub struct AppState {
     /// The server's limits.
     pub options: HttpOptions,
     jwt: Option<Arc<JwtVerifier>>,
-    saved_config: Arc<Mutex<Arc<Config>>>,
+    config_writes: Arc<Mutex<()>>,
 }
 
 impl AppState {
@@ -69,13 +68,12 @@ impl AppState {
             AuthType::Jwt => Some(Arc::new(JwtVerifier::load(&http.jwt)?)),
             AuthType::Basic | AuthType::NoAuth => None,
         };
-        let saved = saved_config(&control, &running);
         Ok(AppState {
             broker,
             control,
             options,
             jwt,
-            saved_config: Arc::new(Mutex::new(saved)),
+            config_writes: Arc::default(),
         })
     }
 
@@ -84,26 +82,9 @@ impl AppState {
         self.jwt.as_deref()
     }
 
-    /// The configuration as saved in the file: what `GET /configuration` shows and what
-    /// `POST /configuration` merges into. Held locked while a POST merges and writes, so
-    /// two POSTs cannot lose each other's changes.
-    pub fn saved_config(&self) -> &Mutex<Arc<Config>> {
-        &self.saved_config
-    }
-}
-
-/// The content of the configuration file when there is one and it is valid, else the running
-/// configuration. Read once per (re)start of the listeners: afterwards only `POST
-/// /configuration` writes the file, and it updates the copy kept here.
-fn saved_config(control: &ServerControl, running: &Arc<Config>) -> Arc<Config> {
-    let Some(path) = control.config_path() else {
-        return Arc::clone(running);
-    };
-    match crate::config::load(path) {
-        Ok(config) => Arc::new(config),
-        Err(error) => {
-            warn!(%error, "configuration file unreadable; GET /configuration shows the running one");
-            Arc::clone(running)
-        }
+    /// Held while `POST /configuration` reads the file, merges into it and writes it back,
+    /// so two POSTs cannot lose each other's changes.
+    pub fn config_writes(&self) -> &Mutex<()> {
+        &self.config_writes
     }
 }

@@ -166,6 +166,55 @@ fn open_and_load(path: &Path) -> Result<(RedbEngine, Snapshot), OpenError> {
     })
 }
 
+/// Whether [`open`] could open the store `config` describes, without opening or creating
+/// anything: the directory is one (or can be made, in the nearest directory that exists) and
+/// takes new files, and no other process holds the store.
+pub fn check(config: &PersistenceConfig) -> Result<(), StoreError> {
+    if !config.enable {
+        return Ok(());
+    }
+    let dir = Path::new(&config.dir);
+    let unusable = |reason: String| StoreError::Dir {
+        path: dir.to_path_buf(),
+        reason,
+    };
+    let existing = dir
+        .ancestors()
+        .find(|p| !p.as_os_str().is_empty() && p.exists())
+        .unwrap_or(Path::new("."));
+    if !existing.is_dir() {
+        return Err(unusable(format!(
+            "{} is not a directory",
+            existing.display()
+        )));
+    }
+    // A file made and removed at once: the one sure test that the directory takes files.
+    let probe = existing.join(format!(".nanomq-check-{}", std::process::id()));
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&probe)
+        .map_err(|e| {
+            unusable(format!(
+                "cannot write in {}: {}",
+                existing.display(),
+                crate::config::io_reason(&e)
+            ))
+        })?;
+    let _ = std::fs::remove_file(&probe);
+    let path = dir.join(FILE_NAME);
+    if let Ok(file) = std::fs::File::open(&path) {
+        match file.try_lock_shared() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => return Err(StoreError::InUse(path)),
+            Err(std::fs::TryLockError::Error(e)) => {
+                return Err(unusable(crate::config::io_reason(&e)));
+            }
+        }
+    }
+    Ok(())
+}
+
 fn make_dir(dir: &Path) -> Result<(), StoreError> {
     let error = |e: std::io::Error| StoreError::Dir {
         path: dir.to_path_buf(),

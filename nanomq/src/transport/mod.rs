@@ -97,7 +97,9 @@ async fn serve_layers(
         (Some(tls), None) => {
             Box::pin(async move {
                 let tls = tls.accept(stream);
-                if let Some(stream) = handshake(name, peer, &shutdown, &pending, tls).await {
+                if let Some(stream) =
+                    handshake(name, Layer::Tls, peer, &shutdown, &pending, tls).await
+                {
                     let subject = tls::peer_subject(&stream);
                     connection::serve(stream, peer, subject, broker, shutdown, pending).await;
                 }
@@ -107,7 +109,9 @@ async fn serve_layers(
         (None, Some(path)) => {
             Box::pin(async move {
                 let ws = websocket::accept(stream, path, max_ws);
-                if let Some(stream) = handshake(name, peer, &shutdown, &pending, ws).await {
+                if let Some(stream) =
+                    handshake(name, Layer::WebSocket, peer, &shutdown, &pending, ws).await
+                {
                     connection::serve(stream, peer, None, broker, shutdown, pending).await;
                 }
             })
@@ -116,12 +120,16 @@ async fn serve_layers(
         (Some(tls), Some(path)) => {
             Box::pin(async move {
                 let tls = tls.accept(stream);
-                let Some(stream) = handshake(name, peer, &shutdown, &pending, tls).await else {
+                let Some(stream) =
+                    handshake(name, Layer::Tls, peer, &shutdown, &pending, tls).await
+                else {
                     return;
                 };
                 let subject = tls::peer_subject(&stream);
                 let ws = websocket::accept(stream, path, max_ws);
-                if let Some(stream) = handshake(name, peer, &shutdown, &pending, ws).await {
+                if let Some(stream) =
+                    handshake(name, Layer::WebSocket, peer, &shutdown, &pending, ws).await
+                {
                     connection::serve(stream, peer, subject, broker, shutdown, pending).await;
                 }
             })
@@ -130,10 +138,21 @@ async fn serve_layers(
     }
 }
 
+/// The layer a handshake sets up.
+#[derive(Clone, Copy)]
+enum Layer {
+    Tls,
+    WebSocket,
+}
+
 /// Awaits one handshake within the socket's pre-CONNECT deadline, giving up at shutdown or
-/// when a newer socket evicts this one; failures are the client's problem, logged at debug.
+/// when a newer socket evicts this one. A failed TLS handshake is worth an operator's eye (a
+/// client with the wrong CA, a plain client on the TLS port): logged at warn with the reason,
+/// within a budget ([`tls::report_failed_handshake`]); other failures are the client's
+/// problem, logged at debug.
 async fn handshake<S, E: std::fmt::Display>(
     listener: &'static str,
+    layer: Layer,
     peer: SocketAddr,
     shutdown: &CancellationToken,
     pending: &PendingTicket,
@@ -153,7 +172,10 @@ where
     match outcome {
         Ok(Ok(stream)) => Some(stream),
         Ok(Err(e)) => {
-            debug!(listener, %peer, error = %e, "handshake failed");
+            match layer {
+                Layer::Tls => tls::report_failed_handshake(listener, peer, &e),
+                Layer::WebSocket => debug!(listener, %peer, error = %e, "handshake failed"),
+            }
             None
         }
         Err(_) => {

@@ -5,10 +5,14 @@
 //! `verify_peer`, clients must present a certificate signed by `cacert`; without
 //! `fail_if_no_peer_cert`, clients with no certificate are still let in (but one with a bad
 //! certificate is not). The crypto provider is `ring`. The subject of a client's certificate
-//! becomes part of its identity ([`peer_subject`]).
+//! becomes part of its identity ([`peer_subject`]). A failed handshake is logged at warn with
+//! the peer and the reason, within a budget ([`report_failed_handshake`]).
 
+use std::fmt::Display;
+use std::net::SocketAddr;
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
 
 use rustls::RootCertStore;
 use rustls::server::WebPkiClientVerifier;
@@ -16,6 +20,7 @@ use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::{CertificateDer, PrivateKeyDer};
 use shared_types::config::TlsConfig;
 use tokio_rustls::TlsAcceptor;
+use tracing::{debug, warn};
 
 /// The subject of the certificate a client presented, as RFC 4514-style text
 /// (`CN=sensor-1, O=Acme`), for the client's identity; `None` without one.
@@ -23,6 +28,101 @@ pub fn peer_subject<S>(stream: &tokio_rustls::server::TlsStream<S>) -> Option<Ar
     let certificate = stream.get_ref().1.peer_certificates()?.first()?;
     let (_, parsed) = x509_parser::parse_x509_certificate(certificate.as_ref()).ok()?;
     Some(Arc::from(parsed.subject().to_string()))
+}
+
+/// At most this many failed handshakes are logged at warn per [`REPORT_WINDOW`]; the first
+/// one logged after that says how many were not. One client retrying in a loop, or a scan,
+/// cannot flood the log.
+const REPORTS_PER_WINDOW: u32 = 10;
+/// See [`REPORTS_PER_WINDOW`].
+const REPORT_WINDOW: Duration = Duration::from_secs(60);
+
+/// How many failed handshakes have been logged in the current window, and how many not.
+#[derive(Debug, Default)]
+struct ReportBudget {
+    window_start: Option<Instant>,
+    reported: u32,
+    suppressed: u64,
+}
+
+impl ReportBudget {
+    /// Whether a failure at `now` is logged: `Some(n)` with the number left unlogged since
+    /// the last one that was, `None` when the window's budget is spent.
+    fn admit(&mut self, now: Instant) -> Option<u64> {
+        if self
+            .window_start
+            .is_none_or(|start| now.duration_since(start) >= REPORT_WINDOW)
+        {
+            self.window_start = Some(now);
+            self.reported = 0;
+        }
+        if self.reported < REPORTS_PER_WINDOW {
+            self.reported += 1;
+            Some(std::mem::take(&mut self.suppressed))
+        } else {
+            self.suppressed += 1;
+            None
+        }
+    }
+}
+
+/// One budget for every TLS listener of the process. A std mutex: held for a few
+/// instructions, never across an await.
+static BUDGET: Mutex<ReportBudget> = Mutex::new(ReportBudget {
+    window_start: None,
+    reported: 0,
+    suppressed: 0,
+});
+
+/// Logs a failed TLS handshake at warn, with the listener, the peer's address and the reason
+/// in words, within the process's budget (beyond it, at debug).
+pub fn report_failed_handshake(listener: &'static str, peer: SocketAddr, error: &dyn Display) {
+    let reason = failure_in_words(&error.to_string());
+    let admitted = BUDGET
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .admit(Instant::now());
+    match admitted {
+        Some(0) => warn!(listener, %peer, %reason, "TLS handshake failed"),
+        Some(suppressed) => warn!(
+            listener,
+            %peer,
+            %reason,
+            suppressed,
+            "TLS handshake failed ({suppressed} earlier failures not logged, over the budget)"
+        ),
+        None => debug!(listener, %peer, %reason, "TLS handshake failed"),
+    }
+}
+
+/// What rustls says about a failed handshake, in words where it is cryptic.
+fn failure_in_words(text: &str) -> String {
+    const WORDS: [(&str, &str); 4] = [
+        (
+            "InvalidContentType",
+            "the client does not speak TLS (a plain MQTT client on the TLS port?)",
+        ),
+        (
+            "CertificateUnknown",
+            "the client does not accept the server's certificate (tls.cert): not signed by a CA \
+             it trusts, not issued for the name it connected to, or a CA certificate",
+        ),
+        (
+            "UnknownIssuer",
+            "the client's certificate is not signed by the CA of tls.cacert",
+        ),
+        (
+            "CaUsedAsEndEntity",
+            "the client presented a CA certificate (CA:TRUE) as its own",
+        ),
+    ];
+    WORDS
+        .iter()
+        .find(|(pattern, _)| text.contains(pattern))
+        .map_or_else(
+            || text.to_string(),
+            |(pattern, words)| format!("{words} ({pattern})"),
+        )
 }
 
 /// A TLS setting that cannot be used, naming the field.
@@ -126,4 +226,33 @@ pub fn server_config(tls: &TlsConfig) -> Result<Arc<rustls::ServerConfig>, TlsSe
 /// A TLS acceptor for the `tls` section.
 pub fn acceptor(tls: &TlsConfig) -> Result<TlsAcceptor, TlsSetupError> {
     server_config(tls).map(TlsAcceptor::from)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_flood_of_failures_is_logged_within_the_budget() {
+        let mut budget = ReportBudget::default();
+        let start = Instant::now();
+        let logged = (0..1000).filter(|_| budget.admit(start).is_some()).count();
+        assert_eq!(logged, REPORTS_PER_WINDOW as usize);
+        // The next window's first line says how many were not logged.
+        assert_eq!(budget.admit(start + REPORT_WINDOW), Some(990));
+        assert_eq!(budget.admit(start + REPORT_WINDOW), Some(0));
+    }
+
+    #[test]
+    fn cryptic_reasons_are_put_in_words() {
+        let plain = failure_in_words("received corrupt message of type InvalidContentType");
+        assert!(
+            plain.starts_with("the client does not speak TLS"),
+            "{plain}"
+        );
+        assert_eq!(
+            failure_in_words("peer sent no certificates"),
+            "peer sent no certificates"
+        );
+    }
 }

@@ -264,14 +264,14 @@ async fn without_a_file_post_is_500_118() {
 
 #[tokio::test]
 async fn a_failed_write_is_500_118_and_changes_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    let sub = dir.path().join("conf.d");
-    std::fs::create_dir(&sub).unwrap();
-    let path = sub.join("nanomq.conf");
-    nanomq::config::save_atomic(&path, &test_config()).unwrap();
-    let broker = TestBroker::start_with_path(test_config(), dir, path).await;
+    let broker = TestBroker::start(test_config()).await;
     let app = broker.app();
-    std::fs::remove_dir_all(&sub).unwrap();
+    // The atomic write's temporary file cannot be created: a directory holds its name.
+    let tmp = broker
+        .path
+        .with_file_name(format!(".nanomq.conf.tmp{}", std::process::id()));
+    std::fs::create_dir(&tmp).unwrap();
+    let before = std::fs::read(&broker.path).unwrap();
     let reply = send(
         &app,
         post("/api/v4/configuration", r#"{"data":{"msq_len":3}}"#),
@@ -279,7 +279,7 @@ async fn a_failed_write_is_500_118_and_changes_nothing() {
     .await;
     reply.assert(StatusCode::INTERNAL_SERVER_ERROR, 118);
     assert_eq!(get_data(&app, "/api/v4/configuration").await["msq_len"], 64);
-    assert!(!sub.exists());
+    assert_eq!(std::fs::read(&broker.path).unwrap(), before);
 }
 
 #[tokio::test]

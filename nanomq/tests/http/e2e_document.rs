@@ -233,7 +233,15 @@ async fn every_curl_example_of_the_document() {
     restarted.assert(StatusCode::OK, 0);
     assert_eq!(restarted.text, r#"{"code":0}"#);
     let b = broker.handle.broker.clone();
-    eventually("the restart", || b.config().num_taskq_thread == 8).await;
+    eventually("the restart", || {
+        b.config().tls.url == "nmq-tls://0.0.0.0:8883"
+    })
+    .await;
+    assert_eq!(
+        b.config().num_taskq_thread,
+        test_config().num_taskq_thread,
+        "the worker threads are set when the process starts"
+    );
     let mut handle = broker.handle;
     let addrs = within(handle.wait_running()).await.unwrap();
     let http_port = addrs.http.unwrap().port();

@@ -13,6 +13,7 @@ mod auth;
 mod bridges;
 mod clients;
 mod config;
+mod config_file;
 mod connections;
 mod e2e_broker;
 mod e2e_document;

@@ -170,7 +170,7 @@ async fn a_restart_onto_a_file_that_could_not_start_is_refused() {
     nanomq::config::save_atomic(&broker.path, &edited).unwrap();
     for uri in ["/api/v4/ctrl/restart", "/api/v4/restart"] {
         let reply = send(&app, request(Method::POST, uri, "")).await;
-        reply.assert(StatusCode::BAD_REQUEST, 117);
+        reply.assert(StatusCode::BAD_REQUEST, 102);
         assert!(reply.text.contains("/nonexistent/passwd"), "{}", reply.text);
     }
     assert!(broker.handle.addrs().is_some(), "still running");

@@ -115,3 +115,72 @@ async fn the_log_file_is_json_and_rotates_by_size() {
         "nothing on the console: {stderr}"
     );
 }
+
+/// A failed TLS handshake is logged at WARN with the peer's address and the reason in words
+/// (here: a plain MQTT client on the TLS port), within a budget: a flood of them logs ten
+/// lines, not one per attempt (issue 22, item 19).
+#[tokio::test]
+async fn failed_tls_handshakes_are_logged_with_peer_and_reason_never_flooding() {
+    use std::io::BufRead;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    let dir = tempfile::tempdir().unwrap();
+    let pki = crate::common::certs::TestPki::generate();
+    std::fs::write(dir.path().join("cert.pem"), &pki.server.cert).unwrap();
+    std::fs::write(dir.path().join("key.pem"), &pki.server.key).unwrap();
+    let mut broker = Broker::start_in(
+        dir,
+        &config_text(
+            "[tls]\nenable = true\nurl = \"tls+nmq-tcp://127.0.0.1:0\"\n\
+             cert = \"cert.pem\"\nkey = \"key.pem\"\n",
+        ),
+    );
+    let mut line = String::new();
+    broker
+        .stdout
+        .as_mut()
+        .unwrap()
+        .read_line(&mut line)
+        .unwrap();
+    let tls: std::net::SocketAddr = line
+        .strip_prefix("nanomq: MQTT/TLS listening on ")
+        .unwrap_or_else(|| panic!("no TLS address in {line:?}"))
+        .trim()
+        .parse()
+        .unwrap();
+    let log = broker.stderr_lines();
+    let connect = [0x10, 12, 0, 4, b'M', b'Q', b'T', b'T', 4, 2, 0, 60, 0, 0];
+    let plain_on_tls = async || {
+        let mut stream = tokio::net::TcpStream::connect(tls).await.unwrap();
+        let local = stream.local_addr().unwrap();
+        stream.write_all(&connect).await.unwrap();
+        let mut answer = Vec::new();
+        let _ = stream.read_to_end(&mut answer).await;
+        local
+    };
+    let first = plain_on_tls().await;
+    let failed = line_with(&log, "TLS handshake failed");
+    for part in [
+        "WARN",
+        &format!("peer={first}"),
+        "the client does not speak TLS (a plain MQTT client on the TLS port?)",
+    ] {
+        assert!(failed.contains(part), "{part} in {failed}");
+    }
+    for _ in 0..30 {
+        plain_on_tls().await;
+    }
+    // A client that gets in marks the end of the flood in the log.
+    let mut sentinel = RawClient::connect(broker.mqtt, ProtocolVersion::V5).await;
+    let connect = connect_packet(ProtocolVersion::V5, "after-the-flood", true, 30);
+    assert_eq!(sentinel.handshake(connect).await.code, ReasonCode::SUCCESS);
+    let mut logged = 1;
+    loop {
+        let line = line_with(&log, "");
+        if line.contains("after-the-flood") {
+            break;
+        }
+        logged += usize::from(line.contains("TLS handshake failed"));
+    }
+    assert_eq!(logged, 10, "the budget of warnings per minute");
+}

@@ -49,11 +49,21 @@ impl Config {
         deserialize_naming_path(value)
     }
 
-    /// Reads a configuration from TOML text (not validated: see [`Config::validate`]).
+    /// Reads a configuration from TOML text (not validated: see [`Config::validate`]); an
+    /// error names the line as well as the field.
     pub fn from_toml_str(text: &str) -> Result<Config, ConfigError> {
+        let at_line = |error: &toml::de::Error| {
+            error
+                .span()
+                .map(|span| text[..span.start.min(text.len())].matches('\n').count() + 1)
+        };
         let deserializer = toml::Deserializer::parse(text)
-            .map_err(|error| ConfigError::new("", error.to_string()))?;
-        deserialize_naming_path(deserializer)
+            .map_err(|error| ConfigError::new("", error.message()).at_line(at_line(&error)))?;
+        serde_path_to_error::deserialize(deserializer).map_err(|error| {
+            let field = field_of(error.path());
+            let inner = error.inner();
+            ConfigError::new(field, inner.message()).at_line(at_line(inner))
+        })
     }
 
     /// Writes the configuration as TOML; None fields are left out (they read back as None).
@@ -69,9 +79,12 @@ where
     D::Error: fmt::Display,
     T: DeserializeOwned,
 {
-    serde_path_to_error::deserialize(deserializer).map_err(|error| {
-        let path = error.path().to_string();
-        let field = if path == "." { String::new() } else { path };
-        ConfigError::new(field, error.inner().to_string())
-    })
+    serde_path_to_error::deserialize(deserializer)
+        .map_err(|error| ConfigError::new(field_of(error.path()), error.inner().to_string()))
+}
+
+/// The dotted path of a field, empty for the whole.
+fn field_of(path: &serde_path_to_error::Path) -> String {
+    let path = path.to_string();
+    if path == "." { String::new() } else { path }
 }

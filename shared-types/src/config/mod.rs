@@ -12,6 +12,7 @@ mod listeners;
 mod merge;
 mod persistence;
 mod secrets;
+mod takes_effect;
 mod validate;
 
 use std::fmt;
@@ -25,29 +26,8 @@ pub use http_server::{AuthType, HttpServerConfig, JwtConfig};
 pub use listeners::{TlsConfig, WebsocketConfig};
 pub use merge::merge_json;
 pub use persistence::{PersistenceConfig, SyncMode};
-pub use secrets::PLACEHOLDER;
-
-/// Top-level sections and keys that only a restart applies (`ctrl/restart`): the listeners
-/// and the HTTP API, the bridge, the store, the worker threads. Everything else a reload
-/// (`POST /reload`, SIGHUP, `nanomq-cli ctrl reload`) applies without dropping a connection,
-/// except the `log` settings other than `log.level`: where the log goes is set at process
-/// start.
-pub const RESTART_ONLY: &[&str] = &[
-    "url",
-    "num_taskq_thread",
-    "max_taskq_thread",
-    "daemon",
-    "tls",
-    "websocket",
-    "http_server",
-    "persistence",
-];
-
-/// Whether the setting at dotted `path` (e.g. `http_server.port`) needs a restart to apply.
-pub fn needs_restart(path: &str) -> bool {
-    let top = path.split('.').next().unwrap_or(path);
-    RESTART_ONLY.contains(&top) || (top == "log" && path != "log.level" && path != "log")
-}
+pub use secrets::{PLACEHOLDER, ShownConfig};
+pub use takes_effect::{TAKES_EFFECT, TakesEffect, takes_effect};
 
 /// The largest packet MQTT can express (the Remaining Length limit), in bytes.
 pub const MQTT_MAX_PACKET_SIZE: u32 = 268_435_455;
@@ -293,6 +273,8 @@ pub struct ConfigError {
     pub field: String,
     /// What is wrong with it.
     pub reason: String,
+    /// The line of the TOML text at fault, from 1, when the error came from one.
+    pub line: Option<usize>,
 }
 
 impl ConfigError {
@@ -301,16 +283,25 @@ impl ConfigError {
         ConfigError {
             field: field.into(),
             reason: reason.into(),
+            line: None,
         }
+    }
+
+    /// The same error, at `line` of the text.
+    pub fn at_line(self, line: Option<usize>) -> ConfigError {
+        ConfigError { line, ..self }
     }
 }
 
 impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.field.is_empty() {
-            f.write_str(&self.reason)
-        } else {
-            write!(f, "field `{}`: {}", self.field, self.reason)
+        match (self.field.is_empty(), self.line) {
+            (true, None) => f.write_str(&self.reason),
+            (true, Some(line)) => write!(f, "line {line}: {}", self.reason),
+            (false, None) => write!(f, "field `{}`: {}", self.field, self.reason),
+            (false, Some(line)) => {
+                write!(f, "field `{}` (line {line}): {}", self.field, self.reason)
+            }
         }
     }
 }

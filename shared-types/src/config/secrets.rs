@@ -5,12 +5,34 @@
 //! material given inline (a PEM private key written into `tls.key` rather than a path to it).
 //! `GET /configuration` shows each as [`PLACEHOLDER`]; a `POST /configuration` that sends the
 //! placeholder back keeps what the broker has — so a configuration read, edited and written
-//! back never loses, nor ever reveals, a secret.
+//! back never loses, nor ever reveals, a secret; the fingerprints beside it
+//! ([`ShownConfig`]) tell which secret changed.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
 
 use super::Config;
+use crate::ResultCode;
 
 /// What a secret is shown as.
 pub const PLACEHOLDER: &str = "******";
+
+/// The body of `GET /configuration`: the configuration with every secret as [`PLACEHOLDER`]
+/// and, beyond API.md, beside it a fingerprint of each secret it hides, by dotted path (see
+/// [`Config::secrets`]): equal secrets give equal fingerprints while the broker runs, and a
+/// fingerprint tells nothing of its secret, so a client sees which secret changed (between
+/// two reads, or between the file and the running configuration) without seeing one.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ShownConfig {
+    /// 0.
+    pub code: ResultCode,
+    /// The configuration, secrets hidden.
+    pub data: Config,
+    /// A fingerprint of each hidden secret.
+    #[serde(default)]
+    pub fingerprints: BTreeMap<String, String>,
+}
 
 /// Whether a `tls.key` value is key material (rather than the path of a file holding it).
 fn is_inline_pem(value: &str) -> bool {
@@ -74,6 +96,37 @@ impl Config {
         keep_optional(&mut self.tls.key, &previous.tls.key);
     }
 
+    /// Every secret this configuration holds (none empty), by dotted path
+    /// (`users[alice].password`, `http_server.password`, `tls.key` when inline…), with its
+    /// value: what [`Config::redacted`] hides.
+    pub fn secrets(&self) -> Vec<(String, &str)> {
+        let mut found: Vec<(String, &str)> = self
+            .users
+            .iter()
+            .map(|user| {
+                let path = format!("users[{}].password", user.username);
+                (path, user.password.as_str())
+            })
+            .collect();
+        let inline_key = self.tls.key.as_deref().filter(|key| is_inline_pem(key));
+        let single = [
+            (
+                "http_server.password",
+                Some(self.http_server.password.as_str()),
+            ),
+            ("bridge.password", self.bridge.password.as_deref()),
+            ("tls.key_password", self.tls.key_password.as_deref()),
+            ("tls.key", inline_key),
+        ];
+        found.extend(
+            single
+                .into_iter()
+                .filter_map(|(path, value)| Some((path.to_string(), value?))),
+        );
+        found.retain(|(_, value)| !value.is_empty());
+        found
+    }
+
     /// The dotted paths of the fields still holding [`PLACEHOLDER`] (a secret sent back for
     /// something the broker has no secret for: a new user, say).
     pub fn placeholders(&self) -> Vec<String> {
@@ -130,6 +183,28 @@ mod tests {
         assert_eq!(
             by_path.redacted().tls.key.as_deref(),
             Some("/etc/nanomq/key.pem")
+        );
+    }
+
+    #[test]
+    fn secrets_are_listed_where_redaction_hides_them() {
+        let config = with_secrets();
+        let paths: Vec<String> = config.secrets().into_iter().map(|(p, _)| p).collect();
+        assert_eq!(
+            paths,
+            [
+                "users[alice].password",
+                "http_server.password",
+                "bridge.password",
+                "tls.key_password",
+                "tls.key"
+            ]
+        );
+        let redacted = serde_json::to_value(config.redacted()).unwrap();
+        assert_eq!(redacted["tls"]["key"], PLACEHOLDER);
+        assert!(
+            Config::default().secrets().len() == 1,
+            "the API's default password"
         );
     }
 

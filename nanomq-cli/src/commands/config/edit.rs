@@ -8,7 +8,7 @@ use serde_json::Value;
 use shared_types::ConfigUpdateRequest;
 use shared_types::config::Config;
 
-use super::{after_change, print_changes, saved, view};
+use super::{after_change, fetch, print_changes, view};
 use crate::context::Ctx;
 use crate::error::CliError;
 
@@ -16,8 +16,8 @@ use crate::error::CliError;
 pub async fn exec(restart: bool, ctx: &Ctx) -> Result<(), CliError> {
     ctx.out.no_toml()?;
     let api = ctx.api()?;
-    let before = saved(&api).await?;
-    let config: Config = serde_json::from_value(before.clone())
+    let before = fetch(&api, false).await?;
+    let config: Config = serde_json::from_value(before.data.clone())
         .map_err(|e| CliError::Server(format!("unexpected configuration from the broker: {e}")))?;
     let original = config
         .to_toml_string()
@@ -50,7 +50,7 @@ pub async fn exec(restart: bool, ctx: &Ctx) -> Result<(), CliError> {
                 let after: Value = serde_json::to_value(&edited_config).map_err(|e| {
                     CliError::Other(format!("cannot encode the configuration: {e}"))
                 })?;
-                if view::diff(&before, &after).is_empty() {
+                if view::diff(&before.data, &after).is_empty() {
                     return print_changes(&ctx.out, &[], "changed");
                 }
                 let body = ConfigUpdateRequest { data: Some(after) };
@@ -66,8 +66,8 @@ pub async fn exec(restart: bool, ctx: &Ctx) -> Result<(), CliError> {
         shown = with_refusal(&reason, &edited);
         refusal = Some(reason);
     }
-    let saved_now = saved(&api).await?;
-    let changes = view::diff(&before, &saved_now);
+    let saved_now = fetch(&api, false).await?;
+    let changes = view::changes(&before, &saved_now);
     print_changes(&ctx.out, &changes, "changed")?;
     after_change(ctx, &api, &changes, restart).await
 }

@@ -7,14 +7,14 @@ mod view;
 
 use comfy_table::Cell;
 use serde_json::Value;
-use shared_types::config::Config;
+use shared_types::config::{Config, TakesEffect, takes_effect};
 
 use crate::api::ApiClient;
 use crate::cli::{ConfigCommand, OutputFormat};
 use crate::context::Ctx;
 use crate::error::CliError;
 use crate::output::{Output, count};
-use view::Change;
+use view::{Change, Shown};
 
 /// Runs `config …`.
 pub async fn exec(command: ConfigCommand, ctx: &Ctx) -> Result<(), CliError> {
@@ -76,25 +76,21 @@ async fn get_key(ctx: &Ctx, running: bool, key: &str) -> Result<(), CliError> {
 async fn diff(ctx: &Ctx) -> Result<(), CliError> {
     ctx.out.no_toml()?;
     let api = ctx.api()?;
-    let saved = saved(&api).await?;
-    let running = api
-        .get(&["configuration"], &[("running", "true")])
-        .await?
-        .data
-        .unwrap_or_default();
-    let changes = view::diff(&running, &saved);
+    let saved = fetch(&api, false).await?;
+    let running = fetch(&api, true).await?;
+    let changes = view::changes(&running, &saved);
     if ctx.out.is_json() {
         return print_json_changes(&ctx.out, &changes);
     }
     let table = changes_table(&ctx.out, &changes, ["SETTING", "RUNNING", "SAVED"]);
+    let fields: Vec<&str> = changes.iter().map(|c| c.field.as_str()).collect();
     let line = match changes.len() {
         0 => "the saved configuration is the running one".to_string(),
+        1 => format!("1 setting differs: {}", when_applied(&fields)),
         n => format!(
             "{} differ: {}",
             count(n, "setting", "settings"),
-            how_it_applies(&changes)
-                .trim_start_matches("saved; ")
-                .trim_end()
+            when_applied(&fields)
         ),
     };
     ctx.out.print_list(&table, &line)
@@ -112,13 +108,15 @@ pub fn settings_table(out: &Output, config: &Value) -> comfy_table::Table {
     table
 }
 
-/// The current configuration as saved by the broker.
-async fn saved(api: &ApiClient) -> Result<Value, CliError> {
-    Ok(api
-        .get(&["configuration"], &())
-        .await?
-        .data
-        .unwrap_or_default())
+/// The configuration file as it is on disk now (or, `running`, what the broker runs), with
+/// the fingerprints of its secrets.
+async fn fetch(api: &ApiClient, running: bool) -> Result<Shown, CliError> {
+    let query: &[(&str, &str)] = if running { &[("running", "true")] } else { &[] };
+    let reply = api.get(&["configuration"], &query).await?;
+    Ok(Shown {
+        data: reply.data.unwrap_or_default(),
+        fingerprints: reply.fingerprints,
+    })
 }
 
 /// Prints the changes: a `SETTING  OLD  NEW` table and a count, or a JSON array.
@@ -148,33 +146,70 @@ fn changes_table(out: &Output, changes: &[Change], header: [&str; 3]) -> comfy_t
             Some(value) => view::shown(&change.field, value),
             None => "(none)".to_string(),
         };
+        let (old, mut new) = (side(&change.old), side(&change.new));
+        if old == new {
+            // A secret, masked on both sides: the change is still a change.
+            new.push_str(" (changed)");
+        }
         table.add_row(vec![
             Cell::new(&change.field),
-            Cell::new(side(&change.old)),
-            Cell::new(side(&change.new)),
+            Cell::new(old),
+            Cell::new(new),
         ]);
     }
     table
 }
 
-/// How saved changes take effect: a reload for some, a restart for the others.
+/// How saved changes take effect (`shared_types::config::takes_effect`): a reload for
+/// some, `ctrl restart` or a new broker process for others.
 fn how_it_applies(changes: &[Change]) -> String {
-    let (restart, live): (Vec<&str>, Vec<&str>) = changes
+    let fields: Vec<&str> = changes.iter().map(|c| c.field.as_str()).collect();
+    format!("saved; {}\n", when_applied(&fields))
+}
+
+/// When `fields` take effect, in words: one phrase when they all take effect alike, else
+/// which take effect when.
+pub fn when_applied(fields: &[&str]) -> String {
+    let groups: Vec<(TakesEffect, Vec<&str>)> = [
+        TakesEffect::Reload,
+        TakesEffect::Restart,
+        TakesEffect::ProcessStart,
+    ]
+    .into_iter()
+    .map(|when| {
+        let named = fields.iter().copied().filter(|f| takes_effect(f) == when);
+        (when, named.collect::<Vec<&str>>())
+    })
+    .filter(|(_, named)| !named.is_empty())
+    .collect();
+    if let [(when, _)] = groups.as_slice() {
+        return match when {
+            TakesEffect::Reload => {
+                "apply it without dropping a connection: nanomq-cli ctrl reload".to_string()
+            }
+            TakesEffect::Restart => {
+                "the broker applies it at its next restart (nanomq-cli ctrl restart)".to_string()
+            }
+            TakesEffect::ProcessStart => {
+                "the broker reads it when its process starts: stop and start nanomq \
+                 (ctrl restart does not apply it)"
+                    .to_string()
+            }
+        };
+    }
+    let phrases: Vec<String> = groups
         .iter()
-        .map(|c| c.field.as_str())
-        .partition(|field| shared_types::config::needs_restart(field));
-    match (live.is_empty(), restart.is_empty()) {
-        (false, true) => {
-            String::from("saved; apply it without dropping a connection: nanomq-cli ctrl reload\n")
-        }
-        (true, _) => String::from(
-            "saved; the broker applies it at its next restart (nanomq-cli ctrl restart)\n",
-        ),
-        (false, false) => format!(
-            "saved; live after nanomq-cli ctrl reload: {}; needs nanomq-cli ctrl restart: {}\n",
-            live.join(", "),
-            restart.join(", ")
-        ),
+        .map(|(when, named)| format!("{}: {}", needs(*when), named.join(", ")))
+        .collect();
+    phrases.join("; ")
+}
+
+/// What a setting that takes effect `when` needs, as the head of a list of them.
+fn needs(when: TakesEffect) -> &'static str {
+    match when {
+        TakesEffect::Reload => "live after nanomq-cli ctrl reload",
+        TakesEffect::Restart => "needs nanomq-cli ctrl restart",
+        TakesEffect::ProcessStart => "needs the broker process restarted (read at start)",
     }
 }
 
@@ -242,9 +277,11 @@ mod tests {
         };
         assert!(how_it_applies(&[change("msq_len")]).contains("ctrl reload"));
         assert!(how_it_applies(&[change("http_server.port")]).contains("next restart"));
+        assert!(how_it_applies(&[change("log.file")]).contains("stop and start nanomq"));
         assert_eq!(
-            how_it_applies(&[change("msq_len"), change("url")]),
-            "saved; live after nanomq-cli ctrl reload: msq_len; needs nanomq-cli ctrl restart: url\n"
+            how_it_applies(&[change("msq_len"), change("url"), change("log.dir")]),
+            "saved; live after nanomq-cli ctrl reload: msq_len; needs nanomq-cli ctrl restart: url; \
+             needs the broker process restarted (read at start): log.dir\n"
         );
     }
 

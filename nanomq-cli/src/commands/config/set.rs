@@ -8,7 +8,7 @@ use serde_json::Value;
 use shared_types::ConfigUpdateRequest;
 use shared_types::config::merge_json;
 
-use super::{after_change, print_changes, saved, view};
+use super::{after_change, fetch, print_changes, view};
 use crate::cli::{ConfigFormat, ConfigSetArgs};
 use crate::context::Ctx;
 use crate::error::CliError;
@@ -25,16 +25,16 @@ pub async fn exec(args: ConfigSetArgs, ctx: &Ctx) -> Result<(), CliError> {
         None => settings_patch(&args.settings).map_err(CliError::Usage)?,
     };
     let api = ctx.api()?;
-    let before = saved(&api).await?;
+    let before = fetch(&api, false).await?;
     if args.dry_run {
         let mut after = before.clone();
-        merge_json(&mut after, &patch);
-        return print_changes(&ctx.out, &view::diff(&before, &after), "would change");
+        merge_json(&mut after.data, &patch);
+        return print_changes(&ctx.out, &view::changes(&before, &after), "would change");
     }
     let body = ConfigUpdateRequest { data: Some(patch) };
     api.post(&["configuration"], &body).await?;
-    let after = saved(&api).await?;
-    let changes = view::diff(&before, &after);
+    let after = fetch(&api, false).await?;
+    let changes = view::changes(&before, &after);
     print_changes(&ctx.out, &changes, "changed")?;
     after_change(ctx, &api, &changes, args.restart).await
 }

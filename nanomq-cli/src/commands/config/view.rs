@@ -1,7 +1,10 @@
 //! Configuration as people read it: flattened to dotted settings (`http_server.port`), secrets
 //! masked, long PEM texts shortened, and the difference between two configurations.
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use serde_json::{Map, Value};
+use shared_types::config::PLACEHOLDER;
 
 use crate::output::plain;
 
@@ -88,6 +91,45 @@ pub struct Change {
     pub new: Option<Value>,
 }
 
+/// A configuration as the broker shows it: secrets as `******`, and a fingerprint of each
+/// by dotted path (`users[alice].password`), which tells whether a secret changed.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Shown {
+    /// The configuration (the API's `data`).
+    pub data: Value,
+    /// The fingerprints of its secrets.
+    pub fingerprints: BTreeMap<String, String>,
+}
+
+/// The settings that differ from `before` to `after`, secrets included: a secret whose
+/// fingerprint changed is a change even though both sides show `******` (unless a change
+/// of the setting holding it, such as `users`, is listed already).
+pub fn changes(before: &Shown, after: &Shown) -> Vec<Change> {
+    let mut changes = diff(&before.data, &after.data);
+    let paths: BTreeSet<&String> = before
+        .fingerprints
+        .keys()
+        .chain(after.fingerprints.keys())
+        .collect();
+    for path in paths {
+        let (old, new) = (before.fingerprints.get(path), after.fingerprints.get(path));
+        let covered = changes.iter().any(|c| {
+            path.strip_prefix(c.field.as_str())
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '[']))
+        });
+        if old != new && !covered {
+            let hidden =
+                |fingerprint: Option<&String>| fingerprint.map(|_| Value::from(PLACEHOLDER));
+            changes.push(Change {
+                field: path.clone(),
+                old: hidden(old),
+                new: hidden(new),
+            });
+        }
+    }
+    changes
+}
+
 /// The settings that differ from `before` to `after`, in the order of `after`.
 pub fn diff(before: &Value, after: &Value) -> Vec<Change> {
     let old = flatten(before);
@@ -146,6 +188,35 @@ mod tests {
             ),
             "-----BEGIN CERTIFICATE----- … (2 more lines)"
         );
+    }
+
+    #[test]
+    fn a_changed_secret_is_a_change() {
+        let shown = |fingerprints: &[(&str, &str)]| Shown {
+            data: json!({"http_server": {"password": "******"}, "users": [{"username": "a"}]}),
+            fingerprints: fingerprints
+                .iter()
+                .map(|(p, f)| (p.to_string(), f.to_string()))
+                .collect(),
+        };
+        let before = shown(&[("http_server.password", "1"), ("users[a].password", "2")]);
+        assert!(changes(&before, &before).is_empty());
+        let after = shown(&[("http_server.password", "9"), ("users[a].password", "8")]);
+        let fields: Vec<String> = changes(&before, &after)
+            .into_iter()
+            .map(|c| c.field)
+            .collect();
+        assert_eq!(fields, ["http_server.password", "users[a].password"]);
+        let mut added = after.clone();
+        added.data["users"] = json!([{"username": "a"}, {"username": "b"}]);
+        added
+            .fingerprints
+            .insert("users[b].password".into(), "7".into());
+        let fields: Vec<String> = changes(&after, &added)
+            .into_iter()
+            .map(|c| c.field)
+            .collect();
+        assert_eq!(fields, ["users"], "the list of users says it already");
     }
 
     #[test]

@@ -6,6 +6,8 @@
 //! keeps serving on the runtime's workers; every wait is bounded by [`TIMEOUT`].
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, dead_code)]
 
+pub mod pki;
+
 use std::future::Future;
 use std::path::PathBuf;
 use std::process::Output;

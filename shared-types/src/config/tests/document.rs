@@ -248,5 +248,13 @@ fn toml_errors_name_the_field() {
     assert_eq!(typed.field, "http_server.port");
     let syntax = Config::from_toml_str("url = \n").unwrap_err();
     assert_eq!(syntax.field, "");
-    assert!(syntax.to_string().contains("line 1"), "{syntax}");
+    assert!(syntax.to_string().starts_with("line 1: "), "{syntax}");
+    // One line, naming the line of the file as well as the field.
+    let placed = Config::from_toml_str("msq_len = 1\n\n[tls]\nbogus = 2\n").unwrap_err();
+    assert_eq!((placed.field.as_str(), placed.line), ("tls.bogus", Some(4)));
+    let typed = Config::from_toml_str("# comment\nparallel = \"x\"\n").unwrap_err();
+    assert_eq!(typed.line, Some(2));
+    for error in [&syntax, &placed, &typed] {
+        assert_eq!(error.to_string().lines().count(), 1, "{error}");
+    }
 }
