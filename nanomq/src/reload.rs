@@ -22,7 +22,7 @@ use tracing::info;
 
 use crate::auth::change::AuthChange;
 use crate::broker::{Broker, Settings};
-use crate::control::ServerControl;
+use crate::control::{Refusal, ServerControl};
 
 /// How the process changes its log level at run time (installed by the binary, which owns the
 /// log subscriber; without one, as in tests, a new level only shows in the configuration).
@@ -46,11 +46,11 @@ pub fn apply_log_level(level: &str) -> Result<(), String> {
 /// Re-reads the configuration file and applies what can be applied live, the bridge
 /// included; the error (the file could not start, its users or rules do not load) says why
 /// nothing changed.
-pub async fn reload(broker: &Broker, control: &ServerControl) -> Result<ReloadReport, String> {
+pub async fn reload(broker: &Broker, control: &ServerControl) -> Result<ReloadReport, Refusal> {
     let (b, c) = (broker.clone(), control.clone());
     let report = tokio::task::spawn_blocking(move || reload_settings(&b, &c))
         .await
-        .map_err(|e| e.to_string())??;
+        .map_err(|e| Refusal::CouldNotStart(e.to_string()))??;
     if report
         .applied
         .iter()
@@ -63,11 +63,11 @@ pub async fn reload(broker: &Broker, control: &ServerControl) -> Result<ReloadRe
 
 /// Re-reads the configuration file (blocking) and applies the settings the broker reads at
 /// each operation.
-fn reload_settings(broker: &Broker, control: &ServerControl) -> Result<ReloadReport, String> {
+fn reload_settings(broker: &Broker, control: &ServerControl) -> Result<ReloadReport, Refusal> {
     let running = broker.config();
     let in_force = broker.settings();
     let next = control.check_restart(&running, in_force.in_force())?;
-    let (merged, mut report) = merge(&running, &next.config)?;
+    let (merged, mut report) = merge(&running, &next.config).map_err(Refusal::CouldNotStart)?;
     let access = AuthChange::between(&in_force.auth, &next.auth);
     if report.applied.is_empty() && access.is_empty() {
         return Ok(report);
@@ -81,7 +81,7 @@ fn reload_settings(broker: &Broker, control: &ServerControl) -> Result<ReloadRep
         .iter()
         .any(|k| k == "log.level" || k == "log")
     {
-        apply_log_level(log_level.as_str())?;
+        apply_log_level(log_level.as_str()).map_err(Refusal::CouldNotStart)?;
     }
     info!(
         applied = ?report.applied,

@@ -61,17 +61,31 @@ pub(super) fn routes() -> Vec<ApiRoute> {
 }
 
 /// `POST /reload`: what could be applied live is applied; the answer lists it, and what needs
-/// `ctrl/restart`. A file that could not start changes nothing (400/117, with the reason).
+/// `ctrl/restart`. A file that could not be used changes nothing (400, with the reason and the
+/// code of [`refusal_code`]).
 async fn reload(State(state): State<AppState>) -> ApiResult<ReloadReport> {
     let report = crate::reload::reload(&state.broker, &state.control)
         .await
-        .map_err(|reason| {
+        .map_err(|refusal| {
             ApiError::bad_request(
-                ResultCode::ConfigUnparseable,
-                format!("not reloaded: {reason}; the running configuration stays"),
+                refusal_code(&refusal),
+                format!("not reloaded: {refusal}; the running configuration stays"),
             )
         })?;
     Ok(Json(ApiResponse::ok(report)))
+}
+
+/// 117 for a file that does not parse or validate; 102 for one that cannot be read, could
+/// not start (a file it names is missing, a port is in use) or would weaken access control.
+fn refusal_code(refusal: &Refusal) -> ResultCode {
+    match refusal {
+        Refusal::File(LoadError::Invalid { .. }) | Refusal::Overrides(_) => {
+            ResultCode::ConfigUnparseable
+        }
+        Refusal::File(LoadError::Read { .. })
+        | Refusal::CouldNotStart(_)
+        | Refusal::WeakensAccess(_) => ResultCode::UnknownError,
+    }
 }
 
 /// `ctrl/{action}`: `stop` or `restart`, anything else → 404/108.
@@ -113,14 +127,7 @@ async fn check_restart(state: &AppState) -> Result<(), ApiError> {
     .await
     .map_err(|error| ApiError::internal(ResultCode::UnknownError, error.to_string()))?;
     checked.map_err(|refusal| {
-        let code = match &refusal {
-            Refusal::File(LoadError::Invalid { .. }) | Refusal::Overrides(_) => {
-                ResultCode::ConfigUnparseable
-            }
-            Refusal::File(LoadError::Read { .. })
-            | Refusal::CouldNotStart(_)
-            | Refusal::WeakensAccess(_) => ResultCode::UnknownError,
-        };
+        let code = refusal_code(&refusal);
         ApiError::bad_request(
             code,
             format!("not restarted: {refusal}; the running configuration stays"),

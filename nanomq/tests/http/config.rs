@@ -434,3 +434,15 @@ async fn a_post_that_would_drop_every_rule_is_refused() {
         .await
         .assert(StatusCode::OK, 0);
 }
+
+/// A reload onto a file that is gone says so (400/102), not "not parseable".
+#[tokio::test]
+async fn a_reload_onto_a_missing_file_says_it_is_missing() {
+    let broker = TestBroker::start(test_config()).await;
+    let app = broker.app();
+    std::fs::remove_file(&broker.path).unwrap();
+    let reply = send(&app, post("/api/v4/reload", "{}")).await;
+    reply.assert(StatusCode::BAD_REQUEST, 102);
+    let message = reply.json()["message"].as_str().unwrap().to_string();
+    assert!(message.contains("No such file"), "{message}");
+}
