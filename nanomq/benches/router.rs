@@ -120,7 +120,7 @@ fn fan_out(c: &mut Criterion) {
         b.iter_custom(|iters| {
             let start = Instant::now();
             for i in 0..iters {
-                router.route(black_box(&message), &limits, &mut congested, &mut ());
+                router.route(black_box(&message), &limits, Some(&mut congested), &mut ());
                 if i % 256 == 255 {
                     for s in &sessions {
                         drained.clear();

@@ -29,7 +29,8 @@
 //!
 //! Leaves that several layers share: [`message`] (a message and its delivery), [`ids`],
 //! [`clock`], [`config`]; [`logfile`] is the size-rotated log file the binary writes to, and
-//! [`logline`] how a text log line escapes what clients send.
+//! [`logline`] how a text log line escapes what clients send; [`memory`] reads the process's
+//! resident memory.
 //! Dependencies point one way (`.ci/module_cycles.py` checks that no two modules import each
 //! other).
 
@@ -46,6 +47,7 @@ pub mod http;
 pub mod ids;
 pub mod logfile;
 pub mod logline;
+pub mod memory;
 pub mod message;
 pub mod metrics;
 pub mod preflight;

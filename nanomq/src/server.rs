@@ -212,6 +212,11 @@ async fn supervise(
         let broker = broker.clone();
         async move { broker.run_timers().await }
     });
+    // Resident memory against `max_memory`, for the broker's whole life.
+    let memory = tokio::spawn({
+        let broker = broker.clone();
+        async move { broker.watch_memory().await }
+    });
     while let Some(request) = requests.recv().await {
         listeners.stop().await;
         running.addrs.send_replace(None);
@@ -265,6 +270,7 @@ async fn supervise(
         info!("broker restarted");
     }
     timers.abort();
+    memory.abort();
 }
 
 /// What runs after a restart onto `loaded`: its settings, but for those read only when the

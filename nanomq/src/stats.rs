@@ -15,11 +15,12 @@ use std::time::Duration;
 use bytes::Bytes;
 use parking_lot::Mutex;
 use serde_json::{Map, Value, json};
-use shared_types::{Metrics, NanomqBridgeCounters, Peaks};
+use shared_types::{Metrics, NanomqBridgeCounters, Peaks, Refusals};
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
 use crate::broker::Broker;
+use crate::broker::limits::Refused;
 use crate::codec::{PublishProperties, QoS};
 use crate::control::ServerControl;
 use crate::message::{Message, Origin};
@@ -30,6 +31,7 @@ const OFF_RECHECK: Duration = Duration::from_secs(1);
 /// A snapshot of the broker's counters, the bridge's when one runs; updates the peaks.
 pub fn collect(broker: &Broker, control: &ServerControl) -> Metrics {
     let counters = broker.metrics();
+    let limits = broker.limits();
     let counts = broker.counts();
     let count = |n: usize| u64::try_from(n).unwrap_or(u64::MAX);
     let config = broker.config();
@@ -61,10 +63,17 @@ pub fn collect(broker: &Broker, control: &ServerControl) -> Metrics {
         subscriptions_denied: counters.subscriptions_denied.get(),
         logins_failed: counters.logins_failed.get(),
         logins_revoked: counters.logins_revoked.get(),
+        refused: Refusals {
+            connections: limits.refused(Refused::Connection),
+            subscriptions: limits.refused(Refused::Subscription),
+            retained: limits.refused(Refused::Retained),
+            publishes: limits.refused(Refused::Publish),
+        },
+        memory_pressure: limits.under_pressure(),
         bytes_received: counters.bytes_received.get(),
         bytes_sent: counters.bytes_sent.get(),
         uptime: broker.uptime().as_secs(),
-        memory: resident_memory(),
+        memory: crate::memory::resident_memory(),
         cpu_usage,
         cpuinfo: format!("{cpu_usage:.2}%"),
         peaks: Peaks::default(),
@@ -132,20 +141,6 @@ fn cpu_ticks() -> Option<u64> {
     let user: u64 = fields.next()?.parse().ok()?;
     let system: u64 = fields.next()?.parse().ok()?;
     Some(user + system)
-}
-
-/// Resident memory of this process in bytes (`VmRSS` of `/proc/self/status`); 0 where there
-/// is no procfs.
-pub fn resident_memory() -> u64 {
-    let Ok(status) = std::fs::read_to_string("/proc/self/status") else {
-        return 0;
-    };
-    status
-        .lines()
-        .find_map(|line| line.strip_prefix("VmRSS:"))
-        .and_then(|rest| rest.trim().strip_suffix("kB"))
-        .and_then(|kib| kib.trim().parse::<u64>().ok())
-        .map_or(0, |kib| kib.saturating_mul(1024))
 }
 
 /// This broker's name in `$SYS/brokers/{node}/…`: `nanomq@` and the host name.

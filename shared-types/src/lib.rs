@@ -34,7 +34,7 @@ pub use config::{Config, ConfigError, ConfigUpdateRequest};
 pub use ctrl::{CtrlAction, LogLevelBody, ReloadReport};
 pub use endpoints::Endpoint;
 pub use envelope::{ApiResponse, ErrorBody, PageMeta, PageRequest};
-pub use metrics::{BridgeMetrics, Metrics, NanomqBridgeCounters, Peaks, StoreMetrics};
+pub use metrics::{BridgeMetrics, Metrics, NanomqBridgeCounters, Peaks, Refusals, StoreMetrics};
 pub use publish::{PayloadEncoding, PublishBatchResult, PublishRequest, PublishRequestProperties};
 pub use retained::{RetainedMessage, RetainedProperties, RetainedQuery};
 pub use subscriptions::{Subscription, SubscriptionQuery};

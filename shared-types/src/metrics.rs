@@ -34,6 +34,14 @@ pub struct Metrics {
     /// Connected clients a reload disconnected because it revoked their login.
     #[serde(default)]
     pub logins_revoked: u64,
+    /// What the limits refused since start: connections (`max_memory`), subscriptions
+    /// (`max_subscriptions`, `max_memory`), retained messages (`max_retained_*`,
+    /// `max_memory`, the store's quota) and publishes (the store's quota).
+    #[serde(default)]
+    pub refused: Refusals,
+    /// Whether resident memory is near `max_memory` now (growth refused).
+    #[serde(default)]
+    pub memory_pressure: bool,
     /// Bytes received since start.
     pub bytes_received: u64,
     /// Bytes sent since start.
@@ -62,6 +70,19 @@ pub struct Metrics {
     /// The store's figures; omitted when persistence is off.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub store: Option<StoreMetrics>,
+}
+
+/// What the limits refused since start, by kind.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Refusals {
+    /// Connections.
+    pub connections: u64,
+    /// Subscriptions.
+    pub subscriptions: u64,
+    /// Retained messages.
+    pub retained: u64,
+    /// Publishes.
+    pub publishes: u64,
 }
 
 /// The largest values seen since start, at the moments the figures were read (each API or

@@ -84,15 +84,24 @@ async fn status_brokers_nodes_endpoints_metrics() {
         .json();
     assert_eq!(metrics["connections"], 1);
     let table = broker.cli().args(["metrics"]).run().await.ok();
-    assert!(
-        table.starts_with("connections           1\nsessions              1\n"),
-        "{table}"
-    );
-    assert!(
-        table.contains("\nuptime                0 Hours, "),
-        "{table}"
-    );
-    assert!(table.contains("\nsubscriptions denied  0\n"), "{table}");
+    // One row per figure, the values lined up in one column.
+    let rows: Vec<(&str, &str)> = table
+        .lines()
+        .map(|line| line.split_at(line.rfind("  ").map_or(0, |at| at + 2)))
+        .collect();
+    let column = rows[0].0.len();
+    assert!(rows.iter().all(|(key, _)| key.len() == column), "{table}");
+    let value = |name: &str| {
+        rows.iter()
+            .find(|(key, _)| key.trim_end() == name)
+            .map(|(_, value)| value.trim())
+            .unwrap_or_else(|| panic!("no {name} in {table}"))
+    };
+    assert_eq!(value("connections"), "1");
+    assert_eq!(value("sessions"), "1");
+    assert!(value("uptime").starts_with("0 Hours, "), "{table}");
+    assert_eq!(value("subscriptions denied"), "0");
+    assert_eq!(value("refused subscriptions"), "0");
 
     // `-o json` gives uptime in seconds too, beside the API's text.
     let brokers = broker

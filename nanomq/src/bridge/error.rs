@@ -38,4 +38,8 @@ pub enum LinkError {
     /// A packet could not be encoded.
     #[error("cannot encode: {0}")]
     Encode(String),
+    /// The local store is over its quota: what the upstream sends is not acknowledged, and
+    /// the link ends for the upstream to send it again later.
+    #[error("the local store is full (persistence.max_bytes)")]
+    StoreFull,
 }

@@ -125,6 +125,10 @@ impl Link<'_> {
             // A refusing PUBREC ends the exchange: no PUBREL will free the identifier.
             self.carried.inbound.release_qos2(id);
         }
+        if reason == ReasonCode::QUOTA_EXCEEDED && qos != QoS::AtMostOnce {
+            // No room in the store: never acknowledged, so the upstream keeps it.
+            return Err(LinkError::StoreFull);
+        }
         match (qos, packet_id) {
             (QoS::AtLeastOnce, Some(id)) => self.write_ack(AckKind::PubAck, id, reason),
             (QoS::ExactlyOnce, Some(id)) => self.write_ack(AckKind::PubRec, id, reason),
@@ -136,9 +140,23 @@ impl Link<'_> {
     fn publish_locally(&mut self, publish: Publish) -> (ReasonCode, Ticket) {
         let origin = Origin::Client(self.session.id);
         let message = Message::from_publish(publish, origin, Instant::now());
-        let routed = self
+        let routed = match self
             .broker
-            .publish(&self.identity, message, &mut self.paused);
+            .publish(&self.identity, message, Some(&mut self.paused))
+        {
+            // The retained limits refuse it: it still goes to the subscribers, unretained.
+            Err(refused)
+                if refused.reason == ReasonCode::QUOTA_EXCEEDED && refused.message.retain =>
+            {
+                let unretained = Message {
+                    retain: false,
+                    ..*refused.message
+                };
+                self.broker
+                    .publish(&self.identity, unretained, Some(&mut self.paused))
+            }
+            routed => routed,
+        };
         match routed {
             Ok(outcome) => {
                 self.stats.messages_received.add(1);
@@ -149,7 +167,8 @@ impl Link<'_> {
                 };
                 (reason, outcome.ticket)
             }
-            Err(reason) => {
+            Err(refused) => {
+                let reason = refused.reason;
                 debug!(
                     reason = reason.0,
                     "bridge: upstream message not published here"

@@ -10,6 +10,7 @@
 //! - [`publish`]: publishing, from every source.
 //! - [`subscribe`]: subscribing and unsubscribing (the router's trie and the session's record).
 //! - [`lifecycle`]: a session's life: open (with takeover), close, kick, expiry.
+//! - [`limits`]: refusals to stay within the limits, counted and logged; the memory ceiling.
 //! - [`timers`]: one timer queue for wills, session expiry and retained-message expiry.
 //! - [`events`]: what happened, for whoever listens.
 //! - [`sys`]: the `$SYS/brokers/...` connected and disconnected events.
@@ -28,6 +29,7 @@ pub mod access;
 pub mod auth;
 pub mod events;
 pub mod lifecycle;
+pub mod limits;
 pub mod publish;
 pub mod restore;
 pub mod revoke;
@@ -60,7 +62,7 @@ use crate::session::Session;
 use crate::session::registry::SessionRegistry;
 use crate::store::{Journal, Op, StoreStats, Ticket};
 use events::{BrokerEvent, EventSink, Events};
-pub use settings::{INBOUND_TOPIC_ALIAS_MAX, OUTBOUND_TOPIC_ALIAS_MAX, Settings};
+pub use settings::{OUTBOUND_TOPIC_ALIAS_MAX, Settings};
 
 /// The client id of the bridge's local session. It starts with U+0000, which no MQTT string
 /// may hold [MQTT-1.5.4-2] (the codec refuses it), so no client can ever take it, and the
@@ -88,6 +90,8 @@ struct Inner {
     hash_memory: Semaphore,
     timers: Timers,
     events: Events,
+    /// Refusals to stay within the limits, and the memory ceiling's state.
+    limits: limits::Limits,
     /// The configuration in force.
     config: RwLock<Arc<Config>>,
     /// The settings derived from it (the users and rules among them), which every operation
@@ -134,6 +138,7 @@ impl Broker {
                 hash_memory: Semaphore::new((auth::HASH_MEMORY_KIB / 1024) as usize),
                 timers: Timers::default(),
                 events: Events::default(),
+                limits: limits::Limits::default(),
                 config: RwLock::new(Arc::new(config)),
                 settings: ArcSwap::new(settings),
                 started: Instant::now(),

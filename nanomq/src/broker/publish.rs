@@ -1,7 +1,14 @@
 //! Publishing, from every source — a client connection, the bridge, the HTTP API, a will, a
 //! `$SYS` event — through one function: the rules are checked, the retained store updated
 //! (and its expiry timer armed), the message routed to every matching session, drops
-//! counted, events emitted.
+//! counted, events emitted. One queue policy for every source: a source that cannot pause
+//! (and every source, under memory pressure) drops for a full queue instead of growing it.
+//!
+//! Limits refuse a publish with "quota exceeded" (0x97), the message handed back: a retained
+//! message beyond `max_retained_messages`/`max_retained_bytes` (or adding bytes under memory
+//! pressure), and durable work while the store is over its quota (a QoS 1/2 message some
+//! persistent session would store, a retained message). A source that cannot refuse (a will,
+//! a 3.x client's retained message) publishes it again without its retain flag.
 
 use std::sync::Arc;
 
@@ -9,6 +16,7 @@ use tokio::time::Instant;
 
 use super::access::Attempt;
 use super::events::{BrokerEvent, Events};
+use super::limits::Refused;
 use super::timers::{Due, TimerKey};
 use super::{Broker, Identity, Settings};
 use crate::codec::{QoS, ReasonCode, exceeds_levels};
@@ -17,6 +25,25 @@ use crate::router::retained::RetainedChange;
 use crate::router::{RouteHooks, RouteOutcome};
 use crate::session::Session;
 use crate::store::{Journal, Op, Ticket};
+
+/// A publish the broker refused: why, and the message back (boxed: refusals are rare, and
+/// the result of every publish stays small).
+#[derive(Debug)]
+pub struct NotPublished {
+    /// The reason code to answer with.
+    pub reason: ReasonCode,
+    /// The message, untouched.
+    pub message: Box<Message>,
+}
+
+impl NotPublished {
+    fn new(reason: ReasonCode, message: Message) -> NotPublished {
+        NotPublished {
+            reason,
+            message: Box::new(message),
+        }
+    }
+}
 
 impl Broker {
     /// Whether `by` may publish to `topic`: within `max_topic_levels` (else 0x90 Topic Name
@@ -47,36 +74,64 @@ impl Broker {
     }
 
     /// Publishes `message` on behalf of `by`: checks it ([`Broker::check_publish`]), retains
-    /// it if asked, and queues it for every matching session. Sessions whose queue went over
-    /// its high watermark are added to `congested` (a client connection waits for them before
-    /// routing more of its client's messages).
+    /// it if asked, and queues it for every matching session. A publisher that pauses (a
+    /// client connection, the bridge) passes `congested`: sessions whose queue went over its
+    /// high watermark are added to it, and it waits for them before routing more. One that
+    /// cannot (the HTTP API) passes `None`: a full queue then drops the message for that
+    /// session, counted.
+    ///
+    /// A refusal hands the message back with its reason (see the module's documentation).
     pub fn publish(
         &self,
         by: &Identity,
         message: Message,
-        congested: &mut Vec<Arc<Session>>,
-    ) -> Result<RouteOutcome, ReasonCode> {
+        congested: Option<&mut Vec<Arc<Session>>>,
+    ) -> Result<RouteOutcome, NotPublished> {
         let settings = self.inner.settings.load();
-        self.check_topic_with(&settings, by, Attempt::Publish, &message.topic)?;
-        Ok(self.route(&settings, message, congested))
+        if let Err(code) = self.check_topic_with(&settings, by, Attempt::Publish, &message.topic) {
+            return Err(NotPublished::new(code, message));
+        }
+        self.route(&settings, by, message, congested)
     }
 
     /// Publishes a message of the broker's own (a will, a `$SYS` event). Nobody waits for
-    /// congested subscribers here: these sources have no socket to pause.
+    /// congested subscribers here: these sources have no socket to pause, so a full queue
+    /// drops the message for that subscriber (counted), as for any source that cannot wait.
+    /// A retained one the limits refuse goes out unretained.
     pub fn publish_internal(&self, message: Message) -> RouteOutcome {
         let settings = self.inner.settings.load();
-        let mut congested = Vec::new();
-        self.route(&settings, message, &mut congested)
+        let internal = Identity::internal();
+        match self.route(&settings, &internal, message, None) {
+            Ok(outcome) => outcome,
+            Err(refused) if refused.message.retain => {
+                let message = Message {
+                    retain: false,
+                    ..*refused.message
+                };
+                self.route(&settings, &internal, message, None)
+                    .unwrap_or_default()
+            }
+            Err(_) => RouteOutcome::default(),
+        }
     }
 
     fn route(
         &self,
         settings: &Settings,
+        by: &Identity,
         message: Message,
-        congested: &mut Vec<Arc<Session>>,
-    ) -> RouteOutcome {
+        congested: Option<&mut Vec<Arc<Session>>>,
+    ) -> Result<RouteOutcome, NotPublished> {
+        let pressure = self.under_memory_pressure();
+        let congested = if pressure { None } else { congested };
+        if !self.store_has_room(by, &message) {
+            return Err(NotPublished::new(ReasonCode::QUOTA_EXCEEDED, message));
+        }
         let retained = if message.retain {
-            self.retain(&message)
+            match self.retain(settings, by, &message, !pressure) {
+                Ok(ticket) => ticket,
+                Err(reason) => return Err(NotPublished::new(reason, message)),
+            }
         } else {
             Ticket::NONE
         };
@@ -96,15 +151,48 @@ impl Broker {
             .metrics
             .messages_dropped
             .add(u64::try_from(outcome.dropped).unwrap_or(u64::MAX));
-        outcome
+        Ok(outcome)
+    }
+
+    /// Whether the store may take the durable work `message` makes: always, unless it is over
+    /// its quota and the message is retained or would be stored for a persistent session.
+    fn store_has_room(&self, by: &Identity, message: &Message) -> bool {
+        let Some(store) = self.store() else {
+            return true;
+        };
+        if !store.is_full() {
+            return true;
+        }
+        let durable = message.retain
+            || (message.qos != QoS::AtMostOnce
+                && self
+                    .inner
+                    .router
+                    .any_match(&message.topic, Session::is_durable));
+        if durable {
+            self.refuse(
+                Refused::Publish,
+                &by.client_id,
+                "persistence.max_bytes (store full)",
+            );
+        }
+        !durable
     }
 
     /// Applies a retained publish to the store, with its expiry timer and its event; the
-    /// store ticket of the change.
-    pub(super) fn retain(&self, message: &Message) -> Ticket {
+    /// store ticket of the change. Refused (0x97) beyond the retained limits, or when it
+    /// adds bytes and `grow` is false (memory pressure).
+    pub(super) fn retain(
+        &self,
+        settings: &Settings,
+        by: &Identity,
+        message: &Message,
+        grow: bool,
+    ) -> Result<Ticket, ReasonCode> {
         let inner = &self.inner;
         let key = TimerKey::Retained(Arc::clone(&message.topic));
-        match inner.retained.update(message) {
+        let change = inner.retained.update(message, settings.retained, grow);
+        Ok(match change {
             RetainedChange::Set(stored) => {
                 match stored.expires_at {
                     Some(at) => {
@@ -124,7 +212,16 @@ impl Broker {
             }
             RetainedChange::Cleared => self.retained_cleared(&message.topic),
             RetainedChange::Unchanged => Ticket::NONE,
-        }
+            RetainedChange::Refused => {
+                let why = if grow {
+                    "max_retained_messages or max_retained_bytes"
+                } else {
+                    "max_memory"
+                };
+                self.refuse(Refused::Retained, &by.client_id, why);
+                return Err(ReasonCode::QUOTA_EXCEEDED);
+            }
+        })
     }
 
     /// Removes the message retained on `topic` without publishing anything (`DELETE

@@ -12,7 +12,7 @@ use tokio::time::Instant;
 
 use tracing::warn;
 
-use super::{BRIDGE_CLIENT_ID, Broker};
+use super::{BRIDGE_CLIENT_ID, Broker, Identity};
 use crate::codec::{LastWill, ProtocolVersion};
 use crate::message::Delivery;
 use crate::router::ParsedFilter;
@@ -42,6 +42,11 @@ impl Broker {
         let now = SystemTime::now();
         let mut fixes = Vec::new();
         let mut restored = Restored::default();
+        // What the store kept was accepted when it arrived: it all comes back, whatever the
+        // retained limits are now.
+        let mut unlimited = (*settings).clone();
+        unlimited.retained = crate::router::retained::RetainedLimits::NONE;
+        let internal = Identity::internal();
         for message in snapshot.retained {
             let message = if message.retain {
                 message
@@ -53,8 +58,9 @@ impl Broker {
             };
             // Nothing to wait for: the store is attached after the restore, so putting back
             // what it read records nothing.
-            let _not_recorded = self.retain(&message);
-            restored.retained += 1;
+            if let Ok(_not_recorded) = self.retain(&unlimited, &internal, &message, true) {
+                restored.retained += 1;
+            }
         }
         let mut absences = Vec::new();
         for stored in snapshot.sessions {
@@ -120,9 +126,12 @@ impl Broker {
                 match d.inflight {
                     Some((packet_id, stage)) => inflight.push((packet_id, stage, delivery)),
                     None => {
-                        session
-                            .mailbox
-                            .push_dropping(delivery, &settings.queue, &mut dropped);
+                        session.mailbox.push_dropping(
+                            delivery,
+                            &settings.queue,
+                            true,
+                            &mut dropped,
+                        );
                     }
                 }
             }

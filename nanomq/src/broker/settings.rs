@@ -9,10 +9,9 @@ use shared_types::config::Config;
 use crate::admission::FdBudget;
 use crate::auth::guard::InForce;
 use crate::auth::{AuthRules, AuthSetupError};
+use crate::router::retained::RetainedLimits;
 use crate::session::mailbox::QueueLimits;
 
-/// Topic aliases a client may use towards the broker (MQTT 5 Topic Alias Maximum).
-pub const INBOUND_TOPIC_ALIAS_MAX: u16 = 256;
 /// Most topic aliases the broker assigns towards one client.
 pub const OUTBOUND_TOPIC_ALIAS_MAX: u16 = 256;
 
@@ -43,6 +42,23 @@ pub struct Settings {
     /// Most clients connected at once (`max_connections`, or derived from the open-file
     /// limit when it is 0).
     pub max_connections: usize,
+    /// Topic aliases a client may set up towards the broker (`max_topic_alias`, announced as
+    /// MQTT 5 Topic Alias Maximum).
+    pub max_topic_alias: u16,
+    /// Subscriptions one client may hold (`max_subscriptions`; `usize::MAX`: no limit).
+    pub max_subscriptions: usize,
+    /// Retained messages held in all, and their bytes (`usize::MAX`: no limit).
+    pub retained: RetainedLimits,
+    /// Resident memory near which growth is refused (`max_memory`; `None`: no ceiling).
+    pub max_memory: Option<u64>,
+}
+
+/// A configured limit where 0 means none.
+fn limit(n: u64) -> usize {
+    match n {
+        0 => usize::MAX,
+        n => usize::try_from(n).unwrap_or(usize::MAX),
+    }
 }
 
 impl Settings {
@@ -70,7 +86,10 @@ impl Settings {
             max_keepalive: u16::try_from(config.max_keepalive).unwrap_or(u16::MAX),
             max_packet_size: usize::try_from(config.max_packet_size).unwrap_or(usize::MAX),
             window: u16::try_from(config.parallel.clamp(1, 65_535)).unwrap_or(u16::MAX),
-            queue: QueueLimits::from_msq_len(usize::try_from(config.msq_len).unwrap_or(usize::MAX)),
+            queue: QueueLimits::new(
+                usize::try_from(config.msq_len).unwrap_or(usize::MAX),
+                usize::try_from(config.max_queued_bytes.bytes()).unwrap_or(usize::MAX),
+            ),
             qos_duration: Duration::from_secs(u64::from(config.qos_duration.max(1))),
             max_user_properties: usize::try_from(config.property_size).unwrap_or(usize::MAX),
             max_topic_levels: usize::try_from(config.max_topic_levels).unwrap_or(usize::MAX),
@@ -79,6 +98,13 @@ impl Settings {
                 0 => FdBudget::current().max_connections,
                 n => usize::try_from(n).unwrap_or(usize::MAX),
             },
+            max_topic_alias: config.max_topic_alias,
+            max_subscriptions: limit(u64::from(config.max_subscriptions)),
+            retained: RetainedLimits {
+                messages: limit(u64::from(config.max_retained_messages)),
+                bytes: limit(config.max_retained_bytes.bytes()),
+            },
+            max_memory: config.max_memory.limit(),
         }
     }
 }

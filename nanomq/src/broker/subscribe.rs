@@ -8,6 +8,7 @@ use tokio::time::Instant;
 
 use super::access::Attempt;
 use super::events::BrokerEvent;
+use super::limits::Refused;
 use super::{Broker, Identity};
 use crate::auth::acl::Operation;
 use crate::codec::{ReasonCode, RetainHandling, SubscribeFilter, exceeds_levels};
@@ -50,6 +51,19 @@ impl Broker {
         }
         if !self.permits(&settings, by, Attempt::Subscribe, &entry.filter) {
             return refused(ReasonCode::NOT_AUTHORIZED);
+        }
+        let new = !session.has_subscription(&entry.filter);
+        if new && session.subscription_count() >= settings.max_subscriptions {
+            self.refuse(
+                Refused::Subscription,
+                &session.client_id,
+                "max_subscriptions",
+            );
+            return refused(ReasonCode::QUOTA_EXCEEDED);
+        }
+        if new && self.under_memory_pressure() {
+            self.refuse(Refused::Subscription, &session.client_id, "max_memory");
+            return refused(ReasonCode::QUOTA_EXCEEDED);
         }
         let options = entry.options;
         let existed = self

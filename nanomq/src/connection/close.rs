@@ -123,7 +123,8 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
             // (queues may go over their high watermark; they drain on their own).
             self.paused.clear();
             while let Some(publish) = self.stash.pop_front() {
-                self.route_publish(publish);
+                // The connection ends anyway: a refusal has nothing left to close.
+                let _ = self.route_publish(publish);
             }
             self.paused.clear();
         }

@@ -14,7 +14,8 @@ use tracing::warn;
 
 use crate::admission::{Admission, FREE_CONNECT_BYTES, PRE_CONNECT_TIMEOUT, PendingTicket};
 use crate::broker::lifecycle::OpenRequest;
-use crate::broker::{Broker, INBOUND_TOPIC_ALIAS_MAX, Identity, Settings};
+use crate::broker::limits::Refused;
+use crate::broker::{Broker, Identity, Settings};
 use crate::codec::{
     ConnAck, ConnAckProperties, Connect, DecodeError, LastWill, Packet, ProtocolVersion,
     ReasonCode, decode_packet, encode_packet, peek_packet_len,
@@ -243,7 +244,7 @@ where
     if version == ProtocolVersion::V5 {
         properties.receive_maximum = Some(settings.window);
         properties.maximum_packet_size = u32::try_from(settings.max_packet_size).ok();
-        properties.topic_alias_maximum = Some(INBOUND_TOPIC_ALIAS_MAX);
+        properties.topic_alias_maximum = Some(settings.max_topic_alias);
         properties.assigned_client_identifier = assigned;
         properties.server_keep_alive = capped.then_some(max);
     }
@@ -308,6 +309,10 @@ async fn admit(
     cert_subject: Option<Arc<str>>,
 ) -> Result<Arc<Identity>, ReasonCode> {
     let identity = broker.authenticate(connect, peer, cert_subject).await?;
+    if broker.under_memory_pressure() {
+        broker.refuse(Refused::Connection, &connect.client_id, "max_memory");
+        return Err(ReasonCode::QUOTA_EXCEEDED);
+    }
     let connections = &broker.metrics().connections;
     if broker
         .admission()

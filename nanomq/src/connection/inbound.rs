@@ -10,7 +10,6 @@ use tracing::debug;
 
 use super::Connection;
 use super::close::Exit;
-use crate::broker::INBOUND_TOPIC_ALIAS_MAX;
 use crate::codec::{
     AckKind, AckProperties, Disconnect, Packet, PacketId, ProtocolVersion, Publish, QoS,
     ReasonCode, SubAck, Subscribe, UnsubAck, Unsubscribe, encode_packet,
@@ -105,7 +104,8 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
             return Err(Exit::ProtocolError(ReasonCode::PROTOCOL_ERROR));
         }
         if let Some(alias) = publish.properties.topic_alias {
-            if alias == 0 || alias > INBOUND_TOPIC_ALIAS_MAX {
+            // The maximum this connection announced in its CONNACK (`max_topic_alias`).
+            if alias == 0 || alias > self.settings.max_topic_alias {
                 return Err(Exit::ProtocolError(ReasonCode::TOPIC_ALIAS_INVALID));
             }
             if publish.topic.is_empty() {
@@ -115,7 +115,16 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
                 }
             } else {
                 let aliases = self.aliases.get_or_insert_with(Box::default);
-                aliases.inbound.insert(alias, Arc::clone(&publish.topic));
+                let topic = Arc::clone(&publish.topic);
+                let replaced = aliases.inbound.insert(alias, topic).map_or(0, |t| t.len());
+                aliases.inbound_bytes = aliases.inbound_bytes - replaced + publish.topic.len();
+                if aliases.inbound_bytes > super::ALIAS_BYTES {
+                    debug!(
+                        bytes = aliases.inbound_bytes,
+                        "topic aliases over their byte budget"
+                    );
+                    return Err(Exit::ProtocolError(ReasonCode::QUOTA_EXCEEDED));
+                }
             }
         }
         // Before the message is held or routed: a refusal is answered at once.
@@ -142,7 +151,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
             }
         }
         if self.paused.is_empty() {
-            self.route_publish(publish);
+            self.route_publish(publish)?;
         } else {
             self.stash.push_back(publish);
         }
@@ -201,13 +210,15 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
             let Some(publish) = self.stash.pop_front() else {
                 break;
             };
-            self.route_publish(publish);
+            self.route_publish(publish)?;
         }
         Ok(())
     }
 
-    /// Delivers one PUBLISH from the client and acknowledges it.
-    pub(super) fn route_publish(&mut self, publish: Publish) {
+    /// Delivers one PUBLISH from the client and acknowledges it. A 3.x client has no way to
+    /// be refused: a retained message the limits refuse goes out unretained, and one the
+    /// store has no room for ends the connection unacknowledged (the client sends it again).
+    pub(super) fn route_publish(&mut self, publish: Publish) -> Result<(), Exit> {
         self.counters.messages_in += 1;
         self.session
             .stats
@@ -221,33 +232,60 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
             if !self.state.receive_qos2(id) {
                 // A resent QoS 2 message already delivered: acknowledge, do not deliver again.
                 self.write_ack(AckKind::PubRec, id, ReasonCode::SUCCESS);
-                return;
+                return Ok(());
             }
             let ticket = self.broker.qos2_from_client(&self.session, id, true);
             self.hold(ticket);
         }
         let message =
             Message::from_publish(publish, Origin::Client(self.session.id), Instant::now());
-        let routed = self
+        let size = message.topic.len() + message.payload.len();
+        let v5 = self.version == ProtocolVersion::V5;
+        let routed = match self
             .broker
-            .publish(&self.identity, message, &mut self.paused);
+            .publish(&self.identity, message, Some(&mut self.paused))
+        {
+            Err(refused)
+                if !v5
+                    && refused.reason == ReasonCode::QUOTA_EXCEEDED
+                    && refused.message.retain =>
+            {
+                let unretained = Message {
+                    retain: false,
+                    ..*refused.message
+                };
+                self.broker
+                    .publish(&self.identity, unretained, Some(&mut self.paused))
+            }
+            routed => routed,
+        };
         let outcome = match routed {
             Ok(outcome) => outcome,
-            Err(reason) => {
-                // Checked as it arrived; the rules changed since (a reload).
+            Err(refused) => {
+                let reason = refused.reason;
+                // Refused by a limit, or checked as it arrived and the rules changed since.
                 self.counters.dropped += 1;
-                if self.version == ProtocolVersion::V5
+                let unacknowledged = !v5 && reason == ReasonCode::QUOTA_EXCEEDED;
+                if (v5 || unacknowledged)
                     && qos == QoS::ExactlyOnce
                     && let Some(id) = packet_id
                 {
-                    // A refusing PUBREC ends the exchange: no PUBREL will free the id.
+                    // No PUBREL will free the id (a refusing PUBREC ends the exchange; a 3.x
+                    // client sends the message again as new).
                     self.state.release_qos2(id);
                     let ticket = self.broker.qos2_from_client(&self.session, id, false);
                     self.hold(ticket);
                 }
-                return self.answer_publish(qos, packet_id, reason);
+                if unacknowledged && qos != QoS::AtMostOnce {
+                    return Err(Exit::ProtocolError(ReasonCode::QUOTA_EXCEEDED));
+                }
+                self.answer_publish(qos, packet_id, reason);
+                return Ok(());
             }
         };
+        if !outcome.ticket.is_none() {
+            self.undurable_bytes += size;
+        }
         self.hold(outcome.ticket);
         let reason = if outcome.delivered == 0 {
             ReasonCode::NO_MATCHING_SUBSCRIBERS
@@ -255,6 +293,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
             ReasonCode::SUCCESS
         };
         self.answer_publish(qos, packet_id, reason);
+        Ok(())
     }
 
     /// PUBACK or PUBREC for a routed (or refused) message; 3.x acknowledgements carry no

@@ -71,6 +71,10 @@ const WRITE_HIGH: usize = 64 * 1024;
 const PULL_BATCH: usize = 64;
 /// PUBLISH packets kept while paused before the connection stops reading.
 const STASH_LIMIT: usize = 64;
+/// Bytes of messages (topics and payloads) a client may have routed while their
+/// acknowledgements wait for the store; past it, its packets are not read until the store
+/// catches up (only this client waits).
+const UNDURABLE_LIMIT: usize = 1024 * 1024;
 /// Output waiting to be written above which the client's packets are no longer read: only a
 /// client that sends and never reads gets there (deliveries are pulled only below
 /// [`WRITE_HIGH`]; what grows past it are answers to its own packets).
@@ -193,15 +197,26 @@ pub struct Connection<S> {
     /// has committed that far (an acknowledgement never goes out before what it
     /// acknowledges is on disk).
     durable_ticket: Ticket,
+    /// Bytes routed since the output last was durable (see [`UNDURABLE_LIMIT`]).
+    undurable_bytes: usize,
 }
+
+/// Bytes of topics the aliases of one connection may hold, each way: an alias pins its topic
+/// for as long as the connection lives (without a bound, 256 aliases of 64 KB topics pinned
+/// 15 MiB per connection).
+const ALIAS_BYTES: usize = 64 * 1024;
 
 /// The topic aliases of a connection.
 #[derive(Debug, Default)]
 struct Aliases {
     /// Set up by the client's PUBLISH packets.
     inbound: HashMap<u16, Arc<str>, RandomState>,
+    /// Bytes of the topics in `inbound`.
+    inbound_bytes: usize,
     /// Set up by ours.
     outbound: HashMap<Arc<str>, u16, RandomState>,
+    /// Bytes of the topics in `outbound`.
+    outbound_bytes: usize,
 }
 
 /// What the busy loop carries from one turn to the next.
@@ -268,6 +283,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
             self_congested: false,
             waiting_since: None,
             durable_ticket: Ticket::NONE,
+            undurable_bytes: 0,
         })
     }
 
@@ -358,10 +374,16 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
             {
                 self.arm_timer();
             }
+            let durable = self.broker.is_durable(self.durable_ticket);
+            if durable {
+                self.undurable_bytes = 0;
+            }
+            // A client whose acknowledgements wait for the store (a slow or failing disk)
+            // is not read past UNDURABLE_LIMIT: it cannot pile up messages in memory.
             let read_open = self.stash.len() < STASH_LIMIT
                 && !self.self_congested
-                && self.output.len() < OUTPUT_READ_LIMIT;
-            let durable = self.broker.is_durable(self.durable_ticket);
+                && self.output.len() < OUTPUT_READ_LIMIT
+                && self.undurable_bytes < UNDURABLE_LIMIT;
             let want_write = !self.output.is_empty() && durable;
             if want_write && self.waiting_since.is_none() {
                 self.waiting_since = Some(Instant::now());

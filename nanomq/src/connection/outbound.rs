@@ -74,6 +74,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
         }
         if let Some((topic, alias)) = new_alias {
             let aliases = self.aliases.get_or_insert_with(Box::default);
+            aliases.outbound_bytes += topic.len();
             aliases.outbound.insert(topic, alias);
         }
         self.counters.messages_out += 1;
@@ -115,10 +116,11 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
                 .min(OUTBOUND_TOPIC_ALIAS_MAX);
             let outbound = self.aliases.as_ref().map(|a| &a.outbound);
             let known = outbound.map_or(0, std::collections::HashMap::len);
+            let bytes = self.aliases.as_ref().map_or(0, |a| a.outbound_bytes);
             if let Some(&alias) = outbound.and_then(|aliases| aliases.get(&topic)) {
                 properties.topic_alias = Some(alias);
                 topic = Arc::from("");
-            } else if usize::from(max) > known {
+            } else if usize::from(max) > known && bytes + topic.len() <= super::ALIAS_BYTES {
                 let alias = u16::try_from(known + 1).unwrap_or(max);
                 new_alias = Some((Arc::clone(&topic), alias));
                 properties.topic_alias = Some(alias);

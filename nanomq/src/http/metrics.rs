@@ -65,7 +65,7 @@ async fn prometheus(State(state): State<AppState>) -> Response {
 /// the bridge's series carry a `bridge` label with its name (`bridge` is `None` without one).
 pub fn exposition(m: &Metrics, bridge: Option<&str>) -> String {
     let bridge = bridge.zip(m.bridge.as_ref());
-    let series: [(&str, &str, &str, u64); 16] = [
+    let series: [(&str, &str, &str, u64); 21] = [
         (
             "connections",
             "gauge",
@@ -137,6 +137,36 @@ pub fn exposition(m: &Metrics, bridge: Option<&str>) -> String {
             "counter",
             "Connected clients disconnected by a reload that revoked their login.",
             m.logins_revoked,
+        ),
+        (
+            "connections_refused_total",
+            "counter",
+            "Connections refused near max_memory.",
+            m.refused.connections,
+        ),
+        (
+            "subscriptions_refused_total",
+            "counter",
+            "Subscriptions refused by max_subscriptions or max_memory.",
+            m.refused.subscriptions,
+        ),
+        (
+            "retained_refused_total",
+            "counter",
+            "Retained messages refused by the retained limits, max_memory or the store's quota.",
+            m.refused.retained,
+        ),
+        (
+            "publishes_refused_total",
+            "counter",
+            "Publishes refused because the store is over its quota.",
+            m.refused.publishes,
+        ),
+        (
+            "memory_pressure",
+            "gauge",
+            "1 while resident memory is near max_memory (growth refused).",
+            u64::from(m.memory_pressure),
         ),
         (
             "bytes_received_total",

@@ -62,7 +62,7 @@ async fn publish(
     let settings = state.broker.settings();
     let mut ticket = Ticket::NONE;
     for message in messages(&state.broker, &settings, &request)? {
-        ticket = ticket.max(publish_one(&state.broker, message));
+        ticket = ticket.max(publish_one(&state.broker, message)?);
     }
     stored(&state.broker, ticket).await?;
     Ok(Json(ApiResponse::ok_empty()))
@@ -70,12 +70,19 @@ async fn publish(
 
 /// Publishes one message as the API, already checked by [`messages`]: the store ticket the
 /// answer waits for.
-fn publish_one(broker: &Broker, message: Message) -> Ticket {
-    // Nobody waits for congested subscribers: the API has no socket to pause.
-    let mut congested = Vec::new();
-    broker
-        .publish(&Identity::api(), message, &mut congested)
-        .map_or(Ticket::NONE, |outcome| outcome.ticket)
+fn publish_one(broker: &Broker, message: Message) -> Result<Ticket, ApiError> {
+    // The API has no socket to pause: a full queue drops the message for that subscriber.
+    match broker.publish(&Identity::api(), message, None) {
+        Ok(outcome) => Ok(outcome.ticket),
+        Err(refused) if refused.reason == ReasonCode::QUOTA_EXCEEDED => Err(ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            ResultCode::UnknownError,
+            "not published: a limit refused it (the retained limits, the store's quota or \
+             max_memory; see the broker's log)",
+        )),
+        // Checked by `messages` already; the rules changed since.
+        Err(_) => Ok(Ticket::NONE),
+    }
 }
 
 /// Waits until what the answer acknowledges is on disk (the same promise as a PUBACK); a
@@ -105,13 +112,14 @@ async fn publish_batch(
             let topic = first_topic(&item);
             let outcome = from_json_object::<PublishRequest>(item)
                 .and_then(|request| messages(&state.broker, &settings, &request));
-            let code = match outcome {
-                Ok(messages) => {
-                    for message in messages {
-                        ticket = ticket.max(publish_one(&state.broker, message));
-                    }
-                    ResultCode::Success
+            let published = outcome.and_then(|messages| {
+                for message in messages {
+                    ticket = ticket.max(publish_one(&state.broker, message)?);
                 }
+                Ok(())
+            });
+            let code = match published {
+                Ok(()) => ResultCode::Success,
                 Err(error) => error.code(),
             };
             PublishBatchResult { topic, code }

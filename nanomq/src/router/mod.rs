@@ -235,6 +235,20 @@ impl Router {
         }
     }
 
+    /// Whether a session that `wanted` picks subscribes to a filter matching `topic`.
+    pub fn any_match(&self, topic: &str, mut wanted: impl FnMut(&Session) -> bool) -> bool {
+        let mut any = false;
+        self.trie.read().for_each_match(topic, |subs| {
+            any = any
+                || subs.direct.values().any(|s| wanted(&s.session))
+                || subs
+                    .groups
+                    .values()
+                    .any(|g| g.members.iter().any(|s| wanted(&s.session)));
+        });
+        any
+    }
+
     /// Whether any subscription matches `topic` (so that a message nobody would receive need
     /// not even be built).
     pub fn has_subscribers(&self, topic: &str) -> bool {
@@ -247,13 +261,15 @@ impl Router {
 
     /// Queues `message` for every session with a matching subscription: once per session
     /// (at the highest matching QoS, with every matching subscription identifier), and once
-    /// per shared group. Sessions whose queue is over its high watermark are added to
-    /// `congested`, so the publisher can wait for them. `hooks` hear of every delivery.
+    /// per shared group. With `congested`, the publisher pauses: sessions whose queue is over
+    /// its high watermark are added to it, so the publisher can wait for them. Without, the
+    /// publisher cannot pause, and a full queue drops the message for that session. `hooks`
+    /// hear of every delivery.
     pub fn route(
         &self,
         message: &Arc<Message>,
         limits: &QueueLimits,
-        congested: &mut Vec<Arc<Session>>,
+        mut congested: Option<&mut Vec<Arc<Session>>>,
         hooks: &mut impl RouteHooks,
     ) -> RouteOutcome {
         let trie = self.trie.read();
@@ -319,9 +335,10 @@ impl Router {
             };
             hooks.prepare(session, &mut delivery);
             let key = delivery.key;
+            let waits = congested.is_some();
             let pushed = session
                 .mailbox
-                .push_dropping(delivery, limits, &mut dropped);
+                .push_dropping(delivery, limits, waits, &mut dropped);
             if !dropped.is_empty() {
                 hooks.dropped(session, &dropped);
                 dropped.clear();
@@ -330,11 +347,19 @@ impl Router {
                 Pushed::Queued => outcome.delivered += 1,
                 Pushed::Congested => {
                     outcome.delivered += 1;
-                    congested.push(Arc::clone(session));
+                    if let Some(congested) = congested.as_deref_mut() {
+                        congested.push(Arc::clone(session));
+                    }
                 }
                 Pushed::DroppedOldest => {
                     outcome.delivered += 1;
                     outcome.dropped += 1;
+                }
+                Pushed::DroppedNewest => {
+                    outcome.dropped += 1;
+                    hooks.refused(session, key);
+                    i = j;
+                    continue;
                 }
                 Pushed::Refused => {
                     hooks.refused(session, key);

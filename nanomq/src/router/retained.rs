@@ -6,9 +6,15 @@
 //! its expiry (`broker::timers`) that frees it, so it does not hold memory until somebody
 //! happens to replace it. Nothing recurses on a topic's depth: every walk uses an explicit
 //! stack, and a node drops its subtree iteratively.
+//!
+//! The store is bounded (`max_retained_messages`, `max_retained_bytes`, topics and payloads
+//! counted): a change that would take it over either is refused, and so, under memory
+//! pressure, is one that adds bytes. Replacing a message with a smaller one, or clearing it,
+//! is always accepted.
 
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use bytes::Bytes;
 use foldhash::fast::RandomState;
@@ -17,10 +23,34 @@ use tokio::time::Instant;
 
 use crate::message::Message;
 
+/// How much the retained store may hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetainedLimits {
+    /// Messages (`max_retained_messages`).
+    pub messages: usize,
+    /// Bytes of topics and payloads (`max_retained_bytes`).
+    pub bytes: usize,
+}
+
+impl RetainedLimits {
+    /// No limit.
+    pub const NONE: RetainedLimits = RetainedLimits {
+        messages: usize::MAX,
+        bytes: usize::MAX,
+    };
+}
+
 /// The broker's retained messages, one per topic.
 #[derive(Debug, Default)]
 pub struct RetainedMessages {
     topics: RwLock<TopicStore<Arc<Message>>>,
+    /// Bytes of the retained topics and payloads (changed under the write lock).
+    bytes: AtomicUsize,
+}
+
+/// What a retained message counts for against `max_retained_bytes`.
+fn cost(message: &Message) -> usize {
+    message.topic.len() + message.payload.len()
 }
 
 /// What applying a retained publish did.
@@ -32,18 +62,33 @@ pub enum RetainedChange {
     Cleared,
     /// Nothing: an empty payload on a topic that retained nothing.
     Unchanged,
+    /// Refused: it would take the store over its limits (or add bytes under memory
+    /// pressure, when `grow` was false).
+    Refused,
 }
 
 impl RetainedMessages {
     /// Applies a PUBLISH with the RETAIN flag: an empty payload clears the topic, anything
-    /// else replaces what it held. The payload is copied so that a long-lived retained
-    /// message does not pin the connection buffer it arrived in.
-    pub fn update(&self, message: &Message) -> RetainedChange {
+    /// else replaces what it held, within `limits` (and, unless `grow`, without adding
+    /// bytes). The payload is copied so that a long-lived retained message does not pin the
+    /// connection buffer it arrived in.
+    pub fn update(&self, message: &Message, limits: RetainedLimits, grow: bool) -> RetainedChange {
         if message.payload.is_empty() {
             return match self.topics.write().remove(&message.topic) {
-                Some(_) => RetainedChange::Cleared,
+                Some(old) => {
+                    self.bytes.fetch_sub(cost(&old), Ordering::Relaxed);
+                    RetainedChange::Cleared
+                }
                 None => RetainedChange::Unchanged,
             };
+        }
+        let mut topics = self.topics.write();
+        let old = topics.get(&message.topic).map(|m| cost(m));
+        let bytes = self.bytes.load(Ordering::Relaxed);
+        let after = bytes - old.unwrap_or(0) + cost(message);
+        let count = topics.len() + usize::from(old.is_none());
+        if count > limits.messages || after > limits.bytes || (!grow && after > bytes) {
+            return RetainedChange::Refused;
         }
         let stored = Arc::new(Message {
             id: message.id,
@@ -55,10 +100,14 @@ impl RetainedMessages {
             expires_at: message.expires_at,
             origin: message.origin,
         });
-        self.topics
-            .write()
-            .insert(&message.topic, Arc::clone(&stored));
+        topics.insert(&message.topic, Arc::clone(&stored));
+        self.bytes.store(after, Ordering::Relaxed);
         RetainedChange::Set(stored)
+    }
+
+    /// Bytes of the retained topics and payloads.
+    pub fn bytes(&self) -> usize {
+        self.bytes.load(Ordering::Relaxed)
     }
 
     /// The unexpired retained messages whose topic matches `filter`.
@@ -83,7 +132,11 @@ impl RetainedMessages {
 
     /// Removes the message retained on `topic`; returns whether there was one.
     pub fn remove(&self, topic: &str) -> bool {
-        self.topics.write().remove(topic).is_some()
+        let removed = self.topics.write().remove(topic);
+        if let Some(old) = &removed {
+            self.bytes.fetch_sub(cost(old), Ordering::Relaxed);
+        }
+        removed.is_some()
     }
 
     /// Removes the message retained on `topic` if it has expired by `now`; returns whether
@@ -96,7 +149,14 @@ impl RetainedMessages {
             return false;
         }
         let mut topics = self.topics.write();
-        expired(&topics) && topics.remove(topic).is_some()
+        if !expired(&topics) {
+            return false;
+        }
+        let removed = topics.remove(topic);
+        if let Some(old) = &removed {
+            self.bytes.fetch_sub(cost(old), Ordering::Relaxed);
+        }
+        removed.is_some()
     }
 
     /// Number of retained messages.
@@ -396,21 +456,56 @@ mod tests {
         }
     }
 
+    const NONE: RetainedLimits = RetainedLimits::NONE;
+
+    #[test]
+    fn limits_refuse_growth_and_accept_shrinking() {
+        let r = RetainedMessages::default();
+        let limits = RetainedLimits {
+            messages: 2,
+            bytes: 10,
+        };
+        let set = |t, p, grow| r.update(&retained(t, p, None), limits, grow);
+        assert!(matches!(set("a", "1234", true), RetainedChange::Set(_)));
+        assert!(matches!(set("b", "12", true), RetainedChange::Set(_)));
+        assert_eq!(r.bytes(), 8);
+        assert!(
+            matches!(set("c", "1", true), RetainedChange::Refused),
+            "count"
+        );
+        assert!(
+            matches!(set("a", "1234567", true), RetainedChange::Refused),
+            "bytes"
+        );
+        assert!(
+            matches!(set("a", "12", false), RetainedChange::Set(_)),
+            "smaller"
+        );
+        assert!(
+            matches!(set("b", "123", false), RetainedChange::Refused),
+            "pressure"
+        );
+        assert!(matches!(set("b", "", false), RetainedChange::Cleared));
+        assert_eq!(r.bytes(), 3);
+        assert!(r.remove("a"));
+        assert_eq!(r.bytes(), 0);
+    }
+
     #[test]
     fn expired_messages_are_removed_and_replaced_ones_kept() {
         let now = Instant::now();
         let later = |s| now + std::time::Duration::from_secs(s);
         let r = RetainedMessages::default();
         assert!(matches!(
-            r.update(&retained("a/1", "x", Some(later(1)))),
+            r.update(&retained("a/1", "x", Some(later(1))), NONE, true),
             RetainedChange::Set(_)
         ));
-        r.update(&retained("a/2", "x", None));
+        r.update(&retained("a/2", "x", None), NONE, true);
         // Replaced before it ran out: the new message has no expiry and must survive.
-        r.update(&retained("a/3", "old", Some(later(1))));
-        r.update(&retained("a/3", "new", None));
+        r.update(&retained("a/3", "old", Some(later(1))), NONE, true);
+        r.update(&retained("a/3", "new", None), NONE, true);
         assert!(matches!(
-            r.update(&retained("a/4", "", None)),
+            r.update(&retained("a/4", "", None), NONE, true),
             RetainedChange::Unchanged
         ));
         assert_eq!(r.len(), 3);
@@ -423,7 +518,7 @@ mod tests {
         assert!(r.remove_if_expired("a/1", later(1)));
         assert!(!r.remove_if_expired("a/3", later(1)));
         assert!(matches!(
-            r.update(&retained("a/3", "", None)),
+            r.update(&retained("a/3", "", None), NONE, true),
             RetainedChange::Cleared
         ));
         assert_eq!(r.len(), 1);

@@ -4,8 +4,9 @@
 //! batches out. While the client is away (a persistent session) the queue is capped at
 //! `msq_len`: the oldest message is dropped and counted, QoS 0 messages are not queued at all.
 //!
-//! While the client is online, the policy is backpressure for clients that keep up and
-//! isolation from those that do not:
+//! Every queue is bounded in messages and in bytes (`max_queued_bytes`, topics and payloads),
+//! online and away, whatever published what it holds. While the client is online, the policy
+//! is backpressure for clients that keep up and isolation from those that do not:
 //!
 //! - When a push takes the queue over its high watermark, it reports congestion and the
 //!   publisher stops routing until the queue is back under its low watermark; nothing is lost.
@@ -14,6 +15,12 @@
 //!   reading or acknowledging, or trickles) is *shed*: it no longer holds anyone back, and its
 //!   queue is capped at the high watermark instead, the oldest delivery dropped and counted
 //!   for each new one. It is restored once it drains back under the low watermark.
+//!
+//! - A source that cannot pause (the broker's `$SYS` events, wills, the HTTP API) never takes
+//!   a queue over its bounds: over them, its message is dropped for that subscriber (and
+//!   counted) rather than queued, so a subscriber that reads nothing cannot grow without end
+//!   on messages nobody waits for. (Dropping the newest keeps what a client publisher had
+//!   queued, and had acknowledged.)
 //!
 //! So one subscriber can slow its publishers down to no less than `MIN_PROGRESS` per
 //! `PROGRESS_WINDOW` (128 messages/s), and a stuck one holds them for one window at most (a
@@ -49,16 +56,29 @@ pub struct QueueLimits {
     pub high_watermark: usize,
     /// Online queue length at which paused publishers resume.
     pub low_watermark: usize,
+    /// Most bytes (topics and payloads) a queue holds: over it, as over the high watermark;
+    /// paused publishers resume under half of it.
+    pub max_bytes: usize,
 }
 
 impl QueueLimits {
-    /// Limits for a given `msq_len`.
+    /// Limits for a given `msq_len` and no byte bound.
     pub fn from_msq_len(msq_len: usize) -> QueueLimits {
+        QueueLimits::new(msq_len, 0)
+    }
+
+    /// Limits for a given `msq_len` and `max_queued_bytes` (0: no byte bound).
+    pub fn new(msq_len: usize, max_bytes: usize) -> QueueLimits {
         let high = msq_len.max(1024);
         QueueLimits {
             offline: msq_len.max(1),
             high_watermark: high,
             low_watermark: high / 2,
+            max_bytes: if max_bytes == 0 {
+                usize::MAX
+            } else {
+                max_bytes
+            },
         }
     }
 }
@@ -73,6 +93,8 @@ pub enum Pushed {
     /// Queued for a client that is away or shed, whose queue was full: the oldest message
     /// was dropped.
     DroppedOldest,
+    /// Not queued: the queue is full and the source cannot pause (counted as dropped).
+    DroppedNewest,
     /// Not queued: the session is closed, or a QoS 0 message for an offline client.
     Refused,
 }
@@ -95,7 +117,12 @@ struct State {
     online: bool,
     closed: bool,
     dropped: u64,
-    low_watermark: usize,
+    /// Bytes (topics and payloads) of what is queued.
+    bytes: usize,
+    /// Queue length at which paused publishers resume.
+    low_watermark: u32,
+    /// Bytes under which paused publishers resume (`u32::MAX`: no byte bound).
+    low_bytes: u32,
     /// Deliveries the consumer has taken so far: its progress, as paused publishers see it.
     taken: u64,
     /// The consumer did not keep up while congested: it holds no publisher back, and its
@@ -105,8 +132,29 @@ struct State {
 
 impl State {
     fn congested(&self) -> bool {
-        self.online && !self.closed && !self.shed && self.queue.len() > self.low_watermark
+        self.online
+            && !self.closed
+            && !self.shed
+            && (self.queue.len() > self.low_watermark as usize
+                || self.bytes > self.low_bytes as usize)
     }
+
+    /// Drops the oldest delivery: its store key goes to `dropped` (for the store to forget
+    /// it).
+    fn drop_oldest(&mut self, dropped: &mut Vec<u64>) {
+        if let Some(old) = self.queue.pop_front() {
+            self.bytes = self.bytes.saturating_sub(cost(&old));
+            if old.key != 0 {
+                dropped.push(old.key);
+            }
+        }
+        self.dropped += 1;
+    }
+}
+
+/// What a delivery counts for in a queue's byte bound: its topic and payload.
+fn cost(delivery: &Delivery) -> usize {
+    delivery.message.topic.len() + delivery.message.payload.len()
 }
 
 /// What a paused publisher remembers of the consumer's progress between two checks.
@@ -117,62 +165,78 @@ struct Progress {
 }
 
 impl Mailbox {
-    /// Queues a delivery, applying the online or offline policy.
+    /// Queues a delivery from a source that pauses when told [`Pushed::Congested`],
+    /// applying the online or offline policy.
     pub fn push(&self, delivery: Delivery, limits: &QueueLimits) -> Pushed {
-        self.push_dropping(delivery, limits, &mut Vec::new())
+        self.push_dropping(delivery, limits, true, &mut Vec::new())
     }
 
-    /// [`Mailbox::push`], adding to `dropped` the store keys of the stored deliveries it
-    /// dropped to make room (for the store to forget them).
+    /// [`Mailbox::push`], from a source that pauses when congested (`waits`) or not (then a
+    /// full queue drops the new delivery), adding to `dropped` the store keys of the stored
+    /// deliveries it dropped to make room (for the store to forget them).
     pub fn push_dropping(
         &self,
         delivery: Delivery,
         limits: &QueueLimits,
+        waits: bool,
         dropped: &mut Vec<u64>,
     ) -> Pushed {
         let mut state = self.state.lock();
         if state.closed {
             return Pushed::Refused;
         }
+        let size = cost(&delivery);
         if !state.online {
             if delivery.qos == QoS::AtMostOnce {
                 return Pushed::Refused;
             }
             let mut outcome = Pushed::Queued;
-            while state.queue.len() >= limits.offline {
-                if let Some(old) = state.queue.pop_front()
-                    && old.key != 0
-                {
-                    dropped.push(old.key);
-                }
-                state.dropped += 1;
+            while !state.queue.is_empty()
+                && (state.queue.len() >= limits.offline
+                    || state.bytes.saturating_add(size) > limits.max_bytes)
+            {
+                state.drop_oldest(dropped);
                 outcome = Pushed::DroppedOldest;
             }
             state.queue.push_back(delivery);
+            state.bytes += size;
             self.len.store(state.queue.len(), Ordering::Relaxed);
             return outcome;
         }
-        state.low_watermark = limits.low_watermark;
+        state.low_watermark = u32::try_from(limits.low_watermark).unwrap_or(u32::MAX);
+        state.low_bytes = u32::try_from(limits.max_bytes / 2).unwrap_or(u32::MAX);
+        let full = |state: &State| {
+            state.queue.len() >= limits.high_watermark
+                || state.bytes.saturating_add(size) > limits.max_bytes
+        };
+        if !waits && !state.shed && full(&state) {
+            state.dropped += 1;
+            return Pushed::DroppedNewest;
+        }
         let was_empty = state.queue.is_empty();
         let mut outcome = Pushed::Queued;
         if state.shed && state.queue.len() >= limits.high_watermark {
-            if let Some(old) = state.queue.pop_front()
-                && old.key != 0
-            {
-                dropped.push(old.key);
-            }
-            state.dropped += 1;
+            state.drop_oldest(dropped);
+            outcome = Pushed::DroppedOldest;
+        }
+        while state.shed
+            && !state.queue.is_empty()
+            && state.bytes.saturating_add(size) > limits.max_bytes
+        {
+            state.drop_oldest(dropped);
             outcome = Pushed::DroppedOldest;
         }
         state.queue.push_back(delivery);
+        state.bytes += size;
         let len = state.queue.len();
+        let over = len > limits.high_watermark || state.bytes > limits.max_bytes;
         let shed = state.shed;
         self.len.store(len, Ordering::Relaxed);
         drop(state);
         if was_empty {
             self.ready.notify_one();
         }
-        if len > limits.high_watermark && !shed {
+        if over && !shed {
             Pushed::Congested
         } else {
             outcome
@@ -185,6 +249,7 @@ impl Mailbox {
     pub fn pop_batch(&self, max: usize, qos_budget: usize, out: &mut Vec<Delivery>) -> usize {
         let mut state = self.state.lock();
         let before = state.queue.len();
+        let was_congested = state.congested();
         let mut taken_qos = 0;
         while out.len() < max {
             let Some(front) = state.queue.front() else {
@@ -197,14 +262,17 @@ impl Mailbox {
                 taken_qos += 1;
             }
             if let Some(delivery) = state.queue.pop_front() {
+                state.bytes = state.bytes.saturating_sub(cost(&delivery));
                 out.push(delivery);
             }
         }
         let after = state.queue.len();
         state.taken += (before - after) as u64;
         self.len.store(after, Ordering::Relaxed);
-        let crossed = before > state.low_watermark && after <= state.low_watermark;
-        if after <= state.low_watermark {
+        let drained =
+            after <= state.low_watermark as usize && state.bytes <= state.low_bytes as usize;
+        let crossed = was_congested && drained;
+        if drained {
             state.shed = false;
         }
         drop(state);
@@ -219,6 +287,7 @@ impl Mailbox {
     pub fn unpop(&self, deliveries: impl DoubleEndedIterator<Item = Delivery>) {
         let mut state = self.state.lock();
         for delivery in deliveries.rev() {
+            state.bytes += cost(&delivery);
             state.queue.push_front(delivery);
         }
         self.len.store(state.queue.len(), Ordering::Relaxed);
@@ -306,15 +375,11 @@ impl Mailbox {
         let mut dropped = 0;
         if !online {
             state.queue.retain(|d| d.qos != QoS::AtMostOnce);
-            while state.queue.len() > limits.offline {
-                if let Some(old) = state.queue.pop_front()
-                    && old.key != 0
-                {
-                    dropped_keys.push(old.key);
-                }
+            state.bytes = state.queue.iter().map(cost).sum();
+            while state.queue.len() > limits.offline || state.bytes > limits.max_bytes {
+                state.drop_oldest(dropped_keys);
                 dropped += 1;
             }
-            state.dropped += dropped;
         }
         let len = state.queue.len();
         self.len.store(len, Ordering::Relaxed);
@@ -331,6 +396,7 @@ impl Mailbox {
         let mut state = self.state.lock();
         state.closed = true;
         state.queue.clear();
+        state.bytes = 0;
         self.len.store(0, Ordering::Relaxed);
         drop(state);
         self.space.notify_waiters();
@@ -354,161 +420,5 @@ impl Mailbox {
 }
 
 #[cfg(test)]
-mod tests {
-    use std::sync::Arc;
-    use std::time::Duration;
-
-    use bytes::Bytes;
-
-    use super::*;
-    use crate::codec::PublishProperties;
-    use crate::message::{Message, Origin};
-
-    fn delivery() -> Delivery {
-        Delivery {
-            message: Arc::new(Message {
-                id: 0,
-                topic: Arc::from("t"),
-                payload: Bytes::from_static(b"x"),
-                qos: QoS::AtLeastOnce,
-                retain: false,
-                properties: PublishProperties::default(),
-                expires_at: None,
-                origin: Origin::Broker,
-            }),
-            qos: QoS::AtLeastOnce,
-            retain: false,
-            subscription_ids: Vec::new(),
-            key: 0,
-        }
-    }
-
-    const LIMITS: QueueLimits = QueueLimits {
-        offline: 3,
-        high_watermark: 4,
-        low_watermark: 2,
-    };
-
-    #[test]
-    fn online_queues_report_congestion_and_offline_queues_drop_the_oldest() {
-        let mailbox = Mailbox::default();
-        mailbox.set_online(true, &LIMITS, &mut Vec::new());
-        let outcomes: Vec<Pushed> = (0..5).map(|_| mailbox.push(delivery(), &LIMITS)).collect();
-        assert_eq!(outcomes[3], Pushed::Queued);
-        assert_eq!(outcomes[4], Pushed::Congested);
-        assert!(mailbox.is_congested());
-        // Going away trims to `offline`, oldest first.
-        assert_eq!(mailbox.set_online(false, &LIMITS, &mut Vec::new()), 2);
-        assert_eq!(mailbox.len(), 3);
-        assert_eq!(mailbox.push(delivery(), &LIMITS), Pushed::DroppedOldest);
-        assert_eq!(mailbox.dropped(), 3);
-        assert!(
-            !mailbox.is_congested(),
-            "an absent client never pauses publishers"
-        );
-    }
-
-    #[tokio::test]
-    async fn every_paused_publisher_woken_by_a_drain_gets_its_turn() {
-        let mailbox = Mailbox::default();
-        mailbox.set_online(true, &LIMITS, &mut Vec::new());
-        for _ in 0..5 {
-            mailbox.push(delivery(), &LIMITS);
-        }
-        let first = mailbox.wait_for_space();
-        let second = mailbox.wait_for_space();
-        tokio::pin!(first, second);
-        // Both publishers are waiting.
-        assert!(futures_util::poll!(first.as_mut()).is_pending());
-        assert!(futures_util::poll!(second.as_mut()).is_pending());
-        // The subscriber drains under the low watermark: both are woken.
-        let mut out = Vec::new();
-        mailbox.pop_batch(3, 3, &mut out);
-        assert!(futures_util::poll!(first.as_mut()).is_ready());
-        // The first one fills the queue again before the second one runs...
-        for _ in 0..3 {
-            mailbox.push(delivery(), &LIMITS);
-        }
-        assert!(mailbox.is_congested());
-        // ...and the second still gets its turn instead of waiting again.
-        tokio::time::timeout(Duration::from_secs(1), second)
-            .await
-            .expect("the second publisher was starved");
-    }
-
-    const WIDE: QueueLimits = QueueLimits {
-        offline: 10,
-        high_watermark: 1000,
-        low_watermark: 500,
-    };
-
-    fn congested_mailbox() -> Mailbox {
-        let mailbox = Mailbox::default();
-        mailbox.set_online(true, &WIDE, &mut Vec::new());
-        for _ in 0..WIDE.high_watermark {
-            assert_eq!(mailbox.push(delivery(), &WIDE), Pushed::Queued);
-        }
-        assert_eq!(mailbox.push(delivery(), &WIDE), Pushed::Congested);
-        mailbox
-    }
-
-    #[tokio::test(start_paused = true)]
-    async fn a_client_that_takes_nothing_is_shed_after_one_window() {
-        let mailbox = congested_mailbox();
-        let started = tokio::time::Instant::now();
-        mailbox.wait_for_space().await;
-        assert_eq!(
-            started.elapsed(),
-            PROGRESS_WINDOW,
-            "held one window, no more"
-        );
-        assert!(!mailbox.is_congested(), "a shed client holds nobody back");
-        // Its queue is capped at the high watermark, oldest first, and the drops counted.
-        let len = mailbox.len();
-        assert_eq!(mailbox.push(delivery(), &WIDE), Pushed::DroppedOldest);
-        assert_eq!(mailbox.len(), len);
-        assert_eq!(mailbox.dropped(), 1);
-        // Once it drains under the low watermark, it is back to backpressure.
-        let mut out = Vec::new();
-        mailbox.pop_batch(600, 600, &mut out);
-        for _ in 0..600 {
-            mailbox.push(delivery(), &WIDE);
-        }
-        assert!(mailbox.is_congested());
-        assert_eq!(mailbox.dropped(), 1);
-    }
-
-    #[tokio::test(start_paused = true)]
-    async fn a_client_that_keeps_taking_holds_its_publishers_until_it_drains() {
-        let mailbox = congested_mailbox();
-        let wait = mailbox.wait_for_space();
-        tokio::pin!(wait);
-        let mut out = Vec::new();
-        // Enough progress in every window: the publisher keeps waiting, nothing is dropped.
-        for _ in 0..12 {
-            assert!(futures_util::poll!(wait.as_mut()).is_pending());
-            out.clear();
-            mailbox.pop_batch(35, 35, &mut out);
-            tokio::time::advance(PROGRESS_WINDOW).await;
-        }
-        assert!(futures_util::poll!(wait.as_mut()).is_pending());
-        assert_eq!(mailbox.dropped(), 0);
-        // Draining under the low watermark releases it.
-        out.clear();
-        mailbox.pop_batch(100, 100, &mut out);
-        assert!(futures_util::poll!(wait.as_mut()).is_ready());
-    }
-
-    #[tokio::test(start_paused = true)]
-    async fn a_trickling_client_is_shed_too() {
-        let mailbox = congested_mailbox();
-        let wait = mailbox.wait_for_space();
-        tokio::pin!(wait);
-        let mut out = Vec::new();
-        assert!(futures_util::poll!(wait.as_mut()).is_pending());
-        mailbox.pop_batch(1, 1, &mut out);
-        tokio::time::advance(PROGRESS_WINDOW).await;
-        assert!(futures_util::poll!(wait.as_mut()).is_ready());
-        assert!(!mailbox.is_congested());
-    }
-}
+#[path = "mailbox_tests.rs"]
+mod tests;

@@ -376,6 +376,11 @@ impl Session {
             .is_some()
     }
 
+    /// Whether the session subscribes to exactly `filter`.
+    pub fn has_subscription(&self, filter: &str) -> bool {
+        self.state.lock().subscriptions.contains_key(filter)
+    }
+
     /// Forgets a subscription; returns whether it existed.
     pub fn remove_subscription(&self, filter: &str) -> bool {
         self.state.lock().subscriptions.remove(filter).is_some()

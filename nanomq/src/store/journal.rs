@@ -30,7 +30,7 @@ use std::time::{Duration, Instant};
 use foldhash::fast::RandomState;
 use parking_lot::{Condvar, Mutex};
 use tokio::sync::Notify;
-use tracing::{error, info};
+use tracing::{error, info, warn};
 
 use super::engine::{Engine, EngineError, Table, Txn};
 use super::record::{
@@ -174,6 +174,18 @@ struct Queue {
     closed: bool,
 }
 
+/// When the store refuses new durable work: over `max_bytes`, or with less than
+/// [`MIN_FREE_BYTES`] left on the file system of `dir`.
+#[derive(Debug, Default)]
+struct Quota {
+    max_bytes: Option<u64>,
+    dir: Option<std::path::PathBuf>,
+}
+
+/// Free space below which the store refuses new durable work, whatever its quota: enough for
+/// what is in flight to be written, and for the engine to free pages as it forgets.
+pub const MIN_FREE_BYTES: u64 = 64 << 20;
+
 #[derive(Debug)]
 struct Shared {
     queue: Mutex<Queue>,
@@ -182,6 +194,9 @@ struct Shared {
     committed_changed: Notify,
     next_key: AtomicU64,
     failing: AtomicBool,
+    /// Over the quota (see [`Quota`]), as of the last commit.
+    full: AtomicBool,
+    quota: Mutex<Quota>,
     stats: Mutex<StoreStats>,
 }
 
@@ -210,6 +225,8 @@ impl Journal {
             committed_changed: Notify::new(),
             next_key: AtomicU64::new(last_key + 1),
             failing: AtomicBool::new(false),
+            full: AtomicBool::new(false),
+            quota: Mutex::new(Quota::default()),
             stats: Mutex::new(StoreStats {
                 lost,
                 size_bytes: engine.size(),
@@ -294,6 +311,23 @@ impl Journal {
         self.shared.failing.load(Ordering::Relaxed)
     }
 
+    /// Sets the quota: new durable work is refused over `max_bytes` (`None`: no quota), or
+    /// with less than [`MIN_FREE_BYTES`] free on the file system of `dir`.
+    pub fn set_quota(&self, max_bytes: Option<u64>, dir: std::path::PathBuf) {
+        *self.shared.quota.lock() = Quota {
+            max_bytes,
+            dir: Some(dir),
+        };
+        let size = self.shared.stats.lock().size_bytes;
+        self.shared.update_full(size);
+    }
+
+    /// Whether new durable work is to be refused: the store is over its quota, its disk is
+    /// nearly full, or commits are failing.
+    pub fn is_full(&self) -> bool {
+        self.shared.full.load(Ordering::Relaxed) || self.is_failing()
+    }
+
     /// The store's figures now.
     pub fn stats(&self) -> StoreStats {
         let mut stats = self.shared.stats.lock().clone();
@@ -309,6 +343,30 @@ impl Journal {
         self.shared.wake.notify_one();
         if let Some(handle) = self.writer.lock().take() {
             let _ = handle.join();
+        }
+    }
+}
+
+impl Shared {
+    /// Decides, after a commit left the file at `size` bytes, whether the store is full.
+    fn update_full(&self, size: u64) {
+        let quota = self.quota.lock();
+        let over = quota.max_bytes.is_some_and(|max| size >= max);
+        let low = quota.dir.as_deref().is_some_and(|dir| {
+            rustix::fs::statvfs(dir)
+                .is_ok_and(|fs| fs.f_bavail.saturating_mul(fs.f_frsize) < MIN_FREE_BYTES)
+        });
+        drop(quota);
+        let full = over || low;
+        if self.full.swap(full, Ordering::Relaxed) != full {
+            if full {
+                warn!(
+                    size,
+                    "store: over its quota or its disk is nearly full; new durable work is refused"
+                );
+            } else {
+                info!(size, "store: under its quota again");
+            }
         }
     }
 }
@@ -633,6 +691,7 @@ impl Writer {
                         stats.size_bytes = self.engine.size();
                         stats.messages = self.refs.len() as u64;
                     }
+                    self.shared.update_full(self.engine.size());
                     self.committed(last);
                     match self.policy {
                         SyncPolicy::Interval(every) => next_sync = started + every,

@@ -110,12 +110,11 @@ pub fn open(config: &PersistenceConfig) -> Result<Option<Opened>, StoreError> {
             }
         }
     };
-    Ok(Some(start(
-        Box::new(engine),
-        policy(config),
-        snapshot,
-        extra_lost,
-    )))
+    let opened = start(Box::new(engine), policy(config), snapshot, extra_lost);
+    opened
+        .journal
+        .set_quota(config.max_bytes.limit(), dir.to_path_buf());
+    Ok(Some(opened))
 }
 
 /// Starts the journal on an engine already read back into `snapshot`.

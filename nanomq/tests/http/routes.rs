@@ -290,7 +290,9 @@ async fn metrics_count_what_the_broker_holds() {
         "connections": 1, "sessions": 2, "topics": 2, "subscriptions": 4, "retained": 1,
         "messages_received": 11, "messages_sent": 12, "messages_dropped": 13,
         "messages_denied": 16, "subscriptions_denied": 17, "logins_failed": 18,
-        "logins_revoked": 19, "bytes_received": 14, "bytes_sent": 15, "uptime": metrics["uptime"], "memory": memory,
+        "logins_revoked": 19,
+        "refused": {"connections": 0, "subscriptions": 0, "retained": 0, "publishes": 0},
+        "memory_pressure": false, "bytes_received": 14, "bytes_sent": 15, "uptime": metrics["uptime"], "memory": memory,
         "cpu_usage": metrics["cpu_usage"], "cpuinfo": metrics["cpuinfo"],
         "peaks": metrics["peaks"], "metrics": [],
     });

@@ -12,6 +12,7 @@ mod listeners;
 mod merge;
 mod persistence;
 mod secrets;
+mod size;
 mod takes_effect;
 mod validate;
 
@@ -27,6 +28,7 @@ pub use listeners::{TlsConfig, WebsocketConfig};
 pub use merge::merge_json;
 pub use persistence::{PersistenceConfig, SyncMode};
 pub use secrets::{PLACEHOLDER, ShownConfig};
+pub use size::ByteSize;
 pub use takes_effect::{TAKES_EFFECT, TakesEffect, takes_effect};
 
 /// The largest packet MQTT can express (the Remaining Length limit), in bytes.
@@ -69,6 +71,24 @@ pub struct Config {
     /// Seconds between the broker's `$SYS/brokers/{node}/stats` and `.../metrics`
     /// messages; 0 = none.
     pub sys_interval: u32,
+    /// Topic aliases an MQTT 5 client may set up towards the broker (announced in CONNACK
+    /// as Topic Alias Maximum); 0 = none.
+    pub max_topic_alias: u16,
+    /// Subscriptions one client may hold; more are refused (SUBACK 0x97 / 0x80); 0 = no limit.
+    pub max_subscriptions: u32,
+    /// Retained messages the broker holds in all; a new retained topic beyond it is refused
+    /// (PUBACK 0x97 for MQTT 5; the retain dropped and counted otherwise); 0 = no limit.
+    pub max_retained_messages: u32,
+    /// Bytes of retained messages (topics and payloads) held in all, as
+    /// `max_retained_messages`; 0 = no limit.
+    pub max_retained_bytes: ByteSize,
+    /// Bytes one session's queue may hold (topics and payloads): over it, its publishers are
+    /// paused like over `msq_len`, and a client that is away or shed loses its oldest; 0 = no
+    /// limit.
+    pub max_queued_bytes: ByteSize,
+    /// Resident memory near which the broker refuses what would grow it (new connections,
+    /// subscriptions, retained messages, publishes to full queues); 0 = no ceiling.
+    pub max_memory: ByteSize,
     /// Usernames and passwords accepted from MQTT clients (the password in any of the forms
     /// `auth.password_file` takes).
     pub users: Vec<UserCredential>,
@@ -106,6 +126,12 @@ impl Default for Config {
             write_timeout: 60,
             max_connections: 0,
             sys_interval: 60,
+            max_topic_alias: 10,
+            max_subscriptions: 1000,
+            max_retained_messages: 100_000,
+            max_retained_bytes: ByteSize::mib(64),
+            max_queued_bytes: ByteSize::mib(16),
+            max_memory: ByteSize(0),
             users: Vec::new(),
             auth: AuthConfig::default(),
             log: LogConfig::default(),

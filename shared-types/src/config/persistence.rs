@@ -16,6 +16,11 @@ pub struct PersistenceConfig {
     pub sync: SyncMode,
     /// With `sync = "interval"`: the longest time acknowledged data waits for its fsync.
     pub sync_interval_ms: u32,
+    /// The store's quota: over it (or with less than 64 MiB left on its disk), new durable
+    /// work is refused (a QoS 1/2 publish to a persistent session, a retained message) rather
+    /// than left to stall everyone once the disk is full; 0 = no quota (the free-space floor
+    /// still holds).
+    pub max_bytes: super::ByteSize,
 }
 
 impl Default for PersistenceConfig {
@@ -25,6 +30,7 @@ impl Default for PersistenceConfig {
             dir: "data".to_string(),
             sync: SyncMode::Always,
             sync_interval_ms: 100,
+            max_bytes: super::ByteSize::mib(1024),
         }
     }
 }

@@ -124,8 +124,16 @@ async fn publish(
     drop(permit);
     stats.record_connected(connecting.elapsed());
     let version = conn.version;
+    // Never more in flight than the broker's Receive Maximum [MQTT-3.3.4-7]: over it, a
+    // broker disconnects the client (0x93).
+    let inflight = conn
+        .connack
+        .properties
+        .receive_maximum
+        .map_or(args.inflight, |max| args.inflight.min(usize::from(max)))
+        .max(1);
     let (reader, mut writer) = tokio::io::split(conn.io);
-    let window = Arc::new(Semaphore::new(args.inflight.max(1)));
+    let window = Arc::new(Semaphore::new(inflight));
     let (release_tx, mut release_rx) = mpsc::unbounded_channel::<PacketId>();
     let acks = (args.qos != QoS::AtMostOnce).then(|| {
         tokio::spawn(read_acks(
@@ -187,7 +195,14 @@ async fn publish(
                 } else {
                     Arc::clone(&window).try_acquire_owned().ok()
                 };
-                let Some(permit) = permit else { break };
+                let Some(permit) = permit else {
+                    if window.is_closed() {
+                        return Err(CliError::Connect(
+                            "the broker closed the connection".to_string(),
+                        ));
+                    }
+                    break;
+                };
                 permit.forget();
                 next_id = next_id.checked_add(1).unwrap_or(1);
                 PacketId::new(next_id)
@@ -223,7 +238,7 @@ async fn publish(
     }
     // Wait for the last acknowledgements, then leave cleanly.
     if let Some(acks) = acks {
-        let all = u32::try_from(args.inflight.max(1)).unwrap_or(u32::MAX);
+        let all = u32::try_from(inflight).unwrap_or(u32::MAX);
         let drained = async {
             loop {
                 while let Ok(id) = release_rx.try_recv() {
@@ -282,7 +297,10 @@ async fn read_acks(
                 }
                 Ok(Some(_)) => {}
                 Ok(None) => break,
-                Err(_) => return,
+                Err(_) => {
+                    window.close();
+                    return;
+                }
             }
         }
         if done > 0 {
@@ -291,10 +309,12 @@ async fn read_acks(
         }
         buf.reserve(16 * 1024);
         match reader.read_buf(&mut buf).await {
-            Ok(0) | Err(_) => return,
+            Ok(0) | Err(_) => break,
             Ok(_) => {}
         }
     }
+    // The connection is over: a publisher waiting for a slot learns it.
+    window.close();
 }
 
 #[cfg(test)]
