@@ -50,9 +50,8 @@ CONF
   "$cli" bench sub -p "$port" -V 5 -c "$subs" -q 1 -t "$filter" -L 100000 --json \
     >"$tmp/sub.json" 2>"$tmp/sub.err" &
   local sub=$!
-  # The subscriptions are in place once a probe comes through (the broker under callgrind
-  # is slow to start): publish probes until the subscriber has seen one... it counts them,
-  # so the probes are on a topic it does not subscribe to, and a fixed wait is enough here.
+  # Time for the subscriptions to be in place (the broker under callgrind is slow); one
+  # lost message would leave the subscriber waiting, and the run would not end.
   sleep 3
   "$cli" bench pub -p "$port" -V 5 -c "$pubs" -q 1 -s 64 -t "$topic" -L $((100000 / pubs)) \
     --json >"$tmp/pub.json" 2>"$tmp/pub.err"

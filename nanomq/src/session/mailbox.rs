@@ -412,8 +412,13 @@ impl Mailbox {
         self.len() == 0
     }
 
-    /// Messages dropped from this queue so far because it was full while the client was away
-    /// or shed.
+    /// Bytes (topics and payloads) queued now.
+    pub fn bytes(&self) -> usize {
+        self.state.lock().bytes
+    }
+
+    /// Messages dropped from this queue so far because it was full (away, shed, or a source
+    /// that cannot pause).
     pub fn dropped(&self) -> u64 {
         self.state.lock().dropped
     }

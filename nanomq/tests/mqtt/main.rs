@@ -13,6 +13,7 @@ mod flow;
 mod isolation;
 mod limits;
 mod pubsub;
+mod quotas;
 mod robustness;
 mod session;
 mod v5;
