@@ -140,10 +140,12 @@ impl Link<'_> {
     fn publish_locally(&mut self, publish: Publish) -> (ReasonCode, Ticket) {
         let origin = Origin::Client(self.session.id);
         let message = Message::from_publish(publish, origin, Instant::now());
-        let routed = match self
-            .broker
-            .publish(&self.identity, message, Some(&mut self.paused))
-        {
+        let routed = match self.broker.publish(
+            &mut self.live,
+            &self.identity,
+            message,
+            Some(&mut self.paused),
+        ) {
             // The retained limits refuse it: it still goes to the subscribers, unretained.
             Err(refused)
                 if refused.reason == ReasonCode::QUOTA_EXCEEDED && refused.message.retain =>
@@ -152,8 +154,12 @@ impl Link<'_> {
                     retain: false,
                     ..*refused.message
                 };
-                self.broker
-                    .publish(&self.identity, unretained, Some(&mut self.paused))
+                self.broker.publish(
+                    &mut self.live,
+                    &self.identity,
+                    unretained,
+                    Some(&mut self.paused),
+                )
             }
             routed => routed,
         };

@@ -26,7 +26,7 @@ use super::error::LinkError;
 use super::handshake::{Connected, UpstreamLimits};
 use super::options::BridgeOptions;
 use super::stats::BridgeStats;
-use crate::broker::{Broker, Identity};
+use crate::broker::{Broker, Identity, LiveSettings};
 use crate::codec::{Disconnect, Packet, ReasonCode, encode_packet};
 use crate::message::Delivery;
 use crate::session::Session;
@@ -51,6 +51,8 @@ pub(super) struct Link<'a> {
     pub(super) stats: &'a BridgeStats,
     /// Who publishes what comes down from the upstream.
     pub(super) identity: Identity,
+    /// The rules and limits in force, for its publishes.
+    pub(super) live: LiveSettings,
     pub(super) session: &'a Arc<Session>,
     pub(super) carried: &'a mut Carried,
     /// The store ticket the pending output depends on: acknowledgements to the upstream go
@@ -89,6 +91,7 @@ impl<'a> Link<'a> {
             broker,
             stats,
             identity: Identity::bridge(Arc::clone(&session.client_id)),
+            live: broker.live_settings(),
             session,
             carried,
             durable_ticket: Ticket::NONE,

@@ -5,9 +5,11 @@
 //! per [`crate::auth::identity::DENIAL_LOG_WINDOW`], so a client that keeps trying cannot
 //! flood the log.
 
+use std::sync::atomic::Ordering;
+
 use tracing::warn;
 
-use super::{Actor, Broker, Identity, Settings};
+use super::{Actor, Broker, Identity, LiveSettings, Settings};
 use crate::auth::acl::{Decision, Operation};
 use crate::message::is_broker_topic;
 
@@ -50,18 +52,22 @@ impl Broker {
         topic: &str,
     ) -> bool {
         let reserved = attempt != Attempt::Subscribe && is_broker_topic(topic);
-        let (allowed, rule) = if reserved {
-            (
-                by.actor == Actor::Internal,
-                "$SYS/ is the broker's own".to_string(),
-            )
+        let decision = if reserved {
+            None
         } else {
-            let decision = by.decide(&settings.auth, attempt.operation(), topic);
-            (decision.allowed(), rule_text(settings, decision))
+            Some(by.decide(&settings.auth, attempt.operation(), topic))
+        };
+        let allowed = match decision {
+            None => by.actor == Actor::Internal,
+            Some(decision) => decision.allowed(),
         };
         if allowed {
             return true;
         }
+        let rule = match decision {
+            None => "$SYS/ is the broker's own".to_string(),
+            Some(decision) => rule_text(settings, decision),
+        };
         let metrics = &self.inner.metrics;
         match attempt {
             Attempt::Subscribe => metrics.subscriptions_denied.add(1),
@@ -85,12 +91,12 @@ impl Broker {
     /// Whether a message on `topic` may be delivered to `by`, under the rules in force now:
     /// a subscription the rules allowed may still match a topic a narrower rule denies, and
     /// rules change under running subscriptions (a reload).
-    pub fn may_receive(&self, by: &Identity, topic: &str) -> bool {
-        by.may(
-            &self.inner.settings.load().auth,
-            Operation::Subscribe,
-            topic,
-        )
+    pub fn may_receive(&self, live: &mut LiveSettings, by: &Identity, topic: &str) -> bool {
+        // Without rules (the common case), not even the settings are read.
+        if by.actor != Actor::Client || !self.inner.acl_active.load(Ordering::Relaxed) {
+            return true;
+        }
+        by.may(&live.current().auth, Operation::Subscribe, topic)
     }
 
     /// Whether a denied client is disconnected (`auth.deny_action = "disconnect"`), as in

@@ -38,7 +38,7 @@ pub mod subscribe;
 pub mod sys;
 pub mod timers;
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
@@ -97,7 +97,10 @@ struct Inner {
     /// The settings derived from it (the users and rules among them), which every operation
     /// reads as it runs: a reload reaches connected clients at their next packet. An
     /// `ArcSwap`, so that reading them on the publish path takes no lock.
-    settings: ArcSwap<Settings>,
+    settings: Arc<ArcSwap<Settings>>,
+    /// Whether the rules in `settings` can deny anything: when not, deliveries skip reading
+    /// them at all (set with them).
+    acl_active: AtomicBool,
     started: Instant,
     started_at: DateTime<Local>,
     next_conn_id: AtomicU64,
@@ -106,6 +109,24 @@ struct Inner {
     /// What the store held for the bridge's local session at start, until the bridge takes
     /// it (or, when the bridge is off, until it is dropped).
     bridge_backlog: parking_lot::Mutex<Option<Vec<Delivery>>>,
+}
+
+/// The broker's settings as they are in force, seen from one connection: only the broker
+/// makes one ([`Broker::live_settings`]), and every read follows the broker's own, so an
+/// operation given one reads the rules in force, never a snapshot a caller kept.
+pub struct LiveSettings(arc_swap::Cache<Arc<ArcSwap<Settings>>, Arc<Settings>>);
+
+impl LiveSettings {
+    /// The settings in force now.
+    pub(crate) fn current(&mut self) -> &Settings {
+        self.0.load()
+    }
+}
+
+impl std::fmt::Debug for LiveSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("LiveSettings")
+    }
 }
 
 /// How many of each thing the broker holds now.
@@ -140,7 +161,8 @@ impl Broker {
                 events: Events::default(),
                 limits: limits::Limits::default(),
                 config: RwLock::new(Arc::new(config)),
-                settings: ArcSwap::new(settings),
+                acl_active: AtomicBool::new(settings.auth.acl.is_active()),
+                settings: Arc::new(ArcSwap::new(settings)),
                 started: Instant::now(),
                 started_at: Local::now(),
                 next_conn_id: AtomicU64::new(1),
@@ -162,7 +184,16 @@ impl Broker {
     pub(crate) fn put_in_force(&self, config: Config, settings: Arc<Settings>) {
         let mut running = self.inner.config.write();
         *running = Arc::new(config);
+        // Rules that can deny are announced before they are in force, and rules that cannot
+        // are put in force before that is announced: a delivery never skips a check it needs.
+        let active = settings.auth.acl.is_active();
+        if active {
+            self.inner.acl_active.store(true, Ordering::Relaxed);
+        }
         self.inner.settings.store(settings);
+        if !active {
+            self.inner.acl_active.store(false, Ordering::Relaxed);
+        }
     }
 
     /// Attaches the store (once; later calls are ignored). From now on the operations record
@@ -227,6 +258,13 @@ impl Broker {
     /// The settings in force.
     pub fn settings(&self) -> Arc<Settings> {
         self.inner.settings.load_full()
+    }
+
+    /// A view of the settings in force for a connection (or the bridge) to pass to the
+    /// operations on its hot path: each read checks, at one atomic load, that they are still
+    /// the ones in force, and takes the new ones after a reload.
+    pub fn live_settings(&self) -> LiveSettings {
+        LiveSettings(arc_swap::Cache::new(Arc::clone(&self.inner.settings)))
     }
 
     /// The broker's counters.

@@ -18,7 +18,7 @@ use super::access::Attempt;
 use super::events::{BrokerEvent, Events};
 use super::limits::Refused;
 use super::timers::{Due, TimerKey};
-use super::{Broker, Identity, Settings};
+use super::{Broker, Identity, LiveSettings, Settings};
 use crate::codec::{QoS, ReasonCode, exceeds_levels};
 use crate::message::{Delivery, Message};
 use crate::router::retained::RetainedChange;
@@ -51,8 +51,13 @@ impl Broker {
     /// the access-control rules (else 0x87 Not authorized, counted in `messages_denied`). A
     /// connection asks this as a PUBLISH arrives, before holding it. The rules are the
     /// broker's own, as in force now (a reload reaches connected clients at once).
-    pub fn check_publish(&self, by: &Identity, topic: &str) -> Result<(), ReasonCode> {
-        self.check_topic_with(&self.inner.settings.load(), by, Attempt::Publish, topic)
+    pub fn check_publish(
+        &self,
+        live: &mut LiveSettings,
+        by: &Identity,
+        topic: &str,
+    ) -> Result<(), ReasonCode> {
+        self.check_topic_with(live.current(), by, Attempt::Publish, topic)
     }
 
     /// [`Broker::check_publish`] for a publish or a will.
@@ -83,15 +88,16 @@ impl Broker {
     /// A refusal hands the message back with its reason (see the module's documentation).
     pub fn publish(
         &self,
+        live: &mut LiveSettings,
         by: &Identity,
         message: Message,
         congested: Option<&mut Vec<Arc<Session>>>,
     ) -> Result<RouteOutcome, NotPublished> {
-        let settings = self.inner.settings.load();
-        if let Err(code) = self.check_topic_with(&settings, by, Attempt::Publish, &message.topic) {
+        let settings = live.current();
+        if let Err(code) = self.check_topic_with(settings, by, Attempt::Publish, &message.topic) {
             return Err(NotPublished::new(code, message));
         }
-        self.route(&settings, by, message, congested)
+        self.route(settings, by, message, congested)
     }
 
     /// Publishes a message of the broker's own (a will, a `$SYS` event). Nobody waits for

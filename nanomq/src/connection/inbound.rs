@@ -128,7 +128,10 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
             }
         }
         // Before the message is held or routed: a refusal is answered at once.
-        match self.broker.check_publish(&self.identity, &publish.topic) {
+        match self
+            .broker
+            .check_publish(&mut self.live, &self.identity, &publish.topic)
+        {
             Ok(()) => {}
             Err(ReasonCode::TOPIC_NAME_INVALID) => {
                 return Err(Exit::ProtocolError(ReasonCode::TOPIC_NAME_INVALID));
@@ -241,10 +244,12 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
             Message::from_publish(publish, Origin::Client(self.session.id), Instant::now());
         let size = message.topic.len() + message.payload.len();
         let v5 = self.version == ProtocolVersion::V5;
-        let routed = match self
-            .broker
-            .publish(&self.identity, message, Some(&mut self.paused))
-        {
+        let routed = match self.broker.publish(
+            &mut self.live,
+            &self.identity,
+            message,
+            Some(&mut self.paused),
+        ) {
             Err(refused)
                 if !v5
                     && refused.reason == ReasonCode::QUOTA_EXCEEDED
@@ -254,8 +259,12 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
                     retain: false,
                     ..*refused.message
                 };
-                self.broker
-                    .publish(&self.identity, unretained, Some(&mut self.paused))
+                self.broker.publish(
+                    &mut self.live,
+                    &self.identity,
+                    unretained,
+                    Some(&mut self.paused),
+                )
             }
             routed => routed,
         };

@@ -43,7 +43,7 @@ use tokio_util::sync::CancellationToken;
 use tracing::{Instrument, debug, debug_span, info};
 
 use crate::admission::PendingTicket;
-use crate::broker::{Broker, Identity, Settings};
+use crate::broker::{Broker, Identity, LiveSettings, Settings};
 use crate::codec::{LastWill, ProtocolVersion, Publish, ReasonCode};
 use crate::message::Delivery;
 use crate::session::inflight::DeliveryState;
@@ -165,7 +165,10 @@ pub struct Connection<S> {
     read_buf: BytesMut,
     output: Output,
     broker: Broker,
+    /// What the connection agreed at CONNECT (window, packet size, aliases) and its limits.
     settings: Arc<Settings>,
+    /// The rules and limits in force now, for every operation (a reload changes them).
+    live: LiveSettings,
     session: Arc<Session>,
     state: DeliveryState,
     version: ProtocolVersion,
@@ -260,6 +263,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
             writer,
             read_buf,
             output: Output::default(),
+            live: broker.live_settings(),
             broker,
             settings,
             session: accepted.session,

@@ -58,7 +58,10 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
         // Received through a subscription the rules allowed, but perhaps on a topic they
         // deny this client (a narrower deny rule): not delivered.
         let topic = &delivery.message.topic;
-        if !self.broker.may_receive(&self.identity, topic) {
+        if !self
+            .broker
+            .may_receive(&mut self.live, &self.identity, topic)
+        {
             self.counters.dropped += 1;
             self.broker.delivery_over(&self.session, delivery.key);
             return;

@@ -72,7 +72,7 @@ async fn publish(
 /// answer waits for.
 fn publish_one(broker: &Broker, message: Message) -> Result<Ticket, ApiError> {
     // The API has no socket to pause: a full queue drops the message for that subscriber.
-    match broker.publish(&Identity::api(), message, None) {
+    match broker.publish(&mut broker.live_settings(), &Identity::api(), message, None) {
         Ok(outcome) => Ok(outcome.ticket),
         Err(refused) if refused.reason == ReasonCode::QUOTA_EXCEEDED => Err(ApiError::new(
             StatusCode::SERVICE_UNAVAILABLE,
@@ -197,7 +197,7 @@ fn check_topic(broker: &Broker, settings: &Settings, topic: &str) -> Result<(), 
         )
     };
     validate_topic_name(topic).map_err(|error| illegal(error.to_string()))?;
-    match broker.check_publish(&Identity::api(), topic) {
+    match broker.check_publish(&mut broker.live_settings(), &Identity::api(), topic) {
         Ok(()) => Ok(()),
         Err(ReasonCode::TOPIC_NAME_INVALID) => Err(illegal(format!(
             "more than {} levels",
