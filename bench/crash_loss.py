@@ -39,7 +39,7 @@ def start_broker(binary, workdir, port, sync):
     conf = os.path.join(workdir, "nanomq.conf")
     with open(conf, "w") as f:
         f.write(
-            f'url = "nmq-tcp://127.0.0.1:{port}"\nmsq_len = 10000000\n'
+            f'url = "nmq-tcp://127.0.0.1:{port}"\nmsq_len = 10000000\nmax_queued_bytes = 0\n'
             '[log]\nlevel = "warn"\n[websocket]\nenable = false\n[http_server]\nenable = false\n'
             f'[persistence]\nenable = true\ndir = "data"\nsync = "{sync}"\nsync_interval_ms = 100\n'
         )

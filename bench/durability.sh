@@ -5,6 +5,7 @@
 #   SKIP_RECOVERY=1 bench/durability.sh   throughput only
 #   RECOVERY_MESSAGES=200000 bench/durability.sh   a smaller recovery run
 #   SKIP_THROUGHPUT=1 bench/durability.sh   recovery only
+#   NANOMQ_BIN=path/to/nanomq bench/durability.sh   another build (before/after a change)
 #
 # Throughput: fan-in 10 -> 1 at QoS 1 into one *persistent* subscriber (clean session off), so
 # every message is a delivery the store must keep until it is acknowledged. Compared, in
@@ -34,7 +35,7 @@ recovery_messages=${RECOVERY_MESSAGES:-1000000}
 command -v mosquitto >/dev/null || { echo "mosquitto not found: apt-get install -y mosquitto" >&2; exit 1; }
 command -v taskset >/dev/null || { echo "taskset not found: apt-get install -y util-linux" >&2; exit 1; }
 cargo build --release -q -p nanomq -p nanomq-cli
-nanomq_bin=target/release/nanomq
+nanomq_bin=${NANOMQ_BIN:-target/release/nanomq}
 cli=target/release/nanomq-cli
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 
@@ -53,6 +54,8 @@ num_taskq_thread = 1
 max_taskq_thread = 1
 parallel = 32
 msq_len = $4
+# The queue of one session unbounded in bytes too: the recovery run queues 1,000,000 messages.
+max_queued_bytes = 0
 [log]
 level = "warn"
 [websocket]

@@ -73,6 +73,16 @@ pub trait Txn {
     fn remove(&mut self, table: Table, key: &[u8]) -> Result<Option<Vec<u8>>, EngineError>;
     /// Removes every key starting with `prefix`, returning the values there were.
     fn remove_prefix(&mut self, table: Table, prefix: &[u8]) -> Result<Vec<Vec<u8>>, EngineError>;
+
+    /// Removes, when the value there was is of no use (an engine may then skip reading it).
+    fn delete(&mut self, table: Table, key: &[u8]) -> Result<(), EngineError> {
+        self.remove(table, key).map(drop)
+    }
+
+    /// Removes every key starting with `prefix`, the values unread.
+    fn delete_prefix(&mut self, table: Table, prefix: &[u8]) -> Result<(), EngineError> {
+        self.remove_prefix(table, prefix).map(drop)
+    }
 }
 
 /// A storage engine.
@@ -87,6 +97,11 @@ pub trait Engine: Send {
         sync: bool,
         writes: &mut dyn FnMut(&mut dyn Txn) -> Result<(), EngineError>,
     ) -> Result<(), EngineError>;
+
+    /// Makes what earlier transactions wrote without `sync` durable (fsync).
+    fn sync(&mut self) -> Result<(), EngineError> {
+        Ok(())
+    }
 
     /// Bytes the store takes on disk (0 in memory).
     fn size(&self) -> u64;

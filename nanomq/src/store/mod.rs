@@ -8,8 +8,10 @@
 //! - [`journal`]: the broker submits changes as they happen and gets tickets; one writer
 //!   thread folds them into batches and commits each in one transaction (group commit).
 //!   Answers to clients wait for their ticket (README, "Durability", has the contract).
-//! - [`engine`]: the tables and transactions the journal writes through; [`redb_engine`] on
-//!   disk (redb: pure Rust, ACID, one file, no C build), [`engine::MemoryEngine`] for tests.
+//! - [`engine`]: the tables and transactions the journal writes through; [`log_engine`] on
+//!   disk (one append-only log of checksummed entries, [`log_format`]: damage costs only what
+//!   it touches), [`engine::MemoryEngine`] for tests. [`redb_engine`] reads the store of
+//!   earlier versions (a redb file), which is moved into the log the first time.
 //! - [`record`]: the bytes of keys and values.
 //! - [`load`]: reading it all back at start, before the listeners open (the broker puts it
 //!   back in place: `broker::restore`).
@@ -21,6 +23,8 @@
 pub mod engine;
 pub mod journal;
 pub mod load;
+pub mod log_engine;
+pub mod log_format;
 pub mod record;
 pub mod redb_engine;
 
@@ -33,11 +37,14 @@ use tracing::{error, info};
 pub use journal::{Journal, Op, StoreStats, SyncPolicy, Ticket};
 pub use load::{Snapshot, StoredDelivery, StoredSession};
 
-use engine::Engine;
-use redb_engine::{OpenError, RedbEngine};
+use engine::{Engine, Table};
+use log_engine::LogEngine;
+use redb_engine::RedbEngine;
 
 /// The store's file in `persistence.dir`.
-pub const FILE_NAME: &str = "nanomq.store";
+pub const FILE_NAME: &str = "nanomq.log";
+/// The store file of earlier versions (redb), moved into the log when found.
+pub const OLD_FILE_NAME: &str = "nanomq.store";
 
 /// Why the store could not be opened.
 #[derive(Debug, thiserror::Error)]
@@ -74,9 +81,11 @@ pub fn policy(config: &PersistenceConfig) -> SyncPolicy {
     }
 }
 
-/// Opens the store `config` describes (`None` when persistence is off) and reads it back. A
-/// file that cannot be read at all is moved aside and a new one started; only a directory that
-/// cannot be used, or a store another process holds, is an error.
+/// Opens the store `config` describes (`None` when persistence is off) and reads it back:
+/// every entry that checks out, whatever damage the file took (what was damaged is logged
+/// and counted in `store.lost`). A store of an earlier version is moved into the log first.
+/// A file that cannot be read or written (permissions) is an error naming it, never a
+/// silent fresh store; so is a store another process holds.
 pub fn open(config: &PersistenceConfig) -> Result<Option<Opened>, StoreError> {
     if !config.enable {
         return Ok(None);
@@ -84,37 +93,100 @@ pub fn open(config: &PersistenceConfig) -> Result<Option<Opened>, StoreError> {
     let dir = Path::new(&config.dir);
     make_dir(dir)?;
     let path = dir.join(FILE_NAME);
-    let (engine, snapshot, extra_lost) = match open_and_load(&path) {
-        Ok((engine, snapshot)) => (engine, snapshot, 0),
-        Err(OpenError::InUse(path)) => return Err(StoreError::InUse(path)),
-        Err(OpenError::Damaged { reason, .. }) => {
-            let aside = path.with_file_name(format!(
-                "{FILE_NAME}.damaged-{}",
-                crate::clock::now_unix_ms()
-            ));
-            error!(file = %path.display(), moved_to = %aside.display(), %reason,
-                "store: the file cannot be read; it is moved aside and a new store started");
-            std::fs::rename(&path, &aside).map_err(|e| StoreError::Dir {
-                path: dir.to_path_buf(),
-                reason: format!("cannot move the damaged store aside: {e}"),
-            })?;
-            match open_and_load(&path) {
-                Ok((engine, snapshot)) => (engine, snapshot, 1),
-                Err(OpenError::InUse(path)) => return Err(StoreError::InUse(path)),
-                Err(OpenError::Damaged { reason, .. }) => {
-                    return Err(StoreError::Dir {
-                        path: dir.to_path_buf(),
-                        reason,
-                    });
-                }
-            }
+    let old = dir.join(OLD_FILE_NAME);
+    let mut lost = 0;
+    let unusable = |e: log_engine::OpenError| match e {
+        log_engine::OpenError::InUse(path) => StoreError::InUse(path),
+        log_engine::OpenError::Unusable { path, reason } => StoreError::Dir {
+            path: dir.to_path_buf(),
+            reason: format!("{}: {reason}", path.display()),
+        },
+    };
+    let fresh = !path.exists();
+    let mut engine = LogEngine::open(&path).map_err(unusable)?;
+    if fresh && old.exists() {
+        lost += migrate(&old, &mut engine)?;
+    }
+    let damaged = engine.damaged();
+    if damaged > 0 {
+        error!(file = %path.display(), damaged,
+            "store: damaged entries were skipped; everything else is read back");
+    }
+    let snapshot = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        load::load(&mut engine, SystemTime::now())
+    })) {
+        Ok(Ok(snapshot)) => snapshot,
+        Ok(Err(e)) => {
+            return Err(StoreError::Dir {
+                path: path.clone(),
+                reason: e.0,
+            });
+        }
+        Err(_) => {
+            return Err(StoreError::Dir {
+                path: path.clone(),
+                reason: "reading the store back failed".into(),
+            });
         }
     };
-    let opened = start(Box::new(engine), policy(config), snapshot, extra_lost);
+    let opened = start(Box::new(engine), policy(config), snapshot, lost + damaged);
     opened
         .journal
         .set_quota(config.max_bytes.limit(), dir.to_path_buf());
     Ok(Some(opened))
+}
+
+/// Moves the store of an earlier version (redb) at `old` into `engine`, then renames it
+/// `….migrated`: how many records were lost (1 when the old file cannot be read at all,
+/// and it is moved aside as `….damaged-<time>`).
+fn migrate(old: &Path, engine: &mut LogEngine) -> Result<u64, StoreError> {
+    let read = std::panic::catch_unwind(|| -> Result<Vec<_>, String> {
+        let redb = RedbEngine::open(old).map_err(|e| e.to_string())?;
+        let mut entries = Vec::new();
+        for table in Table::ALL {
+            redb.scan(table, &mut |k, v| {
+                entries.push((table, k.to_vec(), v.to_vec()))
+            })
+            .map_err(|e| e.0)?;
+        }
+        Ok(entries)
+    });
+    let moved = |suffix: String| {
+        let to = old.with_file_name(format!("{OLD_FILE_NAME}.{suffix}"));
+        std::fs::rename(old, &to).map_err(|e| StoreError::Dir {
+            path: old.to_path_buf(),
+            reason: format!("cannot rename it to {}: {e}", to.display()),
+        })
+    };
+    match read {
+        Ok(Ok(entries)) => {
+            let count = entries.len();
+            engine
+                .transact(true, &mut |txn| {
+                    for (table, key, value) in &entries {
+                        txn.put(*table, key, value)?;
+                    }
+                    Ok(())
+                })
+                .map_err(|e| StoreError::Dir {
+                    path: old.to_path_buf(),
+                    reason: format!("cannot move it into the log: {}", e.0),
+                })?;
+            moved("migrated".to_string())?;
+            info!(file = %old.display(), records = count, "store: moved into the log");
+            Ok(0)
+        }
+        Ok(Err(reason)) if reason.contains("in use") => Err(StoreError::InUse(old.to_path_buf())),
+        Ok(Err(reason)) => {
+            error!(file = %old.display(), %reason, "store: the old store cannot be read; it is moved aside");
+            moved(format!("damaged-{}", crate::clock::now_unix_ms()))?;
+            Ok(1)
+        }
+        Err(_) => {
+            moved(format!("damaged-{}", crate::clock::now_unix_ms()))?;
+            Ok(1)
+        }
+    }
 }
 
 /// Starts the journal on an engine already read back into `snapshot`.
@@ -144,25 +216,6 @@ pub fn start(
 pub fn open_engine(mut engine: Box<dyn Engine>, policy: SyncPolicy) -> Result<Opened, String> {
     let snapshot = load::load(engine.as_mut(), SystemTime::now()).map_err(|e| e.0)?;
     Ok(start(engine, policy, snapshot, 0))
-}
-
-fn open_and_load(path: &Path) -> Result<(RedbEngine, Snapshot), OpenError> {
-    // A damaged file must never take the broker down, whatever the engine does with it.
-    let attempt = std::panic::catch_unwind(|| {
-        let mut engine = RedbEngine::open(path)?;
-        let snapshot =
-            load::load(&mut engine, SystemTime::now()).map_err(|e| OpenError::Damaged {
-                path: path.to_path_buf(),
-                reason: e.0,
-            })?;
-        Ok((engine, snapshot))
-    });
-    attempt.unwrap_or_else(|_| {
-        Err(OpenError::Damaged {
-            path: path.to_path_buf(),
-            reason: "the store engine failed reading it".into(),
-        })
-    })
 }
 
 /// Whether [`open`] could open the store `config` describes, without opening or creating
@@ -201,13 +254,14 @@ pub fn check(config: &PersistenceConfig) -> Result<(), StoreError> {
             ))
         })?;
     let _ = std::fs::remove_file(&probe);
-    let path = dir.join(FILE_NAME);
-    if let Ok(file) = std::fs::File::open(&path) {
-        match file.try_lock_shared() {
-            Ok(()) => {}
-            Err(std::fs::TryLockError::WouldBlock) => return Err(StoreError::InUse(path)),
-            Err(std::fs::TryLockError::Error(e)) => {
-                return Err(unusable(crate::config::io_reason(&e)));
+    for path in [dir.join(FILE_NAME), dir.join(OLD_FILE_NAME)] {
+        if let Ok(file) = std::fs::File::open(&path) {
+            match file.try_lock_shared() {
+                Ok(()) => {}
+                Err(std::fs::TryLockError::WouldBlock) => return Err(StoreError::InUse(path)),
+                Err(std::fs::TryLockError::Error(e)) => {
+                    return Err(unusable(crate::config::io_reason(&e)));
+                }
             }
         }
     }
@@ -234,4 +288,66 @@ fn make_dir(dir: &Path) -> Result<(), StoreError> {
         });
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use bytes::Bytes;
+
+    use super::*;
+    use crate::codec::{PublishProperties, QoS};
+    use crate::message::{Message, Origin};
+
+    /// A store written by an earlier version (redb) is moved into the log at the first start,
+    /// everything in it kept, and the old file renamed.
+    #[tokio::test]
+    async fn an_earlier_store_is_moved_into_the_log() {
+        let dir = tempfile::tempdir().unwrap();
+        let old = dir.path().join(OLD_FILE_NAME);
+        {
+            let engine = RedbEngine::open(&old).unwrap();
+            let journal = Journal::start(
+                Box::new(engine),
+                SyncPolicy::Always,
+                Default::default(),
+                0,
+                0,
+            );
+            let message = Message::new(
+                Arc::from("kept/topic"),
+                Bytes::from_static(b"from redb"),
+                QoS::AtLeastOnce,
+                true,
+                PublishProperties::default(),
+                Origin::Broker,
+                tokio::time::Instant::now(),
+            );
+            let ticket = journal.submit(Op::Retain {
+                topic: Arc::from("kept/topic"),
+                message: Some(Arc::new(message)),
+            });
+            journal.committed(ticket).await;
+            journal.close();
+        }
+        let config = PersistenceConfig {
+            dir: dir.path().display().to_string(),
+            ..PersistenceConfig::default()
+        };
+        let opened = open(&config).unwrap().unwrap();
+        assert_eq!(opened.snapshot.retained.len(), 1);
+        assert_eq!(&*opened.snapshot.retained[0].payload, b"from redb");
+        assert_eq!(opened.snapshot.lost, 0);
+        assert!(!old.exists());
+        assert!(
+            dir.path()
+                .join(format!("{OLD_FILE_NAME}.migrated"))
+                .exists()
+        );
+        opened.journal.close();
+        drop(opened);
+        let again = open(&config).unwrap().unwrap();
+        assert_eq!(again.snapshot.retained.len(), 1, "and it stays in the log");
+    }
 }

@@ -10,6 +10,7 @@ mod common;
 mod access;
 mod bridge_crash;
 mod check;
+mod damage;
 mod durability;
 mod logs;
 mod signals;

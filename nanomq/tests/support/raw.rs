@@ -166,6 +166,21 @@ impl RawClient {
         }
     }
 
+    /// Sends `publish` (QoS 1) and waits for its PUBACK's reason; `None` if the connection
+    /// closed first.
+    pub async fn publish_qos1_packet(
+        &mut self,
+        publish: nanomq::codec::Publish,
+    ) -> Option<nanomq::codec::ReasonCode> {
+        self.send(&Packet::Publish(publish)).await;
+        loop {
+            match self.recv().await? {
+                Packet::PubAck(ack) => return Some(ack.reason),
+                _ => continue,
+            }
+        }
+    }
+
     /// The next PUBLISH (other packets are skipped).
     pub async fn next_publish(&mut self) -> nanomq::codec::Publish {
         loop {
