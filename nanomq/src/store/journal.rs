@@ -725,6 +725,12 @@ impl Writer {
                 Err(e) => {
                     self.shared.failing.store(true, Ordering::Relaxed);
                     self.shared.stats.lock().errors += 1;
+                    if closed && backoff >= Duration::from_secs(2) {
+                        // Stopping on a disk that will not write: what is left was never
+                        // acknowledged (answers wait for it), so stopping loses no promise.
+                        error!(error = %e, "store: stopping with changes it could not write (none of them acknowledged)");
+                        return;
+                    }
                     if last_error_log.is_none_or(|at| at.elapsed() >= Duration::from_secs(5)) {
                         error!(error = %e, "store: cannot write; nothing more is acknowledged until it can");
                         last_error_log = Some(Instant::now());

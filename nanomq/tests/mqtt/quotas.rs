@@ -283,3 +283,100 @@ async fn near_max_memory_new_connections_are_refused_until_it_recovers() {
     connected(&broker, V5, "later").await;
     broker.stop().await;
 }
+
+/// A disk that works until it is stalled, then holds every write until it is released.
+struct StalledDisk {
+    inner: nanomq::store::engine::MemoryEngine,
+    stalled: Arc<(std::sync::Mutex<bool>, std::sync::Condvar)>,
+}
+
+impl nanomq::store::engine::Engine for StalledDisk {
+    fn scan(
+        &self,
+        table: nanomq::store::engine::Table,
+        each: &mut dyn FnMut(&[u8], &[u8]),
+    ) -> Result<(), nanomq::store::engine::EngineError> {
+        self.inner.scan(table, each)
+    }
+
+    fn transact(
+        &mut self,
+        sync: bool,
+        writes: &mut dyn FnMut(
+            &mut dyn nanomq::store::engine::Txn,
+        ) -> Result<(), nanomq::store::engine::EngineError>,
+    ) -> Result<(), nanomq::store::engine::EngineError> {
+        let (lock, released) = &*self.stalled;
+        let mut stalled = lock.lock().unwrap();
+        while *stalled {
+            stalled = released.wait(stalled).unwrap();
+        }
+        drop(stalled);
+        self.inner.transact(sync, writes)
+    }
+
+    fn size(&self) -> u64 {
+        0
+    }
+}
+
+fn stall(disk: &(std::sync::Mutex<bool>, std::sync::Condvar), stalled: bool) {
+    *disk.0.lock().unwrap() = stalled;
+    disk.1.notify_all();
+}
+
+/// While the store is slow to write, a publisher's acknowledgements wait, and the broker
+/// stops reading it after 1 MiB of messages in flight (before, it read and held everything
+/// the client sent: 1.3 GiB in 12 s).
+#[tokio::test]
+async fn a_publisher_waiting_for_the_store_is_not_read_without_end() {
+    use tokio::io::AsyncWriteExt;
+
+    let broker = TestBroker::start_with(|c| c.msq_len = 100_000).await;
+    let stalled = Arc::new((std::sync::Mutex::new(false), std::sync::Condvar::new()));
+    let disk = StalledDisk {
+        inner: nanomq::store::engine::MemoryEngine::new(),
+        stalled: Arc::clone(&stalled),
+    };
+    let journal = nanomq::store::Journal::start(
+        Box::new(disk),
+        nanomq::store::SyncPolicy::Always,
+        Default::default(),
+        0,
+        0,
+    );
+    broker.handle.broker.attach_store(journal);
+    let mut keeper = RawClient::connect(broker.addr, V5).await;
+    let mut connect = connect_packet(V5, "keeper", false, 60);
+    connect.properties.session_expiry_interval = Some(600);
+    keeper.handshake(connect).await;
+    assert_eq!(
+        keeper.subscribe("flood/#", QoS::AtLeastOnce).await,
+        [ReasonCode(1)]
+    );
+    drop(keeper);
+    let b = broker.handle.broker.clone();
+    wait_until("the keeper away", || {
+        b.session("keeper").is_some_and(|s| !s.is_connected())
+    })
+    .await;
+    let (mut publisher, _) = connected(&broker, V4, "pub").await;
+    stall(&stalled, true);
+    let mut bytes = bytes::BytesMut::new();
+    for n in 0..2000u16 {
+        let publish = publish("flood/x", QoS::AtLeastOnce, n + 1, false, &[b'x'; 10_000]);
+        nanomq::codec::encode_packet(&Packet::Publish(publish), V4, &mut bytes).unwrap();
+    }
+    // 20 MB: far more than the socket buffers hold. The write blocks once the broker stops
+    // reading.
+    let blocked = tokio::time::timeout(
+        std::time::Duration::from_secs(3),
+        publisher.stream.write_all(&bytes),
+    )
+    .await;
+    let held = b.session("keeper").unwrap().mailbox.len();
+    stall(&stalled, false);
+    assert!(blocked.is_err(), "the broker kept reading");
+    assert!(held <= 200, "{held} messages of 10 KB held for the store");
+    broker.stop().await;
+}
