@@ -140,29 +140,12 @@ impl Link<'_> {
     fn publish_locally(&mut self, publish: Publish) -> (ReasonCode, Ticket) {
         let origin = Origin::Client(self.session.id);
         let message = Message::from_publish(publish, origin, Instant::now());
-        let routed = match self.broker.publish(
+        let routed = self.broker.publish_unretained_if_refused(
             &mut self.live,
             &self.identity,
             message,
             Some(&mut self.paused),
-        ) {
-            // The retained limits refuse it: it still goes to the subscribers, unretained.
-            Err(refused)
-                if refused.reason == ReasonCode::QUOTA_EXCEEDED && refused.message.retain =>
-            {
-                let unretained = Message {
-                    retain: false,
-                    ..*refused.message
-                };
-                self.broker.publish(
-                    &mut self.live,
-                    &self.identity,
-                    unretained,
-                    Some(&mut self.paused),
-                )
-            }
-            routed => routed,
-        };
+        );
         match routed {
             Ok(outcome) => {
                 self.stats.messages_received.add(1);

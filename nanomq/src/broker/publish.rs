@@ -100,6 +100,30 @@ impl Broker {
         self.route(settings, by, message, congested)
     }
 
+    /// [`Broker::publish`] for a publisher that has no way to be told no (an MQTT 3.x
+    /// client, the bridge's upstream): a retained message the limits refuse is published
+    /// again without its retain flag, so its subscribers still get it.
+    pub fn publish_unretained_if_refused(
+        &self,
+        live: &mut LiveSettings,
+        by: &Identity,
+        message: Message,
+        mut congested: Option<&mut Vec<Arc<Session>>>,
+    ) -> Result<RouteOutcome, NotPublished> {
+        match self.publish(live, by, message, congested.as_deref_mut()) {
+            Err(refused)
+                if refused.reason == ReasonCode::QUOTA_EXCEEDED && refused.message.retain =>
+            {
+                let unretained = Message {
+                    retain: false,
+                    ..*refused.message
+                };
+                self.publish(live, by, unretained, congested)
+            }
+            routed => routed,
+        }
+    }
+
     /// Publishes a message of the broker's own (a will, a `$SYS` event). Nobody waits for
     /// congested subscribers here: these sources have no socket to pause, so a full queue
     /// drops the message for that subscriber (counted), as for any source that cannot wait.

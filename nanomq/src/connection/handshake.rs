@@ -183,15 +183,7 @@ where
     };
     let identity = match admitted {
         Ok(identity) => identity,
-        Err(code) => {
-            let connack = ConnAck {
-                session_present: false,
-                code,
-                properties: ConnAckProperties::default(),
-            };
-            send_connack(&mut stream, version, connack).await;
-            return Err(HandshakeError::Refused(code));
-        }
+        Err(code) => return Err(refuse(&mut stream, version, code).await),
     };
 
     let expiry_interval = match version {
@@ -230,13 +222,7 @@ where
         Ok(opened) => opened,
         Err(code) => {
             broker.metrics().connections.sub(1);
-            let connack = ConnAck {
-                session_present: false,
-                code,
-                properties: ConnAckProperties::default(),
-            };
-            send_connack(&mut stream, version, connack).await;
-            return Err(HandshakeError::Refused(code));
+            return Err(refuse(&mut stream, version, code).await);
         }
     };
 
@@ -415,6 +401,21 @@ fn check_connect(connect: &Connect, settings: &Settings) -> Result<(), ReasonCod
         }
     }
     Ok(())
+}
+
+/// Refuses the connection with `code` in a CONNACK, and closes it.
+async fn refuse<S: AsyncWrite + Unpin>(
+    stream: &mut S,
+    version: ProtocolVersion,
+    code: ReasonCode,
+) -> HandshakeError {
+    let connack = ConnAck {
+        session_present: false,
+        code,
+        properties: ConnAckProperties::default(),
+    };
+    send_connack(stream, version, connack).await;
+    HandshakeError::Refused(code)
 }
 
 /// Sends a CONNACK and closes; errors are moot, the connection is ending anyway.

@@ -244,29 +244,20 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
             Message::from_publish(publish, Origin::Client(self.session.id), Instant::now());
         let size = message.topic.len() + message.payload.len();
         let v5 = self.version == ProtocolVersion::V5;
-        let routed = match self.broker.publish(
-            &mut self.live,
-            &self.identity,
-            message,
-            Some(&mut self.paused),
-        ) {
-            Err(refused)
-                if !v5
-                    && refused.reason == ReasonCode::QUOTA_EXCEEDED
-                    && refused.message.retain =>
-            {
-                let unretained = Message {
-                    retain: false,
-                    ..*refused.message
-                };
-                self.broker.publish(
-                    &mut self.live,
-                    &self.identity,
-                    unretained,
-                    Some(&mut self.paused),
-                )
-            }
-            routed => routed,
+        let routed = if v5 {
+            self.broker.publish(
+                &mut self.live,
+                &self.identity,
+                message,
+                Some(&mut self.paused),
+            )
+        } else {
+            self.broker.publish_unretained_if_refused(
+                &mut self.live,
+                &self.identity,
+                message,
+                Some(&mut self.paused),
+            )
         };
         let outcome = match routed {
             Ok(outcome) => outcome,
