@@ -103,6 +103,12 @@ pub trait Engine: Send {
         Ok(())
     }
 
+    /// Gives back the space of what is no longer live, if that is worth doing now (the
+    /// store is over its quota).
+    fn reclaim(&mut self) -> Result<(), EngineError> {
+        Ok(())
+    }
+
     /// Bytes the store takes on disk (0 in memory).
     fn size(&self) -> u64;
 }

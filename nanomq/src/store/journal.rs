@@ -350,6 +350,11 @@ impl Journal {
 }
 
 impl Shared {
+    /// Whether `size` is over the quota.
+    fn over_quota(&self, size: u64) -> bool {
+        self.quota.lock().max_bytes.is_some_and(|max| size >= max)
+    }
+
     /// Decides, after a commit left the file at `size` bytes, whether the store is full.
     fn update_full(&self, size: u64) {
         let quota = self.quota.lock();
@@ -705,6 +710,11 @@ impl Writer {
                             u64::try_from(took.as_micros()).unwrap_or(u64::MAX);
                         stats.size_bytes = self.engine.size();
                         stats.messages = self.refs.len() as u64;
+                    }
+                    if self.shared.over_quota(self.engine.size())
+                        && let Err(e) = self.engine.reclaim()
+                    {
+                        error!(error = %e, "store: cannot give back the space of what it forgot");
                     }
                     self.shared.update_full(self.engine.size());
                     self.committed(last);

@@ -385,6 +385,16 @@ impl Engine for LogEngine {
         self.file.sync_data().map_err(EngineError::from_display)
     }
 
+    /// Compacts when at least a tenth of the log (and 1 MiB) is dead: over the quota, the
+    /// dead entries must not be what refuses new work.
+    fn reclaim(&mut self) -> Result<(), EngineError> {
+        let dead = self.len.saturating_sub(self.live);
+        if dead >= (1 << 20).max(self.len / 10) {
+            self.compact()?;
+        }
+        Ok(())
+    }
+
     fn size(&self) -> u64 {
         self.len
     }

@@ -164,3 +164,25 @@ fn a_file_that_cannot_be_opened_is_an_error_that_names_it() {
             .contains(&dir.path().display().to_string())
     );
 }
+
+#[test]
+fn reclaiming_compacts_only_when_enough_is_dead() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("store.log");
+    let mut engine = LogEngine::open(&path).unwrap();
+    let value = vec![1u8; 1000];
+    for round in 0..3000u32 {
+        engine
+            .transact(false, &mut |t| {
+                t.put(Table::Retained, &(round % 3).to_be_bytes(), &value)
+            })
+            .unwrap();
+    }
+    let before = engine.size();
+    assert!(before > 2 << 20, "{before}");
+    engine.reclaim().unwrap();
+    assert!(engine.size() < 10_000, "{}", engine.size());
+    let after = engine.size();
+    engine.reclaim().unwrap();
+    assert_eq!(engine.size(), after, "nothing dead: nothing done");
+}
