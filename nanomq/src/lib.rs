@@ -30,7 +30,7 @@
 //! Leaves that several layers share: [`message`] (a message and its delivery), [`ids`],
 //! [`clock`], [`config`]; [`logfile`] is the size-rotated log file the binary writes to, and
 //! [`logline`] how a text log line escapes what clients send; [`memory`] reads the process's
-//! resident memory.
+//! resident memory. [`test_util`] (feature `test-util`) is the workspace's test kit.
 //! Dependencies point one way (`.ci/module_cycles.py` checks that no two modules import each
 //! other).
 
@@ -57,6 +57,8 @@ pub mod server;
 pub mod session;
 pub mod stats;
 pub mod store;
+#[cfg(feature = "test-util")]
+pub mod test_util;
 pub mod transport;
 
 pub use control::BoundAddrs;

@@ -6,7 +6,7 @@ use crate::support;
 
 use std::os::unix::fs::PermissionsExt;
 
-use support::{Cli, Mqtt, TestBroker, test_config};
+use support::{Cli, Mqtt, TestBroker, WithCli, test_config};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn passwd_makes_a_file_the_broker_accepts() {

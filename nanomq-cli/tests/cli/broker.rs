@@ -5,7 +5,7 @@
 
 use crate::support;
 
-use support::{Cli, Mqtt, TestBroker, test_config};
+use support::{Cli, Mqtt, TestBroker, WithCli, test_config};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn status_brokers_nodes_endpoints_metrics() {

@@ -5,7 +5,7 @@
 
 use crate::support;
 
-use support::{Mqtt, TestBroker, test_config};
+use support::{Mqtt, TestBroker, WithCli, test_config};
 
 /// Makes the run of spaces at `at` (if two or more, with text after it) `width` long.
 fn set_gap(line: &mut String, at: usize, width: usize) {

@@ -6,7 +6,7 @@
 use crate::support;
 
 use shared_types::config::Config;
-use support::{Mqtt, TestBroker, restartable_config, test_config, within};
+use support::{Mqtt, TestBroker, WithCli, restartable_config, test_config, within};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn config_get_as_table_json_and_toml() {

@@ -6,7 +6,7 @@
 
 use crate::support;
 
-use support::{TestBroker, restartable_config, test_config};
+use support::{TestBroker, WithCli, restartable_config, test_config};
 
 /// A hand edit since the last `config set` is what `config get` shows and what `config set`
 /// changes from (no stale copy answering "no changes"); a file that does not parse is said

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use crate::support;
 
-use support::{Mqtt, TestBroker, test_config};
+use support::{Mqtt, TestBroker, WithCli, test_config};
 
 /// Waits until the broker holds `n` subscriptions.
 async fn subscriptions(broker: &TestBroker, n: usize) {

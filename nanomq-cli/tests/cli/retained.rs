@@ -4,7 +4,7 @@
 
 use crate::support;
 
-use support::{Mqtt, TestBroker, test_config};
+use support::{Mqtt, TestBroker, WithCli, test_config};
 
 #[tokio::test]
 async fn retained_messages_listed_shown_raw_and_deleted() {

@@ -8,7 +8,7 @@ use crate::support;
 use std::path::Path;
 
 use shared_types::config::AuthType;
-use support::{Cli, TestBroker, test_config};
+use support::{Cli, TestBroker, WithCli, test_config};
 
 /// A broker whose HTTP API takes JWTs verified with the public key file `public`.
 async fn jwt_broker(public: &Path) -> TestBroker {

@@ -7,7 +7,7 @@ use crate::support;
 
 use std::path::PathBuf;
 
-use support::{Cli, TestBroker, test_config};
+use support::{Cli, TestBroker, WithCli, test_config};
 
 #[tokio::test]
 async fn help_documents_the_exit_codes() {

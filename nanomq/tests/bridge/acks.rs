@@ -8,7 +8,7 @@ use crate::bridge_support;
 use crate::support;
 
 use bridge_support::scripted::{ScriptedUpstream, connack};
-use bridge_support::{bridge_config, metrics, start_edge, wait_for};
+use bridge_support::{bridge_config, eventually, metrics, start_edge};
 use bytes::Bytes;
 use nanomq::codec::{
     ConnAck, ConnAckProperties, Packet, PacketId, ProtocolVersion, PubAck, Publish, QoS,
@@ -74,7 +74,7 @@ async fn unacknowledged_qos1_is_resent_with_dup_after_reconnecting() {
     assert!(again.dup, "resent with DUP");
     assert_eq!((id(&again), &again.payload[..]), (id(&first), &b"one"[..]));
     peer.send(Packet::PubAck(PubAck::new(id(&again)))).await;
-    wait_for("the message to count as forwarded", || {
+    eventually("the message to count as forwarded", || {
         let m = metrics(&edge);
         m.messages_forwarded == 1 && m.reconnects == 1
     })
@@ -109,7 +109,7 @@ async fn qos2_exchange_resumes_with_pubrel_after_reconnecting() {
         other => panic!("expected PUBREL, got {other:?}"),
     }
     peer.send(Packet::PubComp(PubAck::new(id(&publish)))).await;
-    wait_for("the exchange to complete", || {
+    eventually("the exchange to complete", || {
         metrics(&edge).messages_forwarded == 1
     })
     .await;
@@ -174,6 +174,6 @@ async fn keep_alive_pings_and_drops_a_silent_upstream() {
     // No answer this time: the bridge gives up on the connection and comes back.
     peer.closed().await;
     let _peer = upstream.accept_with(connack(false)).await;
-    wait_for("the reconnection", || metrics(&edge).reconnects == 1).await;
+    eventually("the reconnection", || metrics(&edge).reconnects == 1).await;
     edge.stop().await;
 }

@@ -11,7 +11,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use bridge_support::mosquitto::Mosquitto;
-use bridge_support::{bridge_config, metrics, start_edge, wait_connected, wait_for};
+use bridge_support::{bridge_config, eventually, metrics, start_edge, wait_connected};
 use rumqttc::{MqttOptions, QoS};
 use support::{TestBroker, v4};
 
@@ -49,7 +49,7 @@ async fn exercise(mosquitto: &Mosquitto, edge: &TestBroker) {
     let got = local_sub.next_publish().await;
     assert_eq!(payload(&got), ("cmd/dev1", &b"reboot"[..]));
     assert_eq!(got.qos, QoS::AtLeastOnce);
-    wait_for("forwards acknowledged", || {
+    eventually("forwards acknowledged", || {
         metrics(edge).messages_forwarded == 2
     })
     .await;
@@ -171,7 +171,7 @@ async fn tls_with_an_untrusted_certificate_never_connects() {
     })
     .await;
     let stats = edge.handle.bridge_stats();
-    wait_for("a failed attempt", || stats.failed_attempts.get() >= 1).await;
+    eventually("a failed attempt", || stats.failed_attempts.get() >= 1).await;
     assert!(!metrics(&edge).connected);
     // The broker serves its clients all the same.
     let mut local = v4::connect(&edge, "local").await;

@@ -11,7 +11,7 @@ use crate::support;
 
 use std::collections::BTreeSet;
 
-use bridge_support::{bridge_config, free_port, metrics, start_edge, wait_connected, wait_for};
+use bridge_support::{bridge_config, eventually, free_port, metrics, start_edge, wait_connected};
 use rumqttc::QoS;
 use support::{TestBroker, v4, within};
 
@@ -38,7 +38,7 @@ async fn publish_numbered(client: &v4::Client, numbers: std::ops::Range<u32>) {
 async fn receive_numbered(client: &mut v4::Client, expected: &BTreeSet<u32>) -> BTreeSet<u32> {
     client.subscribe("data/#", QoS::AtLeastOnce).await;
     let mut seen = BTreeSet::new();
-    within("the numbered messages", async {
+    within(async {
         while !expected.is_subset(&seen) {
             let p = client.next_publish().await;
             seen.insert(std::str::from_utf8(&p.payload).unwrap().parse().unwrap());
@@ -58,7 +58,7 @@ async fn upstream_down_at_start_then_up_gets_what_was_published_meanwhile() {
     local
         .publish("live/x", QoS::AtMostOnce, false, b"lost")
         .await;
-    wait_for("the QoS 0 message to be dropped", || {
+    eventually("the QoS 0 message to be dropped", || {
         metrics(&edge).dropped == 1
     })
     .await;
@@ -68,14 +68,14 @@ async fn upstream_down_at_start_then_up_gets_what_was_published_meanwhile() {
     let mut up_sub = v4::connect(&upstream, "up-sub").await;
     let expected: BTreeSet<u32> = (0..5).collect();
     assert_eq!(receive_numbered(&mut up_sub, &expected).await, expected);
-    wait_for("five forwarded", || metrics(&edge).messages_forwarded == 5).await;
+    eventually("five forwarded", || metrics(&edge).messages_forwarded == 5).await;
     edge.stop().await;
     upstream.stop().await;
 }
 
 #[tokio::test]
 async fn upstream_restarted_mid_stream_loses_no_qos1_message() {
-    let first = TestBroker::start().await;
+    let first = TestBroker::start_with(|_| {}).await;
     let port = first.port();
     let mut first_sub = v4::connect(&first, "up-sub").await;
     let edge = start_edge(bridge_config(port, 5, &["data/#"], &[("cmd/#", 1)])).await;
@@ -86,7 +86,7 @@ async fn upstream_restarted_mid_stream_loses_no_qos1_message() {
     assert_eq!(receive_numbered(&mut first_sub, &before).await, before);
 
     first.stop().await;
-    wait_for("the bridge to notice", || !metrics(&edge).connected).await;
+    eventually("the bridge to notice", || !metrics(&edge).connected).await;
     publish_numbered(&local, 5..10).await;
 
     let second = upstream_on(port).await;
@@ -116,13 +116,13 @@ async fn outage_buffer_keeps_the_newest_and_counts_drops() {
             .publish("live/x", QoS::AtMostOnce, false, b"lost")
             .await;
     }
-    wait_for("7 oldest QoS 1 and 2 QoS 0 dropped", || {
+    eventually("7 oldest QoS 1 and 2 QoS 0 dropped", || {
         metrics(&edge).dropped == 9
     })
     .await;
 
     let upstream = upstream_on(port).await;
-    wait_for("the buffer to be flushed", || {
+    eventually("the buffer to be flushed", || {
         metrics(&edge).messages_forwarded == 3
     })
     .await;
@@ -144,7 +144,7 @@ async fn outage_buffer_keeps_the_newest_and_counts_drops() {
 /// the client identifier it generated are handed to the next one.
 #[tokio::test]
 async fn a_restart_keeps_the_buffer_and_the_generated_client_id() {
-    let upstream = TestBroker::start().await;
+    let upstream = TestBroker::start_with(|_| {}).await;
     let port = upstream.port();
     let mut bridge = bridge_config(port, 4, &["data/#"], &[]);
     bridge.clientid = None;
@@ -158,7 +158,7 @@ async fn a_restart_keeps_the_buffer_and_the_generated_client_id() {
     assert_eq!(first_id.len(), 1);
     assert!(first_id.iter().all(|id| id.starts_with("nanomq-bridge-")));
     upstream.stop().await;
-    wait_for("the bridge to notice", || !metrics(&edge).connected).await;
+    eventually("the bridge to notice", || !metrics(&edge).connected).await;
 
     let mut local = v4::connect(&edge, "local").await;
     publish_numbered(&local, 0..4).await;
@@ -169,7 +169,7 @@ async fn a_restart_keeps_the_buffer_and_the_generated_client_id() {
         }
     }
     edge.handle.restart();
-    within("the restart", edge.handle.wait_running()).await;
+    within(edge.handle.wait_running()).await;
 
     let upstream = upstream_on(port).await;
     wait_connected(&edge).await;
@@ -205,15 +205,15 @@ async fn the_store_holds_the_outage_buffer_until_the_upstream_acknowledges() {
     let stored = || edge.handle.broker.store_stats().unwrap().messages;
     let local = v4::connect(&edge, "local").await;
     publish_numbered(&local, 0..5).await;
-    wait_for("the outage buffer to be in the store", || stored() == 5).await;
+    eventually("the outage buffer to be in the store", || stored() == 5).await;
 
     let _upstream = upstream_on(port).await;
     wait_connected(&edge).await;
-    wait_for("the upstream to acknowledge all five", || {
+    eventually("the upstream to acknowledge all five", || {
         metrics(&edge).messages_forwarded == 5
     })
     .await;
-    wait_for("the store to forget what the upstream has", || {
+    eventually("the store to forget what the upstream has", || {
         stored() == 0
     })
     .await;

@@ -7,7 +7,7 @@ use crate::bridge_support;
 use crate::support;
 
 use bridge_support::{
-    BRIDGE_CLIENT_ID, bridge_config, metrics, start_edge, wait_connected, wait_for,
+    BRIDGE_CLIENT_ID, bridge_config, eventually, metrics, start_edge, wait_connected,
     wait_upstream_subscribed,
 };
 use nanomq::codec::ProtocolVersion;
@@ -22,7 +22,7 @@ async fn next_payload(client: &mut v4::Client) -> (String, String, QoS) {
 
 #[tokio::test]
 async fn forwards_matching_local_messages_upstream_v311() {
-    let upstream = TestBroker::start().await;
+    let upstream = TestBroker::start_with(|_| {}).await;
     let mut up_sub = v4::connect(&upstream, "up-sub").await;
     up_sub.subscribe("sensors/#", QoS::AtLeastOnce).await;
     let edge = start_edge(bridge_config(upstream.port(), 4, &["sensors/#"], &[])).await;
@@ -67,7 +67,7 @@ async fn forwards_matching_local_messages_upstream_v311() {
         ("sensors/end".into(), "end".into(), QoS::AtLeastOnce)
     );
 
-    wait_for("three forwarded messages", || {
+    eventually("three forwarded messages", || {
         metrics(&edge).messages_forwarded == 3
     })
     .await;
@@ -82,7 +82,7 @@ async fn forwards_matching_local_messages_upstream_v311() {
 #[tokio::test]
 async fn subscribes_upstream_and_publishes_locally_v5() {
     use rumqttc::v5::mqttbytes::QoS as Q5;
-    let upstream = TestBroker::start().await;
+    let upstream = TestBroker::start_with(|_| {}).await;
     let edge = start_edge(bridge_config(
         upstream.port(),
         5,
@@ -132,7 +132,7 @@ async fn subscribes_upstream_and_publishes_locally_v5() {
         (&b"cmd/dev2"[..], Q5::AtMostOnce)
     );
 
-    wait_for("three received messages", || {
+    eventually("three received messages", || {
         metrics(&edge).messages_received == 3
     })
     .await;
@@ -142,7 +142,7 @@ async fn subscribes_upstream_and_publishes_locally_v5() {
 
 #[tokio::test]
 async fn qos1_end_to_end_both_ways_v311() {
-    let upstream = TestBroker::start().await;
+    let upstream = TestBroker::start_with(|_| {}).await;
     let mut up_sub = v4::connect(&upstream, "up-sub").await;
     up_sub.subscribe("up/#", QoS::AtLeastOnce).await;
     let edge = start_edge(bridge_config(
@@ -176,7 +176,7 @@ async fn qos1_end_to_end_both_ways_v311() {
             ("down/n".into(), expected, QoS::AtLeastOnce)
         );
     }
-    wait_for("every forward acknowledged", || {
+    eventually("every forward acknowledged", || {
         let m = metrics(&edge);
         m.messages_forwarded == 20 && m.messages_received == 20
     })
@@ -187,7 +187,7 @@ async fn qos1_end_to_end_both_ways_v311() {
 
 #[tokio::test]
 async fn mqtt_3_1_upstream_both_ways() {
-    let upstream = TestBroker::start().await;
+    let upstream = TestBroker::start_with(|_| {}).await;
     let mut up_sub = v4::connect(&upstream, "up-sub").await;
     up_sub.subscribe("edge/#", QoS::AtLeastOnce).await;
     let edge = start_edge(bridge_config(
@@ -220,7 +220,7 @@ async fn mqtt_3_1_upstream_both_ways() {
 /// prove nothing was echoed in between: anything echoed would have been queued before them.
 #[tokio::test]
 async fn overlapping_forwards_and_subscription_do_not_loop_v5() {
-    let upstream = TestBroker::start().await;
+    let upstream = TestBroker::start_with(|_| {}).await;
     let mut up_sub = v4::connect(&upstream, "up-sub").await;
     up_sub.subscribe("loop/#", QoS::AtLeastOnce).await;
     let edge = start_edge(bridge_config(
@@ -271,7 +271,7 @@ async fn overlapping_forwards_and_subscription_do_not_loop_v5() {
 /// edge publishes that copy locally, but never forwards it up again.
 #[tokio::test]
 async fn overlapping_forwards_and_subscription_echo_once_but_do_not_loop_v311() {
-    let upstream = TestBroker::start().await;
+    let upstream = TestBroker::start_with(|_| {}).await;
     let mut up_sub = v4::connect(&upstream, "up-sub").await;
     up_sub.subscribe("loop/#", QoS::AtLeastOnce).await;
     let edge = start_edge(bridge_config(
@@ -307,7 +307,7 @@ async fn overlapping_forwards_and_subscription_echo_once_but_do_not_loop_v311() 
 
 #[tokio::test]
 async fn bridge_metrics_only_when_the_bridge_is_on() {
-    let broker = TestBroker::start().await;
+    let broker = TestBroker::start_with(|_| {}).await;
     assert_eq!(broker.handle.bridge_metrics(), None);
     broker.stop().await;
 }
@@ -328,7 +328,7 @@ async fn credentials_are_given_upstream_and_a_refusal_is_retried() {
     bridge.password = Some("wrong".into());
     let refused = start_edge(bridge.clone()).await;
     let stats = refused.handle.bridge_stats();
-    wait_for("a refused attempt, then another after the backoff", || {
+    eventually("a refused attempt, then another after the backoff", || {
         stats.failed_attempts.get() >= 2
     })
     .await;

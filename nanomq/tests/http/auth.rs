@@ -205,7 +205,7 @@ async fn jwt_broker(public_pem: &str, issuer: Option<&str>) -> (TestBroker, Rout
     config.http_server.jwt.issuer = issuer.map(str::to_string);
     let path = dir.path().join("nanomq.conf");
     nanomq::config::save_atomic(&path, &config).unwrap();
-    let broker = TestBroker::start_with_path(config, dir, path).await;
+    let broker = TestBroker::start_on(config, dir, path).await;
     let app = broker.app();
     (broker, app)
 }

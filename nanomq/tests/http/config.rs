@@ -53,7 +53,7 @@ async fn get_shows_the_saved_configuration_and_running_on_request() {
         msq_len: 20,
         ..test_config()
     };
-    let broker = TestBroker::start_with_path(running.clone(), dir, path).await;
+    let broker = TestBroker::start_on(running.clone(), dir, path).await;
     let app = broker.app();
     let shown = get_data(&app, "/api/v4/configuration").await;
     assert_eq!(shown, serde_json::to_value(saved.redacted()).unwrap());

@@ -26,12 +26,9 @@ async fn the_api_is_served_over_https_when_asked() {
         .build()
         .unwrap();
     let url = format!("https://localhost:{port}/api/v4/brokers");
-    let response = within(
-        "HTTPS request",
-        client.get(&url).basic_auth("admin", Some("public")).send(),
-    )
-    .await
-    .unwrap();
+    let response = within(client.get(&url).basic_auth("admin", Some("public")).send())
+        .await
+        .unwrap();
     assert_eq!(response.status(), 200);
     let body: serde_json::Value = response.json().await.unwrap();
     assert_eq!(body["code"], 0);
@@ -39,7 +36,6 @@ async fn the_api_is_served_over_https_when_asked() {
     // Plain HTTP on the HTTPS port gets nowhere.
     let plain = reqwest::Client::new();
     let refused = within(
-        "plain request",
         plain
             .get(format!("http://localhost:{port}/api/v4/brokers"))
             .send(),

@@ -157,7 +157,7 @@ async fn the_store_keeps_recording_across_ctrl_restart() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("nanomq.conf");
     nanomq::config::save_atomic(&path, &config).unwrap();
-    let broker = TestBroker::start_with_path(config, dir, path).await;
+    let broker = TestBroker::start_on(config, dir, path).await;
     let mut options = options4(broker.mqtt_port(), "keeper");
     options.set_clean_session(false);
     let (mut keeper, present) = connect4(options).await;

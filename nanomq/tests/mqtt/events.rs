@@ -33,7 +33,7 @@ fn describe(event: &BrokerEvent) -> String {
 
 #[tokio::test]
 async fn every_operation_emits_its_event() {
-    let broker = TestBroker::start().await;
+    let broker = TestBroker::start_with(|_| {}).await;
     let (stream, mut events) = EventStream::new(1024);
     broker.handle.broker.listen(stream.clone());
 
@@ -66,7 +66,7 @@ async fn every_operation_emits_its_event() {
         "acknowledged ev-sub",
     ];
     while seen.len() < wanted.len() {
-        let event = support::within("an event", events.recv()).await.unwrap();
+        let event = support::within(events.recv()).await.unwrap();
         let text = describe(&event);
         // `$SYS` events and their queueing are not what this test is about.
         if !text.contains("$SYS") {
@@ -80,7 +80,7 @@ async fn every_operation_emits_its_event() {
     // 3.1.1 clean session).
     let mut ends = Vec::new();
     while ends.len() < 2 {
-        let text = describe(&support::within("an event", events.recv()).await.unwrap());
+        let text = describe(&support::within(events.recv()).await.unwrap());
         if !text.contains("$SYS") {
             ends.push(text);
         }

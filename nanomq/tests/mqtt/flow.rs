@@ -10,7 +10,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use nanomq::codec::{Packet, ProtocolVersion, PubAck, QoS as CQoS};
 use rumqttc::QoS;
-use support::raw::{RawClient, wait_until};
+use support::eventually;
+use support::raw::RawClient;
 use support::{TestBroker, v4};
 
 const PAYLOAD: usize = 512;
@@ -39,7 +40,7 @@ fn payload(who: u8, seq: u32) -> Vec<u8> {
 
 #[tokio::test]
 async fn a_subscriber_that_falls_behind_pauses_its_publisher_and_loses_nothing() {
-    let broker = TestBroker::start().await;
+    let broker = TestBroker::start_with(|_| {}).await;
     let (mut sub, _) =
         RawClient::connected(broker.addr, ProtocolVersion::V3_1_1, "behind", true).await;
     sub.subscribe("flow/#", CQoS::AtLeastOnce).await;
@@ -73,7 +74,7 @@ async fn a_subscriber_that_falls_behind_pauses_its_publisher_and_loses_nothing()
 
     // The subscriber reads nothing: its queue fills to the high watermark and stays bounded
     // while the publisher is held back.
-    wait_until("subscriber queue at its high watermark", || {
+    eventually("subscriber queue at its high watermark", || {
         session.mailbox.len() >= high
     })
     .await;
@@ -89,15 +90,15 @@ async fn a_subscriber_that_falls_behind_pauses_its_publisher_and_loses_nothing()
     );
 
     read_all(&mut sub, total as usize, 1).await;
-    support::within("publisher done", driver).await.unwrap();
-    let _client = support::within("producer done", producer).await.unwrap();
+    support::within(driver).await.unwrap();
+    let _client = support::within(producer).await.unwrap();
     assert_eq!(broker.handle.broker.metrics().messages_dropped.get(), 0);
     broker.stop().await;
 }
 
 #[tokio::test]
 async fn fan_in_at_qos1_delivers_everything_in_order_per_publisher() {
-    let broker = TestBroker::start().await;
+    let broker = TestBroker::start_with(|_| {}).await;
     let (mut sub, _) =
         RawClient::connected(broker.addr, ProtocolVersion::V3_1_1, "sink", true).await;
     sub.subscribe("fan/#", CQoS::AtLeastOnce).await;
@@ -126,7 +127,7 @@ async fn fan_in_at_qos1_delivers_everything_in_order_per_publisher() {
     )
     .await;
     for t in tasks {
-        support::within("publisher", t).await.unwrap();
+        support::within(t).await.unwrap();
     }
     broker.stop().await;
 }
@@ -164,7 +165,7 @@ async fn a_paused_publisher_is_not_timed_out_for_keep_alive() {
             .await;
     }
     let session = broker.handle.broker.session("slow").unwrap();
-    wait_until("the subscriber's queue congested", || {
+    eventually("the subscriber's queue congested", || {
         session.mailbox.len() > 3000
     })
     .await;
@@ -204,9 +205,7 @@ async fn a_paused_publisher_is_not_timed_out_for_keep_alive() {
             None => panic!("publisher closed after {acked} PUBACKs"),
         }
     }
-    support::within("the subscriber got everything", consumer)
-        .await
-        .unwrap();
+    support::within(consumer).await.unwrap();
     assert_eq!(
         session.mailbox.dropped(),
         0,

@@ -10,7 +10,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use nanomq::codec::{Packet, ProtocolVersion, PubAck, Publish, QoS as CQoS};
 use rumqttc::QoS;
-use support::raw::{RawClient, connect_packet, wait_until};
+use support::eventually;
+use support::raw::{RawClient, connect_packet};
 use support::{TestBroker, v4};
 
 /// A subscriber that reads its socket (so the broker sees it alive) and never acknowledges.
@@ -25,7 +26,7 @@ async fn stuck_subscriber(broker: &TestBroker, id: &str, filter: &str) {
 /// as it stayed connected.
 #[tokio::test]
 async fn a_subscriber_that_never_acknowledges_does_not_hold_up_the_others() {
-    let broker = TestBroker::start().await;
+    let broker = TestBroker::start_with(|_| {}).await;
     let (mut good, _) =
         RawClient::connected(broker.addr, ProtocolVersion::V3_1_1, "good", true).await;
     good.subscribe("iso/#", CQoS::AtLeastOnce).await;
@@ -63,8 +64,8 @@ async fn a_subscriber_that_never_acknowledges_does_not_hold_up_the_others() {
         good.send(&Packet::PubAck(PubAck::new(p.packet_id.unwrap())))
             .await;
     }
-    support::within("every PUBACK", driver).await.unwrap();
-    let _client = support::within("producer done", producer).await.unwrap();
+    support::within(driver).await.unwrap();
+    let _client = support::within(producer).await.unwrap();
     let stuck = broker.handle.broker.session("stuck").unwrap();
     assert!(stuck.is_connected(), "it is not disconnected, only shed");
     assert!(
@@ -105,7 +106,7 @@ async fn a_client_that_never_reads_is_disconnected_after_write_timeout() {
         publisher.send(&publish).await;
     }
     let sessions = &broker.handle.broker;
-    wait_until("the deaf client disconnected", || {
+    eventually("the deaf client disconnected", || {
         sessions.session("deaf").is_none()
     })
     .await;
@@ -116,7 +117,7 @@ async fn a_client_that_never_reads_is_disconnected_after_write_timeout() {
 /// A publisher whose subscriber stalls is held one progress window at most, then goes on.
 #[tokio::test]
 async fn a_publisher_is_released_when_its_only_subscriber_stalls() {
-    let broker = TestBroker::start().await;
+    let broker = TestBroker::start_with(|_| {}).await;
     stuck_subscriber(&broker, "stalled", "stall/t").await;
     let mut publisher = RawClient::connect(broker.addr, ProtocolVersion::V3_1_1).await;
     publisher

@@ -13,7 +13,8 @@ use nanomq::codec::{
     SubscribeFilter, SubscriptionOptions, Unsubscribe, WillProperties,
 };
 use support::TestBroker;
-use support::raw::{RawClient, connect_packet, wait_until};
+use support::eventually;
+use support::raw::{RawClient, connect_packet};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
@@ -61,8 +62,8 @@ async fn an_expiring_retained_will_on_the_deepest_topic_does_not_crash_the_broke
     assert_eq!(client.handshake(connect).await.code, ReasonCode::SUCCESS);
     drop(client);
     let b = &broker.handle.broker;
-    wait_until("the will retained", || b.counts().retained == 1).await;
-    wait_until("the will expired and removed", || b.counts().retained == 0).await;
+    eventually("the will retained", || b.counts().retained == 1).await;
+    eventually("the will expired and removed", || b.counts().retained == 0).await;
     let (mut sub, _) =
         RawClient::connected(broker.addr, ProtocolVersion::V3_1_1, "after", true).await;
     sub.subscribe("still/here", QoS::AtMostOnce).await;
@@ -73,7 +74,7 @@ async fn an_expiring_retained_will_on_the_deepest_topic_does_not_crash_the_broke
 
 #[tokio::test]
 async fn topics_deeper_than_max_topic_levels_are_refused_everywhere() {
-    let broker = TestBroker::start().await;
+    let broker = TestBroker::start_with(|_| {}).await;
     let too_deep = vec!["l"; 129].join("/");
     let deepest = vec!["l"; 128].join("/");
     // The will, at CONNECT.
@@ -131,7 +132,7 @@ async fn topics_deeper_than_max_topic_levels_are_refused_everywhere() {
 /// received the forgery as the broker's own event.
 #[tokio::test]
 async fn sys_topics_are_the_brokers_own() {
-    let broker = TestBroker::start().await;
+    let broker = TestBroker::start_with(|_| {}).await;
     let (mut watcher, _) =
         RawClient::connected(broker.addr, ProtocolVersion::V3_1_1, "watcher", true).await;
     watcher
@@ -196,7 +197,7 @@ async fn clients_beyond_max_connections_are_refused_with_quota_exceeded() {
     assert_eq!(admission.refused.load(Ordering::Relaxed), 2);
     drop(first);
     let connections = &broker.handle.broker.metrics().connections;
-    wait_until("c1 gone", || connections.get() == 1).await;
+    eventually("c1 gone", || connections.get() == 1).await;
     let (_third, _) = RawClient::connected(broker.addr, ProtocolVersion::V5, "c5", true).await;
     broker.stop().await;
 }
@@ -205,7 +206,7 @@ async fn clients_beyond_max_connections_are_refused_with_quota_exceeded() {
 /// with no bound on how many did.
 #[tokio::test]
 async fn sockets_that_never_finish_connect_cost_little_and_lock_nobody_out() {
-    let broker = TestBroker::start().await;
+    let broker = TestBroker::start_with(|_| {}).await;
     let admission = broker.handle.broker.admission();
     let max_pending = admission.max_pending();
     // Silent sockets, more than may wait at once: the oldest are pushed out.
@@ -213,18 +214,13 @@ async fn sockets_that_never_finish_connect_cost_little_and_lock_nobody_out() {
     for _ in 0..max_pending + 50 {
         silent.push(TcpStream::connect(broker.addr).await.unwrap());
     }
-    wait_until("the oldest silent sockets evicted", || {
+    eventually("the oldest silent sockets evicted", || {
         admission.evicted.load(Ordering::Relaxed) >= 50
     })
     .await;
     let mut first = silent.remove(0);
     let mut byte = [0u8; 1];
-    assert_eq!(
-        support::within("evicted socket closed", first.read(&mut byte))
-            .await
-            .unwrap(),
-        0
-    );
+    assert_eq!(support::within(first.read(&mut byte)).await.unwrap(), 0);
     // Sockets announcing a 1 MB CONNECT: the shared budget takes about 32 of them.
     let mut greedy = Vec::new();
     for _ in 0..40 {
@@ -233,7 +229,7 @@ async fn sockets_that_never_finish_connect_cost_little_and_lock_nobody_out() {
         s.write_all(&[0x10, 0xC0, 0x84, 0x3D]).await.unwrap();
         greedy.push(s);
     }
-    wait_until("sockets over the CONNECT budget closed", || {
+    eventually("sockets over the CONNECT budget closed", || {
         admission.over_budget.load(Ordering::Relaxed) > 0
     })
     .await;

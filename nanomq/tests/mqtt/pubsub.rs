@@ -9,7 +9,7 @@ use support::{TestBroker, v4, v5};
 
 #[tokio::test]
 async fn qos_0_1_2_round_trip_and_downgrade_v311() {
-    let broker = TestBroker::start().await;
+    let broker = TestBroker::start_with(|_| {}).await;
     let mut sub2 = v4::connect(&broker, "sub-qos2").await;
     sub2.subscribe("t/qos", QoS::ExactlyOnce).await;
     let mut sub0 = v4::connect(&broker, "sub-qos0").await;
@@ -39,7 +39,7 @@ async fn qos_0_1_2_round_trip_and_downgrade_v311() {
 #[tokio::test]
 async fn qos_flows_v5_with_acks_from_both_sides() {
     use rumqttc::v5::mqttbytes::QoS as Q5;
-    let broker = TestBroker::start().await;
+    let broker = TestBroker::start_with(|_| {}).await;
     let mut sub = v5::connect(&broker, "sub5").await;
     sub.subscribe("x/+", Q5::ExactlyOnce).await;
     let publisher = v5::connect(&broker, "pub5").await;
@@ -59,7 +59,7 @@ async fn qos_flows_v5_with_acks_from_both_sides() {
 
 #[tokio::test]
 async fn wildcards_and_dollar_topics() {
-    let broker = TestBroker::start().await;
+    let broker = TestBroker::start_with(|_| {}).await;
     let mut all = v4::connect(&broker, "all").await;
     all.subscribe("#", QoS::AtMostOnce).await;
     let mut plus = v4::connect(&broker, "plus").await;
@@ -96,7 +96,7 @@ async fn wildcards_and_dollar_topics() {
 
 #[tokio::test]
 async fn shared_subscription_delivers_each_message_to_one_member() {
-    let broker = TestBroker::start().await;
+    let broker = TestBroker::start_with(|_| {}).await;
     let mut a = v4::connect(&broker, "member-a").await;
     a.subscribe("$share/g1/jobs/#", QoS::AtLeastOnce).await;
     let mut b = v4::connect(&broker, "member-b").await;
@@ -141,7 +141,7 @@ async fn shared_subscription_delivers_each_message_to_one_member() {
 
 #[tokio::test]
 async fn retained_messages_set_replace_clear_and_deliver_on_subscribe() {
-    let broker = TestBroker::start().await;
+    let broker = TestBroker::start_with(|_| {}).await;
     let publisher = v4::connect(&broker, "pub").await;
     publisher
         .publish("r/a", QoS::AtLeastOnce, true, b"one")

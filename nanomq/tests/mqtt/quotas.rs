@@ -13,7 +13,8 @@ use nanomq::codec::{
 };
 use shared_types::config::ByteSize;
 use support::TestBroker;
-use support::raw::{RawClient, connect_packet, wait_until};
+use support::eventually;
+use support::raw::{RawClient, connect_packet};
 
 const V5: ProtocolVersion = ProtocolVersion::V5;
 const V4: ProtocolVersion = ProtocolVersion::V3_1_1;
@@ -76,7 +77,7 @@ async fn a_source_that_cannot_pause_never_grows_a_queue_past_its_bound() {
         drop(client);
     }
     let session = broker.handle.broker.session("deaf").unwrap();
-    wait_until("wills dropped for the deaf subscriber", || {
+    eventually("wills dropped for the deaf subscriber", || {
         session.mailbox.dropped() > 0
     })
     .await;
@@ -92,7 +93,7 @@ async fn a_source_that_cannot_pause_never_grows_a_queue_past_its_bound() {
 /// so are aliased topics beyond the connection's byte budget.
 #[tokio::test]
 async fn topic_aliases_are_bounded() {
-    let broker = TestBroker::start().await;
+    let broker = TestBroker::start_with(|_| {}).await;
     let (mut client, ack) = connected(&broker, V5, "aliaser").await;
     assert_eq!(ack.properties.topic_alias_maximum, Some(10));
     let mut aliased = publish("a/b", QoS::AtMostOnce, 0, false, b"x");
@@ -262,7 +263,7 @@ async fn near_max_memory_new_connections_are_refused_until_it_recovers() {
     config.max_memory = ByteSize(1 << 20);
     let broker = TestBroker::start_with(|c| *c = config.clone()).await;
     let b = broker.handle.broker.clone();
-    wait_until("memory pressure", || b.under_memory_pressure()).await;
+    eventually("memory pressure", || b.under_memory_pressure()).await;
     for version in [V5, V4] {
         let mut client = RawClient::connect(broker.addr, version).await;
         let code = client
@@ -279,7 +280,7 @@ async fn near_max_memory_new_connections_are_refused_until_it_recovers() {
     assert_eq!(b.limits().refused(Refused::Connection), 2);
     config.max_memory = ByteSize(0);
     b.set_config(config).unwrap();
-    wait_until("recovered", || !b.under_memory_pressure()).await;
+    eventually("recovered", || !b.under_memory_pressure()).await;
     connected(&broker, V5, "later").await;
     broker.stop().await;
 }
@@ -356,7 +357,7 @@ async fn a_publisher_waiting_for_the_store_is_not_read_without_end() {
     );
     drop(keeper);
     let b = broker.handle.broker.clone();
-    wait_until("the keeper away", || {
+    eventually("the keeper away", || {
         b.session("keeper").is_some_and(|s| !s.is_connected())
     })
     .await;

@@ -39,7 +39,7 @@ fn disconnect_reason(packets: &[Packet]) -> Option<ReasonCode> {
 
 #[tokio::test]
 async fn garbage_before_connect_closes_only_that_connection() {
-    let broker = TestBroker::start().await;
+    let broker = TestBroker::start_with(|_| {}).await;
     let (mut sub, publisher) = bystanders(&broker).await;
     let mut c = RawClient::connect(broker.addr, ProtocolVersion::V3_1_1).await;
     c.send_bytes(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n").await;
@@ -50,7 +50,7 @@ async fn garbage_before_connect_closes_only_that_connection() {
 
 #[tokio::test]
 async fn first_packet_must_be_connect() {
-    let broker = TestBroker::start().await;
+    let broker = TestBroker::start_with(|_| {}).await;
     let mut c = RawClient::connect(broker.addr, ProtocolVersion::V3_1_1).await;
     c.send(&Packet::PingReq).await;
     assert!(c.until_closed().await.is_empty());
@@ -59,7 +59,7 @@ async fn first_packet_must_be_connect() {
 
 #[tokio::test]
 async fn unsupported_protocol_level_gets_return_code_1() {
-    let broker = TestBroker::start().await;
+    let broker = TestBroker::start_with(|_| {}).await;
     let mut c = RawClient::connect(broker.addr, ProtocolVersion::V3_1_1).await;
     // CONNECT "MQTT" level 6.
     c.send_bytes(&[
@@ -76,7 +76,7 @@ async fn unsupported_protocol_level_gets_return_code_1() {
 
 #[tokio::test]
 async fn huge_length_prefix_is_refused_at_once() {
-    let broker = TestBroker::start().await;
+    let broker = TestBroker::start_with(|_| {}).await;
     let (mut sub, publisher) = bystanders(&broker).await;
     let mut c = v5_session(&broker, "liar").await;
     // PUBLISH claiming 256 MB: refused from the fixed header alone, nothing allocated.
@@ -113,7 +113,7 @@ async fn packets_over_max_packet_size_are_refused() {
 
 #[tokio::test]
 async fn malformed_packets_after_connect_end_with_0x81() {
-    let broker = TestBroker::start().await;
+    let broker = TestBroker::start_with(|_| {}).await;
     let (mut sub, publisher) = bystanders(&broker).await;
     // SUBSCRIBE with reserved flags 0000 instead of 0010.
     let mut c = v5_session(&broker, "sloppy").await;
@@ -137,7 +137,7 @@ async fn malformed_packets_after_connect_end_with_0x81() {
 
 #[tokio::test]
 async fn wildcards_in_a_publish_topic_are_refused() {
-    let broker = TestBroker::start().await;
+    let broker = TestBroker::start_with(|_| {}).await;
     let mut c = v5_session(&broker, "wild").await;
     // PUBLISH QoS 0, topic "a/#", no properties, payload "x".
     c.send_bytes(&[0x30, 0x07, 0x00, 0x03, b'a', b'/', b'#', 0x00, b'x'])
@@ -155,7 +155,7 @@ async fn wildcards_in_a_publish_topic_are_refused() {
 
 #[tokio::test]
 async fn a_second_connect_is_a_protocol_error() {
-    let broker = TestBroker::start().await;
+    let broker = TestBroker::start_with(|_| {}).await;
     let mut c = v5_session(&broker, "twice").await;
     c.send(&Packet::Connect(connect_packet(
         ProtocolVersion::V5,
@@ -173,7 +173,7 @@ async fn a_second_connect_is_a_protocol_error() {
 
 #[tokio::test]
 async fn a_subscription_identifier_from_a_client_is_a_protocol_error() {
-    let broker = TestBroker::start().await;
+    let broker = TestBroker::start_with(|_| {}).await;
     let (mut sub, publisher) = bystanders(&broker).await;
     let mut c = v5_session(&broker, "sub-id").await;
     c.send(&Packet::Publish(Publish {
@@ -199,7 +199,7 @@ async fn a_subscription_identifier_from_a_client_is_a_protocol_error() {
 
 #[tokio::test]
 async fn subscribing_over_and_over_without_reading_queues_a_bounded_amount() {
-    let broker = TestBroker::start().await;
+    let broker = TestBroker::start_with(|_| {}).await;
     // More retained messages than a queue's high watermark (1024), 1.1 MB in all: more
     // than the output buffer and the socket buffers hold, so the queue is what grows.
     let publisher = v4::connect(&broker, "retainer").await;
@@ -210,7 +210,7 @@ async fn subscribing_over_and_over_without_reading_queues_a_bounded_amount() {
             .await;
     }
     let b = &broker.handle.broker;
-    support::raw::wait_until("all retained", || b.counts().retained == retained).await;
+    support::eventually("all retained", || b.counts().retained == retained).await;
 
     // A client that asks for all of them again and again and reads nothing.
     let mut c = v5_session(&broker, "greedy").await;
@@ -226,7 +226,7 @@ async fn subscribing_over_and_over_without_reading_queues_a_bounded_amount() {
         c.send(&subscribe).await;
     }
     let session = broker.handle.broker.session("greedy").unwrap();
-    support::raw::wait_until("the queue over its high watermark", || {
+    support::eventually("the queue over its high watermark", || {
         session.mailbox.len() > 1024
     })
     .await;
@@ -243,7 +243,7 @@ async fn subscribing_over_and_over_without_reading_queues_a_bounded_amount() {
 
 #[tokio::test]
 async fn unknown_topic_alias_is_a_protocol_error() {
-    let broker = TestBroker::start().await;
+    let broker = TestBroker::start_with(|_| {}).await;
     let mut c = v5_session(&broker, "alias").await;
     let publish = Publish {
         dup: false,
@@ -333,7 +333,7 @@ async fn a_client_still_writing_after_the_servers_disconnect_reads_its_reason() 
                 });
                 let mut out = bytes::BytesMut::new();
                 nanomq::codec::encode_packet(&rel, ProtocolVersion::V5, &mut out).unwrap();
-                let written = support::within("PUBREL", c.stream.write_all(&out)).await;
+                let written = support::within(c.stream.write_all(&out)).await;
                 assert!(written.is_ok(), "PUBREL {pubrecs} refused: {written:?}");
             }
             Some(Packet::Disconnect(d)) => break d.reason,
@@ -351,7 +351,7 @@ async fn a_client_still_writing_after_the_servers_disconnect_reads_its_reason() 
 
 #[tokio::test]
 async fn truncated_packets_and_abrupt_closes_hurt_nobody() {
-    let broker = TestBroker::start().await;
+    let broker = TestBroker::start_with(|_| {}).await;
     let (mut sub, publisher) = bystanders(&broker).await;
     for i in 0..20u8 {
         let mut c = RawClient::connect(broker.addr, ProtocolVersion::V3_1_1).await;
@@ -369,7 +369,7 @@ async fn truncated_packets_and_abrupt_closes_hurt_nobody() {
 
 #[tokio::test]
 async fn a_flood_of_bad_clients_does_not_stop_the_good_ones() {
-    let broker = TestBroker::start().await;
+    let broker = TestBroker::start_with(|_| {}).await;
     let (mut sub, publisher) = bystanders(&broker).await;
     let mut tasks = Vec::new();
     for i in 0..200u32 {
@@ -384,7 +384,7 @@ async fn a_flood_of_bad_clients_does_not_stop_the_good_ones() {
         }));
     }
     for t in tasks {
-        support::within("bad client", t).await.unwrap();
+        support::within(t).await.unwrap();
     }
     still_served(&mut sub, &publisher, 5).await;
     broker.stop().await;

@@ -7,12 +7,13 @@ use crate::support;
 use nanomq::codec::{Packet, ProtocolVersion, PubAck, QoS as CQoS, ReasonCode};
 use rumqttc::QoS;
 use shared_types::config::UserCredential;
-use support::raw::{RawClient, connect_packet, wait_until};
+use support::eventually;
+use support::raw::{RawClient, connect_packet};
 use support::{TestBroker, v4, v5};
 
 #[tokio::test]
 async fn persistent_session_keeps_subscriptions_and_queues_qos1() {
-    let broker = TestBroker::start().await;
+    let broker = TestBroker::start_with(|_| {}).await;
     let mut options = v4::options(&broker, "durable");
     options.set_clean_session(false);
     let mut sub = v4::Client::connect(options.clone()).await;
@@ -30,7 +31,7 @@ async fn persistent_session_keeps_subscriptions_and_queues_qos1() {
         .publish("q/x", QoS::AtMostOnce, false, b"qos0")
         .await;
     let session = broker.handle.broker.session("durable").unwrap();
-    wait_until("3 queued", || session.mailbox.len() == 3).await;
+    eventually("3 queued", || session.mailbox.len() == 3).await;
 
     let (client, eventloop) = rumqttc::AsyncClient::new(options, 10);
     let _keep = client;
@@ -38,10 +39,7 @@ async fn persistent_session_keeps_subscriptions_and_queues_qos1() {
     let mut got = Vec::new();
     let mut present = None;
     while got.len() < 3 {
-        match support::within("queued messages", eventloop.poll())
-            .await
-            .unwrap()
-        {
+        match support::within(eventloop.poll()).await.unwrap() {
             rumqttc::Event::Incoming(rumqttc::Packet::ConnAck(ack)) => {
                 present = Some(ack.session_present)
             }
@@ -62,7 +60,7 @@ async fn offline_queue_is_bounded_by_msq_len_and_drops_are_counted() {
     sub.subscribe("m", CQoS::AtLeastOnce).await;
     drop(sub);
     let session = broker.handle.broker.session("slowpoke").unwrap();
-    wait_until("client away", || !session.is_connected()).await;
+    eventually("client away", || !session.is_connected()).await;
 
     let publisher = v4::connect(&broker, "pub").await;
     for i in 0..8 {
@@ -70,7 +68,7 @@ async fn offline_queue_is_bounded_by_msq_len_and_drops_are_counted() {
             .publish("m", QoS::AtLeastOnce, false, format!("{i}").as_bytes())
             .await;
     }
-    wait_until("3 dropped", || session.mailbox.dropped() == 3).await;
+    eventually("3 dropped", || session.mailbox.dropped() == 3).await;
     assert_eq!(session.mailbox.len(), 5);
     let dropped = broker.handle.broker.metrics().messages_dropped.get();
     assert_eq!(dropped, 3);
@@ -91,12 +89,12 @@ async fn offline_queue_is_bounded_by_msq_len_and_drops_are_counted() {
 
 #[tokio::test]
 async fn clean_session_discards_the_old_one() {
-    let broker = TestBroker::start().await;
+    let broker = TestBroker::start_with(|_| {}).await;
     let (mut c, _) = RawClient::connected(broker.addr, ProtocolVersion::V3_1_1, "c1", false).await;
     c.subscribe("gone", CQoS::AtLeastOnce).await;
     drop(c);
     let old = broker.handle.broker.session("c1").unwrap();
-    wait_until("client away", || !old.is_connected()).await;
+    eventually("client away", || !old.is_connected()).await;
     let (_c, ack) = RawClient::connected(broker.addr, ProtocolVersion::V3_1_1, "c1", true).await;
     assert!(!ack.session_present);
     assert_eq!(broker.handle.broker.counts().subscriptions, 0);
@@ -105,7 +103,7 @@ async fn clean_session_discards_the_old_one() {
 
 #[tokio::test]
 async fn takeover_disconnects_the_older_connection_with_0x8e() {
-    let broker = TestBroker::start().await;
+    let broker = TestBroker::start_with(|_| {}).await;
     let mut first = v5::connect(&broker, "twin").await;
     let _second = v5::connect(&broker, "twin").await;
     assert_eq!(first.server_disconnect().await, "SessionTakenOver");
@@ -116,7 +114,7 @@ async fn takeover_disconnects_the_older_connection_with_0x8e() {
 async fn a_taken_over_connection_leaves_no_will_or_expiry_behind() {
     use rumqttc::v5::mqttbytes::QoS as Q5;
     use rumqttc::v5::mqttbytes::v5::{LastWill, LastWillProperties};
-    let broker = TestBroker::start().await;
+    let broker = TestBroker::start_with(|_| {}).await;
     let mut watcher = v5::connect(&broker, "moved-watcher").await;
     watcher.subscribe("moved/#", Q5::AtLeastOnce).await;
 
@@ -148,7 +146,7 @@ async fn a_taken_over_connection_leaves_no_will_or_expiry_behind() {
     assert_eq!(first.server_disconnect().await, "SessionTakenOver");
     second.disconnect().await;
     let session = broker.handle.broker.session("moved").unwrap();
-    wait_until("second away", || !session.is_connected()).await;
+    eventually("second away", || !session.is_connected()).await;
 
     // The feature under test is time passing: let the first connection's 1 s run out.
     tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
@@ -171,7 +169,7 @@ async fn a_taken_over_connection_leaves_no_will_or_expiry_behind() {
 
 #[tokio::test]
 async fn takeover_of_a_v311_connection_closes_it_and_keeps_the_session() {
-    let broker = TestBroker::start().await;
+    let broker = TestBroker::start_with(|_| {}).await;
     let (mut first, _) =
         RawClient::connected(broker.addr, ProtocolVersion::V3_1_1, "twin", false).await;
     first.subscribe("keep/me", CQoS::AtLeastOnce).await;
@@ -189,7 +187,7 @@ async fn takeover_of_a_v311_connection_closes_it_and_keeps_the_session() {
 
 #[tokio::test]
 async fn unacknowledged_messages_are_resent_with_dup_on_resumption() {
-    let broker = TestBroker::start().await;
+    let broker = TestBroker::start_with(|_| {}).await;
     let (mut sub, _) =
         RawClient::connected(broker.addr, ProtocolVersion::V3_1_1, "forgetful", false).await;
     sub.subscribe("r", CQoS::AtLeastOnce).await;
@@ -201,7 +199,7 @@ async fn unacknowledged_messages_are_resent_with_dup_on_resumption() {
     assert!(!first.dup);
     drop(sub); // no PUBACK
     let session = broker.handle.broker.session("forgetful").unwrap();
-    wait_until("client away", || !session.is_connected()).await;
+    eventually("client away", || !session.is_connected()).await;
 
     let (mut sub, ack) =
         RawClient::connected(broker.addr, ProtocolVersion::V3_1_1, "forgetful", false).await;
@@ -220,7 +218,7 @@ async fn unacknowledged_messages_are_resent_with_dup_on_resumption() {
 /// ([MQTT-4.4.0-1], [MQTT-3.3.4-9]); the rest follow as it acknowledges.
 #[tokio::test]
 async fn resends_on_resumption_respect_the_new_receive_maximum() {
-    let broker = TestBroker::start().await;
+    let broker = TestBroker::start_with(|_| {}).await;
     let mut connect = connect_packet(ProtocolVersion::V5, "narrowed", true, 60);
     connect.properties.session_expiry_interval = Some(60);
     let mut sub = RawClient::connect(broker.addr, ProtocolVersion::V5).await;
@@ -239,7 +237,7 @@ async fn resends_on_resumption_respect_the_new_receive_maximum() {
     }
     drop(sub); // no PUBACK
     let session = broker.handle.broker.session("narrowed").unwrap();
-    wait_until("client away", || !session.is_connected()).await;
+    eventually("client away", || !session.is_connected()).await;
 
     connect.clean_start = false;
     connect.properties.receive_maximum = Some(2);
@@ -293,7 +291,7 @@ async fn v311_messages_unacknowledged_for_qos_duration_are_resent() {
 
 #[tokio::test]
 async fn v5_session_expiry_removes_the_session() {
-    let broker = TestBroker::start().await;
+    let broker = TestBroker::start_with(|_| {}).await;
     let mut options = v5::options(&broker, "brief");
     options.set_clean_start(false);
     options.set_session_expiry_interval(Some(1));
@@ -301,7 +299,7 @@ async fn v5_session_expiry_removes_the_session() {
     c.disconnect().await;
     let sessions = &broker.handle.broker;
     assert!(sessions.session("brief").is_some(), "kept after disconnect");
-    wait_until("session expired", || sessions.session("brief").is_none()).await;
+    eventually("session expired", || sessions.session("brief").is_none()).await;
     let c = v5::Client::connect(options).await;
     assert!(!c.connack.session_present);
     broker.stop().await;
@@ -309,19 +307,19 @@ async fn v5_session_expiry_removes_the_session() {
 
 #[tokio::test]
 async fn v5_session_expiry_zero_ends_the_session_at_disconnect() {
-    let broker = TestBroker::start().await;
+    let broker = TestBroker::start_with(|_| {}).await;
     let mut options = v5::options(&broker, "ephemeral");
     options.set_clean_start(false);
     let c = v5::Client::connect(options).await;
     c.disconnect().await;
     let sessions = &broker.handle.broker;
-    wait_until("session gone", || sessions.session("ephemeral").is_none()).await;
+    eventually("session gone", || sessions.session("ephemeral").is_none()).await;
     broker.stop().await;
 }
 
 #[tokio::test]
 async fn empty_client_ids() {
-    let broker = TestBroker::start().await;
+    let broker = TestBroker::start_with(|_| {}).await;
     // MQTT 5: the server assigns one.
     let c = v5::Client::connect(v5::options(&broker, "")).await;
     let assigned = c
@@ -349,7 +347,7 @@ async fn empty_client_ids() {
 
 #[tokio::test]
 async fn mqtt_3_1_mqisdp_clients_connect_and_publish() {
-    let broker = TestBroker::start().await;
+    let broker = TestBroker::start_with(|_| {}).await;
     let (mut sub, ack) =
         RawClient::connected(broker.addr, ProtocolVersion::V3_1, "old-device", true).await;
     assert!(!ack.session_present);
@@ -401,7 +399,7 @@ async fn authentication_with_user_list_and_anonymous_switch() {
 
 #[tokio::test]
 async fn a_clean_session_is_not_resumed_by_a_takeover() {
-    let broker = TestBroker::start().await;
+    let broker = TestBroker::start_with(|_| {}).await;
     let (mut first, _) =
         RawClient::connected(broker.addr, ProtocolVersion::V3_1_1, "fleeting", true).await;
     first.subscribe("old/sub", CQoS::AtLeastOnce).await;
@@ -421,7 +419,7 @@ async fn a_clean_session_is_not_resumed_by_a_takeover() {
 #[tokio::test]
 async fn reconnecting_over_and_over_leaves_no_timers_behind() {
     use nanomq::codec::{LastWill, WillProperties};
-    let broker = TestBroker::start().await;
+    let broker = TestBroker::start_with(|_| {}).await;
     let mut connect = connect_packet(ProtocolVersion::V5, "flappy", false, 60);
     connect.properties.session_expiry_interval = Some(3600);
     connect.will = Some(LastWill {
@@ -447,11 +445,11 @@ async fn reconnecting_over_and_over_leaves_no_timers_behind() {
     // until the next connection comes back.
     for _ in 0..30 {
         drop(c);
-        wait_until("client away", || !session.is_connected()).await;
+        eventually("client away", || !session.is_connected()).await;
         c = RawClient::connect(broker.addr, ProtocolVersion::V5).await;
         assert!(c.handshake(connect.clone()).await.session_present);
     }
-    wait_until("the absence timers of earlier connections gone", || {
+    eventually("the absence timers of earlier connections gone", || {
         tasks() <= before + 2
     })
     .await;

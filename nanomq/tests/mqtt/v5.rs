@@ -79,7 +79,7 @@ async fn connack_advertises_the_broker_limits() {
 
 #[tokio::test]
 async fn publish_properties_are_carried_through() {
-    let broker = TestBroker::start().await;
+    let broker = TestBroker::start_with(|_| {}).await;
     let mut sub = v5::connect(&broker, "props-sub").await;
     sub.subscribe("props/#", QoS::AtLeastOnce).await;
     let publisher = v5::connect(&broker, "props-pub").await;
@@ -118,7 +118,7 @@ async fn publish_properties_are_carried_through() {
 
 #[tokio::test]
 async fn expired_messages_are_not_delivered_and_remaining_expiry_counts_down() {
-    let broker = TestBroker::start().await;
+    let broker = TestBroker::start_with(|_| {}).await;
     let mut options = v5::options(&broker, "away");
     options.set_clean_start(false);
     options.set_session_expiry_interval(Some(600));
@@ -126,7 +126,7 @@ async fn expired_messages_are_not_delivered_and_remaining_expiry_counts_down() {
     c.subscribe("exp/#", QoS::AtLeastOnce).await;
     c.disconnect().await;
     let session = broker.handle.broker.session("away").unwrap();
-    support::raw::wait_until("client away", || !session.is_connected()).await;
+    support::eventually("client away", || !session.is_connected()).await;
 
     let mut publisher = raw_v5(&broker, "exp-pub").await;
     let short = PublishProperties {
@@ -149,7 +149,7 @@ async fn expired_messages_are_not_delivered_and_remaining_expiry_counts_down() {
         p.packet_id = PacketId::new(2);
     }
     publisher.send(&packet).await;
-    support::raw::wait_until("2 queued", || session.mailbox.len() == 2).await;
+    support::eventually("2 queued", || session.mailbox.len() == 2).await;
     // The feature under test is time passing: let the 1-second expiry run out.
     tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
 
@@ -170,7 +170,7 @@ async fn expired_messages_are_not_delivered_and_remaining_expiry_counts_down() {
 
 #[tokio::test]
 async fn expired_retained_messages_are_freed_without_being_replaced() {
-    let broker = TestBroker::start().await;
+    let broker = TestBroker::start_with(|_| {}).await;
     let mut publisher = raw_v5(&broker, "ret-exp-pub").await;
     let expiring = PublishProperties {
         message_expiry_interval: Some(1),
@@ -187,9 +187,9 @@ async fn expired_retained_messages_are_freed_without_being_replaced() {
         publisher.send(&packet).await;
     }
     let b = &broker.handle.broker;
-    support::raw::wait_until("both retained", || b.counts().retained == 2).await;
+    support::eventually("both retained", || b.counts().retained == 2).await;
     // Nobody replaces or asks for the expiring one: the broker frees it on its own.
-    support::raw::wait_until("the expired one freed", || b.counts().retained == 1).await;
+    support::eventually("the expired one freed", || b.counts().retained == 1).await;
     let left = b.retained_matching("#");
     assert_eq!(left.len(), 1);
     assert_eq!(&*left[0].topic, "keep/forever");
@@ -198,7 +198,7 @@ async fn expired_retained_messages_are_freed_without_being_replaced() {
 
 #[tokio::test]
 async fn topic_alias_from_client_to_broker() {
-    let broker = TestBroker::start().await;
+    let broker = TestBroker::start_with(|_| {}).await;
     let mut sub = v5::connect(&broker, "alias-sub").await;
     sub.subscribe("alias/#", QoS::AtMostOnce).await;
     let mut publisher = raw_v5(&broker, "alias-pub").await;
@@ -243,7 +243,7 @@ async fn topic_alias_from_client_to_broker() {
 
 #[tokio::test]
 async fn topic_alias_from_broker_to_client() {
-    let broker = TestBroker::start().await;
+    let broker = TestBroker::start_with(|_| {}).await;
     let mut connect = support::raw::connect_packet(ProtocolVersion::V5, "alias-rx", true, 60);
     connect.properties.topic_alias_maximum = Some(4);
     let mut sub = RawClient::connect(broker.addr, ProtocolVersion::V5).await;
@@ -296,7 +296,7 @@ async fn topic_alias_from_broker_to_client() {
 
 #[tokio::test]
 async fn subscription_identifiers_of_every_matching_subscription() {
-    let broker = TestBroker::start().await;
+    let broker = TestBroker::start_with(|_| {}).await;
     let mut sub = v5::connect(&broker, "ids").await;
     sub.client
         .subscribe_with_properties(
@@ -341,7 +341,7 @@ async fn subscription_identifiers_of_every_matching_subscription() {
 
 #[tokio::test]
 async fn no_local_and_retain_as_published() {
-    let broker = TestBroker::start().await;
+    let broker = TestBroker::start_with(|_| {}).await;
     let mut me = v5::connect(&broker, "me").await;
     let mut filter = Filter::new("nl/t", QoS::AtLeastOnce);
     filter.nolocal = true;
@@ -367,7 +367,7 @@ async fn no_local_and_retain_as_published() {
 
 #[tokio::test]
 async fn retain_handling_0_1_2() {
-    let broker = TestBroker::start().await;
+    let broker = TestBroker::start_with(|_| {}).await;
     let publisher = v5::connect(&broker, "rh-pub").await;
     publisher
         .publish("rh/t", QoS::AtLeastOnce, true, b"kept")
@@ -408,7 +408,7 @@ async fn retain_handling_0_1_2() {
 
 #[tokio::test]
 async fn messages_larger_than_the_client_accepts_are_not_sent() {
-    let broker = TestBroker::start().await;
+    let broker = TestBroker::start_with(|_| {}).await;
     let mut connect = support::raw::connect_packet(ProtocolVersion::V5, "small", true, 60);
     connect.properties.maximum_packet_size = Some(64);
     let mut sub = RawClient::connect(broker.addr, ProtocolVersion::V5).await;
@@ -428,7 +428,7 @@ async fn messages_larger_than_the_client_accepts_are_not_sent() {
 
 #[tokio::test]
 async fn a_message_too_large_to_send_sets_up_no_topic_alias() {
-    let broker = TestBroker::start().await;
+    let broker = TestBroker::start_with(|_| {}).await;
     let mut connect = support::raw::connect_packet(ProtocolVersion::V5, "small-alias", true, 60);
     connect.properties.maximum_packet_size = Some(64);
     connect.properties.topic_alias_maximum = Some(4);
@@ -453,7 +453,7 @@ async fn a_message_too_large_to_send_sets_up_no_topic_alias() {
 
 #[tokio::test]
 async fn a_resend_the_client_no_longer_accepts_frees_its_slot() {
-    let broker = TestBroker::start().await;
+    let broker = TestBroker::start_with(|_| {}).await;
     // Receives one QoS 1 message and does not acknowledge it.
     let mut connect = support::raw::connect_packet(ProtocolVersion::V5, "shrinks", false, 60);
     connect.properties.session_expiry_interval = Some(600);
@@ -472,7 +472,7 @@ async fn a_resend_the_client_no_longer_accepts_frees_its_slot() {
     assert_eq!(&*sub.next_publish().await.topic, "shr/big");
     drop(sub);
     let session = broker.handle.broker.session("shrinks").unwrap();
-    support::raw::wait_until("client away", || !session.is_connected()).await;
+    support::eventually("client away", || !session.is_connected()).await;
     publisher
         .publish("shr/small", QoS::AtLeastOnce, false, b"ok")
         .await;
@@ -488,7 +488,7 @@ async fn a_resend_the_client_no_longer_accepts_frees_its_slot() {
 
 #[tokio::test]
 async fn sys_connected_event_has_nanomq_fields() {
-    let broker = TestBroker::start().await;
+    let broker = TestBroker::start_with(|_| {}).await;
     let mut watcher = v5::connect(&broker, "sys-watch").await;
     watcher.subscribe("$SYS/brokers/+", QoS::AtMostOnce).await;
     let mut options = v5::options(&broker, "evented");
@@ -516,7 +516,7 @@ async fn sys_connected_event_has_nanomq_fields() {
 
 #[tokio::test]
 async fn sys_client_status_events_as_nanomq_0_24_publishes_them() {
-    let broker = TestBroker::start().await;
+    let broker = TestBroker::start_with(|_| {}).await;
     let mut watcher = v5::connect(&broker, "status-watch").await;
     watcher
         .subscribe("$SYS/brokers/client_status/#", QoS::AtMostOnce)
@@ -546,7 +546,7 @@ async fn sys_client_status_events_as_nanomq_0_24_publishes_them() {
 
 #[tokio::test]
 async fn shutdown_sends_disconnect_0x8b() {
-    let broker = TestBroker::start().await;
+    let broker = TestBroker::start_with(|_| {}).await;
     let mut raw = raw_v5(&broker, "stays").await;
     let mut rc = v5::connect(&broker, "stays-too").await;
     let stop = tokio::spawn(broker.stop());
@@ -556,5 +556,5 @@ async fn shutdown_sends_disconnect_0x8b() {
         "{last:?}"
     );
     assert_eq!(rc.server_disconnect().await, "ServerShuttingDown");
-    support::within("stop", stop).await.unwrap();
+    support::within(stop).await.unwrap();
 }

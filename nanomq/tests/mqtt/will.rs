@@ -36,7 +36,7 @@ async fn watcher(broker: &TestBroker) -> v4::Client {
 
 #[tokio::test]
 async fn will_is_published_when_the_connection_drops() {
-    let broker = TestBroker::start().await;
+    let broker = TestBroker::start_with(|_| {}).await;
     let mut w = watcher(&broker).await;
     let mut c = RawClient::connect(broker.addr, ProtocolVersion::V3_1_1).await;
     let connect = with_will(
@@ -55,7 +55,7 @@ async fn will_is_published_when_the_connection_drops() {
 
 #[tokio::test]
 async fn no_will_after_a_normal_disconnect() {
-    let broker = TestBroker::start().await;
+    let broker = TestBroker::start_with(|_| {}).await;
     let mut w = watcher(&broker).await;
     let mut c = RawClient::connect(broker.addr, ProtocolVersion::V5).await;
     let connect = with_will(
@@ -85,7 +85,7 @@ async fn no_will_after_a_normal_disconnect() {
 
 #[tokio::test]
 async fn v5_disconnect_other_than_0x00_publishes_the_will() {
-    let broker = TestBroker::start().await;
+    let broker = TestBroker::start_with(|_| {}).await;
     let mut w = watcher(&broker).await;
     // 0x04 asks for the will; an error reason is no normal end either [MQTT-3.14.4-3].
     for (id, reason) in [
@@ -113,7 +113,7 @@ async fn v5_disconnect_other_than_0x00_publishes_the_will() {
 
 #[tokio::test]
 async fn keep_alive_timeout_disconnects_with_0x8d_and_publishes_the_will() {
-    let broker = TestBroker::start().await;
+    let broker = TestBroker::start_with(|_| {}).await;
     let mut w = watcher(&broker).await;
     let mut c = RawClient::connect(broker.addr, ProtocolVersion::V5).await;
     let connect = with_will(
@@ -135,7 +135,7 @@ async fn keep_alive_timeout_disconnects_with_0x8d_and_publishes_the_will() {
 
 #[tokio::test]
 async fn pings_keep_a_connection_alive() {
-    let broker = TestBroker::start().await;
+    let broker = TestBroker::start_with(|_| {}).await;
     let mut c = RawClient::connect(broker.addr, ProtocolVersion::V3_1_1).await;
     c.handshake(connect_packet(ProtocolVersion::V3_1_1, "pinger", true, 1))
         .await;
@@ -150,7 +150,7 @@ async fn pings_keep_a_connection_alive() {
 
 #[tokio::test]
 async fn retained_will_is_kept() {
-    let broker = TestBroker::start().await;
+    let broker = TestBroker::start_with(|_| {}).await;
     let mut c = RawClient::connect(broker.addr, ProtocolVersion::V3_1_1).await;
     let connect = with_will(
         connect_packet(ProtocolVersion::V3_1_1, "leaves-note", true, 60),
@@ -169,7 +169,7 @@ async fn retained_will_is_kept() {
 
 #[tokio::test]
 async fn delayed_will_is_cancelled_by_a_reconnection() {
-    let broker = TestBroker::start().await;
+    let broker = TestBroker::start_with(|_| {}).await;
     let mut w = watcher(&broker).await;
     let mut connect = with_will(
         connect_packet(ProtocolVersion::V5, "flaky", false, 60),
@@ -182,7 +182,7 @@ async fn delayed_will_is_cancelled_by_a_reconnection() {
     c.handshake(connect.clone()).await;
     drop(c);
     let session = broker.handle.broker.session("flaky").unwrap();
-    support::raw::wait_until("client away", || !session.is_connected()).await;
+    support::eventually("client away", || !session.is_connected()).await;
     let mut c = RawClient::connect(broker.addr, ProtocolVersion::V5).await;
     connect.will = None;
     assert!(c.handshake(connect).await.session_present);
@@ -196,7 +196,7 @@ async fn delayed_will_is_cancelled_by_a_reconnection() {
 
 #[tokio::test]
 async fn will_delay_is_cut_short_by_the_session_ending() {
-    let broker = TestBroker::start().await;
+    let broker = TestBroker::start_with(|_| {}).await;
     let mut w = watcher(&broker).await;
     // Session expiry 0: the session ends with the connection, so the will goes at once.
     let connect = with_will(

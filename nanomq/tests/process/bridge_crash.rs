@@ -148,9 +148,7 @@ async fn what_the_bridge_acknowledged_upstream_survives_kill_9() {
         edge = Broker::start_in(dir, &text);
         client = keeper(&edge).await;
     }
-    crate::common::within("the source's messages", source)
-        .await
-        .unwrap();
+    crate::common::within(source).await.unwrap();
     let all: BTreeSet<u16> = (0..=MESSAGES).collect();
     let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
     while seen != all && tokio::time::Instant::now() < deadline {

@@ -73,7 +73,7 @@ impl Client {
     }
 
     pub async fn next_packet(&mut self) -> Result<Packet, String> {
-        within("a packet", self.events.recv())
+        within(self.events.recv())
             .await
             .unwrap_or_else(|| Err("event loop ended".into()))
     }

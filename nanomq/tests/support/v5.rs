@@ -59,7 +59,7 @@ impl Client {
     pub async fn try_connect(options: MqttOptions) -> Result<Client, String> {
         let (client, eventloop) = AsyncClient::new(options, 100);
         let mut events = spawn_loop(eventloop);
-        let first = within("CONNACK", events.recv())
+        let first = within(events.recv())
             .await
             .unwrap_or_else(|| Err("event loop ended".into()))?;
         match first {
@@ -73,7 +73,7 @@ impl Client {
     }
 
     pub async fn next_packet(&mut self) -> Result<Packet, String> {
-        within("a packet", self.events.recv())
+        within(self.events.recv())
             .await
             .unwrap_or_else(|| Err("event loop ended".into()))
     }

@@ -38,12 +38,9 @@ impl<S: AsyncRead + AsyncWrite + Unpin> WsClient<S> {
         request
             .headers_mut()
             .insert("sec-websocket-protocol", subprotocol.parse().unwrap());
-        let (ws, response) = within(
-            "ws handshake",
-            tokio_tungstenite::client_async(request, stream),
-        )
-        .await
-        .unwrap();
+        let (ws, response) = within(tokio_tungstenite::client_async(request, stream))
+            .await
+            .unwrap();
         assert_eq!(response.headers()["sec-websocket-protocol"], subprotocol);
         WsClient {
             ws,
@@ -68,7 +65,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> WsClient<S> {
     }
 
     async fn recv(&mut self) -> Packet {
-        within("a packet over websocket", async {
+        within(async {
             loop {
                 if let Some(p) =
                     decode_packet(&mut self.buf, ProtocolVersion::V3_1_1, usize::MAX).unwrap()
@@ -195,11 +192,11 @@ async fn pings_are_answered_and_close_ends_the_session() {
     c.ws.send(Message::Ping(Bytes::from_static(b"hi")))
         .await
         .unwrap();
-    let pong = within("pong", c.ws.next()).await.unwrap().unwrap();
+    let pong = within(c.ws.next()).await.unwrap().unwrap();
     assert_eq!(pong, Message::Pong(Bytes::from_static(b"hi")));
     c.ws.close(None).await.unwrap();
     let sessions = &broker.handle.broker;
-    support::raw::wait_until("session gone", || sessions.session("ws-ping").is_none()).await;
+    support::eventually("session gone", || sessions.session("ws-ping").is_none()).await;
     broker.stop().await;
 }
 
@@ -243,7 +240,7 @@ async fn secure_websocket() {
     let tcp = TcpStream::connect(addr).await.unwrap();
     let connector = tokio_rustls::TlsConnector::from(pki.client_config(None));
     let name = rustls::pki_types::ServerName::try_from("localhost").unwrap();
-    let tls = within("tls", connector.connect(name, tcp)).await.unwrap();
+    let tls = within(connector.connect(name, tcp)).await.unwrap();
     let mut c = WsClient::handshake(
         tls,
         &format!("wss://localhost:{}/mqtt", addr.port()),

@@ -1,6 +1,7 @@
-//! Shared by the end-to-end tests: a real broker started in this process (MQTT and the HTTP API
-//! on ports chosen by the system, its configuration in a temporary file), the real
-//! `nanomq-cli` binary run with a clean environment, and real MQTT clients (rumqttc).
+//! Shared by the end-to-end tests: a real broker started in this process (the workspace's test
+//! kit, `nanomq::test_util`: MQTT and the HTTP API on ports chosen by the system, its
+//! configuration in a temporary file), the real `nanomq-cli` binary run with a clean
+//! environment, and real MQTT clients (rumqttc).
 //!
 //! The CLI is a blocking child process, so it runs on tokio's blocking pool while the broker
 //! keeps serving on the runtime's workers; every wait is bounded by [`TIMEOUT`].
@@ -8,104 +9,45 @@
 
 pub mod pki;
 
-use std::future::Future;
-use std::path::PathBuf;
 use std::process::Output;
 use std::time::Duration;
 
 use assert_cmd::Command;
-use nanomq::BrokerHandle;
-use shared_types::config::Config;
-use tempfile::TempDir;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
-/// The bound on every await and every CLI run of the tests.
+pub use nanomq::test_util::{TestBroker, free_port, test_config, within};
+use shared_types::config::Config;
+
+/// The bound on every CLI run of the tests.
 pub const TIMEOUT: Duration = Duration::from_secs(30);
 
 /// The terminal width the CLI is told (`COLUMNS`), so tables are laid out the same everywhere.
 pub const COLUMNS: &str = "120";
 
-/// Awaits `future`, failing the test if it takes longer than [`TIMEOUT`].
-pub async fn within<F: Future>(future: F) -> F::Output {
-    tokio::time::timeout(TIMEOUT, future)
-        .await
-        .expect("timed out")
-}
-
-/// A configuration for tests: MQTT on 127.0.0.1 and the HTTP API on ports chosen by the OS,
-/// no WebSocket listener (its default port is fixed).
-pub fn test_config() -> Config {
-    let mut config = Config {
-        url: "nmq-tcp://127.0.0.1:0".to_string(),
-        ..Config::default()
-    };
-    config.websocket.enable = false;
-    config.http_server.port = 0;
-    config.persistence.enable = false;
-    // No `$SYS` statistics, which are retained and would show in every count; the tests of
-    // them turn them on.
-    config.sys_interval = 0;
-    config
-}
-
 /// A configuration whose HTTP port survives a restart: a port the system just gave out and
 /// released. A restart re-binds the configured port, so 0 would move the API elsewhere, where
 /// the CLI could not follow; this is the one place the tests cannot simply bind port 0.
 pub fn restartable_config() -> Config {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|listener| listener.local_addr())
-        .unwrap()
-        .port();
     let mut config = test_config();
-    config.http_server.port = port;
+    config.http_server.port = free_port();
     config
 }
 
-/// A broker running in this process, with its configuration file.
-pub struct TestBroker {
-    /// The running broker.
-    pub handle: BrokerHandle,
-    /// The configuration file it was started with.
-    pub path: PathBuf,
-    /// Holds the file's directory.
-    pub dir: TempDir,
+/// The CLI pointed at a test broker.
+pub trait WithCli {
+    /// The base URL of the HTTP API as bound now.
+    fn url(&self) -> String;
+    /// The CLI pointed at this broker.
+    fn cli(&self) -> Cli;
 }
 
-impl TestBroker {
-    /// Writes `config` to a fresh file and starts a broker on it.
-    pub async fn start(config: Config) -> TestBroker {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("nanomq.conf");
-        nanomq::config::save_atomic(&path, &config).unwrap();
-        let handle = within(nanomq::start(
-            config,
-            Some(path.clone()),
-            Default::default(),
-        ))
-        .await
-        .unwrap();
-        TestBroker { handle, path, dir }
+impl WithCli for TestBroker {
+    fn url(&self) -> String {
+        self.http_url()
     }
 
-    /// The base URL of the HTTP API as bound now.
-    pub fn url(&self) -> String {
-        let http = self.handle.addrs().unwrap().http.unwrap();
-        format!("http://127.0.0.1:{}", http.port())
-    }
-
-    /// The MQTT port as bound now.
-    pub fn mqtt_port(&self) -> u16 {
-        self.handle.addrs().unwrap().mqtt.port()
-    }
-
-    /// The configuration file as it is on disk.
-    pub fn file_text(&self) -> String {
-        std::fs::read_to_string(&self.path).unwrap()
-    }
-
-    /// The CLI pointed at this broker.
-    pub fn cli(&self) -> Cli {
+    fn cli(&self) -> Cli {
         Cli::new().args(["--url", &self.url()])
     }
 }
@@ -316,22 +258,5 @@ impl Mqtt {
             matches!(e, rumqttc::Event::Outgoing(rumqttc::Outgoing::Disconnect)).then_some(())
         })
         .await;
-    }
-}
-
-/// Waits until `condition` (an async check, e.g. running the CLI) holds, failing after
-/// [`TIMEOUT`].
-pub async fn eventually<F, Fut>(what: &str, mut condition: F)
-where
-    F: FnMut() -> Fut,
-    Fut: Future<Output = bool>,
-{
-    let deadline = tokio::time::Instant::now() + TIMEOUT;
-    while !condition().await {
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "timed out waiting for {what}"
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }

@@ -5,12 +5,10 @@
 pub mod mosquitto;
 pub mod scripted;
 
-use std::time::Duration;
-
 use shared_types::config::{BridgeConfig, BridgeSubscription};
 use shared_types::metrics::BridgeMetrics;
 
-use crate::support::{TIMEOUT, TestBroker};
+use crate::support::TestBroker;
 
 /// The client identifier the edge's bridge uses upstream.
 pub const BRIDGE_CLIENT_ID: &str = "edge-bridge";
@@ -47,23 +45,7 @@ pub async fn start_edge(bridge: BridgeConfig) -> TestBroker {
     TestBroker::start_with(|config| config.bridge = bridge).await
 }
 
-/// A port nothing listens on right now (bound, then released).
-pub fn free_port() -> u16 {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    listener.local_addr().unwrap().port()
-}
-
-/// Waits until `condition` holds, checking every few milliseconds, failing after the tests'
-/// timeout.
-pub async fn wait_for(what: &str, mut condition: impl FnMut() -> bool) {
-    let deadline = tokio::time::Instant::now() + TIMEOUT;
-    while !condition() {
-        if tokio::time::Instant::now() >= deadline {
-            panic!("timed out waiting for {what}");
-        }
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-}
+pub use crate::support::{eventually, free_port};
 
 /// The edge's bridge counters.
 pub fn metrics(edge: &TestBroker) -> BridgeMetrics {
@@ -72,12 +54,12 @@ pub fn metrics(edge: &TestBroker) -> BridgeMetrics {
 
 /// Waits until the edge's bridge is connected upstream.
 pub async fn wait_connected(edge: &TestBroker) {
-    wait_for("the bridge to connect", || metrics(edge).connected).await;
+    eventually("the bridge to connect", || metrics(edge).connected).await;
 }
 
 /// Waits until the bridge's session on a nanomq upstream holds `count` subscriptions.
 pub async fn wait_upstream_subscribed(upstream: &TestBroker, count: usize) {
-    wait_for("the bridge's upstream subscriptions", || {
+    eventually("the bridge's upstream subscriptions", || {
         upstream
             .handle
             .broker

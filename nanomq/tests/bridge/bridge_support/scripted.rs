@@ -38,9 +38,7 @@ impl ScriptedUpstream {
 
     /// Accepts the bridge's next connection and reads its CONNECT.
     pub async fn accept(&self) -> Peer {
-        let (stream, _) = within("the bridge to connect", self.listener.accept())
-            .await
-            .unwrap();
+        let (stream, _) = within(self.listener.accept()).await.unwrap();
         let mut peer = Peer {
             stream,
             buf: BytesMut::new(),
@@ -90,7 +88,7 @@ fn placeholder_connect() -> Connect {
 impl Peer {
     /// The next packet from the bridge.
     pub async fn recv(&mut self) -> Packet {
-        within("a packet from the bridge", async {
+        within(async {
             loop {
                 if let Some(packet) = decode_packet(&mut self.buf, self.version, 1 << 20).unwrap() {
                     return packet;
@@ -104,7 +102,7 @@ impl Peer {
 
     /// Waits until the bridge closes the connection.
     pub async fn closed(&mut self) {
-        within("the bridge to close", async {
+        within(async {
             loop {
                 match self.stream.read_buf(&mut self.buf).await {
                     Ok(0) | Err(_) => return,

@@ -1,6 +1,7 @@
-//! Shared by the `http_*` integration tests: a broker started in-process on port 0 with its
-//! configuration in a temporary file, the HTTP application driven with `oneshot`, a real HTTP
-//! client, sessions made directly in the registry, and real MQTT clients.
+//! Shared by the `http_*` integration tests: the workspace's test kit (`nanomq::test_util`: a
+//! broker started in-process on port 0 with its configuration in a temporary file, the HTTP
+//! application to drive with `oneshot`), requests and replies, a real HTTP client, sessions
+//! made directly in the registry, and real MQTT clients.
 //!
 //! Each test binary uses a different part of this module, hence the `dead_code` allowance
 //! where it is declared.
@@ -10,120 +11,18 @@ pub mod document;
 pub mod mqtt;
 pub mod sessions;
 
-use std::future::Future;
-use std::path::PathBuf;
-use std::time::Duration;
-
 use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderMap, Method, Request, StatusCode, header};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use http_body_util::BodyExt;
-use nanomq::BrokerHandle;
-use nanomq::http::{AppState, HttpOptions, router};
 use serde_json::Value;
-use shared_types::config::Config;
-use tempfile::TempDir;
 use tower::ServiceExt;
 
-/// The bound on every await of the tests.
-pub const TIMEOUT: Duration = Duration::from_secs(20);
-
-/// Awaits `future`, failing the test if it takes longer than [`TIMEOUT`].
-pub async fn within<F: Future>(future: F) -> F::Output {
-    tokio::time::timeout(TIMEOUT, future)
-        .await
-        .expect("timed out")
-}
-
-/// Waits until `condition` holds, checking every few milliseconds, failing after [`TIMEOUT`].
-pub async fn eventually(what: &str, mut condition: impl FnMut() -> bool) {
-    let deadline = tokio::time::Instant::now() + TIMEOUT;
-    while !condition() {
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "timed out waiting for {what}"
-        );
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
-}
-
-/// A configuration for tests: MQTT on 127.0.0.1 and the HTTP API on ports chosen by the OS,
-/// no WebSocket listener (its default port is fixed).
-pub fn test_config() -> Config {
-    let mut config = Config {
-        url: "nmq-tcp://127.0.0.1:0".to_string(),
-        ..Config::default()
-    };
-    config.websocket.enable = false;
-    config.http_server.port = 0;
-    config.persistence.enable = false;
-    // No `$SYS` statistics, which are retained and would show in every count; the tests of
-    // them turn them on.
-    config.sys_interval = 0;
-    config
-}
-
-/// A broker running in this process, with its configuration file.
-pub struct TestBroker {
-    /// The running broker.
-    pub handle: BrokerHandle,
-    /// The configuration file it was started with.
-    pub path: PathBuf,
-    /// Holds the file's directory.
-    pub dir: TempDir,
-}
-
-impl TestBroker {
-    /// Writes `config` to a fresh file and starts a broker on it.
-    pub async fn start(config: Config) -> TestBroker {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("nanomq.conf");
-        nanomq::config::save_atomic(&path, &config).unwrap();
-        TestBroker::start_with_path(config, dir, path).await
-    }
-
-    /// Starts a broker on `config` as read from `path` (inside `dir`).
-    pub async fn start_with_path(config: Config, dir: TempDir, path: PathBuf) -> TestBroker {
-        let handle = within(nanomq::start(
-            config,
-            Some(path.clone()),
-            Default::default(),
-        ))
-        .await
-        .unwrap();
-        TestBroker { handle, path, dir }
-    }
-
-    /// The application on this broker's state, with the default limits.
-    pub fn app(&self) -> Router {
-        app_with(&self.handle, HttpOptions::default())
-    }
-
-    /// The base URL of the HTTP API as bound now.
-    pub fn http_url(&self) -> String {
-        let addrs = self.handle.addrs().expect("broker running");
-        let http = addrs.http.expect("HTTP API enabled");
-        format!("http://127.0.0.1:{}", http.port())
-    }
-
-    /// The MQTT port as bound now.
-    pub fn mqtt_port(&self) -> u16 {
-        self.handle.addrs().expect("broker running").mqtt.port()
-    }
-
-    /// The configuration file as it is on disk.
-    pub fn file_config(&self) -> Config {
-        nanomq::config::load(&self.path).unwrap()
-    }
-}
-
-/// The application on `handle`'s state with the given limits.
-pub fn app_with(handle: &BrokerHandle, options: HttpOptions) -> Router {
-    let state = AppState::with_options(handle.broker.clone(), handle.control(), options).unwrap();
-    router(state)
-}
+pub use nanomq::test_util::{
+    TIMEOUT, TestBroker, app_with, eventually, free_port, test_config, within,
+};
 
 /// `Authorization: Basic` for `user:password`.
 pub fn basic(user: &str, password: &str) -> String {
@@ -268,10 +167,4 @@ pub async fn curl(
         headers,
         text,
     }
-}
-
-/// A port that was free a moment ago on 127.0.0.1.
-pub fn free_port() -> u16 {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    listener.local_addr().unwrap().port()
 }

@@ -3,24 +3,26 @@
 
 use std::net::SocketAddr;
 
+use crate::codec::{Packet, ProtocolVersion, decode_packet, encode_packet};
 use bytes::BytesMut;
-use nanomq::codec::{Packet, ProtocolVersion, decode_packet, encode_packet};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
 use super::within;
 
+/// An MQTT client on a bare TCP socket.
 pub struct RawClient {
+    /// The socket, for tests that write bytes of their own.
     pub stream: TcpStream,
     buf: BytesMut,
+    /// The protocol version its packets are framed with.
     pub version: ProtocolVersion,
 }
 
 impl RawClient {
+    /// Opens a socket to `addr` (no CONNECT sent yet).
     pub async fn connect(addr: SocketAddr, version: ProtocolVersion) -> RawClient {
-        let stream = within("tcp connect", TcpStream::connect(addr))
-            .await
-            .unwrap();
+        let stream = within(TcpStream::connect(addr)).await.unwrap();
         RawClient {
             stream,
             buf: BytesMut::new(),
@@ -28,11 +30,13 @@ impl RawClient {
         }
     }
 
+    /// Writes `bytes` as they are.
     pub async fn send_bytes(&mut self, bytes: &[u8]) {
         // The broker may already have closed the socket; the test checks what it answered.
         let _ = self.stream.write_all(bytes).await;
     }
 
+    /// Encodes and writes `packet`.
     pub async fn send(&mut self, packet: &Packet) {
         let mut out = BytesMut::new();
         encode_packet(packet, self.version, &mut out).unwrap();
@@ -41,7 +45,7 @@ impl RawClient {
 
     /// The next packet, or `None` once the broker closed the connection.
     pub async fn recv(&mut self) -> Option<Packet> {
-        within("a packet from the broker", async {
+        within(async {
             loop {
                 if let Some(packet) =
                     decode_packet(&mut self.buf, self.version, usize::MAX).unwrap()
@@ -73,8 +77,8 @@ pub fn connect_packet(
     client_id: &str,
     clean_start: bool,
     keep_alive: u16,
-) -> nanomq::codec::Connect {
-    nanomq::codec::Connect {
+) -> crate::codec::Connect {
+    crate::codec::Connect {
         protocol: version,
         clean_start,
         keep_alive,
@@ -88,7 +92,7 @@ pub fn connect_packet(
 
 impl RawClient {
     /// Sends CONNECT and returns the CONNACK.
-    pub async fn handshake(&mut self, connect: nanomq::codec::Connect) -> nanomq::codec::ConnAck {
+    pub async fn handshake(&mut self, connect: crate::codec::Connect) -> crate::codec::ConnAck {
         self.send(&Packet::Connect(connect)).await;
         match self.recv().await {
             Some(Packet::ConnAck(ack)) => ack,
@@ -102,12 +106,12 @@ impl RawClient {
         version: ProtocolVersion,
         client_id: &str,
         clean_start: bool,
-    ) -> (RawClient, nanomq::codec::ConnAck) {
+    ) -> (RawClient, crate::codec::ConnAck) {
         let mut client = RawClient::connect(addr, version).await;
         let ack = client
             .handshake(connect_packet(version, client_id, clean_start, 60))
             .await;
-        assert_eq!(ack.code, nanomq::codec::ReasonCode::SUCCESS, "{ack:?}");
+        assert_eq!(ack.code, crate::codec::ReasonCode::SUCCESS, "{ack:?}");
         (client, ack)
     }
 
@@ -115,9 +119,9 @@ impl RawClient {
     pub async fn subscribe(
         &mut self,
         filter: &str,
-        qos: nanomq::codec::QoS,
-    ) -> Vec<nanomq::codec::ReasonCode> {
-        use nanomq::codec::{PacketId, Subscribe, SubscribeFilter, SubscriptionOptions};
+        qos: crate::codec::QoS,
+    ) -> Vec<crate::codec::ReasonCode> {
+        use crate::codec::{PacketId, Subscribe, SubscribeFilter, SubscriptionOptions};
         let subscribe = Subscribe {
             packet_id: PacketId::new(1).unwrap(),
             filters: vec![SubscribeFilter {
@@ -145,8 +149,8 @@ impl RawClient {
         topic: &str,
         id: u16,
         payload: &[u8],
-    ) -> nanomq::codec::ReasonCode {
-        use nanomq::codec::{PacketId, Publish, QoS};
+    ) -> crate::codec::ReasonCode {
+        use crate::codec::{PacketId, Publish, QoS};
         let publish = Publish {
             dup: false,
             qos: QoS::AtLeastOnce,
@@ -170,8 +174,8 @@ impl RawClient {
     /// closed first.
     pub async fn publish_qos1_packet(
         &mut self,
-        publish: nanomq::codec::Publish,
-    ) -> Option<nanomq::codec::ReasonCode> {
+        publish: crate::codec::Publish,
+    ) -> Option<crate::codec::ReasonCode> {
         self.send(&Packet::Publish(publish)).await;
         loop {
             match self.recv().await? {
@@ -182,7 +186,7 @@ impl RawClient {
     }
 
     /// The next PUBLISH (other packets are skipped).
-    pub async fn next_publish(&mut self) -> nanomq::codec::Publish {
+    pub async fn next_publish(&mut self) -> crate::codec::Publish {
         loop {
             match self.recv().await {
                 Some(Packet::Publish(p)) => return p,
@@ -191,15 +195,4 @@ impl RawClient {
             }
         }
     }
-}
-
-/// Polls `condition` until it holds, failing the test after [`super::TIMEOUT`]. For state the
-/// test cannot be notified of (a session expiring inside the broker).
-pub async fn wait_until(what: &str, mut condition: impl FnMut() -> bool) {
-    within(what, async {
-        while !condition() {
-            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
-        }
-    })
-    .await;
 }
