@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-CRATES = ["nanomq", "nanomq-codec", "nanomq-cli", "shared-types"]
+CRATES = ["nanomq", "nanomq-client", "nanomq-codec", "nanomq-cli", "shared-types"]
 
 
 def strip(text):

@@ -36,6 +36,19 @@ pub enum CliError {
     Other(String),
 }
 
+impl From<nanomq_client::client::ClientError> for CliError {
+    fn from(error: nanomq_client::client::ClientError) -> CliError {
+        use nanomq_client::client::ClientError;
+        match error {
+            ClientError::Encode(text) => CliError::Usage(text),
+            ClientError::Decode(_) => CliError::Other(error.to_string()),
+            ClientError::Io(_) | ClientError::Closed | ClientError::KeepAliveTimeout(_) => {
+                CliError::Connect(error.to_string())
+            }
+        }
+    }
+}
+
 impl CliError {
     /// The process exit code for this error.
     pub fn exit_code(&self) -> ExitCode {

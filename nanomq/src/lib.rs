@@ -9,7 +9,10 @@
 //! - [`codec`]: bytes ↔ packets (the `nanomq-codec` crate).
 //! - [`transport`]: listeners yielding byte streams (TCP, TLS, WebSocket), within the limits
 //!   of [`admission`].
-//! - [`connection`]: one client's task: the MQTT protocol on one stream.
+//! - [`link`]: the link core every MQTT link runs on, server side or client side: output
+//!   batching and the high watermark, pulling within a window, waiting while paused,
+//!   write-or-flush, the timer, the bounded close.
+//! - [`connection`]: one client's task: the MQTT protocol on one stream, on the link core.
 //! - [`auth`]: who acts, the users and their passwords, the access-control rules.
 //! - [`broker`]: the one door to the broker's state. Connections, the bridge and the HTTP API
 //!   authenticate, open and close sessions, publish, subscribe and kick through its
@@ -19,7 +22,8 @@
 //! - [`store`]: the on-disk journal of persistent sessions, their messages and retained
 //!   messages; the broker writes to it, recovery reads it back before the listeners open.
 //! - [`bridge`]: the MQTT client link to an upstream broker, another user of the broker's
-//!   operations.
+//!   operations, on the link core; it dials, shakes hands and keeps alive with the
+//!   `nanomq-client` crate, the CLI's MQTT client too.
 //! - [`http`]: the management API, another user of them; [`stats`] is the snapshot of the
 //!   broker's figures it shows, also published on `$SYS` every `sys_interval` seconds.
 //! - [`server`]: starts, restarts and stops the listeners, the API and the bridge;
@@ -45,6 +49,7 @@ pub mod connection;
 pub mod control;
 pub mod http;
 pub mod ids;
+pub mod link;
 pub mod logfile;
 pub mod logline;
 pub mod memory;

@@ -26,8 +26,7 @@ pub mod watch;
 
 use crate::cli::MqttArgs;
 use crate::error::CliError;
-use crate::mqtt::Endpoint;
-use crate::mqtt::tls::{TlsClient, TlsOptions};
+use crate::mqtt::{Endpoint, TlsOptions};
 
 impl MqttArgs {
     /// Without `--host`, the MQTT broker is taken to be where the HTTP API is (the host of
@@ -60,28 +59,20 @@ impl MqttArgs {
 
     /// The endpoint these options describe.
     pub fn endpoint(&self) -> Result<Endpoint, CliError> {
-        let tls = if self.tls {
-            Some(TlsClient::new(&TlsOptions {
-                cafile: self.cafile.as_deref(),
-                cert: self.cert.as_deref(),
-                key: self.key.as_deref(),
-                insecure: self.insecure,
-            })?)
-        } else {
-            None
+        let tls = TlsOptions {
+            tls: self.tls,
+            cafile: self.cafile.as_deref(),
+            cert: self.cert.as_deref(),
+            key: self.key.as_deref(),
+            insecure: self.insecure,
         };
-        Ok(Endpoint {
-            host: self
-                .host
-                .clone()
-                .unwrap_or_else(|| String::from("127.0.0.1")),
-            port: self.port.unwrap_or(if self.tls { 8883 } else { 1883 }),
-            tls,
-            version: self.version,
-            username: self.user.clone(),
-            password: self.pw.clone(),
-            keep_alive: self.keepalive,
-        })
+        let host = self
+            .host
+            .clone()
+            .unwrap_or_else(|| String::from("127.0.0.1"));
+        let port = self.port.unwrap_or(if self.tls { 8883 } else { 1883 });
+        let credentials = (self.user.clone(), self.pw.clone());
+        Endpoint::new(host, port, &tls, self.version, credentials, self.keepalive)
     }
 }
 

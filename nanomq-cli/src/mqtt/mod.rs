@@ -1,26 +1,21 @@
-//! A small MQTT client over the broker's own codec, for `pub`, `sub` and `bench`: open a TCP
-//! or TLS connection, CONNECT, then send and receive packets. Kept minimal and allocation-light
-//! because `bench` runs thousands of these and must not be the bottleneck it measures.
+//! The CLI's side of MQTT for `pub`, `sub` and `bench`: the one client engine of the
+//! workspace (`nanomq-client`: dialing, trust, CONNECT/CONNACK, keep alive), with its errors
+//! told in the CLI's words and exit statuses.
 
-pub mod tls;
-
-use std::pin::Pin;
+use std::sync::Arc;
 use std::time::Duration;
 
-use bytes::BytesMut;
-use nanomq_codec::{
-    ConnAck, Connect, ConnectProperties, Packet, PacketKind, ProtocolVersion, ReasonCode,
-    decode_packet, encode_packet,
-};
-use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
-use tokio::net::TcpStream;
-use tokio::time::{Instant, Sleep};
+use nanomq_client::dial::{DialError, DialFailure, DialStep};
+use nanomq_client::{Client, Dialer, HandshakeError, Target, Trust, TrustError};
+use nanomq_codec::{Connect, ConnectProperties, PacketKind, ProtocolVersion, ReasonCode};
 
 use crate::error::CliError;
 
+/// A connected MQTT link.
+pub type Connection = Client;
+
 /// A byte stream to a broker: TCP or TLS over TCP.
-pub trait Io: AsyncRead + AsyncWrite + Unpin + Send {}
-impl<T: AsyncRead + AsyncWrite + Unpin + Send> Io for T {}
+pub use nanomq_client::Stream as Io;
 
 /// Where and how to connect.
 #[derive(Clone)]
@@ -29,8 +24,8 @@ pub struct Endpoint {
     pub host: String,
     /// Broker MQTT port.
     pub port: u16,
-    /// TLS settings, when the connection is secure.
-    pub tls: Option<tls::TlsClient>,
+    /// Opens the byte stream (TLS configured once).
+    dialer: Arc<Dialer>,
     /// Protocol version.
     pub version: ProtocolVersion,
     /// Username, if any.
@@ -41,30 +36,23 @@ pub struct Endpoint {
     pub keep_alive: u16,
 }
 
-/// The largest packet accepted from the broker.
-const MAX_INCOMING: usize = 268_435_455;
-
-/// An open, connected MQTT session.
-pub struct Connection {
-    /// The stream.
-    pub io: Box<dyn Io>,
-    /// Bytes read and not yet decoded.
-    pub read_buf: BytesMut,
-    /// Protocol version in use.
-    pub version: ProtocolVersion,
-    /// The broker's CONNACK.
-    pub connack: ConnAck,
-    /// The keep alive in force (the broker's Server Keep Alive if it gave one); zero: none.
-    keep_alive: Duration,
-    /// When a packet was last sent: a PINGREQ goes once the connection has been quiet for
-    /// the keep alive.
-    last_sent: Instant,
-    /// When the PINGREQ still unanswered went.
-    ping_sent: Option<Instant>,
-    /// Wakes [`Connection::recv`] for the next keep-alive check (armed lazily: sending does
-    /// not touch it, the check moves it on).
-    ping_timer: Option<Pin<Box<Sleep>>>,
+/// What `--tls`, `--cafile`, `--cert`, `--key` and `--insecure` asked for.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TlsOptions<'a> {
+    /// Whether to use TLS at all.
+    pub tls: bool,
+    /// CA certificates to trust (PEM file); none: the system's.
+    pub cafile: Option<&'a str>,
+    /// Client certificate (PEM file).
+    pub cert: Option<&'a str>,
+    /// Client private key (PEM file).
+    pub key: Option<&'a str>,
+    /// Do not verify the server's certificate.
+    pub insecure: bool,
 }
+
+/// The largest packet accepted from the broker.
+const MAX_INCOMING: usize = nanomq_client::client::MAX_INCOMING;
 
 /// Parses a protocol version as `-V` takes it: 3 (3.1), 4 (3.1.1), 5, or mqttv311 / mqttv5.
 pub fn parse_version(text: &str) -> Result<ProtocolVersion, String> {
@@ -77,17 +65,61 @@ pub fn parse_version(text: &str) -> Result<ProtocolVersion, String> {
 }
 
 impl Endpoint {
+    /// An endpoint for `host:port`, TLS as `tls` asks (its trust set up now, so a bad CA or
+    /// client certificate is an error before anything connects).
+    pub fn new(
+        host: String,
+        port: u16,
+        tls: &TlsOptions<'_>,
+        version: ProtocolVersion,
+        credentials: (Option<String>, Option<String>),
+        keep_alive: u16,
+    ) -> Result<Endpoint, CliError> {
+        let client_cert = match (tls.cert, tls.key) {
+            (Some(cert), Some(key)) => Some((cert, key)),
+            (None, None) => None,
+            _ => {
+                return Err(CliError::Usage(String::from(
+                    "--cert and --key go together",
+                )));
+            }
+        };
+        let trust = Trust {
+            ca: tls.cafile,
+            client_cert,
+            insecure: tls.insecure,
+        };
+        let target = Target::new(host.clone(), port, tls.tls);
+        let dialer = Dialer::new(target, &trust).map_err(dial_setup_error)?;
+        Ok(Endpoint {
+            host,
+            port,
+            dialer: Arc::new(dialer),
+            version,
+            username: credentials.0,
+            password: credentials.1,
+            keep_alive,
+        })
+    }
+
     /// Opens the transport (TCP, then TLS if configured).
     pub async fn open(&self) -> Result<Box<dyn Io>, CliError> {
-        let addr = format!("{}:{}", self.host, self.port);
-        let tcp = TcpStream::connect(&addr)
-            .await
-            .map_err(|e| CliError::Connect(format!("cannot reach broker at {addr}: {e}")))?;
-        let _ = tcp.set_nodelay(true);
-        match &self.tls {
-            None => Ok(Box::new(tcp)),
-            Some(tls) => tls.wrap(&self.host, tcp).await,
-        }
+        self.dialer.dial().await.map_err(|e| self.dial_error(e))
+    }
+
+    fn dial_error(&self, failure: DialFailure) -> CliError {
+        let error = failure.error;
+        CliError::Connect(match failure.step {
+            DialStep::Tcp => format!("cannot reach broker at {}: {error}", self.dialer.target()),
+            DialStep::Tls => {
+                let text = error.to_string();
+                let reason = crate::error::in_words(&text).map_or(text, str::to_string);
+                format!("TLS handshake with {} failed: {reason}", self.host)
+            }
+            DialStep::WebSocket => {
+                format!("WebSocket handshake with {} failed: {error}", self.host)
+            }
+        })
     }
 
     /// Opens the transport and completes CONNECT/CONNACK within `timeout`. Without
@@ -114,57 +146,10 @@ impl Endpoint {
             },
         };
         let fut = async {
-            let mut io = self.open().await?;
-            let mut out = BytesMut::new();
-            encode_packet(&Packet::Connect(connect), self.version, &mut out)
-                .map_err(|e| CliError::Usage(e.to_string()))?;
-            io.write_all(&out)
-                .await
-                .map_err(|e| CliError::Connect(e.to_string()))?;
-            io.flush()
-                .await
-                .map_err(|e| CliError::Connect(e.to_string()))?;
-            let mut conn = Connection {
-                io,
-                read_buf: BytesMut::with_capacity(4096),
-                version: self.version,
-                connack: ConnAck {
-                    session_present: false,
-                    code: ReasonCode::SUCCESS,
-                    properties: Default::default(),
-                },
-                keep_alive: Duration::ZERO,
-                last_sent: Instant::now(),
-                ping_sent: None,
-                ping_timer: None,
-            };
-            let answer = conn.recv().await.map_err(|error| match error {
-                CliError::Other(reason) => not_mqtt(&conn.read_buf, &reason),
-                other => other,
-            })?;
-            match answer {
-                Packet::ConnAck(ack) if ack.code == ReasonCode::SUCCESS => {
-                    let seconds = ack.properties.server_keep_alive.unwrap_or(self.keep_alive);
-                    conn.keep_alive = Duration::from_secs(u64::from(seconds));
-                    conn.connack = ack;
-                    Ok(conn)
-                }
-                Packet::ConnAck(ack) => {
-                    let mut error =
-                        refused("connection", ack.code, self.version, PacketKind::ConnAck);
-                    if self.username.is_none()
-                        && let CliError::Auth(text) = &mut error
-                    {
-                        text.push_str(
-                            " (connected without a username: give -u/--username and -P/--password)",
-                        );
-                    }
-                    Err(error)
-                }
-                other => Err(not_mqtt(
-                    &conn.read_buf,
-                    &format!("{} instead of CONNACK", other.kind()),
-                )),
+            let stream = self.open().await?;
+            match nanomq_client::handshake::connect(stream, connect, MAX_INCOMING).await {
+                Ok(connected) => Ok(Client::new(connected, self.version)),
+                Err(error) => Err(self.handshake_error(error)),
             }
         };
         tokio::time::timeout(timeout, fut).await.map_err(|_| {
@@ -174,12 +159,45 @@ impl Endpoint {
             ))
         })?
     }
+
+    fn handshake_error(&self, error: HandshakeError) -> CliError {
+        match error {
+            HandshakeError::Refused(ack) => {
+                let mut error = refused("connection", ack.code, self.version, PacketKind::ConnAck);
+                if self.username.is_none()
+                    && let CliError::Auth(text) = &mut error
+                {
+                    text.push_str(
+                        " (connected without a username: give -u/--username and -P/--password)",
+                    );
+                }
+                error
+            }
+            HandshakeError::NotMqtt { what, tls_record } => not_mqtt(tls_record, &what),
+            HandshakeError::Closed => closed(),
+            HandshakeError::Io(e) => CliError::Connect(e.to_string()),
+            HandshakeError::Encode(e) => CliError::Usage(e),
+        }
+    }
 }
 
-/// The error for an answer to CONNECT that is not MQTT (`reason` says how); when it starts
+/// A TLS setup error in the CLI's words (its options named).
+fn dial_setup_error(error: DialError) -> CliError {
+    CliError::Usage(match error {
+        DialError::Trust(TrustError::ClientCertIsCa(cert)) => format!(
+            "--cert {cert} is a CA certificate (CA:TRUE), not a client's: give the certificate \
+             the CA issued to this client (the CA goes in --cafile)"
+        ),
+        DialError::Trust(TrustError::NoRoots) => String::from(
+            "no trusted root certificates: give --cafile (or install the system CA bundle)",
+        ),
+        other => other.to_string(),
+    })
+}
+
+/// The error for an answer to CONNECT that is not MQTT (`reason` says how); when it started
 /// as a TLS record does (an alert or a handshake, version 3.x), the port is a TLS one.
-fn not_mqtt(answer: &[u8], reason: &str) -> CliError {
-    let tls_record = matches!(answer, [0x15 | 0x16, 0x03, ..]);
+fn not_mqtt(tls_record: bool, reason: &str) -> CliError {
     CliError::Connect(if tls_record {
         String::from(
             "the server answered with something that is not MQTT: is this a TLS port? try --tls",
@@ -223,105 +241,5 @@ pub fn refused(
     match reason {
         ReasonCode::BAD_USERNAME_OR_PASSWORD | ReasonCode::NOT_AUTHORIZED => CliError::Auth(text),
         _ => CliError::Server(text),
-    }
-}
-
-impl Connection {
-    /// Sends one packet.
-    pub async fn send(&mut self, packet: &Packet) -> Result<(), CliError> {
-        let mut out = BytesMut::new();
-        encode_packet(packet, self.version, &mut out)
-            .map_err(|e| CliError::Usage(e.to_string()))?;
-        self.io
-            .write_all(&out)
-            .await
-            .map_err(|e| CliError::Connect(e.to_string()))?;
-        self.io
-            .flush()
-            .await
-            .map_err(|e| CliError::Connect(e.to_string()))?;
-        self.last_sent = Instant::now();
-        Ok(())
-    }
-
-    /// Receives one packet; the connection closing is an error. While it waits it keeps the
-    /// connection alive: a PINGREQ once nothing has been sent for the keep alive (as
-    /// `mosquitto_sub` does), and an error when the broker has not answered one within
-    /// another keep alive. PINGRESP is returned like any packet.
-    pub async fn recv(&mut self) -> Result<Packet, CliError> {
-        loop {
-            if let Some(packet) = self.try_decode()? {
-                if matches!(packet, Packet::PingResp) {
-                    self.ping_sent = None;
-                }
-                return Ok(packet);
-            }
-            self.read_buf.reserve(4096);
-            if self.keep_alive.is_zero() {
-                self.read_more().await?;
-                continue;
-            }
-            let due = self.next_keep_alive_check();
-            let timer = self
-                .ping_timer
-                .get_or_insert_with(|| Box::pin(tokio::time::sleep_until(due)));
-            if timer.deadline() != due {
-                timer.as_mut().reset(due);
-            }
-            tokio::select! {
-                read = self.io.read_buf(&mut self.read_buf) => {
-                    let n = read.map_err(|e| CliError::Connect(e.to_string()))?;
-                    if n == 0 {
-                        return Err(closed());
-                    }
-                }
-                () = timer.as_mut() => self.keep_alive_check().await?,
-            }
-        }
-    }
-
-    async fn read_more(&mut self) -> Result<(), CliError> {
-        let n = self
-            .io
-            .read_buf(&mut self.read_buf)
-            .await
-            .map_err(|e| CliError::Connect(e.to_string()))?;
-        if n == 0 {
-            return Err(closed());
-        }
-        Ok(())
-    }
-
-    /// When the keep alive next needs looking at: the answer to a PINGREQ is due, or the
-    /// connection will have been quiet for a keep alive.
-    fn next_keep_alive_check(&self) -> Instant {
-        match self.ping_sent {
-            Some(sent) => sent + self.keep_alive,
-            None => self.last_sent + self.keep_alive,
-        }
-    }
-
-    async fn keep_alive_check(&mut self) -> Result<(), CliError> {
-        let now = Instant::now();
-        if let Some(sent) = self.ping_sent {
-            if now >= sent + self.keep_alive {
-                return Err(CliError::Connect(format!(
-                    "no answer from the broker to PINGREQ within {:?}",
-                    self.keep_alive
-                )));
-            }
-            return Ok(());
-        }
-        if now >= self.last_sent + self.keep_alive {
-            self.send(&Packet::PingReq).await?;
-            self.ping_sent = Some(self.last_sent);
-        }
-        Ok(())
-    }
-
-    /// Decodes one packet from what is already buffered.
-    pub fn try_decode(&mut self) -> Result<Option<Packet>, CliError> {
-        decode_packet(&mut self.read_buf, self.version, MAX_INCOMING)
-            .map_err(|e| CliError::Other(format!("bad packet from broker: {e}")))
     }
 }

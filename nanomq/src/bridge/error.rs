@@ -3,6 +3,9 @@
 
 use std::io;
 
+use nanomq_client::HandshakeError;
+use nanomq_client::dial::DialFailure;
+
 use crate::codec::{DecodeError, ReasonCode};
 
 /// Why an upstream connection could not be opened or ended.
@@ -38,8 +41,32 @@ pub enum LinkError {
     /// A packet could not be encoded.
     #[error("cannot encode: {0}")]
     Encode(String),
+    /// The upstream answered CONNECT with something that is not MQTT.
+    #[error("the upstream answered with something that is not MQTT ({0})")]
+    NotMqtt(String),
     /// The local store is over its quota: what the upstream sends is not acknowledged, and
     /// the link ends for the upstream to send it again later.
     #[error("the local store is full (persistence.max_bytes)")]
     StoreFull,
+}
+
+impl From<HandshakeError> for LinkError {
+    fn from(error: HandshakeError) -> LinkError {
+        match error {
+            HandshakeError::Io(e) => LinkError::Io(e),
+            HandshakeError::Encode(e) => LinkError::Encode(e),
+            HandshakeError::Closed => LinkError::Closed,
+            HandshakeError::Refused(connack) => LinkError::Refused(connack.code),
+            HandshakeError::NotMqtt { what, tls_record } if tls_record => {
+                LinkError::NotMqtt(format!("{what}; it speaks TLS: use mqtt-tls://"))
+            }
+            HandshakeError::NotMqtt { what, .. } => LinkError::NotMqtt(what),
+        }
+    }
+}
+
+impl From<DialFailure> for LinkError {
+    fn from(failure: DialFailure) -> LinkError {
+        LinkError::Io(failure.into())
+    }
 }

@@ -24,8 +24,7 @@ impl Link<'_> {
             let Some(packet) = decoded else {
                 return Ok(());
             };
-            self.last_received = Instant::now();
-            self.ping_sent = None;
+            self.pinger.received(Instant::now());
             self.handle_packet(packet)?;
         }
         Ok(())

@@ -25,14 +25,12 @@
 //! - [`stats`]: counters kept across restarts, for the HTTP API.
 //! - [`options`]: the configuration, converted once.
 //! - [`backoff`]: delays between attempts.
-//! - [`dial`]: TCP or TLS to the upstream.
 //! - [`error`]: why a connection could not be opened or ended.
-//! - [`handshake`]: CONNECT / CONNACK.
+//! - [`handshake`]: the CONNECT it sends (dialing, trust, CONNACK: `nanomq_client`).
 //! - [`link`], [`inbound`], [`outbound`]: one upstream connection.
 //! - [`outbox`]: what waits for the upstream: the outage buffer, the in-flight window.
 
 pub mod backoff;
-pub mod dial;
 pub mod error;
 pub mod handshake;
 pub mod inbound;
@@ -55,14 +53,15 @@ use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 use tracing::{Instrument, debug, error, info, info_span, warn};
 
+use nanomq_client::dial::DialError;
+use nanomq_client::{Connected, Dialer, Target, Trust};
+
 use crate::broker::{BRIDGE_CLIENT_ID, Broker, Identity};
 use crate::codec::{QoS, RetainHandling, SubscribeFilter, SubscriptionOptions};
 use crate::session::inflight::DeliveryState;
 use crate::session::{ClientDetails, Session, SessionId};
 use backoff::Backoff;
-use dial::Dialer;
 use error::LinkError;
-use handshake::Connected;
 use link::Link;
 use options::BridgeOptions;
 use outbox::Outbox;
@@ -256,9 +255,21 @@ pub fn check(config: &Config) -> Result<(), String> {
         return Ok(());
     }
     let options = BridgeOptions::from_config(config)?;
-    Dialer::new(options.address, options.cacert.as_deref())
+    dialer(&options)
         .map(|_| ())
         .map_err(|e| format!("bridge: {e}"))
+}
+
+/// The dialer to the upstream: the one client engine's, with its one trust policy (the
+/// system's roots, or `tls.cacert` as a path or PEM text).
+fn dialer(options: &BridgeOptions) -> Result<Dialer, DialError> {
+    let address = &options.address;
+    let target = Target::new(address.host.clone(), address.port, address.tls);
+    let trust = Trust {
+        ca: options.cacert.as_deref(),
+        ..Trust::default()
+    };
+    Dialer::new(target, &trust)
 }
 
 /// What the previous bridge left, if any (its generated client identifier is kept unless one
@@ -293,7 +304,7 @@ async fn run(
     mut carried: Carried,
     shutdown: CancellationToken,
 ) {
-    match Dialer::new(options.address.clone(), options.cacert.as_deref()) {
+    match dialer(&options) {
         Ok(dialer) => {
             let span =
                 info_span!("bridge", upstream = %dialer.target(), client_id = %options.client_id);

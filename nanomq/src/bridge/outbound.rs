@@ -7,12 +7,13 @@ use tokio::time::Instant;
 
 use tracing::debug;
 
-use super::link::{Link, PULL_BATCH, WRITE_HIGH};
+use super::link::Link;
 use crate::codec::AckKind;
 use crate::codec::{
     Packet, PacketId, ProtocolVersion, Publish, QoS, ReasonCode, RetainHandling, Subscribe,
-    SubscribeFilter, SubscriptionOptions, encode_packet,
+    SubscribeFilter, SubscriptionOptions,
 };
+use crate::link::{PULL_BATCH, WRITE_HIGH};
 use crate::message::Delivery;
 use crate::session::inflight::Stage;
 
@@ -26,7 +27,7 @@ impl Link<'_> {
     /// Moves deliveries into the output buffer while there is room in it and in the window.
     pub(super) fn pull(&mut self) {
         let mut batch = std::mem::take(&mut self.batch);
-        while self.write_buf.len() < WRITE_HIGH {
+        while self.output.len() < WRITE_HIGH {
             let window = self.window();
             self.carried
                 .outbox
@@ -97,19 +98,12 @@ impl Link<'_> {
 
     /// Appends a PUBLISH unless it exceeds the upstream's Maximum Packet Size; false if not sent.
     fn encode_publish(&mut self, publish: Publish) -> bool {
-        let start = self.write_buf.len();
-        let packet = Packet::Publish(publish);
-        if let Err(e) = encode_packet(&packet, self.options.version, &mut self.write_buf) {
-            debug!(error = %e, "bridge: message cannot be encoded, dropped");
-            self.write_buf.truncate(start);
-            return false;
+        let max = self.limits.maximum_packet_size;
+        let pushed = self.output.push_publish(publish, self.options.version, max);
+        if !pushed {
+            debug!("bridge: message larger than the upstream accepts, or not encodable: dropped");
         }
-        if self.write_buf.len() - start > self.limits.maximum_packet_size {
-            debug!("bridge: message larger than the upstream accepts, dropped");
-            self.write_buf.truncate(start);
-            return false;
-        }
-        true
+        pushed
     }
 
     /// Resends, oldest first, what the previous connection left unacknowledged: PUBLISH with

@@ -129,14 +129,13 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
             self.paused.clear();
         }
         self.flush_counters();
-        if let Some(reason) = self.disconnect_reason(&exit) {
-            let disconnect = Disconnect {
+        let disconnect = self.disconnect_reason(&exit).map(|reason| {
+            Packet::Disconnect(Disconnect {
                 reason,
                 properties: DisconnectProperties::default(),
-            };
-            self.write_packet(&Packet::Disconnect(disconnect));
-        }
-        self.flush_output().await;
+            })
+        });
+        self.flush_output(disconnect.as_ref()).await;
 
         // Messages taken from the stash but never routed are lost with the connection, as
         // they were never acknowledged: the client resends them.

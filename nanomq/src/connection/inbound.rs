@@ -12,7 +12,7 @@ use super::Connection;
 use super::close::Exit;
 use crate::codec::{
     AckKind, AckProperties, Disconnect, Packet, PacketId, ProtocolVersion, Publish, QoS,
-    ReasonCode, SubAck, Subscribe, UnsubAck, Unsubscribe, encode_packet,
+    ReasonCode, SubAck, Subscribe, UnsubAck, Unsubscribe,
 };
 
 use crate::message::{Delivery, Message, Origin};
@@ -392,8 +392,8 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
 
     /// Appends a packet to the output buffer.
     pub(super) fn write_packet(&mut self, packet: &Packet) {
-        if let Err(e) = encode_packet(packet, self.version, self.output.buf()) {
-            debug!(error = %e, "could not encode packet");
+        if !self.output.push_packet(packet, self.version) {
+            debug!(kind = packet.kind().name(), "could not encode packet");
         }
     }
 

@@ -20,41 +20,39 @@
 //! - [`handshake`]: CONNECT, authentication, session open/takeover, CONNACK.
 //! - [`inbound`]: packets from the client.
 //! - [`outbound`]: deliveries to the client, in-flight window, topic aliases, resends.
-//! - [`output`]: the pending output, large payloads written from where they are.
 //! - [`close`]: the end: final DISCONNECT, will, session persistence or removal, events.
 
 pub mod close;
 pub mod handshake;
 pub mod inbound;
 pub mod outbound;
-pub mod output;
 
 use std::collections::{HashMap, VecDeque};
 use std::net::SocketAddr;
-use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::BytesMut;
 use foldhash::fast::RandomState;
-use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, ReadHalf, WriteHalf};
-use tokio::time::{Instant, Sleep};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, ReadHalf, WriteHalf};
+use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 use tracing::{Instrument, debug, debug_span, info};
 
 use crate::admission::PendingTicket;
 use crate::broker::{Broker, Identity, LiveSettings, Settings};
-use crate::codec::{LastWill, ProtocolVersion, Publish, ReasonCode};
+use crate::codec::{LastWill, Packet, ProtocolVersion, Publish, ReasonCode};
+use crate::link::output::Output;
+use crate::link::{
+    Closing, READ_SPACE, Timer, close_output, read_through_stack, wait_uncongested, write_or_flush,
+};
 use crate::message::Delivery;
 use crate::session::inflight::DeliveryState;
 use crate::session::{ConnCommand, LinkSignal, Session};
 use crate::store::Ticket;
 use close::Exit;
 use handshake::{Accepted, ClientLimits};
-use output::Output;
 
-/// Bytes of free space to have in the read buffer before reading.
-const READ_SPACE: usize = 1024;
 /// Read buffer of a busy connection that is not in a burst: enough for a PINGREQ or a small
 /// PUBLISH; a read that fills it switches to [`READ_BURST`]. (An idle connection has none: it
 /// reads through a buffer on the stack.)
@@ -65,10 +63,6 @@ const WRITE_KEEP: usize = 1024;
 const READ_BURST: usize = 32 * 1024;
 /// Buffers larger than this are released once empty, so idle connections stay small.
 const RELEASE_ABOVE: usize = 64 * 1024;
-/// Deliveries are pulled from the mailbox only while less than this is waiting to be written.
-const WRITE_HIGH: usize = 64 * 1024;
-/// Deliveries pulled from the mailbox per lock.
-const PULL_BATCH: usize = 64;
 /// PUBLISH packets kept while paused before the connection stops reading.
 const STASH_LIMIT: usize = 64;
 /// Bytes of messages (topics and payloads) a client may have routed while their
@@ -77,7 +71,7 @@ const STASH_LIMIT: usize = 64;
 const UNDURABLE_LIMIT: usize = 1024 * 1024;
 /// Output waiting to be written above which the client's packets are no longer read: only a
 /// client that sends and never reads gets there (deliveries are pulled only below
-/// [`WRITE_HIGH`]; what grows past it are answers to its own packets).
+/// [`crate::link::WRITE_HIGH`]; what grows past it are answers to its own packets).
 const OUTPUT_READ_LIMIT: usize = 1024 * 1024;
 
 /// Serves one accepted transport connection from `peer` until it ends; `pending` is its place
@@ -187,8 +181,7 @@ pub struct Connection<S> {
     stash: VecDeque<Publish>,
     batch: Vec<Delivery>,
     signal: Arc<LinkSignal>,
-    timer: Pin<Box<Sleep>>,
-    timer_deadline: Instant,
+    timer: Timer,
     counters: Counters,
     /// The retained messages of its own SUBSCRIBE put its queue over the high watermark: no
     /// more packets are read until the queue drains (its session is then in `paused`).
@@ -257,7 +250,6 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
         let keep_alive = (accepted.keep_alive > 0)
             .then(|| Duration::from_millis(u64::from(accepted.keep_alive) * 1500));
         let now = Instant::now();
-        let timer = Box::pin(tokio::time::sleep_until(now + far_future()));
         Box::new(Connection {
             reader,
             writer,
@@ -281,8 +273,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
             stash: VecDeque::new(),
             batch: Vec::new(),
             signal: accepted.signal,
-            timer,
-            timer_deadline: now + far_future(),
+            timer: Timer::default(),
             counters: Counters::default(),
             self_congested: false,
             waiting_since: None,
@@ -352,7 +343,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
                 }
                 // The busy loop pulls the deliveries first thing.
                 () = self.session.mailbox.ready() => {}
-                () = &mut self.timer => {
+                () = self.timer.fired() => {
                     if let Err(exit) = self.on_timer() {
                         return exit;
                     }
@@ -374,7 +365,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
             self.flush_counters();
             if self
                 .next_resend()
-                .is_some_and(|at| at < self.timer_deadline)
+                .is_some_and(|at| at < self.timer.deadline())
             {
                 self.arm_timer();
             }
@@ -392,7 +383,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
             if want_write && self.waiting_since.is_none() {
                 self.waiting_since = Some(Instant::now());
             }
-            let want_mail = self.output.len() < WRITE_HIGH;
+            let want_mail = self.output.len() < crate::link::WRITE_HIGH;
             let paused = !self.paused.is_empty();
             // Quiet: nothing to write or flush, nobody to wait for, and no burst being read (a
             // client sending flat out stays here, reading into its large buffer).
@@ -454,7 +445,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
                         self.process_input()?;
                     }
                 }
-                () = &mut self.timer => self.on_timer()?,
+                () = self.timer.fired() => self.on_timer()?,
             }
         }
     }
@@ -542,8 +533,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
         if let Some(resend) = self.next_resend() {
             deadline = deadline.min(resend.max(now));
         }
-        self.timer_deadline = deadline;
-        self.timer.as_mut().reset(deadline);
+        self.timer.set(deadline);
     }
 
     /// Makes the pending output wait for the store to commit `ticket`.
@@ -559,24 +549,18 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
         metrics.messages_dropped.add(c.dropped);
     }
 
-    /// Writes what is buffered, bounded in time: used on the way out. Output that waits for
-    /// the store waits for it too; if the store does not get there in time, it is not sent.
-    async fn flush_output(&mut self) {
-        let ticket = self.durable_ticket;
-        let durable = tokio::time::timeout(Duration::from_secs(2), self.broker.durable(ticket));
-        if durable.await.is_err() {
-            self.output = Output::default();
-        }
-        let write = async {
-            while !self.output.is_empty() {
-                match self.output.write_to(&mut self.writer).await {
-                    Ok(0) | Err(_) => break,
-                    Ok(_) => {}
-                }
-            }
-            let _ = self.writer.shutdown().await;
+    /// Writes what is buffered, then `last`, bounded in time: used on the way out. Output
+    /// that waits for the store waits for it too; if the store does not get there in time, it
+    /// is not sent.
+    async fn flush_output(&mut self, last: Option<&Packet>) {
+        let closing = Closing {
+            ticket: self.durable_ticket,
+            last: last.map(|packet| (packet, self.version)),
+            store_wait: Duration::from_secs(2),
+            write_wait: Duration::from_secs(1),
         };
-        let _ = tokio::time::timeout(Duration::from_secs(1), write).await;
+        let (writer, output) = (&mut self.writer, &mut self.output);
+        close_output(writer, output, &self.broker, closing).await;
     }
 
     /// The reason code a server-side DISCONNECT carries for `exit`, for MQTT 5 clients.
@@ -586,47 +570,6 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
         }
         exit.server_reason()
     }
-}
-
-/// Reads what the client sent onto the end of `buf`, through a buffer on the stack: an idle
-/// connection keeps no read buffer of its own while it waits.
-async fn read_through_stack<R: AsyncRead + Unpin>(
-    reader: &mut R,
-    buf: &mut BytesMut,
-) -> std::io::Result<usize> {
-    std::future::poll_fn(|cx| {
-        let mut space = [0u8; READ_SPACE];
-        let mut read = tokio::io::ReadBuf::new(&mut space);
-        std::task::ready!(Pin::new(&mut *reader).poll_read(cx, &mut read))?;
-        buf.extend_from_slice(read.filled());
-        std::task::Poll::Ready(Ok(read.filled().len()))
-    })
-    .await
-}
-
-/// Writes some of `output`, returning how much; with nothing left to write, flushes what the
-/// stream itself buffers (TLS records, WebSocket frames) and returns `None`.
-async fn write_or_flush<W: AsyncWrite + Unpin>(
-    writer: &mut W,
-    output: &mut Output,
-) -> std::io::Result<Option<usize>> {
-    if output.is_empty() {
-        writer.flush().await.map(|()| None)
-    } else {
-        output.write_to(writer).await.map(Some)
-    }
-}
-
-/// Waits until none of `sessions` is congested any more.
-async fn wait_uncongested(sessions: &[Arc<Session>]) {
-    for session in sessions {
-        session.mailbox.wait_for_space().await;
-    }
-}
-
-/// A deadline far enough away to mean "never" without overflowing `Instant`.
-fn far_future() -> Duration {
-    Duration::from_secs(86_400 * 365)
 }
 
 #[cfg(test)]

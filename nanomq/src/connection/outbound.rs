@@ -8,13 +8,11 @@ use std::sync::atomic::Ordering;
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::time::Instant;
 
-use super::output::SHARE_ABOVE;
-use super::{Connection, PULL_BATCH, WRITE_HIGH};
+use super::Connection;
 use crate::broker::OUTBOUND_TOPIC_ALIAS_MAX;
 use crate::codec::AckKind;
-use crate::codec::{
-    Packet, ProtocolVersion, Publish, QoS, ReasonCode, encode_packet, encode_publish_head,
-};
+use crate::codec::{ProtocolVersion, Publish, QoS, ReasonCode};
+use crate::link::{PULL_BATCH, WRITE_HIGH};
 use crate::message::Delivery;
 use crate::session::inflight::Stage;
 
@@ -144,30 +142,9 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
     /// Appends a PUBLISH unless it exceeds the client's Maximum Packet Size; false if dropped.
     /// A large payload is not copied: it is queued as the shared `Bytes` it already is.
     fn encode_publish(&mut self, publish: Publish) -> bool {
-        let buf = self.output.buf();
-        let start = buf.len();
-        if publish.payload.len() < SHARE_ABOVE {
-            if encode_packet(&Packet::Publish(publish), self.version, buf).is_err() {
-                buf.truncate(start);
-                return false;
-            }
-            if buf.len() - start > self.client.max_packet_size {
-                // [MQTT-3.1.2-24]: never send a packet larger than the client accepts.
-                buf.truncate(start);
-                return false;
-            }
-            return true;
-        }
-        match encode_publish_head(&publish, self.version, buf) {
-            Ok(size) if size <= self.client.max_packet_size => {
-                self.output.push_shared(publish.payload);
-                true
-            }
-            _ => {
-                buf.truncate(start);
-                false
-            }
-        }
+        // [MQTT-3.1.2-24]: never send a packet larger than the client accepts.
+        let max = self.client.max_packet_size;
+        self.output.push_publish(publish, self.version, max)
     }
 
     /// Appends a resend; one the client no longer accepts (its Maximum Packet Size shrank, or

@@ -49,5 +49,6 @@ async fn hold(
             packet = conn.recv() => { packet?; }
         }
     }
-    conn.send(&Packet::Disconnect(Default::default())).await
+    conn.send(&Packet::Disconnect(Default::default())).await?;
+    Ok(())
 }

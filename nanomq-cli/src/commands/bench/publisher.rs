@@ -132,7 +132,7 @@ async fn publish(
         .receive_maximum
         .map_or(args.inflight, |max| args.inflight.min(usize::from(max)))
         .max(1);
-    let (reader, mut writer) = tokio::io::split(conn.io);
+    let (reader, mut writer) = tokio::io::split(conn.stream);
     let window = Arc::new(Semaphore::new(inflight));
     let (release_tx, mut release_rx) = mpsc::unbounded_channel::<PacketId>();
     let acks = (args.qos != QoS::AtMostOnce).then(|| {

@@ -84,7 +84,7 @@ async fn subscribe(
 
     let mut histogram = new_histogram();
     let mut buf = conn.read_buf;
-    let mut io = conn.io;
+    let mut io = conn.stream;
     let mut out = BytesMut::new();
     let mut tick = tokio::time::interval(Duration::from_millis(200));
     loop {

@@ -1,4 +1,4 @@
-//! What a connection has to write: packets encoded back to back into one buffer, and large
+//! What a link has to write: packets encoded back to back into one buffer, and large
 //! payloads kept as the shared `Bytes` every subscriber's delivery already points to, written
 //! together with vectored writes. Fan-out of a large message therefore copies its payload
 //! once per subscriber only into the kernel, never into a buffer of ours.
@@ -10,6 +10,8 @@ use std::task::{Context, Poll};
 
 use bytes::{Buf, Bytes, BytesMut};
 use tokio::io::AsyncWrite;
+
+use crate::codec::{Packet, ProtocolVersion, Publish, encode_packet, encode_publish_head};
 
 /// Payloads at least this large are written from where they are instead of being copied
 /// into the output buffer (below it, one more iovec costs more than the copy).
@@ -53,6 +55,52 @@ impl Output {
     /// True when nothing is waiting.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+
+    /// Appends a packet. One that cannot be encoded (a codec limit) is left out: `false`.
+    pub fn push_packet(&mut self, packet: &Packet, version: ProtocolVersion) -> bool {
+        let start = self.tail.len();
+        if encode_packet(packet, version, &mut self.tail).is_err() {
+            self.tail.truncate(start);
+            return false;
+        }
+        true
+    }
+
+    /// Appends a PUBLISH unless its packet would be larger than `max_packet_size` (the peer's
+    /// Maximum Packet Size) or cannot be encoded: then nothing is appended and it is `false`.
+    /// A payload of [`SHARE_ABOVE`] bytes or more is not copied: it is queued as the shared
+    /// `Bytes` it already is.
+    pub fn push_publish(
+        &mut self,
+        publish: Publish,
+        version: ProtocolVersion,
+        max_packet_size: usize,
+    ) -> bool {
+        let start = self.tail.len();
+        if publish.payload.len() < SHARE_ABOVE {
+            let encoded = encode_packet(&Packet::Publish(publish), version, &mut self.tail);
+            if encoded.is_err() || self.tail.len() - start > max_packet_size {
+                self.tail.truncate(start);
+                return false;
+            }
+            return true;
+        }
+        match encode_publish_head(&publish, version, &mut self.tail) {
+            Ok(size) if size <= max_packet_size => {
+                self.push_shared(publish.payload);
+                true
+            }
+            _ => {
+                self.tail.truncate(start);
+                false
+            }
+        }
+    }
+
+    /// Forgets everything not yet written.
+    pub fn clear(&mut self) {
+        *self = Output::default();
     }
 
     /// Writes some of the output with one system call and returns how much was written.
