@@ -55,19 +55,10 @@ pub fn could_start(config: &Config, current: Option<BoundAddrs>) -> Result<(), S
 
 /// The address each enabled listener of `config` binds.
 fn listen_addresses(config: &Config) -> Vec<(&'static str, String)> {
-    let parse = |url: &str| ListenUrl::parse(url).ok().map(|u| u.socket_addr_string());
-    let mut out = Vec::new();
-    out.extend(parse(&config.url).map(|a| ("url", a)));
-    if config.tls.enable {
-        out.extend(parse(&config.tls.url).map(|a| ("tls.url", a)));
-    }
-    if config.websocket.enable {
-        out.extend(parse(&config.websocket.url).map(|a| ("websocket.url", a)));
-        if config.tls.enable {
-            let wss = parse(&config.websocket.tls_url);
-            out.extend(wss.map(|a| ("websocket.tls_url", a)));
-        }
-    }
+    let mut out: Vec<_> = crate::transport::listeners(config)
+        .into_iter()
+        .filter_map(|spec| spec.socket_addr().map(|addr| (spec.field, addr)))
+        .collect();
     let http = &config.http_server;
     if http.enable {
         let addr = ListenUrl::join(&http.ip_addr, http.port);

@@ -11,8 +11,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use shared_types::config::{Config, ListenScheme, ListenUrl, TakesEffect, takes_effect};
-use tokio::net::TcpListener;
+use shared_types::config::{Config, ListenScheme, TakesEffect, takes_effect};
 use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
@@ -25,7 +24,7 @@ use crate::bridge::{BridgeState, BridgeStats};
 use crate::broker::{Broker, Settings};
 use crate::config::Overrides;
 pub use crate::control::{BoundAddrs, Control, Preflight, ServerControl};
-use crate::transport::{self, ListenerKind};
+use crate::transport;
 
 /// How long a stop or restart waits for connections to finish.
 const DRAIN_TIMEOUT: Duration = Duration::from_secs(5);
@@ -33,27 +32,12 @@ const DRAIN_TIMEOUT: Duration = Duration::from_secs(5);
 /// Why the broker could not start.
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
-    /// A listener URL did not parse.
-    #[error("{field}: {reason}")]
-    BadUrl {
-        /// The configuration field.
-        field: &'static str,
-        /// Why.
-        reason: String,
-    },
+    /// A listener URL did not parse, or its address could not be bound.
+    #[error(transparent)]
+    Listener(#[from] crate::transport::BindError),
     /// The TLS settings are unusable.
     #[error(transparent)]
     Tls(#[from] crate::transport::tls::TlsSetupError),
-    /// A listener could not bind.
-    #[error("cannot listen on {addr} ({field}): {source}")]
-    Bind {
-        /// The configuration field.
-        field: &'static str,
-        /// The address.
-        addr: String,
-        /// Why.
-        source: std::io::Error,
-    },
     /// The users or the access-control rules could not be loaded.
     #[error(transparent)]
     Auth(#[from] crate::auth::AuthSetupError),
@@ -324,26 +308,16 @@ impl Listeners {
             None
         };
         let mut bound = Vec::new();
-        let (mqtt, _) = bind_url("url", &config.url, ListenScheme::Tcp).await?;
-        addrs.mqtt = local_addr("url", &mqtt)?;
-        bound.push((mqtt, kind("mqtt-tcp", None, None)));
-        if let Some(acceptor) = &tls {
-            let (listener, _) = bind_url("tls.url", &config.tls.url, ListenScheme::Tls).await?;
-            addrs.tls = Some(local_addr("tls.url", &listener)?);
-            bound.push((listener, kind("mqtt-tls", Some(acceptor.clone()), None)));
-        }
-        if config.websocket.enable {
-            let (listener, path) =
-                bind_url("websocket.url", &config.websocket.url, ListenScheme::Ws).await?;
-            addrs.ws = Some(local_addr("websocket.url", &listener)?);
-            bound.push((listener, kind("ws", None, Some(path))));
-            if let Some(acceptor) = &tls {
-                let field = "websocket.tls_url";
-                let (listener, path) =
-                    bind_url(field, &config.websocket.tls_url, ListenScheme::Wss).await?;
-                addrs.wss = Some(local_addr(field, &listener)?);
-                bound.push((listener, kind("wss", Some(acceptor.clone()), Some(path))));
+        for spec in transport::listeners(config) {
+            let listener = transport::bind(spec, tls.as_ref()).await?;
+            let addr = listener.addr;
+            match listener.spec.scheme {
+                ListenScheme::Tcp => addrs.mqtt = addr,
+                ListenScheme::Tls => addrs.tls = Some(addr),
+                ListenScheme::Ws => addrs.ws = Some(addr),
+                ListenScheme::Wss => addrs.wss = Some(addr),
             }
+            bound.push(listener);
         }
         // The HTTP API is bound with the others, before anything is served.
         let http = crate::http::bind(config, broker, control).await?;
@@ -351,13 +325,11 @@ impl Listeners {
         publish.send_replace(Some(addrs));
         let shutdown = CancellationToken::new();
         let tracker = TaskTracker::new();
-        for (listener, kind) in bound {
-            if let Ok(addr) = listener.local_addr() {
-                info!(listener = kind.name, %addr, "listening");
-            }
+        for bound in bound {
+            info!(listener = bound.kind.name, addr = %bound.addr, "listening");
             tracker.spawn(transport::accept_loop(
-                listener,
-                Arc::new(kind),
+                bound.listener,
+                Arc::new(bound.kind),
                 broker.clone(),
                 shutdown.clone(),
                 tracker.clone(),
@@ -390,54 +362,4 @@ impl Listeners {
             warn!("some connections did not close in time");
         }
     }
-}
-
-fn kind(
-    name: &'static str,
-    tls: Option<tokio_rustls::TlsAcceptor>,
-    websocket: Option<String>,
-) -> ListenerKind {
-    ListenerKind {
-        name,
-        tls,
-        websocket,
-    }
-}
-
-/// Binds a TCP listener for a listener URL of the expected scheme; returns it with the URL's
-/// path (a WebSocket listener serves only that path).
-async fn bind_url(
-    field: &'static str,
-    url: &str,
-    scheme: ListenScheme,
-) -> Result<(TcpListener, String), StartError> {
-    let parsed = ListenUrl::parse(url).map_err(|reason| StartError::BadUrl { field, reason })?;
-    if parsed.scheme != scheme {
-        return Err(StartError::BadUrl {
-            field,
-            reason: format!("expected a {} URL", scheme.describe_schemes()),
-        });
-    }
-    let addr = parsed.socket_addr_string();
-    let listener = TcpListener::bind(&addr)
-        .await
-        .map_err(|source| StartError::Bind {
-            field,
-            addr,
-            source,
-        })?;
-    let path = if parsed.path.is_empty() {
-        String::from("/")
-    } else {
-        parsed.path
-    };
-    Ok((listener, path))
-}
-
-fn local_addr(field: &'static str, listener: &TcpListener) -> Result<SocketAddr, StartError> {
-    listener.local_addr().map_err(|source| StartError::Bind {
-        field,
-        addr: String::from("?"),
-        source,
-    })
 }

@@ -1,9 +1,13 @@
-//! Listeners: each accepts TCP connections, runs the layers its kind needs (TLS, WebSocket)
-//! and hands the resulting byte stream to [`crate::connection::serve`]. They know nothing of
-//! MQTT; the same connection code serves every transport.
+//! The transport seam, server side: [`listeners`] turns the configuration into the list of
+//! listeners it asks for (`tcp`, `tls`, `ws`, `wss`; QUIC will be one more kind), [`bind`]
+//! binds one, and each bound listener accepts connections, runs the layers its kind needs
+//! (TLS, WebSocket) and hands the resulting byte stream to [`crate::connection::serve`]. They
+//! know nothing of MQTT; the same connection code serves every transport. The client side
+//! of the seam, dialing the same transports, is `nanomq_client::Dialer`.
 //!
 //! - [`tls`]: the rustls server configuration from the `tls` section.
-//! - [`websocket`]: the WebSocket handshake and the frames-to-bytes adapter.
+//! - [`websocket`]: the WebSocket server handshake (the byte stream over the frames is
+//!   `nanomq_client::ws::WsStream`, shared with the client side).
 
 pub mod tls;
 pub mod websocket;
@@ -12,6 +16,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
+use shared_types::config::{Config, ListenScheme, ListenUrl};
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::{TcpListener, TcpStream};
 use tokio_rustls::TlsAcceptor;
@@ -27,6 +32,143 @@ use crate::connection;
 const ACCEPT_BACKOFF: Duration = Duration::from_millis(100);
 /// WebSocket frames and messages larger than the largest MQTT packet plus this are refused.
 const WS_FRAME_SLACK: usize = 1024;
+
+/// A listener the configuration asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListenerSpec {
+    /// The configuration field that gives its URL (named in errors).
+    pub field: &'static str,
+    /// Its URL.
+    pub url: String,
+    /// What runs on it.
+    pub scheme: ListenScheme,
+}
+
+impl ListenerSpec {
+    /// Its name in logs.
+    pub fn name(&self) -> &'static str {
+        match self.scheme {
+            ListenScheme::Tcp => "mqtt-tcp",
+            ListenScheme::Tls => "mqtt-tls",
+            ListenScheme::Ws => "ws",
+            ListenScheme::Wss => "wss",
+        }
+    }
+
+    /// The address it binds, if its URL parses.
+    pub fn socket_addr(&self) -> Option<String> {
+        ListenUrl::parse(&self.url)
+            .ok()
+            .map(|url| url.socket_addr_string())
+    }
+}
+
+/// Every MQTT listener `config` asks for, in order: `url` always; `tls.url` when TLS is on;
+/// `websocket.url` when WebSocket is on, and `websocket.tls_url` when both are.
+pub fn listeners(config: &Config) -> Vec<ListenerSpec> {
+    let spec = |field, url: &str, scheme| ListenerSpec {
+        field,
+        url: url.to_owned(),
+        scheme,
+    };
+    let mut specs = vec![spec("url", &config.url, ListenScheme::Tcp)];
+    if config.tls.enable {
+        specs.push(spec("tls.url", &config.tls.url, ListenScheme::Tls));
+    }
+    if config.websocket.enable {
+        let ws = &config.websocket;
+        specs.push(spec("websocket.url", &ws.url, ListenScheme::Ws));
+        if config.tls.enable {
+            specs.push(spec("websocket.tls_url", &ws.tls_url, ListenScheme::Wss));
+        }
+    }
+    specs
+}
+
+/// Why a listener could not be bound.
+#[derive(Debug, thiserror::Error)]
+pub enum BindError {
+    /// Its URL does not parse or is of another kind.
+    #[error("{field}: {reason}")]
+    BadUrl {
+        /// The configuration field.
+        field: &'static str,
+        /// Why.
+        reason: String,
+    },
+    /// The address could not be bound.
+    #[error("cannot listen on {addr} ({field}): {source}")]
+    Bind {
+        /// The configuration field.
+        field: &'static str,
+        /// The address.
+        addr: String,
+        /// Why.
+        source: std::io::Error,
+    },
+}
+
+/// A listener bound and ready to accept.
+pub struct Bound {
+    /// What it was asked to be.
+    pub spec: ListenerSpec,
+    /// The socket.
+    pub listener: TcpListener,
+    /// The address it is bound to (port 0 resolved).
+    pub addr: SocketAddr,
+    /// What it runs on top of TCP.
+    pub kind: ListenerKind,
+}
+
+/// Binds `spec`; `tls` is the acceptor of the secure kinds (they need one).
+pub async fn bind(spec: ListenerSpec, tls: Option<&TlsAcceptor>) -> Result<Bound, BindError> {
+    let field = spec.field;
+    let parsed =
+        ListenUrl::parse(&spec.url).map_err(|reason| BindError::BadUrl { field, reason })?;
+    if parsed.scheme != spec.scheme {
+        return Err(BindError::BadUrl {
+            field,
+            reason: format!("expected a {} URL", spec.scheme.describe_schemes()),
+        });
+    }
+    let secure = matches!(spec.scheme, ListenScheme::Tls | ListenScheme::Wss);
+    let tls = match (secure, tls) {
+        (false, _) => None,
+        (true, Some(tls)) => Some(tls.clone()),
+        (true, None) => {
+            return Err(BindError::BadUrl {
+                field,
+                reason: String::from("a TLS listener needs the tls section"),
+            });
+        }
+    };
+    let websocket = matches!(spec.scheme, ListenScheme::Ws | ListenScheme::Wss).then(|| {
+        if parsed.path.is_empty() {
+            String::from("/")
+        } else {
+            parsed.path.clone()
+        }
+    });
+    let addr = parsed.socket_addr_string();
+    let bind_error = |source| BindError::Bind {
+        field,
+        addr: addr.clone(),
+        source,
+    };
+    let listener = TcpListener::bind(&addr).await.map_err(bind_error)?;
+    let local = listener.local_addr().map_err(bind_error)?;
+    let kind = ListenerKind {
+        name: spec.name(),
+        tls,
+        websocket,
+    };
+    Ok(Bound {
+        spec,
+        listener,
+        addr: local,
+        kind,
+    })
+}
 
 /// What a listener runs on top of TCP.
 #[derive(Clone)]
@@ -187,6 +329,58 @@ where
 
 #[cfg(test)]
 mod tests {
+    use shared_types::config::{Config, ListenScheme};
+
+    #[test]
+    fn the_configuration_gives_the_list_of_listeners() {
+        let mut config = Config::default();
+        config.websocket.enable = false;
+        let fields: Vec<_> = super::listeners(&config).iter().map(|s| s.field).collect();
+        assert_eq!(fields, ["url"]);
+        config.websocket.enable = true;
+        config.tls.enable = true;
+        let specs = super::listeners(&config);
+        let schemes: Vec<_> = specs.iter().map(|s| s.scheme).collect();
+        assert_eq!(
+            schemes,
+            [
+                ListenScheme::Tcp,
+                ListenScheme::Tls,
+                ListenScheme::Ws,
+                ListenScheme::Wss
+            ]
+        );
+        let names: Vec<_> = specs.iter().map(super::ListenerSpec::name).collect();
+        assert_eq!(names, ["mqtt-tcp", "mqtt-tls", "ws", "wss"]);
+    }
+
+    #[tokio::test]
+    async fn a_listener_of_the_wrong_kind_or_without_tls_names_its_field() {
+        let spec = |url: &str, scheme| super::ListenerSpec {
+            field: "tls.url",
+            url: url.to_owned(),
+            scheme,
+        };
+        let wrong = super::bind(spec("nmq-ws://127.0.0.1:0/mqtt", ListenScheme::Tls), None).await;
+        let err = wrong.err().unwrap().to_string();
+        assert!(err.starts_with("tls.url: expected a"), "{err}");
+        let no_tls = super::bind(spec("tls+nmq-tcp://127.0.0.1:0", ListenScheme::Tls), None).await;
+        let err = no_tls.err().unwrap().to_string();
+        assert!(err.contains("needs the tls section"), "{err}");
+        let plain = super::bind(
+            super::ListenerSpec {
+                field: "url",
+                url: "nmq-tcp://127.0.0.1:0".into(),
+                scheme: ListenScheme::Tcp,
+            },
+            None,
+        )
+        .await
+        .unwrap();
+        assert_ne!(plain.addr.port(), 0);
+        assert_eq!(plain.kind.name, "mqtt-tcp");
+    }
+
     /// A plain TCP connection's task must not be sized for TLS + WebSocket (~20 KiB).
     #[tokio::test]
     async fn a_tcp_connection_task_does_not_carry_other_transports() {
