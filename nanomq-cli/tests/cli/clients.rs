@@ -1,5 +1,5 @@
 //! End-to-end: `clients`, `subscriptions` and `topic-tree` with the real binary against a
-//! real broker holding a fixed set of MQTT clients, checked as exact table snapshots (peer
+//! real broker holding a fixed set of MQTT clients, checked as exact table snapshots (`insta`, in `snapshots/`; peer
 //! ports and times replaced by same-width stand-ins) and as JSON.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -82,14 +82,7 @@ async fn clients_list_filter_show_and_kick() {
     let mut clients = fixture(&broker).await;
 
     let list = broker.cli().args(["clients", "list"]).run().await.ok();
-    let expected = "\
-CLIENT ID  USERNAME  STATE      PROTOCOL    KEEPALIVE  CLEAN  ADDRESS          CONNECTED AT
-sensor-1   alice     connected  MQTT 3.1.1         30  true   AAAAAAAAAAAAAAA  YYYY-MM-DD hh:mm:ss
-sensor-2             connected  MQTT 3.1.1         30  true   AAAAAAAAAAAAAAA  YYYY-MM-DD hh:mm:ss
-worker-a   bob       connected  MQTT 3.1.1         30  false  AAAAAAAAAAAAAAA  YYYY-MM-DD hh:mm:ss
-3 clients
-";
-    assert_eq!(normalize(&list), expected);
+    insta::assert_snapshot!("clients_list", normalize(&list));
 
     let json = broker
         .cli()
@@ -187,21 +180,7 @@ worker-a   bob       connected  MQTT 3.1.1         30  false  AAAAAAAAAAAAAAA  Y
         .run()
         .await
         .ok();
-    let expected = "\
-client id     sensor-1
-username      alice
-state         connected
-protocol      MQTT 3.1.1
-keepalive     30s
-clean start   true
-address       AAAAAAAAAAAAAAA
-connected at  YYYY-MM-DD hh:mm:ss
-received      0 messages
-sent          0 messages
-queued        0 messages
-dropped       0 messages
-";
-    assert_eq!(normalize(&show), expected);
+    insta::assert_snapshot!("clients_show", normalize(&show));
     let json = broker
         .cli()
         .args(["clients", "show", "worker-a", "-o", "json"])
@@ -253,15 +232,7 @@ async fn subscriptions_and_topic_tree() {
         .run()
         .await
         .ok();
-    let expected = "\
-CLIENT ID  TOPIC           QOS  SHARE
-sensor-1   alerts            0  -
-sensor-1   sensors/+/temp    1  -
-sensor-2   sensors/#         0  -
-worker-a   jobs/#            2  workers
-4 subscriptions
-";
-    assert_eq!(list, expected);
+    insta::assert_snapshot!("subscriptions_list", list);
     let json = broker
         .cli()
         .args(["subs", "ls", "-o", "json"])
@@ -306,13 +277,7 @@ worker-a   jobs/#            2  workers
         .run()
         .await
         .ok();
-    let expected = "\
-TOPIC           QOS  SHARE
-alerts            0  -
-sensors/+/temp    1  -
-2 subscriptions
-";
-    assert_eq!(show, expected);
+    insta::assert_snapshot!("subscriptions_show", show);
     let json = broker
         .cli()
         .args(["subscriptions", "show", "sensor-2", "-o", "json"])
@@ -339,19 +304,7 @@ sensors/+/temp    1  -
     assert_eq!(missing, "nanomq-cli: no client `nosuch`\n");
 
     let tree = broker.cli().args(["topic-tree"]).run().await.ok();
-    let expected = "\
-.
-├── alerts  [sensor-1]
-├── jobs
-│   └── #  [worker-a]
-└── sensors
-    ├── +
-    │   └── temp  [sensor-1]
-    └── #  [sensor-2]
-
-4 subscribed filters
-";
-    assert_eq!(tree, expected);
+    insta::assert_snapshot!("topic_tree", tree);
     let levels = broker
         .cli()
         .args(["topic-tree", "-o", "json"])

@@ -94,13 +94,7 @@ async fn config_set_from_json_toml_and_stdin_shows_what_changed() {
         .run()
         .await
         .ok();
-    let expected = "\
-SETTING  OLD  NEW
-msq_len  64   128
-1 setting changed
-saved; apply it without dropping a connection: nanomq-cli ctrl reload
-";
-    assert_eq!(out, expected);
+    insta::assert_snapshot!("config_set", out);
     assert_eq!(nanomq::config::load(&broker.path).unwrap().msq_len, 128);
 
     let again = broker
@@ -125,13 +119,7 @@ saved; apply it without dropping a connection: nanomq-cli ctrl reload
         .run()
         .await
         .ok();
-    let expected = "\
-SETTING           OLD  NEW
-qos_duration      10   20
-bridge.keepalive  60   30
-2 settings would change
-";
-    assert_eq!(dry, expected);
+    insta::assert_snapshot!("config_set_dry_run", dry);
     assert_eq!(
         nanomq::config::load(&broker.path).unwrap().qos_duration,
         10,
