@@ -1,6 +1,6 @@
 //! End-to-end: `clients`, `subscriptions` and `topic-tree` with the real binary against a
-//! real broker holding a fixed set of MQTT clients, checked as exact table snapshots (`insta`, in `snapshots/`; peer
-//! ports and times replaced by same-width stand-ins) and as JSON.
+//! real broker holding a fixed set of MQTT clients, checked as exact table snapshots (`insta`,
+//! in `snapshots/`; peer ports and times replaced by same-width stand-ins) and as JSON.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use crate::support;
