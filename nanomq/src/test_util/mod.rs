@@ -1,10 +1,11 @@
 //! The test kit, behind the `test-util` feature (as tokio's): a broker started in this
 //! process on ports the system chooses, with its configuration in a temporary file; bounded
-//! waits; the configuration tests start from; and a raw MQTT client ([`raw`]) for what no
-//! well-behaved library would send. Every test crate of the workspace uses it; nothing in
+//! waits; the configuration tests start from; real clients' events ([`events`], rumqttc);
+//! and a raw MQTT client ([`raw`]) for what no well-behaved library would send. Every test crate of the workspace uses it; nothing in
 //! the broker does. Test code: a failed step panics, which fails the test.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+pub mod events;
 pub mod raw;
 
 use std::future::Future;

@@ -13,9 +13,8 @@ use std::process::Output;
 use std::time::Duration;
 
 use assert_cmd::Command;
-use tokio::sync::mpsc;
-use tokio::task::JoinHandle;
 
+use nanomq::test_util::events::Events;
 pub use nanomq::test_util::{TestBroker, free_port, test_config, within};
 use shared_types::config::Config;
 
@@ -145,15 +144,8 @@ impl Run {
 
 /// An MQTT 3.1.1 or 5.0 client with its event loop polled by a task.
 pub struct Mqtt {
-    events: mpsc::UnboundedReceiver<Result<rumqttc::Event, String>>,
+    events: Events<rumqttc::Event>,
     client: rumqttc::AsyncClient,
-    task: JoinHandle<()>,
-}
-
-impl Drop for Mqtt {
-    fn drop(&mut self) {
-        self.task.abort();
-    }
 }
 
 impl Mqtt {
@@ -165,22 +157,8 @@ impl Mqtt {
         if let Some(username) = username {
             options.set_credentials(username, "pw");
         }
-        let (client, mut eventloop) = rumqttc::AsyncClient::new(options, 16);
-        let (tx, events) = mpsc::unbounded_channel();
-        let task = tokio::spawn(async move {
-            loop {
-                let event = eventloop.poll().await.map_err(|e| e.to_string());
-                let failed = event.is_err();
-                if tx.send(event).is_err() || failed {
-                    return;
-                }
-            }
-        });
-        let mut mqtt = Mqtt {
-            events,
-            client,
-            task,
-        };
+        let (client, events) = nanomq::test_util::events::client4(options, 16);
+        let mut mqtt = Mqtt { events, client };
         mqtt.wait_for(|e| {
             matches!(e, rumqttc::Event::Incoming(rumqttc::Packet::ConnAck(_))).then_some(())
         })
@@ -189,21 +167,8 @@ impl Mqtt {
     }
 
     /// The next event `pick` accepts.
-    pub async fn wait_for<T>(&mut self, mut pick: impl FnMut(&rumqttc::Event) -> Option<T>) -> T {
-        within(async {
-            loop {
-                match self.events.recv().await {
-                    Some(Ok(event)) => {
-                        if let Some(found) = pick(&event) {
-                            return found;
-                        }
-                    }
-                    Some(Err(e)) => panic!("MQTT connection failed: {e}"),
-                    None => panic!("MQTT event loop ended"),
-                }
-            }
-        })
-        .await
+    pub async fn wait_for<T>(&mut self, pick: impl FnMut(&rumqttc::Event) -> Option<T>) -> T {
+        self.events.wait_for(pick).await
     }
 
     /// Publishes at QoS 1 (queued to the event loop; it goes out in order).
@@ -241,14 +206,7 @@ impl Mqtt {
 
     /// Waits until the broker closes the connection.
     pub async fn wait_closed(&mut self) {
-        within(async {
-            while let Some(item) = self.events.recv().await {
-                if item.is_err() {
-                    return;
-                }
-            }
-        })
-        .await;
+        self.events.wait_closed().await;
     }
 
     /// Sends DISCONNECT and waits until it is on the wire.

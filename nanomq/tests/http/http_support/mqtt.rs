@@ -1,63 +1,14 @@
-//! Real MQTT clients for the end-to-end tests: rumqttc's 3.1.1 and 5.0 clients with their event
-//! loops polled in a task, and a hand-written MQTT 3.1 ("MQIsdp") CONNECT, which rumqttc lacks.
+//! Real MQTT clients for the end-to-end tests: rumqttc's 3.1.1 and 5.0 clients (their events
+//! from the test kit), and a hand-written MQTT 3.1 ("MQIsdp") CONNECT, which rumqttc lacks.
 
 use std::time::Duration;
 
+pub use nanomq::test_util::events::Events;
 use rumqttc::v5::mqttbytes::v5::Packet as Packet5;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
-use tokio::sync::mpsc;
-use tokio::task::JoinHandle;
 
 use super::within;
-
-/// The events of one client's event loop, forwarded by a task until the loop fails.
-pub struct Events<E> {
-    rx: mpsc::UnboundedReceiver<Result<E, String>>,
-    task: JoinHandle<()>,
-}
-
-impl<E> Events<E> {
-    /// The next event for which `pick` returns something; fails on a connection error.
-    pub async fn wait_for<T>(&mut self, mut pick: impl FnMut(&E) -> Option<T>) -> T {
-        within(async {
-            loop {
-                match self.rx.recv().await {
-                    Some(Ok(event)) => {
-                        if let Some(found) = pick(&event) {
-                            return found;
-                        }
-                    }
-                    Some(Err(error)) => panic!("MQTT connection failed: {error}"),
-                    None => panic!("MQTT event loop ended"),
-                }
-            }
-        })
-        .await
-    }
-
-    /// Waits until the event loop reports an error (the connection ended), returning the
-    /// events seen before it.
-    pub async fn wait_closed(&mut self) -> Vec<E> {
-        within(async {
-            let mut seen = Vec::new();
-            while let Some(item) = self.rx.recv().await {
-                match item {
-                    Ok(event) => seen.push(event),
-                    Err(_) => break,
-                }
-            }
-            seen
-        })
-        .await
-    }
-}
-
-impl<E> Drop for Events<E> {
-    fn drop(&mut self) {
-        self.task.abort();
-    }
-}
 
 /// An MQTT 3.1.1 client.
 pub struct Client4 {
@@ -76,18 +27,7 @@ pub fn options4(port: u16, client_id: &str) -> rumqttc::MqttOptions {
 
 /// Connects a 3.1.1 client and waits for CONNACK; returns whether a session was present.
 pub async fn connect4(options: rumqttc::MqttOptions) -> (Client4, bool) {
-    let (client, mut eventloop) = rumqttc::AsyncClient::new(options, 64);
-    let (tx, rx) = mpsc::unbounded_channel();
-    let task = tokio::spawn(async move {
-        loop {
-            let event = eventloop.poll().await.map_err(|e| e.to_string());
-            let failed = event.is_err();
-            if tx.send(event).is_err() || failed {
-                return;
-            }
-        }
-    });
-    let mut events = Events { rx, task };
+    let (client, mut events) = nanomq::test_util::events::client4(options, 64);
     let present = events
         .wait_for(|event| match event {
             rumqttc::Event::Incoming(rumqttc::Packet::ConnAck(ack)) => Some(ack.session_present),
@@ -148,18 +88,7 @@ pub fn options5(port: u16, client_id: &str) -> rumqttc::v5::MqttOptions {
 
 /// Connects a 5.0 client and waits for CONNACK; returns whether a session was present.
 pub async fn connect5(options: rumqttc::v5::MqttOptions) -> (Client5, bool) {
-    let (client, mut eventloop) = rumqttc::v5::AsyncClient::new(options, 64);
-    let (tx, rx) = mpsc::unbounded_channel();
-    let task = tokio::spawn(async move {
-        loop {
-            let event = eventloop.poll().await.map_err(|e| e.to_string());
-            let failed = event.is_err();
-            if tx.send(event).is_err() || failed {
-                return;
-            }
-        }
-    });
-    let mut events = Events { rx, task };
+    let (client, mut events) = nanomq::test_util::events::client5(options, 64);
     let present = events
         .wait_for(|event| match event {
             rumqttc::v5::Event::Incoming(Packet5::ConnAck(ack)) => Some(ack.session_present),
