@@ -67,7 +67,7 @@ complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand pub" -s V -l mqtt-
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand pub" -s u -l user -d 'MQTT username (`--username` too, after the command, as mosquitto_pub takes it). Without it the client connects with no username: the HTTP API\'s login (--username before the command, NANOMQ_USERNAME, the profile) is never sent over MQTT, and a note on stderr says so when one is set' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand pub" -s P -l pw -d 'MQTT password, with -u (`--password` too, after the command)' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand pub" -s k -l keepalive -d 'Keep alive, seconds' -r
-complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand pub" -l cafile -d 'CA certificates to trust (PEM), with --tls' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand pub" -l cafile -d 'CA certificates to trust (PEM), with --tls; without it, the system\'s trust store' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand pub" -l cert -d 'Client certificate (PEM), for mutual TLS' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand pub" -l key -d 'Client private key (PEM), for mutual TLS' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand pub" -s t -l topic -d 'Topic to publish to' -r
@@ -100,7 +100,7 @@ complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand sub" -s V -l mqtt-
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand sub" -s u -l user -d 'MQTT username (`--username` too, after the command, as mosquitto_pub takes it). Without it the client connects with no username: the HTTP API\'s login (--username before the command, NANOMQ_USERNAME, the profile) is never sent over MQTT, and a note on stderr says so when one is set' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand sub" -s P -l pw -d 'MQTT password, with -u (`--password` too, after the command)' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand sub" -s k -l keepalive -d 'Keep alive, seconds' -r
-complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand sub" -l cafile -d 'CA certificates to trust (PEM), with --tls' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand sub" -l cafile -d 'CA certificates to trust (PEM), with --tls; without it, the system\'s trust store' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand sub" -l cert -d 'Client certificate (PEM), for mutual TLS' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand sub" -l key -d 'Client private key (PEM), for mutual TLS' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand sub" -s t -l topic -d 'Topic filter (repeatable)' -r
@@ -149,7 +149,7 @@ complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from pub" -s u -l user -d 'MQTT username (`--username` too, after the command, as mosquitto_pub takes it). Without it the client connects with no username: the HTTP API\'s login (--username before the command, NANOMQ_USERNAME, the profile) is never sent over MQTT, and a note on stderr says so when one is set' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from pub" -s P -l pw -d 'MQTT password, with -u (`--password` too, after the command)' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from pub" -s k -l keepalive -d 'Keep alive, seconds' -r
-complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from pub" -l cafile -d 'CA certificates to trust (PEM), with --tls' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from pub" -l cafile -d 'CA certificates to trust (PEM), with --tls; without it, the system\'s trust store' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from pub" -l cert -d 'Client certificate (PEM), for mutual TLS' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from pub" -l key -d 'Client private key (PEM), for mutual TLS' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from pub" -s c -l count -d 'Number of clients' -r
@@ -186,7 +186,7 @@ complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from sub" -s u -l user -d 'MQTT username (`--username` too, after the command, as mosquitto_pub takes it). Without it the client connects with no username: the HTTP API\'s login (--username before the command, NANOMQ_USERNAME, the profile) is never sent over MQTT, and a note on stderr says so when one is set' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from sub" -s P -l pw -d 'MQTT password, with -u (`--password` too, after the command)' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from sub" -s k -l keepalive -d 'Keep alive, seconds' -r
-complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from sub" -l cafile -d 'CA certificates to trust (PEM), with --tls' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from sub" -l cafile -d 'CA certificates to trust (PEM), with --tls; without it, the system\'s trust store' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from sub" -l cert -d 'Client certificate (PEM), for mutual TLS' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from sub" -l key -d 'Client private key (PEM), for mutual TLS' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from sub" -s c -l count -d 'Number of clients' -r
@@ -219,7 +219,7 @@ complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from conn" -s u -l user -d 'MQTT username (`--username` too, after the command, as mosquitto_pub takes it). Without it the client connects with no username: the HTTP API\'s login (--username before the command, NANOMQ_USERNAME, the profile) is never sent over MQTT, and a note on stderr says so when one is set' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from conn" -s P -l pw -d 'MQTT password, with -u (`--password` too, after the command)' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from conn" -s k -l keepalive -d 'Keep alive, seconds' -r
-complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from conn" -l cafile -d 'CA certificates to trust (PEM), with --tls' -r
+complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from conn" -l cafile -d 'CA certificates to trust (PEM), with --tls; without it, the system\'s trust store' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from conn" -l cert -d 'Client certificate (PEM), for mutual TLS' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from conn" -l key -d 'Client private key (PEM), for mutual TLS' -r
 complete -c nanomq-cli -n "__fish_nanomq_cli_using_subcommand bench; and __fish_seen_subcommand_from conn" -s c -l count -d 'Number of clients' -r

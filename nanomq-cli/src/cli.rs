@@ -217,7 +217,7 @@ pub struct MqttArgs {
     /// Connect with TLS.
     #[arg(long)]
     pub tls: bool,
-    /// CA certificates to trust (PEM), with --tls.
+    /// CA certificates to trust (PEM), with --tls; without it, the system's trust store.
     #[arg(long, value_name = "FILE")]
     pub cafile: Option<String>,
     /// Client certificate (PEM), for mutual TLS.

@@ -18,9 +18,12 @@
 //! ([`outbox`]); unacknowledged ones are resent with DUP after reconnecting. The bridge stops
 //! and starts with the listeners; across a restart what it holds waits in [`Parked`].
 //!
-//! Hand-written rather than built on an MQTT client crate: the broker already has a complete
-//! codec for both directions, and the bridge has to share the broker's mailbox, in-flight
-//! state and routing anyway; a client crate would bring a second codec and its own queues.
+//! Not built on a third-party MQTT client crate: the broker already has a complete codec for
+//! both directions, and the bridge has to share the broker's mailbox, in-flight state and
+//! routing anyway; such a crate would bring a second codec and its own queues. It dials, trusts,
+//! shakes hands and keeps alive with the workspace's own client engine (`nanomq_client`, the
+//! CLI's too), and its link runs on the broker's link core ([`crate::link`]), as a client
+//! connection does: one engine for every transport.
 //!
 //! - [`stats`]: counters kept across restarts, for the HTTP API.
 //! - [`options`]: the configuration, converted once.

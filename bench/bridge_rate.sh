@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# How fast the bridge carries messages upstream: an edge broker bridging `bench/#` to an
+# upstream broker, 10 QoS 1 publishers on the edge, one QoS 1 subscriber on the upstream;
+# the subscriber's rate is the bridge's forwarding rate (every message crosses it once).
+#
+#   bench/bridge_rate.sh [ROUNDS] [BROKER ...]   (default: 3 rounds of target/release/nanomq)
+#
+# Several brokers are run in turn each round (A/B of two builds: the edge and the upstream
+# are the same build). Persistence off on both, one worker thread each, 64-byte payloads,
+# 200,000 messages per run. Prints one line per broker and round, then each broker's median.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rounds=${1:-3}
+shift || true
+brokers=("$@")
+[ ${#brokers[@]} -gt 0 ] || brokers=(target/release/nanomq)
+cargo build --release -q -p nanomq-cli
+cli=target/release/nanomq-cli
+total=200000
+tmp=$(mktemp -d)
+pids=()
+stop_all() { for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done; pids=(); }
+trap 'stop_all; rm -rf "$tmp"' EXIT
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+wait_port() { for _ in $(seq 300); do python3 -c "import socket; socket.create_connection(('127.0.0.1',$1),0.2)" 2>/dev/null && return; sleep 0.1; done; echo "port $1 never opened" >&2; exit 1; }
+
+conf() { # port [upstream-port]
+  cat <<CONF
+url = "nmq-tcp://127.0.0.1:$1"
+num_taskq_thread = 1
+max_taskq_thread = 1
+[log]
+level = "warn"
+[websocket]
+enable = false
+[http_server]
+enable = false
+[persistence]
+enable = false
+CONF
+  if [ -n "${2:-}" ]; then
+    cat <<CONF
+[bridge]
+bridge_mode = true
+address = "mqtt-tcp://127.0.0.1:$2"
+proto_ver = 5
+clientid = "edge"
+keepalive = 60
+forwards = ["bench/#"]
+max_queued = 1000000
+CONF
+  fi
+}
+
+run() { # broker -> messages per second at the upstream subscriber
+  local broker=$1 up edge
+  up=$(free_port); edge=$(free_port)
+  conf "$up" >"$tmp/up.conf"; conf "$edge" "$up" >"$tmp/edge.conf"
+  "$broker" start --conf "$tmp/up.conf" >/dev/null 2>"$tmp/up.err" & pids+=($!)
+  wait_port "$up"
+  "$broker" start --conf "$tmp/edge.conf" >/dev/null 2>"$tmp/edge.err" & pids+=($!)
+  wait_port "$edge"
+  "$cli" bench sub -p "$up" -V 5 -q 1 -t 'bench/#' -L "$total" --json >"$tmp/sub.json" 2>"$tmp/sub.err" &
+  local sub=$!
+  # The bridge connects and subscribes on its own schedule; the subscriber and the bridge
+  # are in place well within this (what arrives before is not lost: QoS 1 is queued).
+  sleep 2
+  local start end
+  start=$(date +%s.%N)
+  "$cli" bench pub -p "$edge" -V 5 -c 10 -q 1 -s 64 -t 'bench/%i' -L $((total / 10)) --json \
+    >"$tmp/pub.json" 2>"$tmp/pub.err"
+  wait "$sub" || { echo "subscriber failed: $(cat "$tmp/sub.err")" >&2; exit 1; }
+  end=$(date +%s.%N)
+  stop_all
+  # From the first publish to the last message at the upstream.
+  python3 -c "print(round($total / ($end - $start)))"
+}
+
+declare -A all
+for round in $(seq "$rounds"); do
+  for broker in "${brokers[@]}"; do
+    rate=$(run "$broker")
+    printf '%-40s round %-2s %10s msg/s\n' "$broker" "$round" "$rate"
+    all[$broker]+="$rate "
+  done
+done
+for broker in "${brokers[@]}"; do
+  median=$(printf '%s\n' ${all[$broker]} | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+  printf '%-40s median     %10s msg/s\n' "$broker" "$median"
+done
