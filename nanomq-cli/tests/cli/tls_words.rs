@@ -79,6 +79,16 @@ async fn tls_mistakes_are_said_in_words() {
     ])
     .await
     .ok();
+    // Without --cafile the system's trust store is used (the bridge's policy too): it does
+    // not know the test CA, or there is no store at all; either is said in words.
+    let untrusted = publish(&["--tls"]).await;
+    let said = untrusted.stderr();
+    assert!(!untrusted.0.status.success(), "{said}");
+    assert!(
+        said.contains("not signed by a CA this client trusts")
+            || said.contains("no trusted root certificates"),
+        "{said}"
+    );
     broker.handle.stop().await;
 
     let broker = tls_broker(&pki.ca).await;
