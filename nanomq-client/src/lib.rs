@@ -13,7 +13,11 @@
 //! - [`keepalive`]: the client's side of keep alive: PINGREQ once the link has been quiet,
 //!   the end of it when no PINGRESP comes back.
 //! - [`Client`]: a connected link to send and receive packets on, keeping itself alive while
-//!   it waits; what the CLI's tools use (the bridge runs its link on the broker's link core).
+//!   it waits, with the QoS 1/2 exchanges of a tool that sends one message at a time
+//!   (publish and wait for PUBACK, or PUBREC/PUBREL/PUBCOMP; acknowledge what it receives);
+//!   what the CLI's tools use. The bridge runs its link on the broker's link core, with the
+//!   broker's in-flight engine (the one client connections use: windows, resends with DUP
+//!   after a reconnection, state kept in the store).
 //!
 //! The codec is `nanomq-codec`, the broker's own. Dialing is hand-written glue over tokio,
 //! tokio-rustls and tokio-tungstenite: the MQTT client crates (rumqttc, paho) bring their own

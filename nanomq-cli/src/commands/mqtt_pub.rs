@@ -5,8 +5,7 @@ use std::io::Read;
 
 use bytes::Bytes;
 use nanomq_codec::{
-    Packet, PacketId, PacketKind, ProtocolVersion, PubRel, Publish, PublishProperties, QoS,
-    ReasonCode, validate_topic_name,
+    Packet, PacketKind, ProtocolVersion, Publish, PublishProperties, validate_topic_name,
 };
 
 use super::generated_client_id;
@@ -44,62 +43,32 @@ pub async fn exec(
         if n > 0 && !args.interval.is_zero() {
             tokio::time::sleep(args.interval).await;
         }
-        let packet_id = (args.qos != QoS::AtMostOnce)
-            .then(|| PacketId::new(u16::try_from(n % 65_535 + 1).unwrap_or(1)))
-            .flatten();
         let publish = Publish {
             dup: false,
             qos: args.qos,
             retain: args.retain,
             topic: args.topic.as_str().into(),
-            packet_id,
+            packet_id: None,
             properties: properties.clone(),
             payload: payload.clone(),
         };
-        conn.send(&Packet::Publish(publish)).await?;
-        if let Some(id) = packet_id {
-            tokio::time::timeout(timeout, acknowledged(&mut conn, id, &args.topic))
-                .await
-                .map_err(|_| {
-                    CliError::Connect(String::from("no acknowledgement from the broker"))
-                })??;
+        let acknowledged = tokio::time::timeout(timeout, conn.publish(publish))
+            .await
+            .map_err(|_| CliError::Connect(String::from("no acknowledgement from the broker")))??;
+        if let Some(ack) = acknowledged
+            && ack.reason.is_error()
+        {
+            let what = format!("publish to {}", args.topic);
+            // 3.x has no reason codes in acknowledgements; MQTT 5's are named as PUBACK's.
+            let kind = match ack.kind {
+                PacketKind::PubRec => PacketKind::PubRec,
+                _ => PacketKind::PubAck,
+            };
+            return Err(refused(&what, ack.reason, conn.version, kind));
         }
     }
     conn.send(&Packet::Disconnect(Default::default())).await?;
     Ok(())
-}
-
-/// Waits for the end of the QoS 1 or 2 exchange of `id` (a message to `topic`).
-async fn acknowledged(
-    conn: &mut crate::mqtt::Connection,
-    id: PacketId,
-    topic: &str,
-) -> Result<(), CliError> {
-    let check = |reason: ReasonCode, kind: PacketKind, version: ProtocolVersion| {
-        if reason.is_error() {
-            Err(refused(
-                &format!("publish to {topic}"),
-                reason,
-                version,
-                kind,
-            ))
-        } else {
-            Ok(())
-        }
-    };
-    loop {
-        let version = conn.version;
-        match conn.recv().await? {
-            Packet::PubAck(ack) | Packet::PubComp(ack) if ack.packet_id == id => {
-                return check(ack.reason, PacketKind::PubAck, version);
-            }
-            Packet::PubRec(rec) if rec.packet_id == id => {
-                check(rec.reason, PacketKind::PubRec, version)?;
-                conn.send(&Packet::PubRel(PubRel::new(id))).await?;
-            }
-            _ => {}
-        }
-    }
 }
 
 fn payload(args: &PubArgs) -> Result<Bytes, CliError> {

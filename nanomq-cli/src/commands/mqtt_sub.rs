@@ -5,8 +5,8 @@
 use std::io::Write;
 
 use nanomq_codec::{
-    Packet, PacketId, PacketKind, PubAck, Publish, QoS, Subscribe, SubscribeFilter,
-    SubscribeProperties, SubscriptionOptions, validate_topic_filter,
+    Packet, PacketId, PacketKind, Publish, Subscribe, SubscribeFilter, SubscribeProperties,
+    SubscriptionOptions, validate_topic_filter,
 };
 
 use super::generated_client_id;
@@ -118,25 +118,14 @@ async fn session(
                 let mut out = stdout.lock();
                 writeln!(out, "{line}")?;
                 out.flush()?;
-                match (publish.qos, publish.packet_id) {
-                    (QoS::AtLeastOnce, Some(id)) => {
-                        conn.send(&Packet::PubAck(PubAck::new(id))).await?
-                    }
-                    (QoS::ExactlyOnce, Some(id)) => {
-                        conn.send(&Packet::PubRec(PubAck::new(id))).await?
-                    }
-                    _ => {}
-                }
+                conn.acknowledge(&publish).await?;
                 *received += 1;
                 if args.count.is_some_and(|n| *received >= n) {
                     conn.send(&Packet::Disconnect(Default::default())).await?;
                     return Ok(());
                 }
             }
-            Packet::PubRel(rel) => {
-                conn.send(&Packet::PubComp(PubAck::new(rel.packet_id)))
-                    .await?
-            }
+            Packet::PubRel(rel) => conn.release(&rel).await?,
             Packet::Disconnect(d) => {
                 return Err(CliError::Connect(format!(
                     "the broker disconnected: {}",
@@ -214,7 +203,7 @@ pub fn format_line(publish: &Publish, format: SubFormat) -> String {
 
 #[cfg(test)]
 mod tests {
-    use nanomq_codec::PublishProperties;
+    use nanomq_codec::{PublishProperties, QoS};
 
     use super::*;
 
