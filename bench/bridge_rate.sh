@@ -4,19 +4,22 @@
 # the subscriber's rate is the bridge's forwarding rate (every message crosses it once).
 #
 #   bench/bridge_rate.sh [ROUNDS] [BROKER ...]   (default: 3 rounds of target/release/nanomq)
+#   CLI=path/to/nanomq-cli bench/bridge_rate.sh ...  (a given load generator)
 #
 # Several brokers are run in turn each round (A/B of two builds: the edge and the upstream
 # are the same build). Persistence off on both, one worker thread each, 64-byte payloads,
-# 200,000 messages per run. Prints one line per broker and round, then each broker's median.
+# 200,000 messages per run (TOTAL=n to change; the end is seen to about a second, so use
+# 600,000 or more for figures). Prints one line per broker and round, then each median.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${1:-3}
 shift || true
 brokers=("$@")
 [ ${#brokers[@]} -gt 0 ] || brokers=(target/release/nanomq)
-cargo build --release -q -p nanomq-cli
-cli=target/release/nanomq-cli
-total=200000
+# CLI=path uses that load generator instead of building this tree's.
+cli=${CLI:-target/release/nanomq-cli}
+[ -n "${CLI:-}" ] || cargo build --release -q -p nanomq-cli
+total=${TOTAL:-200000}
 tmp=$(mktemp -d)
 pids=()
 stop_all() { for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done; pids=(); }
