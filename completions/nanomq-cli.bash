@@ -49,6 +49,9 @@ _nanomq__cli() {
             nanomq__cli,log)
                 cmd="nanomq__cli__subcmd__log"
                 ;;
+            nanomq__cli,man)
+                cmd="nanomq__cli__subcmd__man"
+                ;;
             nanomq__cli,metrics)
                 cmd="nanomq__cli__subcmd__metrics"
                 ;;
@@ -253,6 +256,9 @@ _nanomq__cli() {
             nanomq__cli__subcmd__help,log)
                 cmd="nanomq__cli__subcmd__help__subcmd__log"
                 ;;
+            nanomq__cli__subcmd__help,man)
+                cmd="nanomq__cli__subcmd__help__subcmd__man"
+                ;;
             nanomq__cli__subcmd__help,metrics)
                 cmd="nanomq__cli__subcmd__help__subcmd__metrics"
                 ;;
@@ -434,7 +440,7 @@ _nanomq__cli() {
 
     case "${cmd}" in
         nanomq__cli)
-            opts="-o -h -V --url --username --password --token --output --no-color --timeout --cacert --profile --watch --help --version pub sub bench status bridges brokers nodes endpoints clients subscriptions subs topic-tree retained config ctrl publish metrics token passwd acl log completions help"
+            opts="-o -h -V --url --username --password --token --output --no-color --timeout --cacert --profile --watch --help --version pub sub bench status bridges brokers nodes endpoints clients subscriptions subs topic-tree retained config ctrl publish metrics token passwd acl log completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2626,7 +2632,7 @@ _nanomq__cli() {
             return 0
             ;;
         nanomq__subcmd__cli__subcmd__help)
-            opts="pub sub bench status bridges brokers nodes endpoints clients subscriptions topic-tree retained config ctrl publish metrics token passwd acl log completions help"
+            opts="pub sub bench status bridges brokers nodes endpoints clients subscriptions topic-tree retained config ctrl publish metrics token passwd acl log completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3031,6 +3037,20 @@ _nanomq__cli() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        nanomq__subcmd__cli__subcmd__help__subcmd__man)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         nanomq__subcmd__cli__subcmd__help__subcmd__metrics)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -3368,6 +3388,60 @@ _nanomq__cli() {
         nanomq__subcmd__cli__subcmd__log__subcmd__level)
             opts="-o -h --url --username --password --token --output --no-color --timeout --cacert --profile --watch --help error warn info debug trace"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --username)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --password)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json toml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json toml" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --watch)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        nanomq__subcmd__cli__subcmd__man)
+            opts="-o -h --url --username --password --token --output --no-color --timeout --cacert --profile --watch --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

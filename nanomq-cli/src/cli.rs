@@ -186,6 +186,13 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+    /// Print the man page (roff; `nanomq-cli man | man -l -`), or write every page (one per
+    /// command) into DIR.
+    Man {
+        /// Where to write every page.
+        #[arg(value_name = "DIR")]
+        dir: Option<std::path::PathBuf>,
+    },
 }
 
 /// How to connect to the broker over MQTT (`-h` is the host here, as in mosquitto_pub;

@@ -95,5 +95,6 @@ async fn dispatch(command: Command, ctx: &Ctx) -> Result<(), CliError> {
             commands::completions::exec(shell);
             Ok(())
         }
+        Command::Man { dir } => commands::completions::man(dir.as_deref()),
     }
 }

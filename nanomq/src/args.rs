@@ -32,6 +32,13 @@ pub enum Command {
         #[arg(value_name = "FILE", conflicts_with = "conf")]
         file: Option<PathBuf>,
     },
+    /// Print the man page (roff; `nanomq man | man -l -`), or write every page (one per
+    /// subcommand) into DIR.
+    Man {
+        /// Where to write every page.
+        #[arg(value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
 }
 
 /// Options of `nanomq start`.

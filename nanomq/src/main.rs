@@ -24,6 +24,30 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Command::Check { conf, file } => check(conf.or(file).unwrap_or_default()),
+        Command::Man { dir } => man(dir),
+    }
+}
+
+/// `nanomq man`: the man page clap_mangen makes of the arguments, printed, or every page
+/// written into `dir`.
+fn man(dir: Option<std::path::PathBuf>) -> ExitCode {
+    use clap::CommandFactory;
+    let command = Args::command();
+    let written = match dir {
+        Some(dir) => clap_mangen::generate_to(command, &dir),
+        None => {
+            let mut page = Vec::new();
+            clap_mangen::Man::new(command)
+                .render(&mut page)
+                .and_then(|()| std::io::stdout().lock().write_all(&page))
+        }
+    };
+    match written {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            complain(&format!("cannot write the man page: {e}"));
+            ExitCode::from(1)
+        }
     }
 }
 

@@ -1,4 +1,5 @@
-//! `nanomq-cli completions SHELL`: prints the completion script clap generates.
+//! `nanomq-cli completions SHELL`: prints the completion script clap generates;
+//! `nanomq-cli man [DIR]`: the man pages clap_mangen makes of the same arguments.
 
 use std::io::Write;
 
@@ -15,4 +16,18 @@ pub fn exec(shell: Shell) {
     clap_complete::generate(shell, &mut Cli::command(), "nanomq-cli", &mut script);
     let mut out = std::io::stdout().lock();
     let _ = out.write_all(&script).and_then(|()| out.flush());
+}
+
+/// Prints the man page of `nanomq-cli`, or writes every page (one per command) into `dir`.
+pub fn man(dir: Option<&std::path::Path>) -> Result<(), crate::error::CliError> {
+    let written = match dir {
+        Some(dir) => clap_mangen::generate_to(Cli::command(), dir),
+        None => {
+            let mut page = Vec::new();
+            clap_mangen::Man::new(Cli::command())
+                .render(&mut page)
+                .and_then(|()| std::io::stdout().lock().write_all(&page))
+        }
+    };
+    written.map_err(|e| crate::error::CliError::Other(format!("cannot write the man pages: {e}")))
 }
