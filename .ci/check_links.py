@@ -81,15 +81,20 @@ def anchors(path, cache={}):
 
 
 def links(path):
-    """(line number, target) for every link on the page outside code."""
+    """(line number, target) for every link on the page outside code (a link's text may run
+    over a line break)."""
+    text = path.read_text(encoding="utf-8")
+    kept = dict(prose(text))
+    lines = [kept.get(n, "") for n in range(1, len(text.splitlines()) + 1)]
+    text = "\n".join(lines)
+    # Code spans are blanked, not removed, so that line numbers stay right.
+    text = CODE_SPAN.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
     found = []
-    for number, line in prose(path.read_text(encoding="utf-8")):
-        line = CODE_SPAN.sub("", line)
-        for m in LINK.finditer(line):
-            target = m.group(1)
-            if target.startswith("<") and target.endswith(">"):
-                target = target[1:-1]
-            found.append((number, target))
+    for m in LINK.finditer(text):
+        target = m.group(1)
+        if target.startswith("<") and target.endswith(">"):
+            target = target[1:-1]
+        found.append((text.count("\n", 0, m.start()) + 1, target))
     return found
 
 
