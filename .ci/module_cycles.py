@@ -8,7 +8,7 @@ every path a file names (`use crate::a::b`, `super::x`, `crate::m::f(...)` inlin
 `use` trees), and turns each into an edge between the two *sibling* modules that contain the
 two ends (a parent and its own child may use each other: `mod.rs` and the files that
 implement its type). A cycle among siblings, at any level, is an error: dependencies point one
-way, as the README's architecture section says.
+way, as ARCHITECTURE.md says ("What may call what").
 """
 
 import re

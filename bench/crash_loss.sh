@@ -7,7 +7,7 @@
 #                                          paho-mqtt: pip install paho-mqtt)
 #
 # With SYNC=interval the loss is not 0 by design: up to sync_interval_ms of acknowledged
-# messages are at risk (README, "Durability").
+# messages are at risk (docs/durability.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build --release -q -p nanomq

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# What durability costs and how fast the store recovers (issue 12, BENCHMARKS.md "Durability").
+# What durability costs and how fast the store recovers (issue 12; the figures are in
+# BENCHMARKS.md and, for issue 12's run, docs/benchmarks-history.md "Durability (issue 12)").
 #
 #   bench/durability.sh [ROUNDS]      (default 3; needs: mosquitto, python3, taskset)
 #   SKIP_RECOVERY=1 bench/durability.sh   throughput only

@@ -44,7 +44,7 @@ pub struct ClientInfo {
     /// Messages queued for the client now.
     pub mqueue_len: u64,
     /// Messages dropped from its queue: full while the client was away, or while it did not
-    /// keep up (see the README's "Slow and stuck clients").
+    /// keep up (see docs/limits-and-slow-clients.md, "Slow and stuck clients").
     pub dropped: u64,
     /// The will topic; present only when a will is set.
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -7,7 +7,7 @@
 //!
 //! - [`journal`]: the broker submits changes as they happen and gets tickets; one writer
 //!   thread folds them into batches and commits each in one transaction (group commit).
-//!   Answers to clients wait for their ticket (README, "Durability", has the contract).
+//!   Answers to clients wait for their ticket (docs/durability.md has the contract).
 //! - [`engine`]: the tables and transactions the journal writes through; [`log_engine`] on
 //!   disk (one append-only log of checksummed entries, [`log_format`]: damage costs only what
 //!   it touches), [`engine::MemoryEngine`] for tests. [`redb_engine`] reads the store of

@@ -1,6 +1,6 @@
 //! When a changed setting takes effect: the one table that the broker's reload and restart,
-//! the running configuration it shows, `nanomq-cli config set|diff|reload` and the README all
-//! follow.
+//! the running configuration it shows, `nanomq-cli config set|diff|reload` and
+//! docs/configuration.md all follow.
 //!
 //! A reload applies every setting the broker reads as it works; `ctrl/restart` also what is
 //! bound or started with the listeners; what the process reads once as it starts (the worker
@@ -134,7 +134,7 @@ mod tests {
         assert_eq!(started, next);
     }
 
-    /// The README's table is this one, row for row (`` | `setting` | when | ``).
+    /// docs/configuration.md's table is this one, row for row (`` | `setting` | when | ``).
     #[test]
     fn the_readme_lists_the_table() {
         let word = |when: TakesEffect| match when {
@@ -146,7 +146,7 @@ mod tests {
             .iter()
             .map(|(entry, when)| format!("| `{entry}` | {} |", word(*when)))
             .collect();
-        let readme = include_str!("../../../README.md");
+        let readme = include_str!("../../../docs/configuration.md");
         let listed: Vec<&str> = readme
             .lines()
             .map(str::trim)
@@ -158,6 +158,9 @@ mod tests {
                         .is_some_and(|c| ["reload", "restart", "process start"].contains(&c))
             })
             .collect();
-        assert_eq!(listed, rows, "README.md, \"When a change takes effect\"");
+        assert_eq!(
+            listed, rows,
+            "docs/configuration.md, \"When a change takes effect\""
+        );
     }
 }
