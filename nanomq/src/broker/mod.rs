@@ -1,6 +1,6 @@
 //! The broker: the one door to its state. Client connections, the bridge and the HTTP API
 //! act on sessions, subscriptions and messages only through the operations here, which is
-//! where the rules live (the `$SYS/` reservation, topic depth, and access control to come),
+//! where the rules live (the `$SYS/` reservation, topic depth, access control, the limits),
 //! where the events storage and statistics consume are emitted, and where the timers for
 //! wills and expiries are armed.
 //!

@@ -641,7 +641,8 @@ impl RefPlan {
 /// one, when the batch it just committed was busy (at least [`BUSY_BATCH`] ops). Under load
 /// a longer batch folds more away (most deliveries are acknowledged within it and never reach
 /// the disk) and shares one fsync among more clients: measured on fan-in 10 -> 1 QoS 1 into a
-/// persistent session, 0 ms gave 31% of the in-memory rate, 2 ms 53% (BENCHMARKS.md). A quiet
+/// persistent session, 0 ms gave 31% of the in-memory rate, 2 ms 45% with the redb store of
+/// the time (docs/benchmarks-history.md; 55-58% with today's log store, BENCHMARKS.md). A quiet
 /// broker does not wait: a lone publisher's PUBACK costs one commit, not one commit plus this.
 const BUSY_LINGER: Duration = Duration::from_millis(2);
 
