@@ -8,7 +8,7 @@ use std::time::Instant;
 use bytes::Bytes;
 use chrono::Local;
 use criterion::{BenchmarkId, Criterion, criterion_main};
-use nanomq::codec::{ProtocolVersion, PublishProperties, QoS, SubscriptionOptions};
+use nanomq::codec::{ProtocolVersion, QoS, SubscriptionOptions};
 use nanomq::message::{Message, Origin};
 use nanomq::router::retained::TopicStore;
 use nanomq::router::trie::{FilterTrie, TrieValue};
@@ -110,7 +110,7 @@ fn fan_out(c: &mut Criterion) {
         payload: Bytes::from_static(&[0u8; 64]),
         qos: QoS::AtMostOnce,
         retain: false,
-        properties: PublishProperties::default(),
+        properties: None,
         expires_at: None,
         origin: Origin::Broker,
     });

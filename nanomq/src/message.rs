@@ -47,13 +47,32 @@ pub struct Message {
     pub qos: QoS,
     /// The RETAIN flag it was published with.
     pub retain: bool,
-    /// MQTT 5 properties passed through to subscribers (no topic alias, no subscription ids).
-    pub properties: PublishProperties,
+    /// MQTT 5 properties passed through to subscribers (no topic alias, no subscription ids);
+    /// `None` when there are none, as for most messages: boxed, they cost a message 8 bytes
+    /// instead of 144 (read them with [`Message::properties`]).
+    pub properties: Option<Box<PublishProperties>>,
     /// When the Message Expiry Interval runs out, if one was given (tokio's clock, so tests
     /// can advance it; see `broker::timers` for the wall-clock form).
     pub expires_at: Option<Instant>,
     /// Who published it (for No Local and for not echoing bridge traffic).
     pub origin: Origin,
+}
+
+/// The properties of a message that has none.
+static NO_PROPERTIES: PublishProperties = PublishProperties {
+    payload_format_indicator: None,
+    message_expiry_interval: None,
+    topic_alias: None,
+    response_topic: None,
+    correlation_data: None,
+    user_properties: Vec::new(),
+    subscription_identifiers: Vec::new(),
+    content_type: None,
+};
+
+/// `properties` boxed, or `None` when they are all empty.
+pub fn boxed(properties: PublishProperties) -> Option<Box<PublishProperties>> {
+    (properties != NO_PROPERTIES).then(|| Box::new(properties))
 }
 
 /// Where a message came from.
@@ -88,10 +107,15 @@ impl Message {
             payload,
             qos,
             retain,
-            properties,
+            properties: boxed(properties),
             expires_at,
             origin,
         }
+    }
+
+    /// Its MQTT 5 properties (empty ones when it has none).
+    pub fn properties(&self) -> &PublishProperties {
+        self.properties.as_deref().unwrap_or(&NO_PROPERTIES)
     }
 
     /// Builds a message from a decoded PUBLISH whose topic alias has been resolved.
@@ -169,6 +193,32 @@ pub struct Delivery {
 mod tests {
     use super::*;
 
+    /// Every queued message is one of these (in an `Arc`): the properties most messages do
+    /// not have cost a pointer, not 144 bytes.
+    #[test]
+    fn a_message_stays_small_and_keeps_only_properties_it_has() {
+        assert!(
+            std::mem::size_of::<Message>() <= 104,
+            "{}",
+            std::mem::size_of::<Message>()
+        );
+        assert!(boxed(PublishProperties::default()).is_none());
+        let with = PublishProperties {
+            content_type: Some("text/plain".into()),
+            ..PublishProperties::default()
+        };
+        let message = Message::new(
+            Arc::from("t"),
+            Bytes::new(),
+            QoS::AtMostOnce,
+            false,
+            with.clone(),
+            Origin::Broker,
+            Instant::now(),
+        );
+        assert_eq!(message.properties(), &with);
+    }
+
     #[test]
     fn remaining_expiry_rounds_up_until_expired() {
         let now = Instant::now();
@@ -178,7 +228,7 @@ mod tests {
             payload: Bytes::new(),
             qos: QoS::AtMostOnce,
             retain: false,
-            properties: PublishProperties::default(),
+            properties: None,
             expires_at,
             origin: Origin::Broker,
         };

@@ -79,7 +79,7 @@ impl Link<'_> {
     ) -> Publish {
         let message = &delivery.message;
         let properties = if self.options.version == ProtocolVersion::V5 {
-            let mut p = message.properties.clone();
+            let mut p = message.properties().clone();
             p.message_expiry_interval = message.remaining_expiry(now);
             p
         } else {

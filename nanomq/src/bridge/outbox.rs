@@ -128,7 +128,6 @@ mod tests {
     use bytes::Bytes;
 
     use super::*;
-    use crate::codec::PublishProperties;
     use crate::message::{Message, Origin};
     use crate::session::mailbox::QueueLimits;
 
@@ -140,7 +139,7 @@ mod tests {
                 payload: Bytes::from(vec![n]),
                 qos,
                 retain: false,
-                properties: PublishProperties::default(),
+                properties: None,
                 expires_at: None,
                 origin: Origin::Broker,
             }),

@@ -101,7 +101,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
         let message = &delivery.message;
         let mut topic = Arc::clone(&message.topic);
         let mut properties = if self.version == ProtocolVersion::V5 {
-            let mut p = message.properties.clone();
+            let mut p = message.properties().clone();
             p.message_expiry_interval = message.remaining_expiry(now);
             p.subscription_identifiers
                 .clone_from(&delivery.subscription_ids);

@@ -50,7 +50,7 @@ pub(super) fn routes() -> Vec<ApiRoute> {
 /// A retained message as the API shows it.
 pub fn retained_info(message: &Message, now: Instant) -> RetainedMessage {
     let (payload, encoding) = encode_payload(&message.payload);
-    let p = &message.properties;
+    let p = message.properties();
     let base64 = |bytes: &[u8]| {
         use base64::Engine;
         base64::engine::general_purpose::STANDARD.encode(bytes)

@@ -307,7 +307,6 @@ mod tests {
     use bytes::Bytes;
 
     use super::*;
-    use crate::codec::PublishProperties;
     use crate::message::{Message, Origin};
 
     fn delivery(qos: QoS) -> Delivery {
@@ -318,7 +317,7 @@ mod tests {
                 payload: Bytes::from_static(b"x"),
                 qos,
                 retain: false,
-                properties: PublishProperties::default(),
+                properties: None,
                 expires_at: None,
                 origin: Origin::Broker,
             }),

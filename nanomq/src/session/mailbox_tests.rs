@@ -6,7 +6,6 @@ use std::time::Duration;
 use bytes::Bytes;
 
 use super::*;
-use crate::codec::PublishProperties;
 use crate::message::{Message, Origin};
 
 fn delivery() -> Delivery {
@@ -17,7 +16,7 @@ fn delivery() -> Delivery {
             payload: Bytes::from_static(b"x"),
             qos: QoS::AtLeastOnce,
             retain: false,
-            properties: PublishProperties::default(),
+            properties: None,
             expires_at: None,
             origin: Origin::Broker,
         }),

@@ -184,7 +184,7 @@ pub fn encode_message(message: &Message) -> Vec<u8> {
         &message.payload,
         message.qos,
         message.retain,
-        message.properties.clone(),
+        message.properties().clone(),
         &mut out,
     );
     out
@@ -202,7 +202,7 @@ pub fn decode_message(id: u64, bytes: &[u8]) -> Result<(Message, Option<SystemTi
         payload: publish.payload,
         qos: publish.qos,
         retain: publish.retain,
-        properties: publish.properties,
+        properties: crate::message::boxed(publish.properties),
         expires_at: expires.map(from_system_time),
         origin: Origin::Broker,
     };

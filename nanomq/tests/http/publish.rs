@@ -47,7 +47,7 @@ async fn publish_delivers_with_every_field() {
     assert_eq!(message.qos, QoS::AtLeastOnce);
     assert!(message.retain);
     assert_eq!(message.origin, Origin::Broker);
-    let p = &message.properties;
+    let p = message.properties();
     assert_eq!(p.payload_format_indicator, Some(1));
     assert_eq!(p.message_expiry_interval, Some(600));
     assert_eq!(p.content_type.as_deref(), Some("text/plain"));

@@ -8,9 +8,7 @@ use bytes::Bytes;
 use chrono::{Local, TimeZone};
 use nanomq::broker::lifecycle::{Closing, OpenRequest};
 use nanomq::broker::{Broker, Identity};
-use nanomq::codec::{
-    ProtocolVersion, PublishProperties, QoS, ReasonCode, SubscribeFilter, SubscriptionOptions,
-};
+use nanomq::codec::{ProtocolVersion, QoS, ReasonCode, SubscribeFilter, SubscriptionOptions};
 use nanomq::message::{Delivery, Message, Origin};
 use nanomq::session::{ClientDetails, Link, LinkSignal, Session};
 
@@ -145,7 +143,7 @@ pub async fn add(broker: &Broker, client: &FakeClient) -> FakeSession {
             payload: Bytes::from_static(b"x"),
             qos: QoS::AtLeastOnce,
             retain: false,
-            properties: PublishProperties::default(),
+            properties: None,
             expires_at: None,
             origin: Origin::Broker,
         });
