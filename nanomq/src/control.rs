@@ -12,7 +12,7 @@ use tokio::sync::{mpsc, watch};
 
 use crate::auth::AuthRules;
 use crate::auth::guard::{InForce, Stated};
-use crate::bridge::BridgeState;
+use crate::bridge::Bridges;
 use crate::config::{LoadError, Overrides};
 
 /// The addresses the running listeners are bound to.
@@ -84,7 +84,7 @@ pub struct ServerControl {
     config_path: Option<PathBuf>,
     overrides: Overrides,
     preflight: Preflight,
-    bridge: Arc<BridgeState>,
+    bridges: Arc<Bridges>,
 }
 
 impl std::fmt::Debug for ServerControl {
@@ -106,7 +106,7 @@ impl ServerControl {
         config_path: Option<PathBuf>,
         overrides: Overrides,
         preflight: Preflight,
-        bridge: Arc<BridgeState>,
+        bridges: Arc<Bridges>,
     ) -> ServerControl {
         ServerControl {
             requests,
@@ -114,13 +114,13 @@ impl ServerControl {
             config_path,
             overrides,
             preflight,
-            bridge,
+            bridges,
         }
     }
 
-    /// The bridge's state and counters (kept for the whole process).
-    pub fn bridge(&self) -> &Arc<BridgeState> {
-        &self.bridge
+    /// The bridges' states and counters (kept for the whole process).
+    pub fn bridges(&self) -> &Arc<Bridges> {
+        &self.bridges
     }
 
     /// Whether `config` could start (see [`Preflight`]); the error says why not.

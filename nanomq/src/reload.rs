@@ -54,9 +54,9 @@ pub async fn reload(broker: &Broker, control: &ServerControl) -> Result<ReloadRe
     if report
         .applied
         .iter()
-        .any(|k| k.split('.').next() == Some("bridge"))
+        .any(|k| matches!(k.split('.').next(), Some("bridge" | "bridges")))
     {
-        crate::bridge::reconfigure(&broker.config(), broker, control.bridge()).await;
+        crate::bridge::reconfigure(&broker.config(), broker, control.bridges()).await;
     }
     Ok(report)
 }

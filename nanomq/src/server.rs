@@ -2,9 +2,9 @@
 //! configuration (`ctrl/restart`), and stopping.
 //!
 //! The [`Broker`] state (sessions, subscriptions, retained messages, its timers) and the
-//! bridge's [`BridgeState`] live for the whole process; only the listeners, their connections
-//! and the bridge link are torn down by a restart. Each listener kind, the HTTP API and the
-//! bridge are started by [`Listeners::bind`] and stopped together.
+//! bridges' [`Bridges`] live for the whole process; only the listeners, their connections
+//! and the bridges' links are torn down by a restart. Each listener kind, the HTTP API and the
+//! bridges are started by [`Listeners::bind`] and stopped together.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -20,7 +20,7 @@ use tracing::{error, info, warn};
 
 use shared_types::metrics::BridgeMetrics;
 
-use crate::bridge::{BridgeState, BridgeStats};
+use crate::bridge::{BridgeState, Bridges};
 use crate::broker::{Broker, Settings};
 use crate::config::Overrides;
 pub use crate::control::{BoundAddrs, Control, Preflight, ServerControl};
@@ -54,7 +54,7 @@ pub enum StartError {
 pub struct BrokerHandle {
     /// The broker's shared state.
     pub broker: Broker,
-    bridge: Arc<BridgeState>,
+    bridges: Arc<Bridges>,
     control: ServerControl,
     addrs: watch::Receiver<Option<BoundAddrs>>,
     supervisor: JoinHandle<()>,
@@ -71,14 +71,34 @@ impl BrokerHandle {
         self.control.clone()
     }
 
-    /// The bridge's counters, when the running configuration has a bridge.
+    /// The first bridge's counters, when the running configuration has an enabled bridge.
     pub fn bridge_metrics(&self) -> Option<BridgeMetrics> {
-        self.bridge.metrics(&self.broker.config())
+        let config = self.broker.config();
+        self.bridges
+            .metrics(&config)
+            .into_iter()
+            .next()
+            .map(|(_, metrics)| metrics)
     }
 
-    /// The bridge's counters, whether or not a bridge runs.
-    pub fn bridge_stats(&self) -> &BridgeStats {
-        &self.bridge.stats
+    /// The counters of the bridge `name`, whether or not it runs.
+    pub fn bridge_metrics_of(&self, name: &str) -> BridgeMetrics {
+        self.bridges.state(name).stats.snapshot()
+    }
+
+    /// The state of the bridge `name` (its counters), whether or not it runs.
+    pub fn bridge_state(&self, name: &str) -> Arc<BridgeState> {
+        self.bridges.state(name)
+    }
+
+    /// The state of the first bridge of the running configuration (`[bridge]`'s, if on).
+    pub fn bridge_stats(&self) -> Arc<BridgeState> {
+        let config = self.broker.config();
+        let name = config
+            .mqtt_bridges()
+            .first()
+            .map_or_else(|| config.bridge.name.clone(), |b| b.name.clone());
+        self.bridges.state(&name)
     }
 
     /// Waits until the listeners are up again after a restart, returning their addresses.
@@ -121,18 +141,18 @@ pub async fn start(
     let bound = addrs.clone();
     let check: Preflight =
         Arc::new(move |config: &Config| crate::preflight::could_start(config, *bound.borrow()));
-    let bridge = Arc::new(BridgeState::default());
+    let bridges = Arc::new(Bridges::default());
     let control = ServerControl::new(
         requests_tx,
         addrs.clone(),
         config_path,
         overrides,
         check,
-        Arc::clone(&bridge),
+        Arc::clone(&bridges),
     );
     let running = Running {
         broker: broker.clone(),
-        bridge: Arc::clone(&bridge),
+        bridges: Arc::clone(&bridges),
         control: control.clone(),
         addrs: addrs_tx,
     };
@@ -140,7 +160,7 @@ pub async fn start(
     let supervisor = tokio::spawn(supervise(running, listeners, requests));
     Ok(BrokerHandle {
         broker,
-        bridge,
+        bridges,
         control,
         addrs,
         supervisor,
@@ -180,7 +200,7 @@ async fn open_store(broker: &Broker, config: &Config) -> Result<(), StartError> 
 /// What the supervisor and every (re)start of the listeners work with.
 struct Running {
     broker: Broker,
-    bridge: Arc<BridgeState>,
+    bridges: Arc<Bridges>,
     control: ServerControl,
     addrs: watch::Sender<Option<BoundAddrs>>,
 }
@@ -289,7 +309,7 @@ impl Listeners {
     async fn bind(config: &Config, running: &Running) -> Result<Listeners, StartError> {
         let Running {
             broker,
-            bridge,
+            bridges,
             control,
             addrs: publish,
         } = running;
@@ -345,8 +365,8 @@ impl Listeners {
             control.clone(),
             shutdown.clone(),
         ));
-        // The bridge runs with the listeners and stops and restarts with them.
-        crate::bridge::spawn(config, broker, bridge, shutdown.clone(), &tracker);
+        // The bridges run with the listeners and stop and restart with them.
+        crate::bridge::spawn(config, broker, bridges, shutdown.clone(), &tracker);
         Ok(Listeners { shutdown, tracker })
     }
 

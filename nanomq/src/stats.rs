@@ -15,7 +15,7 @@ use std::time::Duration;
 use bytes::Bytes;
 use parking_lot::Mutex;
 use serde_json::{Map, Value, json};
-use shared_types::{Metrics, NanomqBridgeCounters, Peaks, Refusals};
+use shared_types::{BridgeMetrics, Metrics, NanomqBridgeCounters, Peaks, Refusals};
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
@@ -35,11 +35,12 @@ pub fn collect(broker: &Broker, control: &ServerControl) -> Metrics {
     let counts = broker.counts();
     let count = |n: usize| u64::try_from(n).unwrap_or(u64::MAX);
     let config = broker.config();
-    let bridge = control.bridge().metrics(&config);
-    let nanomq_bridges = bridge
+    let bridges = control.bridges().metrics(&config);
+    let bridge = BridgeMetrics::total(bridges.iter().map(|(_, m)| m));
+    let nanomq_bridges = bridges
         .iter()
-        .map(|b| NanomqBridgeCounters {
-            name: config.bridge.name.clone(),
+        .map(|(name, b)| NanomqBridgeCounters {
+            name: name.clone(),
             sent_messages: b.messages_forwarded,
             received_messages: b.messages_received,
             sent_bytes: b.bytes_forwarded,
@@ -79,6 +80,7 @@ pub fn collect(broker: &Broker, control: &ServerControl) -> Metrics {
         peaks: Peaks::default(),
         metrics: nanomq_bridges,
         bridge,
+        bridges: bridges.into_iter().collect(),
         store: broker.store_stats(),
     };
     metrics.peaks = PEAKS.raise(&metrics);

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::config::BridgeSubscription;
+use crate::config::{BridgeForward, BridgeSubscribe};
 use crate::metrics::BridgeMetrics;
 
 /// Where the bridge's upstream connection stands.
@@ -36,10 +36,20 @@ impl BridgeLinkState {
 /// One bridge.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BridgeInfo {
-    /// The bridge's name (`bridge.name`).
+    /// The bridge's name (`[bridges.mqtt.NAME]`, or `bridge.name`).
     pub name: String,
-    /// The upstream broker's address, as configured.
+    /// Whether the bridge is switched on.
+    #[serde(default)]
+    pub enable: bool,
+    /// The upstream broker's address, as configured (`server`).
     pub address: String,
+    /// The server the bridge is connected to, or trying now (one of `address` and
+    /// `hybrid_servers`).
+    #[serde(default)]
+    pub server: String,
+    /// The servers tried after `address` (`hybrid_servers`, when `hybrid_bridging` is on).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub hybrid_servers: Vec<String>,
     /// The MQTT protocol level spoken upstream: 3, 4 or 5.
     pub proto_ver: u8,
     /// The client identifier used upstream.
@@ -52,10 +62,10 @@ pub struct BridgeInfo {
     /// there was none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_error: Option<String>,
-    /// Local topic filters forwarded upstream.
-    pub forwards: Vec<String>,
-    /// Subscriptions taken upstream.
-    pub subscription: Vec<BridgeSubscription>,
+    /// The forwarding rules: local messages sent upstream.
+    pub forwards: Vec<BridgeForward>,
+    /// The subscriptions taken upstream.
+    pub subscription: Vec<BridgeSubscribe>,
     /// Counters and gauges.
     pub metrics: BridgeMetrics,
 }

@@ -60,13 +60,17 @@ pub struct Metrics {
     /// The largest values seen since start (NanoMQ's `_max` series).
     #[serde(default)]
     pub peaks: Peaks,
-    /// The bridges' counters as NanoMQ names them (one entry per running bridge); the same
-    /// figures as `bridge`.
+    /// The bridges' counters as NanoMQ names them (one entry per enabled bridge); the same
+    /// figures as `bridges`.
     #[serde(default)]
     pub metrics: Vec<NanomqBridgeCounters>,
-    /// The bridge's counters; omitted when the bridge is off.
+    /// The bridges' counters added up (`connected` when every one is); omitted when no bridge
+    /// is enabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bridge: Option<BridgeMetrics>,
+    /// Each enabled bridge's counters, by name; omitted when none is.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub bridges: std::collections::BTreeMap<String, BridgeMetrics>,
     /// The store's figures; omitted when persistence is off.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub store: Option<StoreMetrics>,
@@ -180,6 +184,30 @@ pub struct BridgeMetrics {
     /// Failed connection attempts since start.
     #[serde(default)]
     pub failed_attempts: u64,
+}
+
+impl BridgeMetrics {
+    /// Several bridges' counters added up: `connected` when every one is.
+    pub fn total<'a>(all: impl IntoIterator<Item = &'a BridgeMetrics>) -> Option<BridgeMetrics> {
+        let mut total: Option<BridgeMetrics> = None;
+        for m in all {
+            let t = total.get_or_insert_with(|| BridgeMetrics {
+                connected: true,
+                ..BridgeMetrics::default()
+            });
+            t.connected &= m.connected;
+            t.reconnects += m.reconnects;
+            t.messages_forwarded += m.messages_forwarded;
+            t.messages_received += m.messages_received;
+            t.bytes_forwarded += m.bytes_forwarded;
+            t.bytes_received += m.bytes_received;
+            t.dropped += m.dropped;
+            t.queued += m.queued;
+            t.inflight += m.inflight;
+            t.failed_attempts += m.failed_attempts;
+        }
+        total
+    }
 }
 
 #[cfg(test)]

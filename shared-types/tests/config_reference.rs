@@ -16,10 +16,11 @@ use std::fmt::Write;
 use serde_json::Value;
 use shared_types::config::Config;
 
-const SOURCES: [&str; 7] = [
+const SOURCES: [&str; 8] = [
     include_str!("../src/config/mod.rs"),
     include_str!("../src/config/auth.rs"),
     include_str!("../src/config/bridge.rs"),
+    include_str!("../src/config/bridges.rs"),
     include_str!("../src/config/http_server.rs"),
     include_str!("../src/config/listeners.rs"),
     include_str!("../src/config/persistence.rs"),
@@ -150,9 +151,12 @@ fn parse(sources: &[&str]) -> Types {
     types
 }
 
-/// The type inside `Option<…>`, `Vec<…>` and `super::…` paths.
+/// The type inside `Option<…>`, `Vec<…>`, `BTreeMap<String, …>` and `super::…` paths.
 fn inner(ty: &str) -> (&str, bool) {
     let ty = ty.trim_start_matches("super::");
+    if let Some(rest) = ty.strip_prefix("BTreeMap<String, ") {
+        return (inner(rest.trim_end_matches('>')).0, false);
+    }
     if let Some(rest) = ty.strip_prefix("Option<") {
         return (inner(rest.trim_end_matches('>')).0, false);
     }
@@ -213,14 +217,17 @@ fn section(out: &mut String, types: &Types, name: &str, table: &str, defaults: O
             .filter(|v| !v.is_empty() && v.iter().all(|v| v.chars().all(char::is_lowercase)))
             .map(|v| format!(" One of: {}.", v.join(", ")))
             .unwrap_or_default();
-        if types.structs.contains_key(ty) && ty != "ByteSize" {
+        let map = field.ty.starts_with("BTreeMap<String, ");
+        if types.structs.contains_key(ty) && !SCALARS.contains(&ty) {
             let full = if table.is_empty() {
                 path.clone()
             } else {
                 format!("{table}.{path}")
             };
-            nested.push((full, ty, list, default));
-            let what = if list {
+            nested.push((full, ty, list, map, default));
+            let what = if map {
+                "tables by name, below"
+            } else if list {
                 "a list of tables, below"
             } else {
                 "a table, below"
@@ -243,9 +250,13 @@ fn section(out: &mut String, types: &Types, name: &str, table: &str, defaults: O
         };
         writeln!(out, "| `{path}` | {default} | {doc} |").unwrap();
     }
-    for (path, ty, list, default) in nested {
+    for (path, ty, list, map, default) in nested {
         let (doc, _) = &types.structs[ty];
-        if list {
+        if map {
+            writeln!(out, "\n## `[{path}.NAME]`\n\n{doc}\n").unwrap();
+            let defaults = default_of(ty);
+            section(out, types, ty, &format!("{path}.NAME"), Some(&defaults));
+        } else if list {
             writeln!(out, "\n## `[[{path}]]`\n\n{doc}\n").unwrap();
             let first = default.and_then(|d| d.as_array()).and_then(|a| a.first());
             section(out, types, ty, &path, first);
@@ -253,6 +264,17 @@ fn section(out: &mut String, types: &Types, name: &str, table: &str, defaults: O
             writeln!(out, "\n## `[{path}]`\n\n{doc}\n").unwrap();
             section(out, types, ty, &path, default);
         }
+    }
+}
+
+/// Types written as one value (a number or a string), not as a table.
+const SCALARS: [&str; 2] = ["ByteSize", "Seconds"];
+
+/// The defaults of a table that appears under names (`[bridges.mqtt.NAME]`).
+fn default_of(ty: &str) -> Value {
+    match ty {
+        "MqttBridge" => serde_json::to_value(shared_types::config::MqttBridge::default()).unwrap(),
+        other => panic!("no defaults known for the named tables of {other}: add them here"),
     }
 }
 

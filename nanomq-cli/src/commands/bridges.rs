@@ -22,7 +22,7 @@ pub async fn exec(command: Option<BridgesCommand>, ctx: &Ctx) -> Result<(), CliE
             }
             let bridges: Vec<BridgeInfo> = reply.typed()?;
             let line = if bridges.is_empty() {
-                "no bridge (bridge.bridge_mode is off)".to_string()
+                "no bridge (none in [bridges.mqtt.NAME], and bridge.bridge_mode is off)".to_string()
             } else {
                 count(bridges.len(), "bridge", "bridges")
             };
@@ -72,6 +72,10 @@ pub fn details(out: &Output, bridge: &BridgeInfo) -> Table {
     let m = &bridge.metrics;
     let mut rows = vec![
         ("name", bridge.name.clone()),
+        (
+            "enabled",
+            if bridge.enable { "yes" } else { "no" }.to_string(),
+        ),
         ("address", bridge.address.clone()),
         ("protocol", format!("MQTT level {}", bridge.proto_ver)),
         ("client id", bridge.clientid.clone()),
@@ -80,16 +84,54 @@ pub fn details(out: &Output, bridge: &BridgeInfo) -> Table {
             format!("{} since {}", bridge.state.as_str(), bridge.since),
         ),
     ];
+    if !bridge.hybrid_servers.is_empty() {
+        rows.push(("failover", bridge.hybrid_servers.join(", ")));
+        rows.push(("server now", bridge.server.clone()));
+    }
     if let Some(error) = &bridge.last_error {
         rows.push(("last error", error.clone()));
     }
+    let forwards: Vec<String> = bridge
+        .forwards
+        .iter()
+        .map(|f| {
+            let mut text = f.local_topic.clone();
+            let renamed =
+                !f.remote_topic.is_empty() || !f.prefix.is_empty() || !f.suffix.is_empty();
+            if renamed {
+                let middle = if f.remote_topic.is_empty() {
+                    "(same)"
+                } else {
+                    &f.remote_topic
+                };
+                text.push_str(&format!(" -> {}{middle}{}", f.prefix, f.suffix));
+            }
+            if let Some(qos) = f.qos {
+                text.push_str(&format!(" (QoS {qos})"));
+            }
+            text
+        })
+        .collect();
     let subscriptions: Vec<String> = bridge
         .subscription
         .iter()
-        .map(|s| format!("{} (QoS {})", s.topic, s.qos))
+        .map(|s| {
+            let renamed = !s.local_topic.is_empty() || !s.prefix.is_empty() || !s.suffix.is_empty();
+            let arrow = if renamed {
+                let middle = if s.local_topic.is_empty() {
+                    "(same)"
+                } else {
+                    &s.local_topic
+                };
+                format!(" -> {}{middle}{}", s.prefix, s.suffix)
+            } else {
+                String::new()
+            };
+            format!("{}{arrow} (QoS {})", s.remote_topic, s.qos)
+        })
         .collect();
     rows.extend([
-        ("forwards", list_or_none(&bridge.forwards)),
+        ("forwards", list_or_none(&forwards)),
         ("subscriptions", list_or_none(&subscriptions)),
         (
             "forwarded",

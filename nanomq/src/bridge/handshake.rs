@@ -6,30 +6,19 @@ use nanomq_client::{Connected, Stream};
 
 use super::error::LinkError;
 use super::options::BridgeOptions;
-use crate::codec::{Connect, ConnectProperties, ProtocolVersion};
-
-/// Session expiry asked for with MQTT 5 when `clean_start` is off: never, as a 3.1.1
-/// persistent session.
-const PERSISTENT_SESSION_EXPIRY: u32 = u32::MAX;
+use crate::codec::Connect;
 
 /// The CONNECT the bridge sends.
 pub fn connect_packet(options: &BridgeOptions) -> Connect {
-    let mut properties = ConnectProperties::default();
-    if options.version == ProtocolVersion::V5 {
-        if !options.clean_start {
-            properties.session_expiry_interval = Some(PERSISTENT_SESSION_EXPIRY);
-        }
-        properties.maximum_packet_size = u32::try_from(options.max_packet_size).ok();
-    }
     Connect {
         protocol: options.version,
         clean_start: options.clean_start,
         keep_alive: options.keep_alive,
         client_id: options.client_id.clone(),
-        will: None,
+        will: options.will.clone(),
         username: options.username.clone(),
         password: options.password.clone().map(Bytes::from),
-        properties,
+        properties: options.connect_properties.clone(),
     }
 }
 

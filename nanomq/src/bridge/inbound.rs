@@ -1,6 +1,8 @@
 //! Packets from the upstream: its messages (published locally), the acknowledgements of what
 //! the bridge forwarded, SUBACK, PINGRESP and DISCONNECT.
 
+use std::sync::Arc;
+
 use tokio::time::Instant;
 use tracing::{debug, warn};
 
@@ -113,7 +115,13 @@ impl Link<'_> {
             self.write_ack(AckKind::PubRec, id, ReasonCode::SUCCESS);
             return Ok(());
         }
-        let (reason, ticket) = self.publish_locally(publish);
+        let (reason, ticket) = match self.arrive_as(publish) {
+            Some(publish) => self.publish_locally(publish),
+            None => {
+                debug!("bridge: an upstream message renamed to no topic is not published");
+                (ReasonCode::TOPIC_NAME_INVALID, Ticket::NONE)
+            }
+        };
         // The acknowledgement upstream waits until the message is stored for every persistent
         // local session it goes to: once acknowledged, the upstream forgets it.
         self.hold(ticket);
@@ -134,6 +142,21 @@ impl Link<'_> {
             _ => {}
         }
         Ok(())
+    }
+
+    /// An upstream message as it is published here: the first subscription rule matching its
+    /// topic renames it and may set its retain flag.
+    fn arrive_as(&self, mut publish: Publish) -> Option<Publish> {
+        let Some(rule) = self.options.subscribe_rule(&publish.topic) else {
+            return Some(publish);
+        };
+        if let Some(retain) = rule.retain {
+            publish.retain = retain;
+        }
+        if !rule.rewrite.is_identity() {
+            publish.topic = Arc::from(rule.rewrite.apply(&publish.topic)?);
+        }
+        Some(publish)
     }
 
     fn publish_locally(&mut self, publish: Publish) -> (ReasonCode, Ticket) {
@@ -167,7 +190,8 @@ impl Link<'_> {
     }
 
     fn on_suback(&self, suback: &SubAck) {
-        for (reason, (filter, _)) in suback.reasons.iter().zip(&self.options.subscriptions) {
+        let filters = self.options.subscriptions.iter().map(|s| &s.filter.filter);
+        for (reason, filter) in suback.reasons.iter().zip(filters) {
             if reason.is_error() {
                 warn!(
                     filter = %filter,

@@ -1,22 +1,26 @@
-//! The bridge: this broker as an MQTT client of an upstream broker (a cluster such as EMQX,
-//! another nanomq, Mosquitto). Local messages matching `bridge.forwards` are published
-//! upstream; messages of the upstream subscriptions in `bridge.subscription` are published
-//! locally.
+//! The bridges: this broker as an MQTT client of upstream brokers (a cluster such as EMQX,
+//! another nanomq, Mosquitto). Any number of named bridges (`[bridges.mqtt.NAME]`, NanoMQ's
+//! keys, and the single `[bridge]` section as one more): local messages matching a bridge's
+//! `forwards` are published upstream, renamed by the first rule matching them; messages of its
+//! upstream `subscription`s are published locally, renamed by the first rule matching them.
 //!
-//! The bridge is "just another link". Locally it is an internal [`Session`] registered with
+//! Each bridge is "just another link". Locally it is an internal [`Session`] registered with
 //! the router only — never with the session registry, so it is no client anyone can list,
 //! kick or take over — and subscribed to each forward filter with No Local. The bridge task
 //! drains that session's mailbox the way a connection drains its own, except that the other
 //! end is an upstream broker spoken to as a client, with the broker's own codec. Upstream
 //! messages are routed locally with `Origin::Client(that session's id)`, so No Local keeps
-//! them from being forwarded back up: no loops. Upstream subscriptions ask for No Local too
-//! (MQTT 5), so what the bridge forwards does not come back down either.
+//! them from being forwarded back up by the same bridge: no loops, whatever the renaming.
+//! Upstream subscriptions ask for No Local too (MQTT 5), so what the bridge forwards does not
+//! come back down either; a 3.1.1 upstream echoes it once, and No Local stops it there.
 //!
-//! The task reconnects for ever with capped exponential backoff (also when the upstream is
-//! unreachable at start-up: the broker starts regardless), and subscribes again after every
-//! connection. During an outage local QoS 1/2 messages are buffered up to `max_queued`
-//! ([`outbox`]); unacknowledged ones are resent with DUP after reconnecting. The bridge stops
-//! and starts with the listeners; across a restart what it holds waits in [`Parked`].
+//! A bridge's task reconnects for ever (also when the upstream is unreachable at start-up:
+//! the broker starts regardless), moving through its `hybrid_servers` when there are several,
+//! with capped exponential backoff once all of them have failed, and subscribes again after
+//! every connection. During an outage local messages are buffered ([`outbox`]) and held by the
+//! store; unacknowledged ones are resent with DUP after reconnecting. The bridges stop and
+//! start with the listeners; a reload restarts only those whose settings changed. Across a
+//! restart what a bridge holds waits in its [`BridgeState`].
 //!
 //! Not built on a third-party MQTT client crate: the broker already has a complete codec for
 //! both directions, and the bridge has to share the broker's mailbox, in-flight state and
@@ -26,7 +30,7 @@
 //! connection does: one engine for every transport.
 //!
 //! - [`stats`]: counters kept across restarts, for the HTTP API.
-//! - [`options`]: the configuration, converted once.
+//! - [`options`]: a bridge's configuration, converted once (the topic rules included).
 //! - [`backoff`]: delays between attempts.
 //! - [`error`]: why a connection could not be opened or ended.
 //! - [`handshake`]: the CONNECT it sends (dialing, trust, CONNACK: `nanomq_client`).
@@ -43,13 +47,15 @@ pub mod outbound;
 pub mod outbox;
 pub mod stats;
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use chrono::Local;
 use parking_lot::Mutex;
-use shared_types::config::Config;
+use shared_types::config::{Config, NamedBridge};
+use shared_types::metrics::BridgeMetrics;
 use shared_types::{BridgeInfo, BridgeLinkState};
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
@@ -59,7 +65,7 @@ use tracing::{Instrument, debug, error, info, info_span, warn};
 use nanomq_client::dial::DialError;
 use nanomq_client::{Connected, Dialer, Target, Trust};
 
-use crate::broker::{BRIDGE_CLIENT_ID, Broker, Identity};
+use crate::broker::{Broker, Identity};
 use crate::codec::{QoS, RetainHandling, SubscribeFilter, SubscriptionOptions};
 use crate::session::inflight::DeliveryState;
 use crate::session::{ClientDetails, Session, SessionId};
@@ -70,9 +76,6 @@ use options::BridgeOptions;
 use outbox::Outbox;
 pub use stats::BridgeStats;
 
-/// The client identifier of the bridge's local session (in the topic tree, for instance,
-/// and in the store: see [`BRIDGE_CLIENT_ID`]).
-pub const LOCAL_CLIENT_ID: &str = BRIDGE_CLIENT_ID;
 /// How long dialing, TLS and CONNACK may take together.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// A connection that lasted this long starts the backoff over when it ends.
@@ -91,9 +94,9 @@ pub struct Carried {
     pub inbound: DeliveryState,
 }
 
-/// What the bridge keeps across listener restarts, held by the server for its whole life: the
-/// counters, what a stopped bridge leaves for the next one, and the running task (so that a
-/// reload can replace it).
+/// One bridge's state for the whole process (it outlives restarts of the listeners, reloads,
+/// and the bridge being switched off and on): its counters, what a stopped run left for the
+/// next one, the client identifier it uses upstream and the server it is on.
 #[derive(Debug, Default)]
 pub struct BridgeState {
     /// The bridge's counters since the broker started.
@@ -101,9 +104,24 @@ pub struct BridgeState {
     parked: Parked,
     /// The client identifier the running bridge uses upstream (generated or configured).
     client_id: Mutex<Option<String>>,
-    /// Where bridges run (the listeners' shutdown and task tracker) and the running one.
-    task: Mutex<Home>,
-    /// Serialises reconfigurations, so that each new bridge starts from what the last left.
+    /// The server the bridge is connected to or trying.
+    server: Mutex<Option<String>>,
+}
+
+impl BridgeState {
+    fn set_server(&self, server: &str) {
+        *self.server.lock() = Some(server.to_string());
+    }
+}
+
+/// Every bridge of the broker, held by the server for its whole life: each one's
+/// [`BridgeState`], where bridges run (the listeners' shutdown and task tracker) and the
+/// running ones.
+#[derive(Debug, Default)]
+pub struct Bridges {
+    states: Mutex<BTreeMap<String, Arc<BridgeState>>>,
+    home: Mutex<Home>,
+    /// Serialises reconfigurations, so that each new run starts from what the last left.
     reconfigure: tokio::sync::Mutex<()>,
 }
 
@@ -111,40 +129,80 @@ pub struct BridgeState {
 struct Home {
     /// The listeners' shutdown and tracker, set by each (re)start of the listeners.
     listeners: Option<(CancellationToken, TaskTracker)>,
-    /// The running bridge: its own stop, a child of the listeners' shutdown, and its task.
-    running: Option<(CancellationToken, tokio::task::JoinHandle<()>)>,
+    /// The running bridges: the settings each runs on, its own stop (a child of the
+    /// listeners' shutdown) and its task.
+    running: BTreeMap<String, Running>,
 }
 
-impl BridgeState {
-    /// The counters as the API shows them, when the running configuration has a bridge.
-    pub fn metrics(&self, config: &Config) -> Option<shared_types::metrics::BridgeMetrics> {
-        config.bridge.bridge_mode.then(|| self.stats.snapshot())
+#[derive(Debug)]
+struct Running {
+    settings: NamedBridge,
+    stop: CancellationToken,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Bridges {
+    /// The state of the bridge `name` (created the first time).
+    pub fn state(&self, name: &str) -> Arc<BridgeState> {
+        Arc::clone(self.states.lock().entry(name.to_string()).or_default())
     }
 
-    /// The bridge as `GET /api/v4/bridges` shows it, when the running configuration has one.
-    pub fn info(&self, config: &Config) -> Option<BridgeInfo> {
-        let bridge = &config.bridge;
-        if !bridge.bridge_mode {
-            return None;
-        }
-        let status = self.stats.status();
-        let clientid = match (&bridge.clientid, self.client_id.lock().as_ref()) {
+    /// The counters of every enabled bridge of `config`, by name, in its order.
+    pub fn metrics(&self, config: &Config) -> Vec<(String, BridgeMetrics)> {
+        config
+            .mqtt_bridges()
+            .into_iter()
+            .filter(|named| named.bridge.enable)
+            .map(|named| {
+                let metrics = self.state(&named.name).stats.snapshot();
+                (named.name, metrics)
+            })
+            .collect()
+    }
+
+    /// Every bridge of `config` as `GET /api/v4/bridges` shows it, switched off ones too.
+    pub fn info(&self, config: &Config) -> Vec<BridgeInfo> {
+        config
+            .mqtt_bridges()
+            .into_iter()
+            .map(|named| self.info_of(named))
+            .collect()
+    }
+
+    fn info_of(&self, named: NamedBridge) -> BridgeInfo {
+        let state = self.state(&named.name);
+        let bridge = named.bridge;
+        let status = state.stats.status();
+        let clientid = match (&bridge.clientid, state.client_id.lock().as_ref()) {
             (Some(id), _) => id.clone(),
             (None, Some(id)) => id.clone(),
             (None, None) => String::new(),
         };
-        Some(BridgeInfo {
-            name: bridge.name.clone(),
-            address: bridge.address.clone(),
+        let connected_to = state.server.lock().clone();
+        let (state_now, since) = if bridge.enable {
+            (status.state, status.since)
+        } else {
+            (BridgeLinkState::Stopped, status.since)
+        };
+        BridgeInfo {
+            name: named.name,
+            enable: bridge.enable,
+            address: bridge.server.clone(),
+            server: connected_to.unwrap_or_else(|| bridge.server.clone()),
+            hybrid_servers: if bridge.hybrid_bridging {
+                bridge.hybrid_servers.clone()
+            } else {
+                Vec::new()
+            },
             proto_ver: bridge.proto_ver,
             clientid,
-            state: status.state,
-            since: status.since.format("%Y-%m-%d %H:%M:%S").to_string(),
+            state: state_now,
+            since: since.format("%Y-%m-%d %H:%M:%S").to_string(),
             last_error: status.last_error,
-            forwards: bridge.forwards.clone(),
-            subscription: bridge.subscription.clone(),
-            metrics: self.stats.snapshot(),
-        })
+            forwards: bridge.forwards,
+            subscription: bridge.subscription,
+            metrics: state.stats.snapshot(),
+        }
     }
 }
 
@@ -166,70 +224,118 @@ impl Parked {
     }
 }
 
-/// Starts the bridge when the configuration enables it: its local subscriptions are in place
-/// on return, and a task on `tracker` serves the upstream until `shutdown` (the listeners'),
-/// or until a reload replaces it ([`reconfigure`]). A bridge that cannot start (bad TLS
-/// material) is logged; the broker runs on.
+/// Starts the enabled bridges of `config`: each one's local subscriptions are in place on
+/// return, and a task on `tracker` serves its upstream until `shutdown` (the listeners'), or
+/// until a reload or the API replaces or stops it ([`reconfigure`]). A bridge that cannot
+/// start (bad TLS material) is logged; the broker and the other bridges run on.
 pub fn spawn(
     config: &Config,
     broker: &Broker,
-    state: &Arc<BridgeState>,
+    bridges: &Arc<Bridges>,
     shutdown: CancellationToken,
     tracker: &TaskTracker,
 ) {
-    let mut home = state.task.lock();
+    let mut home = bridges.home.lock();
     home.listeners = Some((shutdown.clone(), tracker.clone()));
-    home.running = start(config, broker, state, &shutdown, tracker);
+    for named in config.mqtt_bridges() {
+        if named.bridge.enable
+            && let Some(running) = start(&named, config, broker, bridges, &shutdown, tracker)
+        {
+            home.running.insert(named.name.clone(), running);
+        }
+    }
+    drop_unclaimed(config, broker);
 }
 
-/// Replaces the running bridge by one on `config` (a reload changed `bridge.*`): the old one
-/// disconnects from the upstream and leaves what it holds to the new one, as across a restart
-/// of the listeners. Local clients are not touched.
-pub async fn reconfigure(config: &Config, broker: &Broker, state: &Arc<BridgeState>) {
-    let _one_at_a_time = state.reconfigure.lock().await;
-    let running = state.task.lock().running.take();
-    if let Some((stop, task)) = running {
-        stop.cancel();
-        let _ = task.await;
+/// Brings the running bridges in line with `config` (a reload, or the API, changed them):
+/// a bridge whose settings changed, or that is gone or switched off, disconnects from its
+/// upstream and leaves what it holds to its next run, as across a restart of the listeners;
+/// a new or changed one starts. Bridges whose settings did not change keep their connection,
+/// and local clients are not touched.
+pub async fn reconfigure(config: &Config, broker: &Broker, bridges: &Arc<Bridges>) {
+    let _one_at_a_time = bridges.reconfigure.lock().await;
+    let wanted: BTreeMap<String, NamedBridge> = config
+        .mqtt_bridges()
+        .into_iter()
+        .filter(|named| named.bridge.enable)
+        .map(|named| (named.name.clone(), named))
+        .collect();
+    let stopping: Vec<Running> = {
+        let mut home = bridges.home.lock();
+        let names: Vec<String> = home
+            .running
+            .iter()
+            .filter(|(name, running)| wanted.get(*name) != Some(&running.settings))
+            .map(|(name, _)| name.clone())
+            .collect();
+        names
+            .iter()
+            .filter_map(|name| home.running.remove(name))
+            .collect()
+    };
+    for running in stopping {
+        running.stop.cancel();
+        let _ = running.task.await;
     }
-    let mut home = state.task.lock();
-    // A restart of the listeners may have started a bridge meanwhile: it has the new
-    // configuration already.
-    if home.running.is_some() {
-        return;
-    }
+    let mut home = bridges.home.lock();
     if let Some((shutdown, tracker)) = home.listeners.clone()
         && !shutdown.is_cancelled()
     {
-        home.running = start(config, broker, state, &shutdown, &tracker);
+        for (name, named) in &wanted {
+            // A restart of the listeners may have started it meanwhile, on this configuration.
+            if home.running.contains_key(name) {
+                continue;
+            }
+            if let Some(running) = start(named, config, broker, bridges, &shutdown, &tracker) {
+                home.running.insert(name.clone(), running);
+            }
+        }
     }
+    drop_unclaimed(config, broker);
+}
+
+/// What the store held from the previous run for bridges that no longer run is dropped (and
+/// logged), so that it does not wait on disk for ever.
+fn drop_unclaimed(config: &Config, broker: &Broker) {
+    let claimed: Vec<String> = BridgeOptions::all(config)
+        .into_iter()
+        .filter_map(Result::ok)
+        .map(|options| options.store_id)
+        .collect();
+    broker.drop_bridge_backlogs(&claimed);
 }
 
 fn start(
+    named: &NamedBridge,
     config: &Config,
     broker: &Broker,
-    state: &Arc<BridgeState>,
+    bridges: &Bridges,
     shutdown: &CancellationToken,
     tracker: &TaskTracker,
-) -> Option<(CancellationToken, tokio::task::JoinHandle<()>)> {
-    if !config.bridge.bridge_mode {
-        broker.drop_bridge_backlog();
-        return None;
-    }
-    let mut options = match BridgeOptions::from_config(config) {
+) -> Option<Running> {
+    let mut options = match BridgeOptions::new(named, config) {
         Ok(options) => options,
         Err(e) => {
-            error!(error = %e, "bridge not started");
+            error!(bridge = %named.name, error = %e, "bridge not started");
             return None;
         }
     };
+    let unused = named.bridge.unused_keys();
+    if !unused.is_empty() {
+        warn!(bridge = %named.name, keys = ?unused, "bridge: NanoMQ keys accepted but not used");
+    }
+    if options.insecure {
+        warn!(bridge = %named.name, "bridge: the upstream's certificate is not verified (insecure_skip_verify)");
+    }
+    let state = bridges.state(&named.name);
     let mut forget = Vec::new();
-    let mut carried = unpark(state, config, &mut options, &mut forget);
+    let mut carried = unpark(&state, &mut options, &mut forget);
     *state.client_id.lock() = Some(options.client_id.clone());
     let session = local_session(broker, &options);
     let backlog = broker.open_bridge_session(&session, options.version);
     if !backlog.is_empty() {
         info!(
+            bridge = %named.name,
             messages = backlog.len(),
             "bridge: messages kept from the previous run"
         );
@@ -243,57 +349,71 @@ fn start(
     let task = tracker.spawn(run(
         options,
         broker.clone(),
-        Arc::clone(state),
+        state,
         session,
         carried,
         stop.clone(),
     ));
-    Some((stop, task))
+    Some(Running {
+        settings: named.clone(),
+        stop,
+        task,
+    })
 }
 
-/// Whether the bridge of `config` could start (its address parses, its TLS trust loads); the
-/// error says why not.
+/// Whether the bridges of `config` could start (their addresses parse, their TLS trust
+/// loads); the error names the bridge and says why not.
 pub fn check(config: &Config) -> Result<(), String> {
-    if !config.bridge.bridge_mode {
-        return Ok(());
+    for options in BridgeOptions::all(config) {
+        let options = options.map_err(|(_, e)| e)?;
+        dialers(&options).map_err(|e| format!("bridge `{}`: {e}", options.name))?;
     }
-    let options = BridgeOptions::from_config(config)?;
-    dialer(&options)
-        .map(|_| ())
-        .map_err(|e| format!("bridge: {e}"))
+    Ok(())
 }
 
-/// The dialer to the upstream: the one client engine's, with its one trust policy (the
-/// system's roots, or `tls.cacert` as a path or PEM text).
-fn dialer(options: &BridgeOptions) -> Result<Dialer, DialError> {
-    let address = &options.address;
-    let target = Target::new(address.host.clone(), address.port, address.tls);
+/// The dialers to the upstreams, in order: the one client engine's, with its one trust
+/// policy (the system's roots, or a CA as a path or PEM text).
+fn dialers(options: &BridgeOptions) -> Result<Vec<Dialer>, DialError> {
     let trust = Trust {
         ca: options.cacert.as_deref(),
-        ..Trust::default()
+        client_cert: options
+            .client_cert
+            .as_ref()
+            .map(|(cert, key)| (cert.as_str(), key.as_str())),
+        insecure: options.insecure,
     };
-    Dialer::new(target, &trust)
+    options
+        .servers
+        .iter()
+        .map(|address| {
+            let target = Target::new(address.host.clone(), address.port, address.tls);
+            Dialer::new(target, &trust)
+        })
+        .collect()
 }
 
-/// What the previous bridge left, if any (its generated client identifier is kept unless one
+/// What the previous run left, if any (its generated client identifier is kept unless one
 /// is configured now), else a fresh start.
-fn unpark(
-    state: &BridgeState,
-    config: &Config,
-    options: &mut BridgeOptions,
-    forget: &mut Vec<u64>,
-) -> Carried {
+fn unpark(state: &BridgeState, options: &mut BridgeOptions, forget: &mut Vec<u64>) -> Carried {
     match state.parked.take() {
         Some((client_id, mut carried)) => {
-            if config.bridge.clientid.is_none() {
+            if !options.client_id_configured {
                 options.client_id = client_id;
             }
-            let dropped = carried.outbox.set_max_queued(options.max_queued, forget);
+            let dropped =
+                carried
+                    .outbox
+                    .set_bounds(options.max_queued, options.max_queued_bytes, forget);
+            carried.outbox.retry_qos_0 = options.retry_qos_0;
             state.stats.dropped.add(dropped);
             carried
         }
         None => Carried {
-            outbox: Outbox::new(options.max_queued),
+            outbox: Outbox::new(
+                options.max_queued,
+                options.max_queued_bytes,
+                options.retry_qos_0,
+            ),
             inbound: DeliveryState::default(),
         },
     }
@@ -307,22 +427,21 @@ async fn run(
     mut carried: Carried,
     shutdown: CancellationToken,
 ) {
-    match dialer(&options) {
-        Ok(dialer) => {
-            let span =
-                info_span!("bridge", upstream = %dialer.target(), client_id = %options.client_id);
+    match dialers(&options) {
+        Ok(dialers) => {
+            let span = info_span!("bridge", name = %options.name, client_id = %options.client_id);
             let upstream = Upstream {
                 options: &options,
-                dialer: &dialer,
+                dialers: &dialers,
                 broker: &broker,
-                stats: &state.stats,
+                state: &state,
                 session: &session,
             };
             supervise(upstream, &mut carried, &shutdown)
                 .instrument(span)
                 .await;
         }
-        Err(e) => error!(error = %e, "bridge not started"),
+        Err(e) => error!(bridge = %options.name, error = %e, "bridge not started"),
     }
     // Unsubscribed first: once the router lets go, nothing more can reach the mailbox.
     broker.unsubscribe_all(&session);
@@ -354,7 +473,7 @@ fn local_session(broker: &Broker, options: &BridgeOptions) -> Arc<Session> {
     };
     let session = Arc::new(Session::new(
         id,
-        Arc::from(LOCAL_CLIENT_ID),
+        Arc::from(options.store_id.as_str()),
         details.clone(),
     ));
     // Counted as connected so that it takes its turn in a `$share` group it forwards.
@@ -371,14 +490,14 @@ fn local_session(broker: &Broker, options: &BridgeOptions) -> Arc<Session> {
         retain_handling: RetainHandling::DoNotSend,
     };
     let identity = Identity::bridge(Arc::clone(&session.client_id));
-    for filter in &options.forwards {
+    for rule in &options.forwards {
         let entry = SubscribeFilter {
-            filter: filter.clone(),
+            filter: rule.filter.clone(),
             options: options_local,
         };
         let subscribed = broker.subscribe(&identity, &session, &entry, None);
         if subscribed.reason.is_error() {
-            warn!(%filter, reason = subscribed.reason.0, "bridge: forward filter refused");
+            warn!(filter = %rule.filter, reason = subscribed.reason.0, "bridge: forward filter refused");
         }
     }
     session
@@ -388,29 +507,39 @@ fn local_session(broker: &Broker, options: &BridgeOptions) -> Arc<Session> {
 #[derive(Clone, Copy)]
 struct Upstream<'a> {
     options: &'a BridgeOptions,
-    dialer: &'a Dialer,
+    /// One per server, in the order they are tried.
+    dialers: &'a [Dialer],
     broker: &'a Broker,
-    stats: &'a BridgeStats,
+    state: &'a BridgeState,
     session: &'a Arc<Session>,
 }
 
-/// Connects, serves the connection, and reconnects after a backoff, until `shutdown`.
+/// Connects, serves the connection, and reconnects, until `shutdown`. With several servers
+/// (`hybrid_servers`) an attempt that fails, or a connection that ends, moves on to the next
+/// server at once; only when every server has failed in a row does the bridge wait (capped
+/// exponential backoff, up to `backoff_max`) before going round again.
 async fn supervise(upstream: Upstream<'_>, carried: &mut Carried, shutdown: &CancellationToken) {
     let Upstream {
         options,
-        dialer,
+        dialers,
         broker,
-        stats,
+        state,
         session,
     } = upstream;
-    let mut backoff = Backoff::default();
+    let stats = &state.stats;
+    let mut backoff = Backoff::new(backoff::INITIAL, options.backoff_max);
     let mut delay = Duration::ZERO;
+    let mut index = 0;
+    // Servers that failed in a row, the current one included.
+    let mut failed_in_row = 0usize;
     let mut failures = 0u32;
     let mut connections = 0u64;
     // Connecting until the first attempt ends; after a failure or a lost connection the
     // bridge stays `disconnected` (since then, with the latest error) while it retries.
     stats.set_state(BridgeLinkState::Connecting, None);
     loop {
+        let dialer = &dialers[index];
+        state.set_server(&options.server_urls[index]);
         let attempt = connect_after(delay, dialer, options);
         tokio::pin!(attempt);
         // While away from the upstream, local messages go to the outage buffer at once.
@@ -428,18 +557,26 @@ async fn supervise(upstream: Upstream<'_>, carried: &mut Carried, shutdown: &Can
             Ok(connected) => connected,
             Err(e) => {
                 failures += 1;
+                failed_in_row += 1;
                 stats.failed_attempts.add(1);
                 stats.set_state(BridgeLinkState::Disconnected, Some(e.to_string()));
-                delay = backoff.next_delay();
-                if failures == 1 {
-                    warn!(error = %e, retry_in = ?delay, "bridge: cannot connect to the upstream");
+                index = (index + 1) % dialers.len();
+                delay = if failed_in_row < dialers.len() {
+                    Duration::ZERO
                 } else {
-                    debug!(error = %e, retry_in = ?delay, failures, "bridge: still cannot connect");
+                    failed_in_row = 0;
+                    backoff.next_delay()
+                };
+                if failures == 1 {
+                    warn!(upstream = %dialer.target(), error = %e, retry_in = ?delay, "bridge: cannot connect to the upstream");
+                } else {
+                    debug!(upstream = %dialer.target(), error = %e, retry_in = ?delay, failures, "bridge: still cannot connect");
                 }
                 continue;
             }
         };
         failures = 0;
+        failed_in_row = 0;
         connections += 1;
         if connections > 1 {
             stats.reconnects.add(1);
@@ -449,6 +586,7 @@ async fn supervise(upstream: Upstream<'_>, carried: &mut Carried, shutdown: &Can
         stats.bytes_received.add(read);
         stats.set_state(BridgeLinkState::Connected, None);
         info!(
+            upstream = %dialer.target(),
             session_present = connected.limits.session_present,
             buffered = carried.outbox.pending_len(),
             "bridge connected"
@@ -467,9 +605,16 @@ async fn supervise(upstream: Upstream<'_>, carried: &mut Carried, shutdown: &Can
                 if since.elapsed() >= STABLE_CONNECTION {
                     backoff.reset();
                 }
-                delay = backoff.next_delay();
+                if dialers.len() > 1 {
+                    // The server just lost is the least likely to answer now: the next one.
+                    index = (index + 1) % dialers.len();
+                    failed_in_row = 1;
+                    delay = Duration::ZERO;
+                } else {
+                    delay = backoff.next_delay();
+                }
                 stats.set_state(BridgeLinkState::Disconnected, Some(e.to_string()));
-                warn!(reason = %e, retry_in = ?delay, "bridge disconnected");
+                warn!(upstream = %dialer.target(), reason = %e, retry_in = ?delay, "bridge disconnected");
                 absorb(broker, stats, session, carried);
             }
         }

@@ -9,17 +9,14 @@ use tracing::debug;
 
 use super::link::Link;
 use crate::codec::AckKind;
-use crate::codec::{
-    Packet, PacketId, ProtocolVersion, Publish, QoS, ReasonCode, RetainHandling, Subscribe,
-    SubscribeFilter, SubscriptionOptions,
-};
+use crate::codec::{Packet, PacketId, ProtocolVersion, Publish, QoS, ReasonCode, Subscribe};
 use crate::link::{PULL_BATCH, WRITE_HIGH};
 use crate::message::Delivery;
 use crate::session::inflight::Stage;
 
 impl Link<'_> {
-    /// QoS 1/2 messages allowed unacknowledged upstream: `bridge.parallel`, or less if the
-    /// upstream's Receive Maximum says so.
+    /// QoS 1/2 messages allowed unacknowledged upstream: `max_parallel_processes`, or less if
+    /// the upstream's Receive Maximum says so.
     fn window(&self) -> usize {
         self.options.window.min(self.limits.receive_maximum)
     }
@@ -51,10 +48,18 @@ impl Link<'_> {
             self.broker.delivery_over(self.session, delivery.key);
             return;
         }
+        let topic = match self.forward_as(&mut delivery) {
+            Some(topic) => topic,
+            None => {
+                stats.dropped.add(1);
+                self.broker.delivery_over(self.session, delivery.key);
+                return;
+            }
+        };
         delivery.qos = delivery.qos.min(self.limits.maximum_qos);
         let packet_id = (delivery.qos != QoS::AtMostOnce)
             .then(|| self.carried.outbox.inflight.next_packet_id());
-        let publish = self.build_publish(&delivery, packet_id, false, now);
+        let publish = self.build_publish(&delivery, topic, packet_id, false, now);
         if !self.encode_publish(publish) {
             self.stats.dropped.add(1);
             self.broker.delivery_over(self.session, delivery.key);
@@ -70,9 +75,32 @@ impl Link<'_> {
         }
     }
 
+    /// The topic a local message goes up as, by the first forwarding rule matching it (which
+    /// may set its QoS and retain flag too); `None` if renaming leaves no topic.
+    fn forward_as(&self, delivery: &mut Delivery) -> Option<Arc<str>> {
+        let topic = &delivery.message.topic;
+        if !self.options.forwards_rewrite {
+            return Some(Arc::clone(topic));
+        }
+        let Some(rule) = self.options.forward_rule(topic) else {
+            return Some(Arc::clone(topic));
+        };
+        if let Some(qos) = rule.qos {
+            delivery.qos = qos;
+        }
+        if let Some(retain) = rule.retain {
+            delivery.retain = retain;
+        }
+        if rule.rewrite.is_identity() {
+            return Some(Arc::clone(topic));
+        }
+        rule.rewrite.apply(topic).map(Arc::from)
+    }
+
     fn build_publish(
         &self,
         delivery: &Delivery,
+        topic: Arc<str>,
         packet_id: Option<PacketId>,
         dup: bool,
         now: Instant,
@@ -89,7 +117,7 @@ impl Link<'_> {
             dup,
             qos: delivery.qos,
             retain: delivery.retain && self.limits.retain_available,
-            topic: Arc::clone(&message.topic),
+            topic,
             packet_id,
             properties,
             payload: message.payload.clone(),
@@ -118,8 +146,13 @@ impl Link<'_> {
         for (packet_id, stage, delivery) in resend {
             match stage {
                 Stage::Published => {
-                    let publish = self.build_publish(&delivery, Some(packet_id), true, now);
-                    if !self.encode_publish(publish) {
+                    // The rule in force now decides (the QoS stays the one it was sent with).
+                    let mut renamed = delivery.clone();
+                    let topic = self.forward_as(&mut renamed);
+                    let publish = topic.map(|topic| {
+                        self.build_publish(&delivery, topic, Some(packet_id), true, now)
+                    });
+                    if !publish.is_some_and(|publish| self.encode_publish(publish)) {
                         // Too large for this upstream (its limits may have changed): give up.
                         let inflight = &mut self.carried.outbox.inflight;
                         match delivery.qos {
@@ -135,8 +168,8 @@ impl Link<'_> {
         }
     }
 
-    /// Subscribes upstream to `bridge.subscription`, with No Local for MQTT 5 so that what the
-    /// bridge forwards does not come back.
+    /// Subscribes upstream to the bridge's `subscription` rules, with No Local for MQTT 5 so
+    /// that what the bridge forwards does not come back.
     pub(super) fn subscribe_upstream(&mut self) {
         if self.options.subscriptions.is_empty() {
             return;
@@ -145,15 +178,7 @@ impl Link<'_> {
             .options
             .subscriptions
             .iter()
-            .map(|(filter, qos)| SubscribeFilter {
-                filter: filter.clone(),
-                options: SubscriptionOptions {
-                    qos: *qos,
-                    no_local: true,
-                    retain_as_published: false,
-                    retain_handling: RetainHandling::SendAtSubscribe,
-                },
-            })
+            .map(|rule| rule.filter.clone())
             .collect();
         let subscribe = Subscribe {
             packet_id: self.carried.outbox.inflight.next_packet_id(),

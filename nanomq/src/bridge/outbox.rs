@@ -4,8 +4,9 @@
 //! While connected the bridge pulls from its mailbox only as fast as the upstream
 //! acknowledges (so a slow upstream pauses local publishers, like a slow client does). While
 //! the upstream is away the bridge empties its mailbox here at once, so local publishers never
-//! wait for an outage: QoS 0 messages are dropped, QoS 1/2 ones kept up to `max_queued`, the
-//! oldest dropped first. Every drop is counted. In-flight messages are kept until the
+//! wait for an outage: QoS 0 messages are dropped (kept with `retry_qos_0`), QoS 1/2 ones kept
+//! up to `max_send_queue_len` messages and `max_send_queue_bytes` bytes, the oldest dropped
+//! first. Every drop is counted. In-flight messages are kept until the
 //! upstream acknowledges them and resent with DUP after a reconnection.
 
 use std::collections::VecDeque;
@@ -23,18 +24,37 @@ pub struct Outbox {
     /// Packet identifiers and unacknowledged QoS 1/2 messages upstream.
     pub inflight: DeliveryState,
     max_queued: usize,
+    max_bytes: Option<u64>,
+    /// Bytes (topics and payloads) of `pending`.
+    pending_bytes: u64,
+    /// Whether QoS 0 messages are kept too.
+    pub retry_qos_0: bool,
     scratch: Vec<Delivery>,
 }
 
+/// What a message weighs against `max_send_queue_bytes`.
+fn weight(delivery: &Delivery) -> u64 {
+    (delivery.message.topic.len() + delivery.message.payload.len()) as u64
+}
+
 impl Outbox {
-    /// An empty outbox keeping at most `max_queued` messages during an outage.
-    pub fn new(max_queued: usize) -> Outbox {
+    /// An empty outbox keeping at most `max_queued` messages and `max_bytes` bytes during an
+    /// outage, QoS 0 ones too if `retry_qos_0`.
+    pub fn new(max_queued: usize, max_bytes: Option<u64>, retry_qos_0: bool) -> Outbox {
         Outbox {
             pending: VecDeque::new(),
             inflight: DeliveryState::default(),
             max_queued,
+            max_bytes,
+            pending_bytes: 0,
+            retry_qos_0,
             scratch: Vec::new(),
         }
+    }
+
+    /// Bytes (topics and payloads) buffered for the upstream.
+    pub fn pending_bytes(&self) -> u64 {
+        self.pending_bytes
     }
 
     /// Messages buffered for the upstream (not counting those in flight).
@@ -42,19 +62,40 @@ impl Outbox {
         self.pending.len()
     }
 
-    /// Changes the bound of the outage buffer (a restart on a new configuration); returns how
+    /// Changes the bounds of the outage buffer (a restart on a new configuration); returns how
     /// many messages, the oldest, were dropped to fit. The store keys of those dropped are
     /// added to `forget`.
-    pub fn set_max_queued(&mut self, max_queued: usize, forget: &mut Vec<u64>) -> u64 {
+    pub fn set_bounds(
+        &mut self,
+        max_queued: usize,
+        max_bytes: Option<u64>,
+        forget: &mut Vec<u64>,
+    ) -> u64 {
         self.max_queued = max_queued;
-        let excess = self.pending.len().saturating_sub(max_queued);
-        forget.extend(
-            self.pending
-                .drain(..excess)
-                .map(|d| d.key)
-                .filter(|&k| k != 0),
-        );
-        excess as u64
+        self.max_bytes = max_bytes;
+        self.fit(0, forget)
+    }
+
+    /// Drops the oldest buffered messages until one more of `incoming` bytes fits (0: until
+    /// what is buffered fits); returns how many were dropped.
+    fn fit(&mut self, incoming: u64, forget: &mut Vec<u64>) -> u64 {
+        let room = usize::from(incoming > 0);
+        let mut dropped = 0;
+        while !self.pending.is_empty()
+            && (self.pending.len() + room > self.max_queued
+                || self
+                    .max_bytes
+                    .is_some_and(|max| self.pending_bytes + incoming > max))
+        {
+            if let Some(old) = self.pending.pop_front() {
+                self.pending_bytes -= weight(&old);
+                if old.key != 0 {
+                    forget.push(old.key);
+                }
+            }
+            dropped += 1;
+        }
+        dropped
     }
 
     /// Empties `mailbox` into the outage buffer; returns how many messages were dropped (their
@@ -77,21 +118,20 @@ impl Outbox {
     fn buffer(&mut self, deliveries: impl Iterator<Item = Delivery>, forget: &mut Vec<u64>) -> u64 {
         let mut dropped = 0;
         for delivery in deliveries {
-            if delivery.qos == QoS::AtMostOnce || self.max_queued == 0 {
+            let bytes = weight(&delivery);
+            let too_big = self.max_bytes.is_some_and(|max| bytes > max);
+            if (delivery.qos == QoS::AtMostOnce && !self.retry_qos_0)
+                || self.max_queued == 0
+                || too_big
+            {
                 dropped += 1;
                 if delivery.key != 0 {
                     forget.push(delivery.key);
                 }
                 continue;
             }
-            while self.pending.len() >= self.max_queued {
-                if let Some(old) = self.pending.pop_front()
-                    && old.key != 0
-                {
-                    forget.push(old.key);
-                }
-                dropped += 1;
-            }
+            dropped += self.fit(bytes, forget);
+            self.pending_bytes += bytes;
             self.pending.push_back(delivery);
         }
         dropped
@@ -108,11 +148,21 @@ impl Outbox {
         out: &mut Vec<Delivery>,
     ) {
         let mut budget = window.saturating_sub(self.inflight.inflight_len());
-        while out.len() < max && budget > 0 {
+        while out.len() < max {
+            let Some(front) = self.pending.front() else {
+                break;
+            };
+            let qos0 = front.qos == QoS::AtMostOnce;
+            if !qos0 && budget == 0 {
+                break;
+            }
             let Some(delivery) = self.pending.pop_front() else {
                 break;
             };
-            budget -= 1;
+            self.pending_bytes -= weight(&delivery);
+            if !qos0 {
+                budget -= 1;
+            }
             out.push(delivery);
         }
         if self.pending.is_empty() && out.len() < max {
@@ -166,7 +216,7 @@ mod tests {
 
     #[test]
     fn outage_keeps_the_newest_qos12_and_counts_the_rest() {
-        let mut outbox = Outbox::new(3);
+        let mut outbox = Outbox::new(3, None, false);
         let mailbox = online_mailbox((0..6).map(|n| {
             let qos = if n == 2 {
                 QoS::AtMostOnce
@@ -189,10 +239,10 @@ mod tests {
 
     #[test]
     fn a_smaller_bound_drops_the_oldest() {
-        let mut outbox = Outbox::new(5);
+        let mut outbox = Outbox::new(5, None, false);
         let mailbox = online_mailbox((0..5).map(|n| delivery(n, QoS::AtLeastOnce)));
         outbox.absorb(&mailbox, &mut Vec::new());
-        assert_eq!(outbox.set_max_queued(2, &mut Vec::new()), 3);
+        assert_eq!(outbox.set_bounds(2, None, &mut Vec::new()), 3);
         let mut out = Vec::new();
         outbox.next_batch(&mailbox, 10, 10, &mut out);
         assert_eq!(payloads(&out), [3, 4]);
@@ -200,7 +250,7 @@ mod tests {
 
     #[test]
     fn max_queued_zero_keeps_nothing() {
-        let mut outbox = Outbox::new(0);
+        let mut outbox = Outbox::new(0, None, false);
         let mailbox = online_mailbox([delivery(1, QoS::ExactlyOnce)]);
         assert_eq!(outbox.absorb(&mailbox, &mut Vec::new()), 1);
         assert_eq!(outbox.pending_len(), 0);
@@ -208,7 +258,7 @@ mod tests {
 
     #[test]
     fn batches_take_the_buffer_first_within_the_window() {
-        let mut outbox = Outbox::new(10);
+        let mut outbox = Outbox::new(10, None, false);
         let mailbox =
             online_mailbox([delivery(1, QoS::AtLeastOnce), delivery(2, QoS::ExactlyOnce)]);
         outbox.absorb(&mailbox, &mut Vec::new());
@@ -231,5 +281,28 @@ mod tests {
             [2, 3, 4],
             "buffer, then the mailbox, QoS 0 free"
         );
+    }
+
+    #[test]
+    fn the_byte_bound_drops_the_oldest_and_counts() {
+        // Each message weighs 2 bytes: topic "t" and one payload byte.
+        let mut outbox = Outbox::new(100, Some(5), false);
+        let mailbox = online_mailbox((0..4).map(|n| delivery(n, QoS::AtLeastOnce)));
+        assert_eq!(outbox.absorb(&mailbox, &mut Vec::new()), 2);
+        assert_eq!(outbox.pending_bytes(), 4);
+        let mut out = Vec::new();
+        outbox.next_batch(&mailbox, 10, 10, &mut out);
+        assert_eq!(payloads(&out), [2, 3]);
+        assert_eq!(outbox.pending_bytes(), 0);
+    }
+
+    #[test]
+    fn retry_qos_0_keeps_them_outside_the_window() {
+        let mut outbox = Outbox::new(10, None, true);
+        let mailbox = online_mailbox([delivery(1, QoS::AtMostOnce), delivery(2, QoS::AtLeastOnce)]);
+        assert_eq!(outbox.absorb(&mailbox, &mut Vec::new()), 0);
+        let mut out = Vec::new();
+        outbox.next_batch(&mailbox, 10, 0, &mut out);
+        assert_eq!(payloads(&out), [1], "QoS 0 needs no room in the window");
     }
 }

@@ -64,9 +64,10 @@ use crate::store::{Journal, Op, StoreStats, Ticket};
 use events::{BrokerEvent, EventSink, Events};
 pub use settings::{OUTBOUND_TOPIC_ALIAS_MAX, Settings};
 
-/// The client id of the bridge's local session. It starts with U+0000, which no MQTT string
-/// may hold [MQTT-1.5.4-2] (the codec refuses it), so no client can ever take it, and the
-/// store keeps the bridge's outage buffer apart from every client's session.
+/// The client id of the `[bridge]` section's local session (a named bridge's is this, `/` and
+/// its name). It starts with U+0000, which no MQTT string may hold [MQTT-1.5.4-2] (the codec
+/// refuses it), so no client can ever take it, and the store keeps each bridge's outage
+/// buffer apart from every client's session.
 pub const BRIDGE_CLIENT_ID: &str = "\u{0}bridge";
 use timers::Timers;
 
@@ -106,9 +107,9 @@ struct Inner {
     next_conn_id: AtomicU64,
     /// The store, when persistence is on (attached once, at start).
     store: OnceLock<Journal>,
-    /// What the store held for the bridge's local session at start, until the bridge takes
-    /// it (or, when the bridge is off, until it is dropped).
-    bridge_backlog: parking_lot::Mutex<Option<Vec<Delivery>>>,
+    /// What the store held for each bridge's local session at start (by its client id), until
+    /// the bridge takes it (or, when that bridge does not run, until it is dropped).
+    bridge_backlog: parking_lot::Mutex<std::collections::HashMap<String, Vec<Delivery>>>,
 }
 
 /// The broker's settings as they are in force, seen from one connection: only the broker
@@ -167,7 +168,7 @@ impl Broker {
                 started_at: Local::now(),
                 next_conn_id: AtomicU64::new(1),
                 store: OnceLock::new(),
-                bridge_backlog: parking_lot::Mutex::new(None),
+                bridge_backlog: parking_lot::Mutex::default(),
             }),
         })
     }

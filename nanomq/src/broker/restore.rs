@@ -64,8 +64,8 @@ impl Broker {
         }
         let mut absences = Vec::new();
         for stored in snapshot.sessions {
-            if stored.client_id == BRIDGE_CLIENT_ID {
-                // The bridge's outage buffer and what was in flight upstream: the bridge takes
+            if is_bridge_session(&stored.client_id) {
+                // A bridge's outage buffer and what was in flight upstream: the bridge takes
                 // them back when it starts ([`Broker::open_bridge_session`]), in order.
                 let mut backlog: Vec<Delivery> = stored
                     .deliveries
@@ -80,7 +80,10 @@ impl Broker {
                     .collect();
                 backlog.sort_by_key(|d| d.key);
                 restored.deliveries += backlog.len();
-                *self.inner.bridge_backlog.lock() = Some(backlog);
+                self.inner
+                    .bridge_backlog
+                    .lock()
+                    .insert(stored.client_id.clone(), backlog);
                 continue;
             }
             let record = stored.record;
@@ -206,23 +209,48 @@ impl Broker {
                 will: None,
             },
         });
-        self.inner.bridge_backlog.lock().take().unwrap_or_default()
+        self.inner
+            .bridge_backlog
+            .lock()
+            .remove(&*session.client_id)
+            .unwrap_or_default()
     }
 
-    /// The bridge is off: what the store held for it from the previous run is dropped (and
-    /// logged), so that it does not wait on disk for ever.
-    pub fn drop_bridge_backlog(&self) {
-        let Some(backlog) = self.inner.bridge_backlog.lock().take() else {
-            return;
+    /// What the store held from the previous run for bridges other than `claimed` (the store
+    /// identities of the bridges that run) is dropped and logged, so that it does not wait on
+    /// disk for ever.
+    pub fn drop_bridge_backlogs(&self, claimed: &[String]) {
+        let unclaimed: Vec<(String, Vec<Delivery>)> = {
+            let mut backlogs = self.inner.bridge_backlog.lock();
+            let names: Vec<String> = backlogs
+                .keys()
+                .filter(|id| !claimed.contains(id))
+                .cloned()
+                .collect();
+            names
+                .into_iter()
+                .filter_map(|id| backlogs.remove_entry(&id))
+                .collect()
         };
-        if !backlog.is_empty() {
-            warn!(
-                messages = backlog.len(),
-                "store: messages kept for the bridge are dropped: the bridge is off"
-            );
+        for (client, backlog) in unclaimed {
+            if !backlog.is_empty() {
+                warn!(
+                    bridge = %client.trim_start_matches(BRIDGE_CLIENT_ID).trim_start_matches('/'),
+                    messages = backlog.len(),
+                    "store: messages kept for a bridge that no longer runs are dropped"
+                );
+            }
+            self.record_unawaited(|| Op::DropSession {
+                client: Arc::from(client.as_str()),
+            });
         }
-        self.record_unawaited(|| Op::DropSession {
-            client: Arc::from(BRIDGE_CLIENT_ID),
-        });
     }
+}
+
+/// Whether a stored session is a bridge's (`\0bridge` for the `[bridge]` section's,
+/// `\0bridge/NAME` for a named one): no client identifier starts with NUL.
+fn is_bridge_session(client_id: &str) -> bool {
+    client_id
+        .strip_prefix(BRIDGE_CLIENT_ID)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
 }

@@ -1,5 +1,5 @@
-//! `GET /api/v4/bridges` and `GET /api/v4/bridges/{name}` (NanoMQ's routes): the bridge to the
-//! upstream broker, where its connection stands and its counters. The list is empty when the
+//! `GET /api/v4/bridges` and `GET /api/v4/bridges/{name}` (NanoMQ's routes): the bridges to
+//! upstream brokers, where each connection stands and its counters. The list is empty when the
 //! running configuration has no bridge.
 
 use axum::Json;
@@ -32,12 +32,7 @@ pub(super) fn routes() -> Vec<ApiRoute> {
 }
 
 fn bridges(state: &AppState) -> Vec<BridgeInfo> {
-    state
-        .control
-        .bridge()
-        .info(&state.broker.config())
-        .into_iter()
-        .collect()
+    state.control.bridges().info(&state.broker.config())
 }
 
 async fn list(State(state): State<AppState>) -> ApiResult<Vec<BridgeInfo>> {

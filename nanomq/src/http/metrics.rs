@@ -8,7 +8,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use shared_types::{ApiResponse, Metrics};
+use shared_types::{ApiResponse, BridgeMetrics, Metrics};
 
 use super::routes::{ApiResult, ApiRoute};
 use super::state::AppState;
@@ -44,12 +44,7 @@ async fn metrics(State(state): State<AppState>) -> ApiResult<Metrics> {
 }
 
 async fn prometheus(State(state): State<AppState>) -> Response {
-    let config = state.broker.config();
-    let name = config
-        .bridge
-        .bridge_mode
-        .then_some(config.bridge.name.as_str());
-    let text = exposition(&crate::stats::collect(&state.broker, &state.control), name);
+    let text = exposition(&crate::stats::collect(&state.broker, &state.control));
     (
         [(
             header::CONTENT_TYPE,
@@ -62,9 +57,8 @@ async fn prometheus(State(state): State<AppState>) -> Response {
 
 /// The metrics in the Prometheus text format: `nanomq_` names, a HELP and a TYPE line each;
 /// our own names (counters ending in `_total`), then NanoMQ's (`nanomq_connections_count`…);
-/// the bridge's series carry a `bridge` label with its name (`bridge` is `None` without one).
-pub fn exposition(m: &Metrics, bridge: Option<&str>) -> String {
-    let bridge = bridge.zip(m.bridge.as_ref());
+/// each bridge's series carry a `bridge` label with its name.
+pub fn exposition(m: &Metrics) -> String {
     let series: [(&str, &str, &str, u64); 21] = [
         (
             "connections",
@@ -250,9 +244,8 @@ pub fn exposition(m: &Metrics, bridge: Option<&str>) -> String {
         write_series(&mut text, name, kind, help, "", value);
     }
     write_nanomq_series(&mut text, m);
-    if let Some((bridge, b)) = bridge {
-        let label = format!("{{bridge=\"{}\"}}", escape_label(bridge));
-        let bridge_series: [(&str, &str, &str, u64); 10] = [
+    let bridge_series = |b: &BridgeMetrics| -> [(&str, &str, &str, u64); 10] {
+        [
             (
                 "bridge_connected",
                 "gauge",
@@ -313,9 +306,18 @@ pub fn exposition(m: &Metrics, bridge: Option<&str>) -> String {
                 "Messages in flight upstream now.",
                 b.inflight,
             ),
-        ];
-        for (name, kind, help, value) in bridge_series {
-            write_series(&mut text, name, kind, help, &label, value);
+        ]
+    };
+    // One HELP and TYPE per series, then a sample per bridge.
+    for index in 0..10 {
+        for (at, (bridge, b)) in m.bridges.iter().enumerate() {
+            let (name, kind, help, value) = bridge_series(b)[index];
+            let label = format!("{{bridge=\"{}\"}}", escape_label(bridge));
+            if at == 0 {
+                write_series(&mut text, name, kind, help, &label, value);
+            } else {
+                let _ = writeln!(text, "nanomq_{name}{label} {value}");
+            }
         }
     }
     text

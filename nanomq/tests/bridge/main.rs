@@ -10,5 +10,6 @@ mod support;
 
 mod acks;
 mod mosquitto;
+mod named;
 mod outage;
 mod pubsub;

@@ -171,7 +171,10 @@ async fn tls_with_an_untrusted_certificate_never_connects() {
     })
     .await;
     let stats = edge.handle.bridge_stats();
-    eventually("a failed attempt", || stats.failed_attempts.get() >= 1).await;
+    eventually("a failed attempt", || {
+        stats.stats.failed_attempts.get() >= 1
+    })
+    .await;
     assert!(!metrics(&edge).connected);
     // The broker serves its clients all the same.
     let mut local = v4::connect(&edge, "local").await;

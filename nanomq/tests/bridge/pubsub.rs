@@ -329,7 +329,7 @@ async fn credentials_are_given_upstream_and_a_refusal_is_retried() {
     let refused = start_edge(bridge.clone()).await;
     let stats = refused.handle.bridge_stats();
     eventually("a refused attempt, then another after the backoff", || {
-        stats.failed_attempts.get() >= 2
+        stats.stats.failed_attempts.get() >= 2
     })
     .await;
     assert!(!metrics(&refused).connected);

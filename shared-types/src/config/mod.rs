@@ -7,6 +7,7 @@
 mod address;
 mod auth;
 mod bridge;
+mod bridges;
 mod http_server;
 mod listeners;
 mod merge;
@@ -23,6 +24,10 @@ use serde::{Deserialize, Serialize};
 pub use address::{BridgeAddress, ListenScheme, ListenUrl};
 pub use auth::{AclAction, AclRule, AclTopic, AclWho, AuthConfig, DenyAction, Permit};
 pub use bridge::{BridgeConfig, BridgeSubscription};
+pub use bridges::{
+    BridgeConnProperties, BridgeForward, BridgeSource, BridgeSsl, BridgeSubscribe, BridgeWill,
+    BridgesConfig, MqttBridge, NamedBridge, Seconds,
+};
 pub use http_server::{AuthType, HttpServerConfig, JwtConfig};
 pub use listeners::{TlsConfig, WebsocketConfig};
 pub use merge::merge_json;
@@ -104,6 +109,8 @@ pub struct Config {
     pub http_server: HttpServerConfig,
     /// The bridge to an upstream broker.
     pub bridge: BridgeConfig,
+    /// Named bridges to upstream brokers, `[bridges.mqtt.NAME]`.
+    pub bridges: BridgesConfig,
     /// The on-disk store of sessions and retained messages.
     pub persistence: PersistenceConfig,
 }
@@ -139,6 +146,7 @@ impl Default for Config {
             websocket: WebsocketConfig::default(),
             http_server: HttpServerConfig::default(),
             bridge: BridgeConfig::default(),
+            bridges: BridgesConfig::default(),
             persistence: PersistenceConfig::default(),
         }
     }

@@ -72,6 +72,13 @@ impl Config {
         }
         hide(&mut config.http_server.password);
         hide_optional(&mut config.bridge.password);
+        for bridge in config.bridges.mqtt.values_mut() {
+            hide_optional(&mut bridge.password);
+            hide_optional(&mut bridge.ssl.key_password);
+            if bridge.ssl.keyfile.as_deref().is_some_and(is_inline_pem) {
+                hide_optional(&mut bridge.ssl.keyfile);
+            }
+        }
         hide_optional(&mut config.tls.key_password);
         if config.tls.key.as_deref().is_some_and(is_inline_pem) {
             hide_optional(&mut config.tls.key);
@@ -94,6 +101,13 @@ impl Config {
         keep_optional(&mut self.bridge.password, &previous.bridge.password);
         keep_optional(&mut self.tls.key_password, &previous.tls.key_password);
         keep_optional(&mut self.tls.key, &previous.tls.key);
+        for (name, bridge) in &mut self.bridges.mqtt {
+            if let Some(before) = previous.bridges.mqtt.get(name) {
+                keep_optional(&mut bridge.password, &before.password);
+                keep_optional(&mut bridge.ssl.key_password, &before.ssl.key_password);
+                keep_optional(&mut bridge.ssl.keyfile, &before.ssl.keyfile);
+            }
+        }
     }
 
     /// Every secret this configuration holds (none empty), by dotted path
@@ -123,6 +137,23 @@ impl Config {
                 .into_iter()
                 .filter_map(|(path, value)| Some((path.to_string(), value?))),
         );
+        for (name, bridge) in &self.bridges.mqtt {
+            let inline_key = bridge
+                .ssl
+                .keyfile
+                .as_deref()
+                .filter(|key| is_inline_pem(key));
+            let secrets = [
+                ("password", bridge.password.as_deref()),
+                ("ssl.key_password", bridge.ssl.key_password.as_deref()),
+                ("ssl.keyfile", inline_key),
+            ];
+            for (key, value) in secrets {
+                if let Some(value) = value {
+                    found.push((format!("bridges.mqtt.{name}.{key}"), value));
+                }
+            }
+        }
         found.retain(|(_, value)| !value.is_empty());
         found
     }
@@ -145,6 +176,18 @@ impl Config {
         for (field, value) in single {
             if value.is_some_and(|v| v == PLACEHOLDER) {
                 fields.push(field.to_string());
+            }
+        }
+        for (name, bridge) in &self.bridges.mqtt {
+            let secrets = [
+                ("password", bridge.password.as_ref()),
+                ("ssl.key_password", bridge.ssl.key_password.as_ref()),
+                ("ssl.keyfile", bridge.ssl.keyfile.as_ref()),
+            ];
+            for (key, value) in secrets {
+                if value.is_some_and(|v| v == PLACEHOLDER) {
+                    fields.push(format!("bridges.mqtt.{name}.{key}"));
+                }
             }
         }
         fields

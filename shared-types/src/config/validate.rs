@@ -5,9 +5,9 @@ use std::collections::HashSet;
 
 use super::{
     AclRule, AuthType, BridgeAddress, Config, ConfigError, ListenScheme, ListenUrl,
-    MQTT_MAX_PACKET_SIZE,
+    MQTT_MAX_PACKET_SIZE, MqttBridge,
 };
-use crate::topic::validate_topic_filter;
+use crate::topic::{TopicRewrite, validate_topic_filter, validate_topic_name};
 
 /// The most worker threads a configuration may ask for.
 const MAX_THREADS: u32 = 256;
@@ -91,6 +91,7 @@ impl Config {
         if self.bridge.bridge_mode {
             self.validate_bridge()?;
         }
+        self.validate_bridges()?;
         if self.persistence.enable && self.persistence.dir.trim().is_empty() {
             return Err(ConfigError::new(
                 "persistence.dir",
@@ -192,18 +193,7 @@ impl Config {
 
     fn validate_bridge(&self) -> Result<(), ConfigError> {
         let bridge = &self.bridge;
-        let name_ok = !bridge.name.is_empty()
-            && bridge.name.len() <= 64
-            && bridge
-                .name
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
-        if !name_ok {
-            return Err(ConfigError::new(
-                "bridge.name",
-                "must be 1 to 64 letters, digits, '-', '_' or '.'",
-            ));
-        }
+        check_bridge_name("bridge.name", &bridge.name)?;
         BridgeAddress::parse(&bridge.address)
             .map_err(|reason| ConfigError::new("bridge.address", reason))?;
         if !matches!(bridge.proto_ver, 3..=5) {
@@ -226,6 +216,173 @@ impl Config {
         }
         Ok(())
     }
+
+    /// The `[bridges.mqtt.NAME]` tables, and the names of every bridge.
+    fn validate_bridges(&self) -> Result<(), ConfigError> {
+        for (name, bridge) in &self.bridges.mqtt {
+            let path = format!("bridges.mqtt.{name}");
+            check_bridge_name(&path, name)?;
+            if self.bridge.bridge_mode && *name == self.bridge.name {
+                let reason = format!("`{name}` is also the name of the [bridge] section's bridge");
+                return Err(ConfigError::new(path, reason));
+            }
+            validate_mqtt_bridge(&path, bridge)?;
+        }
+        Ok(())
+    }
+}
+
+fn check_bridge_name(field: &str, name: &str) -> Result<(), ConfigError> {
+    let name_ok = !name.is_empty()
+        && name.len() <= 64
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+    if name_ok {
+        Ok(())
+    } else {
+        Err(ConfigError::new(
+            field,
+            "a bridge's name must be 1 to 64 letters, digits, '-', '_' or '.'",
+        ))
+    }
+}
+
+/// One `[bridges.mqtt.NAME]` table, whose dotted path is `path`.
+pub(crate) fn validate_mqtt_bridge(path: &str, bridge: &MqttBridge) -> Result<(), ConfigError> {
+    let field = |key: &str| format!("{path}.{key}");
+    if bridge.server.is_empty() {
+        return Err(ConfigError::new(
+            field("server"),
+            "must be given (mqtt-tcp://host:port or tls+mqtt-tcp://host:port)",
+        ));
+    }
+    BridgeAddress::parse(&bridge.server)
+        .map_err(|reason| ConfigError::new(field("server"), reason))?;
+    for (index, server) in bridge.hybrid_servers.iter().enumerate() {
+        BridgeAddress::parse(server).map_err(|reason| {
+            ConfigError::new(field(&format!("hybrid_servers[{index}]")), reason)
+        })?;
+    }
+    if bridge.hybrid_bridging && bridge.hybrid_servers.is_empty() {
+        return Err(ConfigError::new(
+            field("hybrid_servers"),
+            "must list at least one server when hybrid_bridging is on",
+        ));
+    }
+    if !matches!(bridge.proto_ver, 3..=5) {
+        return Err(ConfigError::new(field("proto_ver"), "must be 3, 4 or 5"));
+    }
+    check_range(
+        &field("keepalive"),
+        bridge.keepalive.0,
+        0,
+        u32::from(u16::MAX),
+    )?;
+    check_range(&field("backoff_max"), bridge.backoff_max.0, 1, 86_400)?;
+    check_range(
+        &field("max_parallel_processes"),
+        bridge.max_parallel_processes,
+        1,
+        u32::from(u16::MAX),
+    )?;
+    if bridge
+        .ssl
+        .key_password
+        .as_deref()
+        .is_some_and(|p| !p.is_empty())
+    {
+        return Err(ConfigError::new(
+            field("ssl.key_password"),
+            "encrypted private keys are not supported: give the key decrypted (openssl pkey -in key.pem -out plain.pem)",
+        ));
+    }
+    if bridge.ssl.certfile.is_some() != bridge.ssl.keyfile.is_some() {
+        return Err(ConfigError::new(
+            field("ssl.certfile"),
+            "certfile and keyfile go together",
+        ));
+    }
+    if bridge
+        .conn_properties
+        .topic_alias_maximum
+        .is_some_and(|n| n != 0)
+    {
+        return Err(ConfigError::new(
+            field("conn_properties.topic_alias_maximum"),
+            "the bridge does not take topic aliases from the upstream: only 0",
+        ));
+    }
+    if bridge.conn_properties.receive_maximum == Some(0) {
+        return Err(ConfigError::new(
+            field("conn_properties.receive_maximum"),
+            "must be at least 1",
+        ));
+    }
+    for (index, forward) in bridge.forwards.iter().enumerate() {
+        let rule = |key: &str| format!("{path}.forwards[{index}].{key}");
+        check_filter(&rule("local_topic"), &forward.local_topic)?;
+        TopicRewrite::new(
+            &forward.local_topic,
+            &forward.remote_topic,
+            &forward.prefix,
+            &forward.suffix,
+        )
+        .map_err(|reason| ConfigError::new(rule("remote_topic"), reason))?;
+        if forward.qos.is_some_and(|q| q > 2) {
+            return Err(ConfigError::new(rule("qos"), "must be 0, 1 or 2"));
+        }
+        if forward.retain.is_some_and(|r| r > 2) {
+            return Err(ConfigError::new(
+                rule("retain"),
+                "must be 0, 1 or 2 (keep the message's)",
+            ));
+        }
+    }
+    for (index, subscription) in bridge.subscription.iter().enumerate() {
+        let rule = |key: &str| format!("{path}.subscription[{index}].{key}");
+        check_filter(&rule("remote_topic"), &subscription.remote_topic)?;
+        TopicRewrite::new(
+            &subscription.remote_topic,
+            &subscription.local_topic,
+            &subscription.prefix,
+            &subscription.suffix,
+        )
+        .map_err(|reason| ConfigError::new(rule("local_topic"), reason))?;
+        if subscription.qos > 2 {
+            return Err(ConfigError::new(rule("qos"), "must be 0, 1 or 2"));
+        }
+        if subscription.retain.is_some_and(|r| r > 2) {
+            return Err(ConfigError::new(
+                rule("retain"),
+                "must be 0, 1 or 2 (keep the message's)",
+            ));
+        }
+        if subscription.retain_as_published > 1 {
+            return Err(ConfigError::new(
+                rule("retain_as_published"),
+                "must be 0 or 1",
+            ));
+        }
+        if subscription.retain_handling > 2 {
+            return Err(ConfigError::new(
+                rule("retain_handling"),
+                "must be 0, 1 or 2",
+            ));
+        }
+    }
+    if let Some(will) = &bridge.will {
+        validate_topic_name(&will.topic).map_err(|e| {
+            ConfigError::new(
+                field("will.topic"),
+                format!("`{}` is not a valid topic name: {e}", will.topic),
+            )
+        })?;
+        if will.qos > 2 {
+            return Err(ConfigError::new(field("will.qos"), "must be 0, 1 or 2"));
+        }
+    }
+    Ok(())
 }
 
 fn check_range(field: &str, value: u32, min: u32, max: u32) -> Result<(), ConfigError> {
