@@ -144,6 +144,12 @@ impl ApiClient {
         self.send(request).await
     }
 
+    /// `PUT /api/v4/{segments}` with a JSON body.
+    pub async fn put(&self, segments: &[&str], body: &impl Serialize) -> Result<Reply, CliError> {
+        let request = self.request(Method::PUT, segments).json(body);
+        self.send(request).await
+    }
+
     /// `POST /api/v4/ctrl/{action}`, asking the broker to close the connection after its
     /// answer: an idle keep-alive connection left in the pool would hold up the broker's
     /// graceful stop of its HTTP server.

@@ -11,8 +11,8 @@ mod credentials;
 mod manage;
 
 pub use manage::{
-    AclCheckAction, AclCommand, BridgesCommand, ClientsCommand, ConfigCommand, ConfigFormat,
-    ConfigSetArgs, CtrlCommand, LogCommand, PasswdArgs, PublishArgs, RetainedCommand,
+    AclCheckAction, AclCommand, BridgeSettingsArgs, BridgesCommand, ClientsCommand, ConfigCommand,
+    ConfigFormat, ConfigSetArgs, CtrlCommand, LogCommand, PasswdArgs, PublishArgs, RetainedCommand,
     SubscriptionsCommand, TokenAlgorithm, TokenCommand, TokenCreateArgs,
 };
 

@@ -61,6 +61,19 @@ pub async fn reload(broker: &Broker, control: &ServerControl) -> Result<ReloadRe
     Ok(report)
 }
 
+/// Puts the bridges of `file` (the configuration file as the API has just written it: its
+/// `bridge` section and `bridges` tables) in force, and nothing else of it; the bridges whose
+/// settings changed restart, the others run on.
+pub async fn apply_bridges(broker: &Broker, control: &ServerControl, file: &Config) {
+    let mut next = (*broker.config()).clone();
+    next.bridge = file.bridge.clone();
+    next.bridges = file.bridges.clone();
+    let settings = broker.settings();
+    broker.apply(next, settings);
+    crate::bridge::reconfigure(&broker.config(), broker, control.bridges()).await;
+    info!("bridges changed through the API");
+}
+
 /// Re-reads the configuration file (blocking) and applies the settings the broker reads at
 /// each operation.
 fn reload_settings(broker: &Broker, control: &ServerControl) -> Result<ReloadReport, Refusal> {

@@ -70,6 +70,65 @@ pub struct BridgeInfo {
     pub metrics: BridgeMetrics,
 }
 
+/// The body of `POST /api/v4/bridges/switch/{name}` (NanoMQ's):
+/// `{"data":{"bridge_switch":true}}` starts the bridge, `false` stops it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BridgeSwitchRequest {
+    /// The switch.
+    pub data: BridgeSwitch,
+}
+
+/// On or off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BridgeSwitch {
+    /// Whether the bridge runs.
+    pub bridge_switch: bool,
+}
+
+/// The body of `POST /api/v4/bridges/sub/{name}` (NanoMQ's): subscriptions added to the
+/// bridge, taken upstream at once on the running connection.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BridgeSubRequest {
+    /// The subscriptions.
+    pub data: BridgeSubs,
+}
+
+/// Subscriptions to add.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BridgeSubs {
+    /// Each one as in the configuration (`remote_topic`, `local_topic`, `qos`, …); one whose
+    /// `remote_topic` the bridge has already replaces it.
+    pub subscription: Vec<BridgeSubscribe>,
+    /// NanoMQ's MQTT 5 subscription properties: accepted, not sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sub_properties: Option<serde_json::Value>,
+}
+
+/// The body of `POST /api/v4/bridges/unsub/{name}` (NanoMQ's): subscriptions removed from the
+/// bridge, unsubscribed upstream at once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BridgeUnsubRequest {
+    /// The filters.
+    pub data: BridgeUnsubs,
+}
+
+/// Subscriptions to remove.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BridgeUnsubs {
+    /// The upstream filters (each a subscription's `remote_topic`).
+    pub unsubscription: Vec<BridgeUnsubTopic>,
+    /// NanoMQ's MQTT 5 unsubscribe properties: accepted, not sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unsub_properties: Option<serde_json::Value>,
+}
+
+/// One upstream filter to unsubscribe from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BridgeUnsubTopic {
+    /// The filter (a subscription's `remote_topic`).
+    pub topic: String,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

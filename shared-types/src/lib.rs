@@ -26,7 +26,10 @@ pub mod topic_tree;
 mod test_support;
 
 pub use acl::{AclCheck, AclCheckQuery};
-pub use bridges::{BridgeInfo, BridgeLinkState};
+pub use bridges::{
+    BridgeInfo, BridgeLinkState, BridgeSubRequest, BridgeSubs, BridgeSwitch, BridgeSwitchRequest,
+    BridgeUnsubRequest, BridgeUnsubTopic, BridgeUnsubs,
+};
 pub use brokers::{BrokerInfo, NodeInfo, format_uptime, parse_uptime};
 pub use clients::{ClientInfo, ClientQuery, ConnState, ProtoName};
 pub use code::ResultCode;

@@ -431,9 +431,77 @@ pub enum BridgesCommand {
     List,
     /// One bridge in full: state since when, last error, forwards, subscriptions, counters.
     Show {
-        /// The bridge's name (`bridge.name`).
+        /// The bridge's name.
         name: String,
     },
+    /// Create a bridge (`[bridges.mqtt.NAME]`, written to the broker's file) and start it:
+    /// its settings from a file (JSON or TOML, `-` for standard input) and/or as KEY=VALUE
+    /// (`server=mqtt-tcp://emqx:1883`, `'forwards=[{local_topic="site/#"}]'`).
+    Create(BridgeSettingsArgs),
+    /// Change a bridge's settings (those not given keep their values); it restarts.
+    Update(BridgeSettingsArgs),
+    /// Remove a bridge (from the broker's file too).
+    Delete {
+        /// The bridge's name.
+        name: String,
+    },
+    /// Start a stopped bridge (`enable = true`).
+    Start {
+        /// The bridge's name.
+        name: String,
+    },
+    /// Stop a bridge (`enable = false`); what it holds waits for its next start.
+    Stop {
+        /// The bridge's name.
+        name: String,
+    },
+    /// Subscribe a bridge upstream, on its running connection: messages of FILTER upstream are
+    /// published here.
+    Sub(BridgeSubArgs),
+    /// Unsubscribe a bridge upstream, on its running connection.
+    Unsub {
+        /// The bridge's name.
+        name: String,
+        /// The upstream filters (each a subscription's `remote_topic`).
+        #[arg(required = true)]
+        filters: Vec<String>,
+    },
+}
+
+/// `bridges create` and `bridges update`.
+#[derive(Debug, Clone, Args)]
+pub struct BridgeSettingsArgs {
+    /// The bridge's name.
+    pub name: String,
+    /// The settings, as a `[bridges.mqtt.NAME]` table's keys: a JSON or TOML file, `-` for
+    /// standard input.
+    #[arg(short = 'f', long, value_name = "FILE")]
+    pub file: Option<std::path::PathBuf>,
+    /// Settings as KEY=VALUE (a value is read as TOML: `proto_ver=5`,
+    /// `hybrid_servers=["mqtt-tcp://b:1883"]`), over the file's.
+    #[arg(value_name = "KEY=VALUE")]
+    pub settings: Vec<String>,
+}
+
+/// `bridges sub`.
+#[derive(Debug, Clone, Args)]
+pub struct BridgeSubArgs {
+    /// The bridge's name.
+    pub name: String,
+    /// The topic filter upstream (`remote_topic`).
+    pub filter: String,
+    /// The QoS asked for.
+    #[arg(short, long, default_value_t = 0, value_parser = clap::value_parser!(u8).range(0..=2))]
+    pub qos: u8,
+    /// The topic published here: empty keeps the upstream topic (`local_topic`).
+    #[arg(long, default_value = "", value_name = "TOPIC")]
+    pub local_topic: String,
+    /// Put before the local topic.
+    #[arg(long, default_value = "")]
+    pub prefix: String,
+    /// Put after the local topic.
+    #[arg(long, default_value = "")]
+    pub suffix: String,
 }
 
 /// `acl` subcommands.

@@ -1,11 +1,19 @@
 //! `nanomq-cli bridges [list]` and `nanomq-cli bridges show NAME`: `GET /bridges` and
-//! `GET /bridges/{name}`, where each bridge's upstream connection stands and its counters.
+//! `GET /bridges/{name}`, where each bridge's upstream connection stands and its counters;
+//! `create`, `update`, `delete`, `start`, `stop`, `sub` and `unsub`: the bridges' runtime API
+//! (`POST /bridges`, `PUT|DELETE /bridges/{name}`, `POST /bridges/switch|sub|unsub/{name}`).
 
 use comfy_table::{Cell, Color, Table};
-use shared_types::{BridgeInfo, BridgeLinkState};
+use serde_json::{Value, json};
+use shared_types::config::BridgeSubscribe;
+use shared_types::{
+    BridgeInfo, BridgeLinkState, BridgeSubRequest, BridgeSubs, BridgeSwitch, BridgeSwitchRequest,
+    BridgeUnsubRequest, BridgeUnsubTopic, BridgeUnsubs,
+};
 
+use super::config::set::{detect_format, parse_patch, read_input, settings_patch};
 use super::metrics::bytes;
-use crate::cli::BridgesCommand;
+use crate::cli::{BridgeSettingsArgs, BridgesCommand};
 use crate::context::Ctx;
 use crate::error::CliError;
 use crate::output::{Output, count};
@@ -36,7 +44,108 @@ pub async fn exec(command: Option<BridgesCommand>, ctx: &Ctx) -> Result<(), CliE
             let bridge: BridgeInfo = reply.typed()?;
             ctx.out.print(&ctx.out.render(&details(&ctx.out, &bridge)))
         }
+        BridgesCommand::Create(args) => {
+            let (name, settings) = settings_of(&args)?;
+            api.post(&["bridges"], &json!({ name.clone(): settings }))
+                .await?;
+            done(ctx, &format!("created bridge `{name}`"))
+        }
+        BridgesCommand::Update(args) => {
+            let (name, settings) = settings_of(&args)?;
+            api.put(&["bridges", &name], &json!({ name.clone(): settings }))
+                .await?;
+            done(ctx, &format!("changed bridge `{name}`"))
+        }
+        BridgesCommand::Delete { name } => {
+            api.delete(&["bridges", &name]).await?;
+            done(ctx, &format!("removed bridge `{name}`"))
+        }
+        BridgesCommand::Start { name } => switch(ctx, &name, true).await,
+        BridgesCommand::Stop { name } => switch(ctx, &name, false).await,
+        BridgesCommand::Sub(args) => {
+            let body = BridgeSubRequest {
+                data: BridgeSubs {
+                    subscription: vec![BridgeSubscribe {
+                        remote_topic: args.filter.clone(),
+                        local_topic: args.local_topic,
+                        qos: args.qos,
+                        prefix: args.prefix,
+                        suffix: args.suffix,
+                        ..BridgeSubscribe::default()
+                    }],
+                    sub_properties: None,
+                },
+            };
+            api.post(&["bridges", "sub", &args.name], &body).await?;
+            done(
+                ctx,
+                &format!(
+                    "bridge `{}` subscribed to `{}` upstream",
+                    args.name, args.filter
+                ),
+            )
+        }
+        BridgesCommand::Unsub { name, filters } => {
+            let body = BridgeUnsubRequest {
+                data: BridgeUnsubs {
+                    unsubscription: filters
+                        .iter()
+                        .map(|topic| BridgeUnsubTopic {
+                            topic: topic.clone(),
+                        })
+                        .collect(),
+                    unsub_properties: None,
+                },
+            };
+            api.post(&["bridges", "unsub", &name], &body).await?;
+            done(
+                ctx,
+                &format!(
+                    "bridge `{name}` unsubscribed from {} upstream",
+                    filters.join(", ")
+                ),
+            )
+        }
     }
+}
+
+/// The bridge's name and its settings from `-f FILE` and KEY=VALUE arguments (these over
+/// the file's).
+fn settings_of(args: &BridgeSettingsArgs) -> Result<(String, Value), CliError> {
+    let mut settings = match &args.file {
+        Some(file) => {
+            let (name, text) = read_input(file)?;
+            let format = detect_format(file, &text);
+            parse_patch(&text, format).map_err(|e| CliError::Other(format!("{name}: {e}")))?
+        }
+        None => Value::Object(Default::default()),
+    };
+    let given = settings_patch(&args.settings).map_err(CliError::Usage)?;
+    shared_types::config::merge_json(&mut settings, &given);
+    if args.file.is_none() && args.settings.is_empty() {
+        return Err(CliError::Usage(
+            "give the bridge's settings: -f FILE and/or KEY=VALUE (server=mqtt-tcp://host:1883)"
+                .to_string(),
+        ));
+    }
+    Ok((args.name.clone(), settings))
+}
+
+async fn switch(ctx: &Ctx, name: &str, on: bool) -> Result<(), CliError> {
+    let body = BridgeSwitchRequest {
+        data: BridgeSwitch { bridge_switch: on },
+    };
+    ctx.api()?.post(&["bridges", "switch", name], &body).await?;
+    let what = if on { "started" } else { "stopped" };
+    done(ctx, &format!("{what} bridge `{name}`"))
+}
+
+/// The line a change prints (nothing with `--json`: the exit status says it).
+fn done(ctx: &Ctx, line: &str) -> Result<(), CliError> {
+    if ctx.out.is_json() {
+        return Ok(());
+    }
+    ctx.out.print(&format!("{line}\n"))
 }
 
 /// One row per bridge.

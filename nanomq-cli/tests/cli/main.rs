@@ -6,6 +6,7 @@
 mod support;
 
 mod access;
+mod bridges;
 mod broker;
 mod clients;
 mod config;

@@ -4,11 +4,11 @@
 use std::sync::Arc;
 
 use tokio::time::Instant;
-use tracing::{debug, warn};
+use tracing::debug;
 
 use super::error::LinkError;
 use super::link::Link;
-use crate::codec::{AckKind, Packet, PacketId, Publish, QoS, ReasonCode, SubAck, decode_packet};
+use crate::codec::{AckKind, Packet, PacketId, Publish, QoS, ReasonCode, decode_packet};
 use crate::message::{Message, Origin};
 use crate::session::inflight::AckOutcome;
 use crate::store::Ticket;
@@ -147,7 +147,9 @@ impl Link<'_> {
     /// An upstream message as it is published here: the first subscription rule matching its
     /// topic renames it and may set its retain flag.
     fn arrive_as(&self, mut publish: Publish) -> Option<Publish> {
-        let Some(rule) = self.options.subscribe_rule(&publish.topic) else {
+        let Some(rule) =
+            super::options::subscribe_rule(&self.carried.subscriptions, &publish.topic)
+        else {
             return Some(publish);
         };
         if let Some(retain) = rule.retain {
@@ -185,19 +187,6 @@ impl Link<'_> {
                     "bridge: upstream message not published here"
                 );
                 (reason, Ticket::NONE)
-            }
-        }
-    }
-
-    fn on_suback(&self, suback: &SubAck) {
-        let filters = self.options.subscriptions.iter().map(|s| &s.filter.filter);
-        for (reason, filter) in suback.reasons.iter().zip(filters) {
-            if reason.is_error() {
-                warn!(
-                    filter = %filter,
-                    reason = reason.0,
-                    "bridge: upstream refused a subscription"
-                );
             }
         }
     }

@@ -20,12 +20,13 @@ use bytes::BytesMut;
 use nanomq_client::keepalive::{Check, Pinger};
 use nanomq_client::{Connected, Limits, Stream};
 use tokio::io::{AsyncReadExt, ReadHalf, WriteHalf};
+use tokio::sync::watch;
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
 use super::Carried;
 use super::error::LinkError;
-use super::options::BridgeOptions;
+use super::options::{BridgeOptions, SubscribeRule};
 use super::stats::BridgeStats;
 use crate::broker::{Broker, Identity, LiveSettings};
 use crate::codec::{Disconnect, Packet, ReasonCode};
@@ -54,6 +55,10 @@ pub(super) struct Link<'a> {
     pub(super) live: LiveSettings,
     pub(super) session: &'a Arc<Session>,
     pub(super) carried: &'a mut Carried,
+    /// The subscription rules as the API changes them (`None` once nobody can change them).
+    rules: Option<&'a mut watch::Receiver<Vec<SubscribeRule>>>,
+    /// SUBSCRIBE packets not yet answered.
+    pub(super) pending_subs: super::subscriptions::Pending,
     /// The store ticket the pending output depends on: acknowledgements to the upstream go
     /// out only once what they acknowledge is stored.
     durable_ticket: Ticket,
@@ -76,6 +81,7 @@ impl<'a> Link<'a> {
         stats: &'a BridgeStats,
         session: &'a Arc<Session>,
         carried: &'a mut Carried,
+        rules: &'a mut watch::Receiver<Vec<SubscribeRule>>,
     ) -> Link<'a> {
         let (reader, writer) = tokio::io::split(connected.stream);
         Link {
@@ -90,6 +96,8 @@ impl<'a> Link<'a> {
             live: broker.live_settings(),
             session,
             carried,
+            rules: Some(rules),
+            pending_subs: Default::default(),
             durable_ticket: Ticket::NONE,
             paused: Vec::new(),
             batch: Vec::new(),
@@ -162,6 +170,10 @@ impl<'a> Link<'a> {
                     self.process_input()?;
                 }
                 () = self.timer.fired() => self.on_timer()?,
+                changed = rules_changed(self.rules.as_deref_mut()) => match changed {
+                    Some(rules) => self.change_subscriptions(rules),
+                    None => self.rules = None,
+                },
             }
         }
     }
@@ -224,5 +236,19 @@ impl<'a> Link<'a> {
         let (writer, output) = (&mut self.writer, &mut self.output);
         let written = close_output(writer, output, self.broker, closing).await;
         self.stats.bytes_forwarded.add(written);
+    }
+}
+
+/// The new subscription rules once the API changes them; `None` when it no longer can (the
+/// bridge is being stopped); never ready without a receiver.
+pub(super) async fn rules_changed(
+    rules: Option<&mut watch::Receiver<Vec<SubscribeRule>>>,
+) -> Option<Vec<SubscribeRule>> {
+    match rules {
+        Some(rules) => match rules.changed().await {
+            Ok(()) => Some(rules.borrow_and_update().clone()),
+            Err(_) => None,
+        },
+        None => std::future::pending().await,
     }
 }

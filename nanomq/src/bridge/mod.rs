@@ -46,6 +46,7 @@ pub mod options;
 pub mod outbound;
 pub mod outbox;
 pub mod stats;
+pub mod subscriptions;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -57,6 +58,7 @@ use parking_lot::Mutex;
 use shared_types::config::{Config, NamedBridge};
 use shared_types::metrics::BridgeMetrics;
 use shared_types::{BridgeInfo, BridgeLinkState};
+use tokio::sync::watch;
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
@@ -72,7 +74,7 @@ use crate::session::{ClientDetails, Session, SessionId};
 use backoff::Backoff;
 use error::LinkError;
 use link::Link;
-use options::BridgeOptions;
+use options::{BridgeOptions, SubscribeRule};
 use outbox::Outbox;
 pub use stats::BridgeStats;
 
@@ -92,6 +94,8 @@ pub struct Carried {
     pub outbox: Outbox,
     /// Incoming QoS 2 messages received and not yet released by the upstream.
     pub inbound: DeliveryState,
+    /// The subscriptions upstream in force (the API may change them while the bridge runs).
+    pub subscriptions: Vec<SubscribeRule>,
 }
 
 /// One bridge's state for the whole process (it outlives restarts of the listeners, reloads,
@@ -139,6 +143,16 @@ struct Running {
     settings: NamedBridge,
     stop: CancellationToken,
     task: tokio::task::JoinHandle<()>,
+    /// The subscription rules, which change without a restart.
+    rules: watch::Sender<Vec<SubscribeRule>>,
+}
+
+/// Whether two settings of a bridge differ only in their subscriptions (which a running
+/// bridge changes live).
+fn only_subscriptions_differ(a: &NamedBridge, b: &NamedBridge) -> bool {
+    let mut b = b.clone();
+    b.bridge.subscription.clone_from(&a.bridge.subscription);
+    *a == b
 }
 
 impl Bridges {
@@ -262,6 +276,16 @@ pub async fn reconfigure(config: &Config, broker: &Broker, bridges: &Arc<Bridges
         .collect();
     let stopping: Vec<Running> = {
         let mut home = bridges.home.lock();
+        for (name, running) in &mut home.running {
+            if let Some(named) = wanted.get(name)
+                && *named != running.settings
+                && only_subscriptions_differ(named, &running.settings)
+                && let Ok(options) = BridgeOptions::new(named, config)
+            {
+                running.rules.send_replace(options.subscriptions);
+                running.settings = named.clone();
+            }
+        }
         let names: Vec<String> = home
             .running
             .iter()
@@ -346,18 +370,20 @@ fn start(
         .add(carried.outbox.restore(backlog, &mut forget));
     forget_all(broker, &session, &forget);
     let stop = shutdown.child_token();
+    let (rules, rules_rx) = watch::channel(options.subscriptions.clone());
     let task = tracker.spawn(run(
         options,
         broker.clone(),
         state,
         session,
         carried,
-        stop.clone(),
+        (stop.clone(), rules_rx),
     ));
     Some(Running {
         settings: named.clone(),
         stop,
         task,
+        rules,
     })
 }
 
@@ -405,6 +431,7 @@ fn unpark(state: &BridgeState, options: &mut BridgeOptions, forget: &mut Vec<u64
                     .outbox
                     .set_bounds(options.max_queued, options.max_queued_bytes, forget);
             carried.outbox.retry_qos_0 = options.retry_qos_0;
+            carried.subscriptions.clone_from(&options.subscriptions);
             state.stats.dropped.add(dropped);
             carried
         }
@@ -415,6 +442,7 @@ fn unpark(state: &BridgeState, options: &mut BridgeOptions, forget: &mut Vec<u64
                 options.retry_qos_0,
             ),
             inbound: DeliveryState::default(),
+            subscriptions: options.subscriptions.clone(),
         },
     }
 }
@@ -425,7 +453,7 @@ async fn run(
     state: Arc<BridgeState>,
     session: Arc<Session>,
     mut carried: Carried,
-    shutdown: CancellationToken,
+    (shutdown, mut rules): (CancellationToken, watch::Receiver<Vec<SubscribeRule>>),
 ) {
     match dialers(&options) {
         Ok(dialers) => {
@@ -437,7 +465,7 @@ async fn run(
                 state: &state,
                 session: &session,
             };
-            supervise(upstream, &mut carried, &shutdown)
+            supervise(upstream, &mut carried, &mut rules, &shutdown)
                 .instrument(span)
                 .await;
         }
@@ -518,7 +546,12 @@ struct Upstream<'a> {
 /// (`hybrid_servers`) an attempt that fails, or a connection that ends, moves on to the next
 /// server at once; only when every server has failed in a row does the bridge wait (capped
 /// exponential backoff, up to `backoff_max`) before going round again.
-async fn supervise(upstream: Upstream<'_>, carried: &mut Carried, shutdown: &CancellationToken) {
+async fn supervise(
+    upstream: Upstream<'_>,
+    carried: &mut Carried,
+    rules: &mut watch::Receiver<Vec<SubscribeRule>>,
+    shutdown: &CancellationToken,
+) {
     let Upstream {
         options,
         dialers,
@@ -551,6 +584,8 @@ async fn supervise(upstream: Upstream<'_>, carried: &mut Carried, shutdown: &Can
                 () = session.mailbox.ready() => {
                     absorb(broker, stats, session, carried);
                 }
+                // Taken at the next connection.
+                Some(new) = link::rules_changed(Some(&mut *rules)) => carried.subscriptions = new,
             }
         };
         let connected = match result {
@@ -592,7 +627,7 @@ async fn supervise(upstream: Upstream<'_>, carried: &mut Carried, shutdown: &Can
             "bridge connected"
         );
         let since = Instant::now();
-        let end = Link::new(connected, options, broker, stats, session, carried)
+        let end = Link::new(connected, options, broker, stats, session, carried, rules)
             .run(shutdown)
             .await;
         match end {

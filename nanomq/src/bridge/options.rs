@@ -245,14 +245,14 @@ impl BridgeOptions {
             .iter()
             .find(|f| topic_matches(&f.filter, topic))
     }
+}
 
-    /// The subscription rule deciding how an upstream message on `topic` is published here:
-    /// the first whose filter matches.
-    pub fn subscribe_rule(&self, topic: &str) -> Option<&SubscribeRule> {
-        self.subscriptions
-            .iter()
-            .find(|s| topic_matches(&s.filter.filter, topic))
-    }
+/// The subscription rule deciding how an upstream message on `topic` is published here: the
+/// first of `rules` whose filter matches.
+pub fn subscribe_rule<'a>(rules: &'a [SubscribeRule], topic: &str) -> Option<&'a SubscribeRule> {
+    rules
+        .iter()
+        .find(|s| topic_matches(&s.filter.filter, topic))
 }
 
 /// `nanomq-bridge-` and 8 random hex digits: unique enough, and within MQTT 3.1's 23 characters.

@@ -1,5 +1,5 @@
 //! Local messages to the upstream: PUBLISH packets built from the outbox and the bridge's
-//! mailbox within the in-flight window, the upstream SUBSCRIBE, and resends with DUP of
+//! mailbox within the in-flight window, and resends with DUP of
 //! what was in flight when the previous connection ended.
 
 use std::sync::Arc;
@@ -9,7 +9,7 @@ use tracing::debug;
 
 use super::link::Link;
 use crate::codec::AckKind;
-use crate::codec::{Packet, PacketId, ProtocolVersion, Publish, QoS, ReasonCode, Subscribe};
+use crate::codec::{PacketId, ProtocolVersion, Publish, QoS, ReasonCode};
 use crate::link::{PULL_BATCH, WRITE_HIGH};
 use crate::message::Delivery;
 use crate::session::inflight::Stage;
@@ -166,25 +166,5 @@ impl Link<'_> {
                 Stage::Released => self.write_ack(AckKind::PubRel, packet_id, ReasonCode::SUCCESS),
             }
         }
-    }
-
-    /// Subscribes upstream to the bridge's `subscription` rules, with No Local for MQTT 5 so
-    /// that what the bridge forwards does not come back.
-    pub(super) fn subscribe_upstream(&mut self) {
-        if self.options.subscriptions.is_empty() {
-            return;
-        }
-        let filters = self
-            .options
-            .subscriptions
-            .iter()
-            .map(|rule| rule.filter.clone())
-            .collect();
-        let subscribe = Subscribe {
-            packet_id: self.carried.outbox.inflight.next_packet_id(),
-            filters,
-            properties: Default::default(),
-        };
-        self.write_packet(&Packet::Subscribe(subscribe));
     }
 }

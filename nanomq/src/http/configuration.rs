@@ -254,18 +254,38 @@ async fn update(
 /// Merges `patch` over the file as it is on disk, checks the result could start, and edits
 /// the file; nothing changes on any failure.
 async fn apply(state: &AppState, patch: &serde_json::Value) -> ApiResult<()> {
+    apply_change(state, patch, |saved| {
+        saved
+            .merged(patch)
+            .map_err(|error| invalid(error.to_string()))
+    })
+    .await?;
+    Ok(Json(ApiResponse::ok_empty()))
+}
+
+/// 400/108 "invalid configuration: `reason`".
+pub(super) fn invalid(reason: String) -> ApiError {
+    ApiError::bad_request(
+        ResultCode::InvalidParameter,
+        format!("invalid configuration: {reason}"),
+    )
+}
+
+/// Applies `change` to the file as it is on disk (`stated`: the settings the request names, for
+/// the access-control guard), checks the result could start, and edits the file; returns the
+/// configuration written. Nothing changes on any failure.
+pub(super) async fn apply_change(
+    state: &AppState,
+    stated: &serde_json::Value,
+    change: impl FnOnce(&Config) -> Result<Config, ApiError>,
+) -> Result<Config, ApiError> {
     let _writing = state.config_writes().lock().await;
     let saved = saved(state).await?;
-    let invalid = |reason: String| {
-        ApiError::bad_request(
-            ResultCode::InvalidParameter,
-            format!("invalid configuration: {reason}"),
-        )
-    };
-    let mut merged = saved
-        .merged(patch)
-        .map_err(|error| invalid(error.to_string()))?;
+    let mut merged = change(&saved)?;
     merged.restore_secrets(&saved);
+    merged
+        .validate()
+        .map_err(|error| invalid(error.to_string()))?;
     if let Some(field) = merged.placeholders().first() {
         return Err(invalid(format!(
             "field `{field}`: `{PLACEHOLDER}` stands for a secret the broker does not have; give the value"
@@ -276,7 +296,7 @@ async fn apply(state: &AppState, patch: &serde_json::Value) -> ApiResult<()> {
     let control = state.control.clone();
     let to_check = merged.clone();
     let before = saved.clone();
-    let stated = Stated::from_json(patch);
+    let stated = Stated::from_json(stated);
     tokio::task::spawn_blocking(move || {
         control.preflight(&to_check)?;
         // A POST must not weaken access control by accident either (a section replaced
@@ -301,6 +321,7 @@ async fn apply(state: &AppState, patch: &serde_json::Value) -> ApiResult<()> {
         ));
     };
     let display = path.display().to_string();
+    let written = merged.clone();
     tokio::task::spawn_blocking(move || crate::config::save_edited(&path, &saved, &merged))
         .await
         .map_err(|error| error.to_string())
@@ -311,5 +332,5 @@ async fn apply(state: &AppState, patch: &serde_json::Value) -> ApiResult<()> {
                 format!("cannot write {display}: {error}"),
             )
         })?;
-    Ok(Json(ApiResponse::ok_empty()))
+    Ok(written)
 }

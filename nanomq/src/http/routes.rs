@@ -5,7 +5,7 @@
 use axum::Json;
 use axum::handler::Handler;
 use axum::http::Method;
-use axum::routing::{MethodRouter, delete, get, post};
+use axum::routing::{MethodRouter, delete, get, post, put};
 use shared_types::{ApiResponse, Endpoint, PageRequest};
 
 use super::error::ApiError;
@@ -67,6 +67,15 @@ impl ApiRoute {
         T: 'static,
     {
         ApiRoute::new(Method::POST, path, name, descr, post(h))
+    }
+
+    /// A PUT route.
+    pub fn put<H, T>(path: &'static str, name: &'static str, descr: &'static str, h: H) -> Self
+    where
+        H: Handler<T, AppState>,
+        T: 'static,
+    {
+        ApiRoute::new(Method::PUT, path, name, descr, put(h))
     }
 
     /// A DELETE route.

@@ -244,3 +244,175 @@ async fn a_reload_moves_the_bridge_and_keeps_local_clients() {
     first.handle.stop().await;
     second.handle.stop().await;
 }
+
+/// The runtime API end to end, with curl's requests: create a bridge, subscribe and
+/// unsubscribe it upstream live (no reconnection), switch it off and on, change it, delete
+/// it; each change is in the file and in force when the answer comes. Mistakes get 400 or 404
+/// with `{"code":108}` and change nothing.
+#[tokio::test]
+async fn the_runtime_api_creates_changes_and_removes_bridges() {
+    let up_port = free_port();
+    let upstream = TestBroker::start(upstream_config(up_port)).await;
+    let edge = TestBroker::start(test_config()).await;
+    let http = http_client();
+    let base = format!("{}/api/v4", edge.http_url());
+    let create = format!(
+        r#"{{"cloud": {{"server": "mqtt-tcp://127.0.0.1:{up_port}", "clientid": "edge-api",
+            "keepalive": "30s", "forwards": [{{"local_topic": "up/#", "remote_topic": ""}}]}}}}"#
+    );
+    curl(
+        &http,
+        Method::POST,
+        &format!("{base}/bridges"),
+        Some(&create),
+    )
+    .await
+    .assert(StatusCode::OK, 0);
+    let one = format!("{base}/bridges/cloud");
+    until(&http, &one, "connected", |b| b["state"] == "connected").await;
+    assert!(edge.file_config().bridges.mqtt.contains_key("cloud"));
+    curl(
+        &http,
+        Method::POST,
+        &format!("{base}/bridges"),
+        Some(&create),
+    )
+    .await
+    .assert(StatusCode::BAD_REQUEST, 108);
+
+    // Live subscription: the upstream session gains it without a reconnection.
+    let (mut local, _) = connect4(options4(edge.mqtt_port(), "local")).await;
+    local.subscribe("down/#", rumqttc::QoS::AtLeastOnce).await;
+    let sub = r#"{"data":{"subscription":[{"remote_topic":"cmd/#","local_topic":"","prefix":"down/","qos":1}]}}"#;
+    curl(
+        &http,
+        Method::POST,
+        &format!("{base}/bridges/sub/cloud"),
+        Some(sub),
+    )
+    .await
+    .assert(StatusCode::OK, 0);
+    eventually("the subscription upstream", || {
+        upstream
+            .handle
+            .broker
+            .session("edge-api")
+            .is_some_and(|s| s.subscription_count() == 1)
+    })
+    .await;
+    let (up_client, _) = connect4(options4(up_port, "up-pub")).await;
+    up_client
+        .client
+        .publish("cmd/go", rumqttc::QoS::AtLeastOnce, false, &b"1"[..])
+        .await
+        .unwrap();
+    let down = local.next_publish().await;
+    assert_eq!(down.topic, "down/cmd/go");
+    let info = get(&http, &one).await;
+    assert_eq!(info["metrics"]["reconnects"], 0, "{info}");
+    assert_eq!(info["subscription"][0]["remote_topic"], "cmd/#");
+    let unsub = r#"{"data":{"unsubscription":[{"topic":"cmd/#"}]}}"#;
+    curl(
+        &http,
+        Method::POST,
+        &format!("{base}/bridges/unsub/cloud"),
+        Some(unsub),
+    )
+    .await
+    .assert(StatusCode::OK, 0);
+    eventually("the subscription gone upstream", || {
+        upstream
+            .handle
+            .broker
+            .session("edge-api")
+            .is_some_and(|s| s.is_connected() && s.subscription_count() == 0)
+    })
+    .await;
+    curl(
+        &http,
+        Method::POST,
+        &format!("{base}/bridges/unsub/cloud"),
+        Some(unsub),
+    )
+    .await
+    .assert(StatusCode::NOT_FOUND, 108);
+
+    // Switched off and on.
+    let off = r#"{"data":{"bridge_switch":false}}"#;
+    curl(
+        &http,
+        Method::POST,
+        &format!("{base}/bridges/switch/cloud"),
+        Some(off),
+    )
+    .await
+    .assert(StatusCode::OK, 0);
+    let stopped = get(&http, &one).await;
+    assert_eq!(
+        (stopped["state"].as_str(), stopped["enable"].as_bool()),
+        (Some("stopped"), Some(false))
+    );
+    assert!(!edge.file_config().bridges.mqtt["cloud"].enable);
+    let on = r#"{"data":{"bridge_switch":true}}"#;
+    curl(
+        &http,
+        Method::POST,
+        &format!("{base}/bridges/switch/cloud"),
+        Some(on),
+    )
+    .await
+    .assert(StatusCode::OK, 0);
+    until(&http, &one, "connected again", |b| {
+        b["state"] == "connected"
+    })
+    .await;
+
+    // Changed: a key left out keeps its value; a bad one is refused with its field named.
+    let change = r#"{"cloud": {"forwards": [{"local_topic": "other/#"}]}}"#;
+    curl(&http, Method::PUT, &one, Some(change))
+        .await
+        .assert(StatusCode::OK, 0);
+    let changed = get(&http, &one).await;
+    assert_eq!(changed["forwards"][0]["local_topic"], "other/#");
+    assert_eq!(changed["clientid"], "edge-api");
+    let bad = r#"{"cloud": {"forwards": [{"local_topic": "a/#", "remote_topic": "b/#"}]}}"#;
+    let refused = curl(&http, Method::PUT, &one, Some(bad)).await;
+    refused.assert(StatusCode::BAD_REQUEST, 108);
+    assert!(
+        refused
+            .text
+            .contains("bridges.mqtt.cloud.forwards[0].remote_topic"),
+        "{}",
+        refused.text
+    );
+    assert_eq!(
+        edge.file_config().bridges.mqtt["cloud"].forwards[0].local_topic,
+        "other/#"
+    );
+    curl(
+        &http,
+        Method::PUT,
+        &format!("{base}/bridges/nope"),
+        Some(r#"{"nope": {}}"#),
+    )
+    .await
+    .assert(StatusCode::NOT_FOUND, 108);
+
+    curl(&http, Method::DELETE, &one, None)
+        .await
+        .assert(StatusCode::OK, 0);
+    curl(&http, Method::GET, &one, None)
+        .await
+        .assert(StatusCode::NOT_FOUND, 108);
+    assert!(edge.file_config().bridges.mqtt.is_empty());
+    eventually("the upstream session gone", || {
+        upstream
+            .handle
+            .broker
+            .session("edge-api")
+            .is_none_or(|s| !s.is_connected())
+    })
+    .await;
+    edge.handle.stop().await;
+    upstream.handle.stop().await;
+}

@@ -2,7 +2,7 @@
 //! settings, as JSON (the API's `data`) or as TOML (the layout of `etc/nanomq.conf`).
 
 mod edit;
-mod set;
+pub mod set;
 mod view;
 
 use comfy_table::Cell;

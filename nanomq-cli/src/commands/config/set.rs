@@ -40,7 +40,7 @@ pub async fn exec(args: ConfigSetArgs, ctx: &Ctx) -> Result<(), CliError> {
 }
 
 /// The file's name for messages, and its text (`-` is standard input).
-fn read_input(path: &Path) -> Result<(String, String), CliError> {
+pub fn read_input(path: &Path) -> Result<(String, String), CliError> {
     if path == Path::new("-") {
         let mut text = String::new();
         std::io::stdin()
