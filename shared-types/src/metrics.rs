@@ -184,6 +184,19 @@ pub struct BridgeMetrics {
     /// Failed connection attempts since start.
     #[serde(default)]
     pub failed_attempts: u64,
+    /// Messages forwarded per second, over the last seconds (how fast a backlog drains).
+    #[serde(default)]
+    pub forward_rate: u64,
+    /// Seconds until what waits now is forwarded at `forward_rate`; omitted when nothing
+    /// waits or nothing moves.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub drain_eta_s: Option<u64>,
+}
+
+/// Seconds to forward `queued` messages at `rate` a second; `None` when nothing waits or
+/// nothing moves.
+pub fn drain_eta(queued: u64, rate: u64) -> Option<u64> {
+    (queued > 0 && rate > 0).then(|| queued.div_ceil(rate))
 }
 
 impl BridgeMetrics {
@@ -205,6 +218,10 @@ impl BridgeMetrics {
             t.queued += m.queued;
             t.inflight += m.inflight;
             t.failed_attempts += m.failed_attempts;
+            t.forward_rate += m.forward_rate;
+        }
+        if let Some(t) = total.as_mut() {
+            t.drain_eta_s = drain_eta(t.queued, t.forward_rate);
         }
         total
     }

@@ -158,6 +158,7 @@ pub fn table(out: &Output, bridges: &[BridgeInfo]) -> Table {
         "FORWARDED",
         "RECEIVED",
         "QUEUED",
+        "RATE/S",
         "DROPPED",
     ]);
     for bridge in bridges {
@@ -170,6 +171,7 @@ pub fn table(out: &Output, bridges: &[BridgeInfo]) -> Table {
             out.number(m.messages_forwarded),
             out.number(m.messages_received),
             out.number(m.queued),
+            out.number(m.forward_rate),
             out.number(m.dropped),
         ]);
     }
@@ -258,13 +260,25 @@ pub fn details(out: &Output, bridge: &BridgeInfo) -> Table {
                 bytes(m.bytes_received)
             ),
         ),
-        ("queued now", format!("{} messages", m.queued)),
+        ("queued now", queued(m)),
         ("in flight now", format!("{} messages", m.inflight)),
         ("dropped", format!("{} messages", m.dropped)),
         ("reconnects", m.reconnects.to_string()),
         ("failed attempts", m.failed_attempts.to_string()),
     ]);
     out.key_values(rows)
+}
+
+/// "1200 messages, forwarding 3000/s, drained in ~1 s".
+fn queued(m: &shared_types::BridgeMetrics) -> String {
+    let mut text = format!("{} messages", m.queued);
+    if m.forward_rate > 0 {
+        text.push_str(&format!(", forwarding {}/s", m.forward_rate));
+    }
+    if let Some(eta) = m.drain_eta_s {
+        text.push_str(&format!(", drained in ~{eta} s"));
+    }
+    text
 }
 
 fn list_or_none(items: &[String]) -> String {

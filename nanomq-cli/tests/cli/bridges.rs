@@ -54,14 +54,35 @@ async fn bridges_are_created_changed_switched_and_removed() {
         upstream_session(&upstream) == Some((true, 1))
     })
     .await;
-    let shown = edge.cli().args(["bridges", "show", "cloud"]).run().await.ok();
-    assert!(shown.contains("cmd/# (QoS 1)") && shown.contains("connected"), "{shown}");
+    let shown = edge
+        .cli()
+        .args(["bridges", "show", "cloud"])
+        .run()
+        .await
+        .ok();
+    assert!(
+        shown.contains("cmd/# (QoS 1)") && shown.contains("connected"),
+        "{shown}"
+    );
 
-    edge.cli().args(["bridges", "stop", "cloud"]).run().await.ok();
-    let shown = edge.cli().args(["bridges", "show", "cloud"]).run().await.ok();
+    edge.cli()
+        .args(["bridges", "stop", "cloud"])
+        .run()
+        .await
+        .ok();
+    let shown = edge
+        .cli()
+        .args(["bridges", "show", "cloud"])
+        .run()
+        .await
+        .ok();
     assert!(shown.contains("stopped"), "{shown}");
     assert!(!edge.file_config().bridges.mqtt["cloud"].enable);
-    edge.cli().args(["bridges", "start", "cloud"]).run().await.ok();
+    edge.cli()
+        .args(["bridges", "start", "cloud"])
+        .run()
+        .await
+        .ok();
     eventually("connected again", || {
         upstream_session(&upstream) == Some((true, 1))
     })

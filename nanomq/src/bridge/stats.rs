@@ -6,11 +6,12 @@
 //! independent and only ever read as a snapshot.
 
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Local};
 use parking_lot::Mutex;
 use shared_types::BridgeLinkState;
-use shared_types::metrics::BridgeMetrics;
+use shared_types::metrics::{BridgeMetrics, drain_eta};
 
 use crate::metrics::Counter;
 
@@ -60,6 +61,36 @@ pub struct BridgeStats {
     pub dropped: Counter,
     /// Connection attempts that failed.
     pub failed_attempts: Counter,
+    /// The forwarding rate, measured when the counters are read.
+    rate: Mutex<Rate>,
+}
+
+/// How often the forwarding rate is measured at most: reads closer together show the last
+/// measurement.
+const RATE_PERIOD: Duration = Duration::from_secs(1);
+
+/// The forwarding rate: messages forwarded between two reads at least [`RATE_PERIOD`] apart.
+/// Measured on read (the API, Prometheus, `$SYS`), so the forwarding path pays nothing.
+#[derive(Debug, Default)]
+struct Rate {
+    sample: Option<(Instant, u64)>,
+    per_second: u64,
+}
+
+impl Rate {
+    fn update(&mut self, now: Instant, forwarded: u64) -> u64 {
+        match self.sample {
+            Some((at, before)) if now.duration_since(at) >= RATE_PERIOD => {
+                let elapsed = now.duration_since(at).as_secs_f64();
+                let moved = forwarded.saturating_sub(before) as f64;
+                self.per_second = (moved / elapsed).round() as u64;
+                self.sample = Some((now, forwarded));
+            }
+            Some(_) => {}
+            None => self.sample = Some((now, forwarded)),
+        }
+        self.per_second
+    }
 }
 
 impl BridgeStats {
@@ -93,17 +124,22 @@ impl BridgeStats {
 
     /// The counters as the HTTP API shows them.
     pub fn snapshot(&self) -> BridgeMetrics {
+        let forwarded = self.messages_forwarded.get();
+        let forward_rate = self.rate.lock().update(Instant::now(), forwarded);
+        let queued = self.queued.load(Ordering::Relaxed);
         BridgeMetrics {
             connected: self.connected(),
             reconnects: self.reconnects.get(),
-            messages_forwarded: self.messages_forwarded.get(),
+            messages_forwarded: forwarded,
             messages_received: self.messages_received.get(),
             bytes_forwarded: self.bytes_forwarded.get(),
             bytes_received: self.bytes_received.get(),
             dropped: self.dropped.get(),
-            queued: self.queued.load(Ordering::Relaxed),
+            queued,
             inflight: self.inflight.load(Ordering::Relaxed),
             failed_attempts: self.failed_attempts.get(),
+            forward_rate,
+            drain_eta_s: drain_eta(queued, forward_rate),
         }
     }
 }
@@ -137,8 +173,26 @@ mod tests {
                 queued: 7,
                 inflight: 8,
                 failed_attempts: 9,
+                forward_rate: 0,
+                drain_eta_s: None,
             }
         );
+    }
+
+    #[test]
+    fn the_rate_is_what_moved_between_reads_a_second_apart() {
+        let mut rate = Rate::default();
+        let start = Instant::now();
+        assert_eq!(rate.update(start, 100), 0, "one read measures nothing");
+        assert_eq!(
+            rate.update(start + Duration::from_millis(500), 600),
+            0,
+            "too soon"
+        );
+        assert_eq!(rate.update(start + Duration::from_secs(2), 2100), 1000);
+        assert_eq!(drain_eta(5000, 1000), Some(5));
+        assert_eq!(drain_eta(0, 1000), None);
+        assert_eq!(drain_eta(10, 0), None);
     }
 }
 

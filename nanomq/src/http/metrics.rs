@@ -244,7 +244,7 @@ pub fn exposition(m: &Metrics) -> String {
         write_series(&mut text, name, kind, help, "", value);
     }
     write_nanomq_series(&mut text, m);
-    let bridge_series = |b: &BridgeMetrics| -> [(&str, &str, &str, u64); 10] {
+    let bridge_series = |b: &BridgeMetrics| -> [(&str, &str, &str, u64); 11] {
         [
             (
                 "bridge_connected",
@@ -306,10 +306,16 @@ pub fn exposition(m: &Metrics) -> String {
                 "Messages in flight upstream now.",
                 b.inflight,
             ),
+            (
+                "bridge_forward_rate",
+                "gauge",
+                "Messages forwarded upstream per second, over the last seconds.",
+                b.forward_rate,
+            ),
         ]
     };
     // One HELP and TYPE per series, then a sample per bridge.
-    for index in 0..10 {
+    for index in 0..11 {
         for (at, (bridge, b)) in m.bridges.iter().enumerate() {
             let (name, kind, help, value) = bridge_series(b)[index];
             let label = format!("{{bridge=\"{}\"}}", escape_label(bridge));
