@@ -4,12 +4,14 @@
 # the subscriber's rate is the bridge's forwarding rate (every message crosses it once).
 #
 #   bench/bridge_rate.sh [ROUNDS] [BROKER ...]   (default: 3 rounds of target/release/nanomq)
+#   bench/bridge_rate.sh 3 target/release/nanomq mosquitto   (against Mosquitto's bridge)
 #   CLI=path/to/nanomq-cli bench/bridge_rate.sh ...  (a given load generator)
 #
 # Several brokers are run in turn each round (A/B of two builds: the edge and the upstream
-# are the same build). Persistence off on both, one worker thread each, 64-byte payloads,
-# 200,000 messages per run (TOTAL=n to change; the end is seen to about a second, so use
-# 600,000 or more for figures). Prints one line per broker and round, then each median.
+# are the same build; `mosquitto` runs Debian's Mosquitto as both, its bridge with
+# `topic bench/# out 1`, MQTT 5). A named bridge with its default in-flight window (32). Persistence off on both, one worker thread each, 64-byte payloads,
+# 200,000 messages per run (TOTAL=n to change; use 600,000 or more for figures). The rate is
+# the upstream subscriber's, from its first message to its last. Prints one line per broker and round, then each median.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${1:-3}
@@ -43,14 +45,34 @@ enable = false
 CONF
   if [ -n "${2:-}" ]; then
     cat <<CONF
-[bridge]
-bridge_mode = true
-address = "mqtt-tcp://127.0.0.1:$2"
+[bridges.mqtt.cloud]
+server = "mqtt-tcp://127.0.0.1:$2"
 proto_ver = 5
 clientid = "edge"
 keepalive = 60
-forwards = ["bench/#"]
-max_queued = 1000000
+forwards = [{ local_topic = "bench/#" }]
+max_send_queue_len = 1000000
+max_parallel_processes = ${PARALLEL:-32}
+CONF
+  fi
+}
+
+mosquitto_conf() { # port [upstream-port]: Mosquitto's bridge, the same load
+  cat <<CONF
+listener $1 127.0.0.1
+allow_anonymous true
+persistence false
+log_type error
+CONF
+  if [ -n "${2:-}" ]; then
+    cat <<CONF
+connection cloud
+address 127.0.0.1:$2
+bridge_protocol_version mqttv50
+clientid edge
+cleansession true
+topic bench/# out 1
+max_queued_messages 1000000
 CONF
   fi
 }
@@ -58,11 +80,19 @@ CONF
 run() { # broker -> messages per second at the upstream subscriber
   local broker=$1 up edge
   up=$(free_port); edge=$(free_port)
-  conf "$up" >"$tmp/up.conf"; conf "$edge" "$up" >"$tmp/edge.conf"
-  "$broker" start --conf "$tmp/up.conf" >/dev/null 2>"$tmp/up.err" & pids+=($!)
-  wait_port "$up"
-  "$broker" start --conf "$tmp/edge.conf" >/dev/null 2>"$tmp/edge.err" & pids+=($!)
-  wait_port "$edge"
+  if [ "$broker" = mosquitto ]; then
+    mosquitto_conf "$up" >"$tmp/up.conf"; mosquitto_conf "$edge" "$up" >"$tmp/edge.conf"
+    mosquitto -c "$tmp/up.conf" >/dev/null 2>"$tmp/up.err" & pids+=($!)
+    wait_port "$up"
+    mosquitto -c "$tmp/edge.conf" >/dev/null 2>"$tmp/edge.err" & pids+=($!)
+    wait_port "$edge"
+  else
+    conf "$up" >"$tmp/up.conf"; conf "$edge" "$up" >"$tmp/edge.conf"
+    "$broker" start --conf "$tmp/up.conf" >/dev/null 2>"$tmp/up.err" & pids+=($!)
+    wait_port "$up"
+    "$broker" start --conf "$tmp/edge.conf" >/dev/null 2>"$tmp/edge.err" & pids+=($!)
+    wait_port "$edge"
+  fi
   "$cli" bench sub -p "$up" -V 5 -q 1 -t 'bench/#' -L "$total" --json >"$tmp/sub.json" 2>"$tmp/sub.err" &
   local sub=$!
   # The bridge connects and subscribes on its own schedule; the subscriber and the bridge
@@ -75,15 +105,16 @@ run() { # broker -> messages per second at the upstream subscriber
   wait "$sub" || { echo "subscriber failed: $(cat "$tmp/sub.err")" >&2; exit 1; }
   end=$(date +%s.%N)
   stop_all
-  # From the first publish to the last message at the upstream.
-  python3 -c "print(round($total / ($end - $start)))"
+  # The subscriber times its first to its last message (the process's own end is seen to
+  # about a second): its rate, and its p99.
+  python3 -c "import json; s = json.load(open('$tmp/sub.json')); print(round(s['received_per_sec']), s['latency_ms']['p99'])"
 }
 
 declare -A all
 for round in $(seq "$rounds"); do
   for broker in "${brokers[@]}"; do
-    rate=$(run "$broker")
-    printf '%-40s round %-2s %10s msg/s\n' "$broker" "$round" "$rate"
+    read -r rate p99 < <(run "$broker")
+    printf '%-40s round %-2s %10s msg/s   p99 %8s ms\n' "$broker" "$round" "$rate" "$p99"
     all[$broker]+="$rate "
   done
 done

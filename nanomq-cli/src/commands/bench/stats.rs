@@ -18,6 +18,9 @@ pub struct Stats {
     pub sent: AtomicU64,
     /// Messages received.
     pub received: AtomicU64,
+    /// Messages received older than one received before on the same topic (by the send time
+    /// publishers stamp in them): a publisher's order broken on the way.
+    pub out_of_order: AtomicU64,
     /// Latency of received messages, microseconds.
     latency: Mutex<Histogram<u64>>,
     /// How long each client's connection took (TCP, TLS, CONNECT to CONNACK), microseconds.
@@ -63,6 +66,7 @@ impl Stats {
             failed: AtomicU64::new(0),
             sent: AtomicU64::new(0),
             received: AtomicU64::new(0),
+            out_of_order: AtomicU64::new(0),
             latency: Mutex::new(new_histogram()),
             connect_time: Mutex::new(new_histogram()),
             stop: AtomicBool::new(false),
@@ -229,6 +233,9 @@ impl Stats {
             "received_per_sec": per_sec.1 as f64 / secs,
             "connect_rate": connect_rate,
         });
+        if kind == "bench sub" {
+            summary["out_of_order"] = self.out_of_order.load(Ordering::Relaxed).into();
+        }
         if let Ok(latency) = self.latency.lock()
             && !latency.is_empty()
         {

@@ -87,6 +87,8 @@ async fn subscribe(
     let mut io = conn.stream;
     let mut out = BytesMut::new();
     let mut tick = tokio::time::interval(Duration::from_millis(200));
+    // The latest send time seen on each topic: one older is out of its publisher's order.
+    let mut latest: std::collections::HashMap<std::sync::Arc<str>, u64> = Default::default();
     loop {
         let mut received = 0u64;
         let mut last_seen = None;
@@ -97,7 +99,13 @@ async fn subscribe(
                     if p.payload.len() >= 8 {
                         let mut sent = [0u8; 8];
                         sent.copy_from_slice(&p.payload[..8]);
-                        let latency = now_micros().saturating_sub(u64::from_be_bytes(sent));
+                        let sent = u64::from_be_bytes(sent);
+                        let latency = now_micros().saturating_sub(sent);
+                        let newest = latest.entry(std::sync::Arc::clone(&p.topic)).or_default();
+                        if sent < *newest {
+                            stats.out_of_order.fetch_add(1, Ordering::Relaxed);
+                        }
+                        *newest = (*newest).max(sent);
                         let _ = histogram.record(latency.clamp(1, 100_000_000));
                     }
                     match (p.qos, p.packet_id) {
