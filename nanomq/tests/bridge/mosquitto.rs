@@ -188,3 +188,67 @@ async fn tls_with_an_untrusted_certificate_never_connects() {
     );
     edge.stop().await;
 }
+
+/// Named bridges over TLS to a real `mosquitto`: one trusting the right CA (a file named by
+/// `ssl.cacertfile`) forwards, renamed; one trusting another CA never connects and says why.
+#[tokio::test]
+async fn named_bridges_over_tls_verify_the_upstream_certificate() {
+    use shared_types::config::{BridgeForward, BridgeSsl, MqttBridge};
+    let (ca, cert, key) = test_pki();
+    let (other_ca, _, _) = test_pki();
+    let Some((_mosquitto, mut up_sub, tls_port)) = mosquitto_with_tls(&cert, &key).await else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let ca_file = dir.path().join("ca.pem");
+    std::fs::write(&ca_file, &ca).unwrap();
+    let bridge = |clientid: &str, cacert: String| MqttBridge {
+        server: format!("tls+mqtt-tcp://127.0.0.1:{tls_port}"),
+        clientid: Some(clientid.into()),
+        ssl: BridgeSsl {
+            cacertfile: Some(cacert),
+            ..BridgeSsl::default()
+        },
+        forwards: vec![BridgeForward {
+            local_topic: "local/#".into(),
+            prefix: "sensors/".into(),
+            ..BridgeForward::default()
+        }],
+        ..MqttBridge::default()
+    };
+    let edge = TestBroker::start_with(|config| {
+        let trusted = bridge("edge-good", ca_file.to_string_lossy().into_owned());
+        config.bridges.mqtt.insert("good".into(), trusted);
+        config
+            .bridges
+            .mqtt
+            .insert("bad".into(), bridge("edge-bad", other_ca));
+    })
+    .await;
+    eventually("the trusting bridge connected", || {
+        edge.handle.bridge_metrics_of("good").connected
+    })
+    .await;
+    let local = v4::connect(&edge, "local").await;
+    local
+        .publish("local/t", QoS::AtLeastOnce, false, b"over tls")
+        .await;
+    assert_eq!(
+        payload(&up_sub.next_publish().await),
+        ("sensors/local/t", &b"over tls"[..])
+    );
+    let bad = edge.handle.bridge_state("bad");
+    eventually("a refused attempt", || bad.stats.failed_attempts.get() >= 1).await;
+    let info = edge
+        .handle
+        .control()
+        .bridges()
+        .info(&edge.handle.broker.config());
+    let bad_info = info.iter().find(|b| b.name == "bad").unwrap();
+    let error = bad_info.last_error.clone().unwrap_or_default();
+    assert!(
+        !bad_info.metrics.connected && error.to_lowercase().contains("certificate"),
+        "{bad_info:?}"
+    );
+    edge.stop().await;
+}
