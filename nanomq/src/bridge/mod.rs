@@ -110,6 +110,8 @@ pub struct BridgeState {
     client_id: Mutex<Option<String>>,
     /// The server the bridge is connected to or trying.
     server: Mutex<Option<String>>,
+    /// Its local session's identifier in the store, once it ran.
+    store_id: Mutex<Option<String>>,
 }
 
 impl BridgeState {
@@ -301,6 +303,7 @@ pub async fn reconfigure(config: &Config, broker: &Broker, bridges: &Arc<Bridges
         running.stop.cancel();
         let _ = running.task.await;
     }
+    forget_removed(config, broker, bridges);
     let mut home = bridges.home.lock();
     if let Some((shutdown, tracker)) = home.listeners.clone()
         && !shutdown.is_cancelled()
@@ -316,6 +319,34 @@ pub async fn reconfigure(config: &Config, broker: &Broker, bridges: &Arc<Bridges
         }
     }
     drop_unclaimed(config, broker);
+}
+
+/// Bridges gone from the configuration (not switched off: those keep what they hold for their
+/// next start) take what they held with them, in memory and in the store.
+fn forget_removed(config: &Config, broker: &Broker, bridges: &Bridges) {
+    let configured = config.mqtt_bridges();
+    let states: Vec<(String, Arc<BridgeState>)> = bridges
+        .states
+        .lock()
+        .iter()
+        .map(|(name, state)| (name.clone(), Arc::clone(state)))
+        .collect();
+    for (name, state) in states {
+        if configured.iter().any(|named| named.name == name) {
+            continue;
+        }
+        let Some((_, parked)) = state.parked.take() else {
+            continue;
+        };
+        let held = parked.outbox.pending_len() + parked.outbox.inflight.inflight_len();
+        if held > 0 {
+            warn!(bridge = %name, messages = held, "bridge removed: the messages it held are dropped");
+        }
+        if let Some(store_id) = state.store_id.lock().take() {
+            broker.drop_bridge_session(&store_id);
+        }
+        state.stats.set_backlog(0, 0);
+    }
 }
 
 /// What the store held from the previous run for bridges that no longer run is dropped (and
@@ -355,6 +386,7 @@ fn start(
     let mut forget = Vec::new();
     let mut carried = unpark(&state, &mut options, &mut forget);
     *state.client_id.lock() = Some(options.client_id.clone());
+    *state.store_id.lock() = Some(options.store_id.clone());
     let session = local_session(broker, &options);
     let backlog = broker.open_bridge_session(&session, options.version);
     if !backlog.is_empty() {

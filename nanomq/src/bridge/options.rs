@@ -193,10 +193,7 @@ impl BridgeOptions {
         let max_packet_size = connect_properties
             .maximum_packet_size
             .unwrap_or(config.max_packet_size);
-        let store_id = match named.source {
-            BridgeSource::Section => BRIDGE_CLIENT_ID.to_string(),
-            BridgeSource::Table => format!("{BRIDGE_CLIENT_ID}/{}", named.name),
-        };
+        let store_id = store_id(named);
         let ssl = &bridge.ssl;
         Ok(BridgeOptions {
             name: named.name.clone(),
@@ -253,6 +250,15 @@ pub fn subscribe_rule<'a>(rules: &'a [SubscribeRule], topic: &str) -> Option<&'a
     rules
         .iter()
         .find(|s| topic_matches(&s.filter.filter, topic))
+}
+
+/// The client identifier of a bridge's local session, under which the store keeps what waits
+/// for its upstream: `\0bridge` for the `[bridge]` section's, `\0bridge/NAME` for a named one.
+pub fn store_id(named: &NamedBridge) -> String {
+    match named.source {
+        BridgeSource::Section => BRIDGE_CLIENT_ID.to_string(),
+        BridgeSource::Table => format!("{BRIDGE_CLIENT_ID}/{}", named.name),
+    }
 }
 
 /// `nanomq-bridge-` and 8 random hex digits: unique enough, and within MQTT 3.1's 23 characters.

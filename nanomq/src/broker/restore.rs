@@ -216,6 +216,15 @@ impl Broker {
             .unwrap_or_default()
     }
 
+    /// A bridge was removed: what the store keeps for it (`client`, its local session's
+    /// identifier) is dropped.
+    pub fn drop_bridge_session(&self, client: &str) {
+        self.inner.bridge_backlog.lock().remove(client);
+        self.record_unawaited(|| Op::DropSession {
+            client: Arc::from(client),
+        });
+    }
+
     /// What the store held from the previous run for bridges other than `claimed` (the store
     /// identities of the bridges that run) is dropped and logged, so that it does not wait on
     /// disk for ever.

@@ -26,7 +26,7 @@ use shared_types::{
     ApiResponse, BridgeInfo, BridgeSubRequest, BridgeSwitchRequest, BridgeUnsubRequest, ResultCode,
 };
 
-use super::configuration::{apply_change, invalid};
+use super::configuration::{apply_change_locked, invalid};
 use super::error::ApiError;
 use super::extract::{ApiJson, ApiPath};
 use super::routes::{ApiResult, ApiRoute};
@@ -162,14 +162,17 @@ fn table_of(config: &Config, name: &str) -> Result<(), ApiError> {
     }
 }
 
-/// Writes the change and puts the bridges of the file in force.
+/// Writes the change and puts the bridges of the file in force, holding the configuration's
+/// write lock throughout, so that concurrent changes are applied in the order written.
 async fn commit(
     state: &AppState,
     stated: Value,
     change: impl FnOnce(&Config) -> Result<Config, ApiError>,
 ) -> ApiResult<()> {
-    let written = apply_change(state, &stated, change).await?;
+    let writing = state.config_writes().lock().await;
+    let written = apply_change_locked(state, &writing, &stated, change).await?;
     crate::reload::apply_bridges(&state.broker, &state.control, &written).await;
+    drop(writing);
     Ok(Json(ApiResponse::ok_empty()))
 }
 

@@ -279,7 +279,18 @@ pub(super) async fn apply_change(
     stated: &serde_json::Value,
     change: impl FnOnce(&Config) -> Result<Config, ApiError>,
 ) -> Result<Config, ApiError> {
-    let _writing = state.config_writes().lock().await;
+    let writing = state.config_writes().lock().await;
+    apply_change_locked(state, &writing, stated, change).await
+}
+
+/// [`apply_change`], for a caller that holds the configuration's write lock (`_writing`) and
+/// keeps holding it while it applies what was written.
+pub(super) async fn apply_change_locked(
+    state: &AppState,
+    _writing: &tokio::sync::MutexGuard<'_, ()>,
+    stated: &serde_json::Value,
+    change: impl FnOnce(&Config) -> Result<Config, ApiError>,
+) -> Result<Config, ApiError> {
     let saved = saved(state).await?;
     let mut merged = change(&saved)?;
     merged.restore_secrets(&saved);

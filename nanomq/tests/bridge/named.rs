@@ -241,3 +241,43 @@ async fn a_named_bridges_outage_buffer_is_in_the_store() {
     eventually("the store to forget them", || stored() == 0).await;
     edge.stop().await;
 }
+
+/// A bridge removed from the configuration takes what it held with it: the store forgets it
+/// (a bridge switched off keeps it for its next start).
+#[tokio::test]
+async fn a_removed_bridge_leaves_nothing_in_the_store() {
+    let data = tempfile::tempdir().unwrap();
+    let nowhere = free_port();
+    let edge = TestBroker::start_with(|c| {
+        let mut bridge = to(nowhere, "edge-removed");
+        bridge.forwards = vec![forward("data/#", "", "")];
+        c.bridges.mqtt.insert("gone".into(), bridge);
+        c.persistence.enable = true;
+        c.persistence.dir = data.path().to_string_lossy().into_owned();
+    })
+    .await;
+    let stored = || edge.handle.broker.store_stats().unwrap().messages;
+    let local = v4::connect(&edge, "local").await;
+    for n in 0..3u32 {
+        local
+            .publish(&format!("data/{n}"), QoS::AtLeastOnce, false, b"x")
+            .await;
+    }
+    eventually("kept in the store", || stored() == 3).await;
+
+    let mut file = edge.file_config();
+    file.bridges.mqtt.get_mut("gone").unwrap().enable = false;
+    nanomq::config::save_atomic(&edge.path, &file).unwrap();
+    nanomq::reload::reload(&edge.handle.broker, &edge.handle.control())
+        .await
+        .unwrap();
+    assert_eq!(stored(), 3, "switched off, it keeps them");
+
+    file.bridges.mqtt.clear();
+    nanomq::config::save_atomic(&edge.path, &file).unwrap();
+    nanomq::reload::reload(&edge.handle.broker, &edge.handle.control())
+        .await
+        .unwrap();
+    eventually("forgotten by the store", || stored() == 0).await;
+    edge.stop().await;
+}

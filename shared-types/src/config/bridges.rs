@@ -76,6 +76,9 @@ pub struct MqttBridge {
     pub cancel_timeout: Option<u64>,
     /// NanoMQ's QUIC receive queue. Accepted and unused.
     pub max_recv_queue_len: Option<u64>,
+    /// NanoMQ's transparent bridging (every local client's subscriptions proxied upstream):
+    /// not implemented, so `true` is refused; list the subscriptions in `subscription`.
+    pub transparent: bool,
 }
 
 impl Default for MqttBridge {
@@ -105,6 +108,7 @@ impl Default for MqttBridge {
             resend_wait: None,
             cancel_timeout: None,
             max_recv_queue_len: None,
+            transparent: false,
         }
     }
 }

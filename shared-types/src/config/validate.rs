@@ -264,6 +264,12 @@ pub(crate) fn validate_mqtt_bridge(path: &str, bridge: &MqttBridge) -> Result<()
             ConfigError::new(field(&format!("hybrid_servers[{index}]")), reason)
         })?;
     }
+    if bridge.transparent {
+        return Err(ConfigError::new(
+            field("transparent"),
+            "transparent bridging (every local subscription proxied upstream) is not implemented: list the subscriptions in `subscription`",
+        ));
+    }
     if bridge.hybrid_bridging && bridge.hybrid_servers.is_empty() {
         return Err(ConfigError::new(
             field("hybrid_servers"),
