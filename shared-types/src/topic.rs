@@ -3,10 +3,20 @@
 
 pub use nanomq_codec::{MAX_TOPIC_LEN, TopicError, validate_topic_filter, validate_topic_name};
 
+/// The filter a shared subscription's `$share/GROUP/FILTER` matches topics with (the filter
+/// itself for any other).
+pub fn without_share(filter: &str) -> &str {
+    filter
+        .strip_prefix("$share/")
+        .and_then(|rest| rest.split_once('/'))
+        .map_or(filter, |(_, inner)| inner)
+}
+
 /// Whether topic name `topic` matches topic filter `filter` (MQTT 5.0 §4.7: `+` one level,
 /// `#` the rest, including the parent level; a filter starting with a wildcard does not match
 /// a topic starting with `$`).
 pub fn topic_matches(filter: &str, topic: &str) -> bool {
+    let filter = without_share(filter);
     if topic.starts_with('$') && filter.starts_with(['+', '#']) {
         return false;
     }
@@ -68,6 +78,7 @@ impl TopicRewrite {
         prefix: &str,
         suffix: &str,
     ) -> Result<TopicRewrite, String> {
+        let filter = without_share(filter);
         for (name, text) in [("prefix", prefix), ("suffix", suffix)] {
             if text.contains(['+', '#']) {
                 return Err(format!("{name} `{text}` must not contain `+` or `#`"));
@@ -236,5 +247,16 @@ mod tests {
         assert!(!topic_matches("#", "$SYS/x"));
         assert!(!topic_matches("+/x", "$SYS/x"));
         assert!(topic_matches("$SYS/#", "$SYS/x"));
+        assert!(
+            topic_matches("$share/g/a/#", "a/b"),
+            "a shared filter matches as its filter"
+        );
+        assert_eq!(
+            TopicRewrite::new("$share/g/a/b/#", "b/#", "", "")
+                .unwrap()
+                .apply("a/b/c")
+                .as_deref(),
+            Some("b/c")
+        );
     }
 }

@@ -113,8 +113,15 @@ impl<'a> Link<'a> {
     pub(super) async fn run(mut self, shutdown: &CancellationToken) -> Result<(), LinkError> {
         if !self.limits.session_present {
             // The upstream forgot the QoS 2 messages it was sending us: their identifiers are
-            // free again.
+            // free again. And it knows nothing of what was in flight to it (another server of
+            // `hybrid_servers`, or a clean start): those go again first, as new messages, with
+            // this upstream's Maximum QoS (a PUBREL alone would complete a QoS 2 message it
+            // never had).
             self.carried.inbound = Default::default();
+            let inflight = self.carried.outbox.inflight.take_inflight();
+            self.carried
+                .outbox
+                .requeue(inflight.into_iter().map(|i| i.delivery).collect());
         }
         self.subscribe_upstream();
         self.resend_inflight();

@@ -96,6 +96,9 @@ pub struct Carried {
     pub inbound: DeliveryState,
     /// The subscriptions upstream in force (the API may change them while the bridge runs).
     pub subscriptions: Vec<SubscribeRule>,
+    /// The filters the upstream may hold for the bridge's session (subscribed on an earlier
+    /// connection): those no longer in `subscriptions` are unsubscribed at the next one.
+    pub upstream_filters: Vec<String>,
 }
 
 /// One bridge's state for the whole process (it outlives restarts of the listeners, reloads,
@@ -222,22 +225,80 @@ impl Bridges {
     }
 }
 
-/// What a stopped bridge leaves for the next one, so that a restart of the listeners
-/// (`ctrl/restart`) loses neither buffered nor unacknowledged messages, nor a generated client
-/// identifier (which would orphan a persistent upstream session).
+/// What a stopped bridge leaves for the next one, so that a restart (of the listeners, or of
+/// the bridge on new settings) loses neither buffered nor unacknowledged messages, nor a
+/// generated client identifier (which would orphan a persistent upstream session).
 #[derive(Debug, Default)]
 struct Parked {
-    slot: Mutex<Option<(String, Carried)>>,
+    slot: Mutex<Option<Held>>,
+}
+
+/// What a stopped bridge holds.
+#[derive(Debug)]
+struct Held {
+    client_id: String,
+    carried: Carried,
+    /// Its local session, still subscribed to its forwards, so that nothing published locally
+    /// between two runs is missed; `None` once the bridge is switched off or removed
+    /// ([`retire`]).
+    session: Option<Arc<Session>>,
 }
 
 impl Parked {
-    fn put(&self, client_id: String, carried: Carried) {
-        *self.slot.lock() = Some((client_id, carried));
+    fn put(&self, held: Held) {
+        *self.slot.lock() = Some(held);
     }
 
-    fn take(&self) -> Option<(String, Carried)> {
+    fn take(&self) -> Option<Held> {
         self.slot.lock().take()
     }
+}
+
+/// A bridge that is not to run again soon (switched off, removed, or its listeners gone):
+/// its local session lets go of its forwards, and what reached it meanwhile joins the outage
+/// buffer, which waits for the bridge's next start.
+fn retire(broker: &Broker, state: &BridgeState) {
+    let mut slot = state.parked.slot.lock();
+    let Some(held) = slot.as_mut() else {
+        return;
+    };
+    let Some(session) = held.session.take() else {
+        return;
+    };
+    // Unsubscribed first: once the router lets go, nothing more can reach the mailbox.
+    broker.unsubscribe_all(&session);
+    let mut forget = Vec::new();
+    let dropped = held.carried.outbox.absorb(&session.mailbox, &mut forget);
+    forget_all(broker, &session, &forget);
+    state.stats.dropped.add(dropped);
+    session.discard();
+    let outbox = &held.carried.outbox;
+    state
+        .stats
+        .set_backlog(outbox.pending_len(), outbox.inflight.inflight_len());
+}
+
+/// Retires every bridge that `config` does not run (see [`retire`]), then forgets those it
+/// no longer has at all.
+fn retire_unwanted(config: &Config, broker: &Broker, bridges: &Bridges) {
+    let wanted: Vec<String> = config
+        .mqtt_bridges()
+        .into_iter()
+        .filter(|named| named.bridge.enable)
+        .map(|named| named.name)
+        .collect();
+    let states: Vec<(String, Arc<BridgeState>)> = bridges
+        .states
+        .lock()
+        .iter()
+        .map(|(name, state)| (name.clone(), Arc::clone(state)))
+        .collect();
+    for (name, state) in &states {
+        if !wanted.contains(name) {
+            retire(broker, state);
+        }
+    }
+    forget_removed(config, broker, bridges);
 }
 
 /// Starts the enabled bridges of `config`: each one's local subscriptions are in place on
@@ -253,13 +314,19 @@ pub fn spawn(
 ) {
     let mut home = bridges.home.lock();
     home.listeners = Some((shutdown.clone(), tracker.clone()));
+    // The previous listeners' bridges have ended with them.
+    home.running
+        .retain(|_, running| !running.task.is_finished());
     for named in config.mqtt_bridges() {
         if named.bridge.enable
+            && !home.running.contains_key(&named.name)
             && let Some(running) = start(&named, config, broker, bridges, &shutdown, tracker)
         {
             home.running.insert(named.name.clone(), running);
         }
     }
+    drop(home);
+    retire_unwanted(config, broker, bridges);
     drop_unclaimed(config, broker);
 }
 
@@ -303,7 +370,6 @@ pub async fn reconfigure(config: &Config, broker: &Broker, bridges: &Arc<Bridges
         running.stop.cancel();
         let _ = running.task.await;
     }
-    forget_removed(config, broker, bridges);
     let mut home = bridges.home.lock();
     if let Some((shutdown, tracker)) = home.listeners.clone()
         && !shutdown.is_cancelled()
@@ -318,6 +384,8 @@ pub async fn reconfigure(config: &Config, broker: &Broker, bridges: &Arc<Bridges
             }
         }
     }
+    drop(home);
+    retire_unwanted(config, broker, bridges);
     drop_unclaimed(config, broker);
 }
 
@@ -335,9 +403,11 @@ fn forget_removed(config: &Config, broker: &Broker, bridges: &Bridges) {
         if configured.iter().any(|named| named.name == name) {
             continue;
         }
-        let Some((_, parked)) = state.parked.take() else {
+        retire(broker, &state);
+        let Some(parked) = state.parked.take() else {
             continue;
         };
+        let parked = parked.carried;
         let held = parked.outbox.pending_len() + parked.outbox.inflight.inflight_len();
         if held > 0 {
             warn!(bridge = %name, messages = held, "bridge removed: the messages it held are dropped");
@@ -349,13 +419,15 @@ fn forget_removed(config: &Config, broker: &Broker, bridges: &Bridges) {
     }
 }
 
-/// What the store held from the previous run for bridges that no longer run is dropped (and
-/// logged), so that it does not wait on disk for ever.
+/// What the store held from the previous run for bridges the configuration no longer has is
+/// dropped (and logged), so that it does not wait on disk for ever; a bridge switched off
+/// keeps it for its next start. (The `[bridge]` section has no switch of its own:
+/// `bridge_mode = false` is no bridge.)
 fn drop_unclaimed(config: &Config, broker: &Broker) {
-    let claimed: Vec<String> = BridgeOptions::all(config)
-        .into_iter()
-        .filter_map(Result::ok)
-        .map(|options| options.store_id)
+    let claimed: Vec<String> = config
+        .mqtt_bridges()
+        .iter()
+        .map(options::store_id)
         .collect();
     broker.drop_bridge_backlogs(&claimed);
 }
@@ -384,10 +456,16 @@ fn start(
     }
     let state = bridges.state(&named.name);
     let mut forget = Vec::new();
-    let mut carried = unpark(&state, &mut options, &mut forget);
+    let (mut carried, kept_session) = unpark(broker, &state, &mut options, &mut forget);
     *state.client_id.lock() = Some(options.client_id.clone());
     *state.store_id.lock() = Some(options.store_id.clone());
-    let session = local_session(broker, &options);
+    let session = match kept_session {
+        Some(session) => {
+            follow_forwards(broker, &session, &options);
+            session
+        }
+        None => local_session(broker, &options),
+    };
     let backlog = broker.open_bridge_session(&session, options.version);
     if !backlog.is_empty() {
         info!(
@@ -451,10 +529,44 @@ fn dialers(options: &BridgeOptions) -> Result<Vec<Dialer>, DialError> {
 }
 
 /// What the previous run left, if any (its generated client identifier is kept unless one
-/// is configured now), else a fresh start.
-fn unpark(state: &BridgeState, options: &mut BridgeOptions, forget: &mut Vec<u64>) -> Carried {
-    match state.parked.take() {
-        Some((client_id, mut carried)) => {
+/// is configured now, and its local session when it is still subscribed under the same store
+/// identity), else a fresh start.
+fn unpark(
+    broker: &Broker,
+    state: &BridgeState,
+    options: &mut BridgeOptions,
+    forget: &mut Vec<u64>,
+) -> (Carried, Option<Arc<Session>>) {
+    let held = state.parked.take();
+    let held = match held {
+        Some(held)
+            if held
+                .session
+                .as_ref()
+                .is_some_and(|s| *s.client_id != *options.store_id) =>
+        {
+            // Moved between the [bridge] section and a named table: a new store identity,
+            // so the old session's messages cannot follow it.
+            let old_id = held
+                .session
+                .as_ref()
+                .map(|s| s.client_id.to_string())
+                .unwrap_or_default();
+            state.parked.put(held);
+            retire(broker, state);
+            drop(state.parked.take());
+            broker.drop_bridge_session(&old_id);
+            warn!(bridge = %options.name, "bridge: moved to another section, what it held is dropped");
+            None
+        }
+        other => other,
+    };
+    match held {
+        Some(Held {
+            client_id,
+            mut carried,
+            session,
+        }) => {
             if !options.client_id_configured {
                 options.client_id = client_id;
             }
@@ -465,17 +577,45 @@ fn unpark(state: &BridgeState, options: &mut BridgeOptions, forget: &mut Vec<u64
             carried.outbox.retry_qos_0 = options.retry_qos_0;
             carried.subscriptions.clone_from(&options.subscriptions);
             state.stats.dropped.add(dropped);
-            carried
+            (carried, session)
         }
-        None => Carried {
-            outbox: Outbox::new(
-                options.max_queued,
-                options.max_queued_bytes,
-                options.retry_qos_0,
-            ),
-            inbound: DeliveryState::default(),
-            subscriptions: options.subscriptions.clone(),
-        },
+        None => (
+            Carried {
+                outbox: Outbox::new(
+                    options.max_queued,
+                    options.max_queued_bytes,
+                    options.retry_qos_0,
+                ),
+                inbound: DeliveryState::default(),
+                subscriptions: options.subscriptions.clone(),
+                upstream_filters: Vec::new(),
+            },
+            None,
+        ),
+    }
+}
+
+/// A kept local session takes the forwards of the new settings: the new filters first, then
+/// the old ones let go, so that no message published meanwhile is missed.
+fn follow_forwards(broker: &Broker, session: &Arc<Session>, options: &BridgeOptions) {
+    let current: Vec<String> = session
+        .subscriptions()
+        .into_iter()
+        .map(|(filter, _)| filter)
+        .collect();
+    subscribe_forwards(
+        broker,
+        session,
+        options
+            .forwards
+            .iter()
+            .filter(|rule| !current.contains(&rule.filter)),
+    );
+    for filter in current {
+        if !options.forwards.iter().any(|rule| rule.filter == filter) {
+            // Not a subscription the store keeps for a bridge: nothing to wait for.
+            let _not_kept = broker.unsubscribe(session, &filter);
+        }
     }
 }
 
@@ -503,19 +643,22 @@ async fn run(
         }
         Err(e) => error!(bridge = %options.name, error = %e, "bridge not started"),
     }
-    // Unsubscribed first: once the router lets go, nothing more can reach the mailbox.
-    broker.unsubscribe_all(&session);
+    // The local session stays subscribed for the next run (a restart on new settings, or of
+    // the listeners); a bridge that is not to run again is retired.
     let mut forget = Vec::new();
     let dropped = carried.outbox.absorb(&session.mailbox, &mut forget);
     forget_all(&broker, &session, &forget);
     state.stats.dropped.add(dropped);
-    session.discard();
     state.stats.set_state(BridgeLinkState::Stopped, None);
     state.stats.set_backlog(
         carried.outbox.pending_len(),
         carried.outbox.inflight.inflight_len(),
     );
-    state.parked.put(options.client_id, carried);
+    state.parked.put(Held {
+        client_id: options.client_id,
+        carried,
+        session: Some(session),
+    });
 }
 
 /// The bridge's local session, subscribed to the forward filters with No Local.
@@ -543,6 +686,16 @@ fn local_session(broker: &Broker, options: &BridgeOptions) -> Arc<Session> {
     session
         .mailbox
         .set_online(true, &settings.queue, &mut Vec::new());
+    subscribe_forwards(broker, &session, options.forwards.iter());
+    session
+}
+
+/// Subscribes a bridge's local session to forward filters, with No Local.
+fn subscribe_forwards<'a>(
+    broker: &Broker,
+    session: &Arc<Session>,
+    forwards: impl Iterator<Item = &'a options::ForwardRule>,
+) {
     let options_local = SubscriptionOptions {
         qos: QoS::ExactlyOnce,
         no_local: true,
@@ -550,17 +703,16 @@ fn local_session(broker: &Broker, options: &BridgeOptions) -> Arc<Session> {
         retain_handling: RetainHandling::DoNotSend,
     };
     let identity = Identity::bridge(Arc::clone(&session.client_id));
-    for rule in &options.forwards {
+    for rule in forwards {
         let entry = SubscribeFilter {
             filter: rule.filter.clone(),
             options: options_local,
         };
-        let subscribed = broker.subscribe(&identity, &session, &entry, None);
+        let subscribed = broker.subscribe(&identity, session, &entry, None);
         if subscribed.reason.is_error() {
             warn!(filter = %rule.filter, reason = subscribed.reason.0, "bridge: forward filter refused");
         }
     }
-    session
 }
 
 /// What a running bridge works with.
@@ -642,8 +794,9 @@ async fn supervise(
                 continue;
             }
         };
+        // `failed_in_row` is reset only by a connection that holds (below): servers that accept
+        // and drop at once count as failing, so that a round of them backs off.
         failures = 0;
-        failed_in_row = 0;
         connections += 1;
         if connections > 1 {
             stats.reconnects.add(1);
@@ -671,13 +824,18 @@ async fn supervise(
             Err(e) => {
                 if since.elapsed() >= STABLE_CONNECTION {
                     backoff.reset();
+                    failed_in_row = 1;
+                } else {
+                    failed_in_row += 1;
                 }
-                if dialers.len() > 1 {
+                if dialers.len() > 1 && failed_in_row < dialers.len() {
                     // The server just lost is the least likely to answer now: the next one.
                     index = (index + 1) % dialers.len();
-                    failed_in_row = 1;
                     delay = Duration::ZERO;
                 } else {
+                    // One server, or a whole round that would not hold a connection.
+                    index = (index + 1) % dialers.len();
+                    failed_in_row = 0;
                     delay = backoff.next_delay();
                 }
                 stats.set_state(BridgeLinkState::Disconnected, Some(e.to_string()));

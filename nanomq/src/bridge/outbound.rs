@@ -57,8 +57,7 @@ impl Link<'_> {
             }
         };
         delivery.qos = delivery.qos.min(self.limits.maximum_qos);
-        let packet_id = (delivery.qos != QoS::AtMostOnce)
-            .then(|| self.carried.outbox.inflight.next_packet_id());
+        let packet_id = (delivery.qos != QoS::AtMostOnce).then(|| self.next_packet_id());
         let publish = self.build_publish(&delivery, topic, packet_id, false, now);
         if !self.encode_publish(publish) {
             self.stats.dropped.add(1);
@@ -149,8 +148,10 @@ impl Link<'_> {
                     // The rule in force now decides (the QoS stays the one it was sent with).
                     let mut renamed = delivery.clone();
                     let topic = self.forward_as(&mut renamed);
+                    // The exchange in flight keeps its QoS.
+                    renamed.qos = delivery.qos;
                     let publish = topic.map(|topic| {
-                        self.build_publish(&delivery, topic, Some(packet_id), true, now)
+                        self.build_publish(&renamed, topic, Some(packet_id), true, now)
                     });
                     if !publish.is_some_and(|publish| self.encode_publish(publish)) {
                         // Too large for this upstream (its limits may have changed): give up.

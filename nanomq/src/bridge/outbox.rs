@@ -98,6 +98,15 @@ impl Outbox {
         dropped
     }
 
+    /// Puts `deliveries` (what was in flight to an upstream that has forgotten it: a new
+    /// session there) back in front, in order, to be sent again first, as new messages.
+    pub fn requeue(&mut self, deliveries: Vec<Delivery>) {
+        for delivery in deliveries.into_iter().rev() {
+            self.pending_bytes += weight(&delivery);
+            self.pending.push_front(delivery);
+        }
+    }
+
     /// Empties `mailbox` into the outage buffer; returns how many messages were dropped (their
     /// store keys are added to `forget`).
     pub fn absorb(&mut self, mailbox: &Mailbox, forget: &mut Vec<u64>) -> u64 {

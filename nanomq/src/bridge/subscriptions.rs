@@ -12,16 +12,29 @@ use super::link::Link;
 use super::options::SubscribeRule;
 use crate::codec::{Packet, PacketId, SubAck, Subscribe, SubscribeFilter, Unsubscribe};
 
-/// SUBSCRIBE packets sent and not yet answered on this connection: their filters, to name the
-/// ones the upstream refuses.
+/// SUBSCRIBE and UNSUBSCRIBE packets sent and not yet answered on this connection: their
+/// filters (to name the ones the upstream refuses), and their identifiers, which no PUBLISH may
+/// take meanwhile [MQTT-2.2.1-3].
 #[derive(Debug, Default)]
 pub(super) struct Pending {
     by_packet: HashMap<PacketId, Vec<String>>,
 }
 
 impl Link<'_> {
-    /// Subscribes upstream to every rule, with No Local for MQTT 5 so that what the bridge
-    /// forwards does not come back (after each connection).
+    /// A packet identifier free for a PUBLISH, SUBSCRIBE or UNSUBSCRIBE: none in flight, none
+    /// awaiting its SUBACK or UNSUBACK.
+    pub(super) fn next_packet_id(&mut self) -> PacketId {
+        loop {
+            let id = self.carried.outbox.inflight.next_packet_id();
+            if !self.pending_subs.by_packet.contains_key(&id) {
+                return id;
+            }
+        }
+    }
+
+    /// After each connection: unsubscribes from what the upstream may still hold for a
+    /// persistent session and the rules no longer ask for, then subscribes to every rule,
+    /// with No Local for MQTT 5 so that what the bridge forwards does not come back.
     pub(super) fn subscribe_upstream(&mut self) {
         let filters: Vec<SubscribeFilter> = self
             .carried
@@ -29,14 +42,45 @@ impl Link<'_> {
             .iter()
             .map(|rule| rule.filter.clone())
             .collect();
+        if self.limits.session_present {
+            let stale: Vec<String> = self
+                .carried
+                .upstream_filters
+                .iter()
+                .filter(|old| !filters.iter().any(|f| f.filter == **old))
+                .cloned()
+                .collect();
+            self.send_unsubscribe(stale);
+        }
+        self.carried.upstream_filters = filters.iter().map(|f| f.filter.clone()).collect();
         self.send_subscribe(filters);
+    }
+
+    fn send_unsubscribe(&mut self, filters: Vec<String>) {
+        if filters.is_empty() {
+            return;
+        }
+        info!(filters = ?filters, "bridge: unsubscribing upstream");
+        let packet_id = self.next_packet_id();
+        self.pending_subs.by_packet.insert(packet_id, Vec::new());
+        let packet = Unsubscribe {
+            packet_id,
+            filters,
+            properties: Default::default(),
+        };
+        self.write_packet(&Packet::Unsubscribe(packet));
+    }
+
+    /// An UNSUBACK: its identifier is free again.
+    pub(super) fn on_unsuback(&mut self, packet_id: PacketId) {
+        self.pending_subs.by_packet.remove(&packet_id);
     }
 
     fn send_subscribe(&mut self, filters: Vec<SubscribeFilter>) {
         if filters.is_empty() {
             return;
         }
-        let packet_id = self.carried.outbox.inflight.next_packet_id();
+        let packet_id = self.next_packet_id();
         self.pending_subs.by_packet.insert(
             packet_id,
             filters.iter().map(|f| f.filter.clone()).collect(),
@@ -53,16 +97,9 @@ impl Link<'_> {
     /// from what is gone, and renames by the new rules from now on.
     pub(super) fn change_subscriptions(&mut self, rules: Vec<SubscribeRule>) {
         let (subscribe, unsubscribe) = difference(&self.carried.subscriptions, &rules);
+        self.carried.upstream_filters = rules.iter().map(|r| r.filter.filter.clone()).collect();
         self.carried.subscriptions = rules;
-        if !unsubscribe.is_empty() {
-            info!(filters = ?unsubscribe, "bridge: unsubscribing upstream");
-            let packet = Unsubscribe {
-                packet_id: self.carried.outbox.inflight.next_packet_id(),
-                filters: unsubscribe,
-                properties: Default::default(),
-            };
-            self.write_packet(&Packet::Unsubscribe(packet));
-        }
+        self.send_unsubscribe(unsubscribe);
         if !subscribe.is_empty() {
             info!(
                 filters = ?subscribe.iter().map(|f| &f.filter).collect::<Vec<_>>(),

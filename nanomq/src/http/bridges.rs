@@ -8,15 +8,15 @@
 //!   (a key left out keeps its value, as NanoMQ does).
 //! - `DELETE /api/v4/bridges/{name}` removes one.
 //! - `POST /api/v4/bridges/switch/{name}` with `{"data":{"bridge_switch":bool}}` starts or
-//!   stops one (its `enable`; the `[bridge]` section's `bridge_mode`).
+//!   stops one (its `enable`; a stopped bridge keeps what it holds for its next start).
 //! - `POST /api/v4/bridges/sub/{name}` and `/unsub/{name}` add and remove subscriptions
 //!   upstream, on the running connection (no reconnection).
 //!
 //! Every change is written to the configuration file in place, as `POST /configuration` writes
 //! it (checked first: a change that would not start changes nothing), and is in force when the
 //! answer comes: the bridge changed restarts, the others run on. The `[bridge]` section's
-//! bridge can only be switched here; its settings are the section's (`POST
-//! /configuration/bridge`).
+//! bridge is not changed here (400/108): its settings are the section's (`POST
+//! /configuration/bridge`), and its only switch, `bridge_mode`, removes it with what it holds.
 
 use axum::Json;
 use axum::extract::State;
@@ -235,16 +235,10 @@ async fn switch(
     ApiJson(body): ApiJson<BridgeSwitchRequest>,
 ) -> ApiResult<()> {
     let on = body.data.bridge_switch;
-    let saved = state.broker.config();
-    let stated = match source_of(&saved, &name) {
-        Some(BridgeSource::Section) => json!({ "bridge": { "bridge_mode": on } }),
-        _ => patch(&name, json!({ "enable": on })),
-    };
+    let stated = patch(&name, json!({ "enable": on }));
     commit(&state, stated.clone(), |saved| {
-        match source_of(saved, &name) {
-            Some(_) => saved.merged(&stated).map_err(|e| invalid(e.to_string())),
-            None => Err(no_bridge(&name)),
-        }
+        table_of(saved, &name)?;
+        saved.merged(&stated).map_err(|e| invalid(e.to_string()))
     })
     .await
 }

@@ -69,7 +69,8 @@ async fn unacknowledged_qos1_is_resent_with_dup_after_reconnecting() {
     assert_eq!(first.qos, QoS::AtLeastOnce);
     drop(peer);
 
-    let mut peer = upstream.accept_with(connack(false)).await;
+    // The upstream kept the session: the same exchange, resent with DUP.
+    let mut peer = upstream.accept_with(connack(true)).await;
     let again = expect_publish(peer.recv().await);
     assert!(again.dup, "resent with DUP");
     assert_eq!((id(&again), &again.payload[..]), (id(&first), &b"one"[..]));
@@ -113,6 +114,52 @@ async fn qos2_exchange_resumes_with_pubrel_after_reconnecting() {
         metrics(&edge).messages_forwarded == 1
     })
     .await;
+    edge.stop().await;
+}
+
+/// An upstream that has no session for the bridge (a clean start, or another server of
+/// `hybrid_servers`) knows nothing of what was in flight: it is sent again as a new message,
+/// a QoS 2 one that had reached PUBREL too (a PUBREL alone would complete, at that upstream, a
+/// message it never had).
+#[tokio::test]
+async fn a_new_upstream_session_gets_what_was_in_flight_as_new_messages() {
+    let upstream = ScriptedUpstream::bind().await;
+    let edge = start_edge(bridge_config(upstream.port(), 5, &["t/#"], &[])).await;
+    let mut peer = upstream.accept_with(connack(false)).await;
+    let mut local = v4::connect(&edge, "local").await;
+    publish_confirmed(&mut local, "t/1", rumqttc::QoS::AtLeastOnce, "one").await;
+    publish_confirmed(&mut local, "t/2", rumqttc::QoS::ExactlyOnce, "two").await;
+    let one = expect_publish(peer.recv().await);
+    let two = expect_publish(peer.recv().await);
+    peer.send(Packet::PubRec(PubAck::new(id(&two)))).await;
+    match peer.recv().await {
+        Packet::PubRel(rel) => assert_eq!(rel.packet_id, id(&two)),
+        other => panic!("expected PUBREL, got {other:?}"),
+    }
+    drop(peer);
+
+    let mut peer = upstream.accept_with(connack(false)).await;
+    let again_one = expect_publish(peer.recv().await);
+    let again_two = expect_publish(peer.recv().await);
+    assert_eq!(
+        (&again_one.payload[..], again_one.dup),
+        (&one.payload[..], false),
+        "a new message, in order"
+    );
+    assert_eq!(
+        (&again_two.payload[..], again_two.qos, again_two.dup),
+        (&b"two"[..], QoS::ExactlyOnce, false),
+        "PUBLISH again, not PUBREL"
+    );
+    peer.send(Packet::PubAck(PubAck::new(id(&again_one)))).await;
+    peer.send(Packet::PubRec(PubAck::new(id(&again_two)))).await;
+    match peer.recv().await {
+        Packet::PubRel(rel) => assert_eq!(rel.packet_id, id(&again_two)),
+        other => panic!("expected PUBREL, got {other:?}"),
+    }
+    peer.send(Packet::PubComp(PubAck::new(id(&again_two))))
+        .await;
+    eventually("both forwarded", || metrics(&edge).messages_forwarded == 2).await;
     edge.stop().await;
 }
 

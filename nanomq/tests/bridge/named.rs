@@ -281,3 +281,95 @@ async fn a_removed_bridge_leaves_nothing_in_the_store() {
     eventually("forgotten by the store", || stored() == 0).await;
     edge.stop().await;
 }
+
+/// A bridge restarted on new settings keeps its local session subscribed throughout: every
+/// message a local publisher had acknowledged while the reloads went on arrives upstream.
+#[tokio::test]
+async fn restarting_a_bridge_on_new_settings_misses_no_local_message() {
+    let upstream = TestBroker::start_with(|_| {}).await;
+    let mut up_sub = v4::connect(&upstream, "up-sub").await;
+    up_sub.subscribe("data/#", QoS::AtLeastOnce).await;
+    let edge = TestBroker::start_with(|c| {
+        let mut bridge = to(upstream.port(), "edge-restarted");
+        bridge.forwards = vec![forward("data/#", "", "")];
+        c.bridges.mqtt.insert("cloud".into(), bridge);
+    })
+    .await;
+    eventually("connected", || connected(&edge, "cloud")).await;
+    // rumqttc queues a publish and sends it in its own time: the client lives on until every
+    // message has arrived.
+    let publisher = tokio::spawn({
+        let local = v4::connect(&edge, "local").await;
+        async move {
+            for n in 0..300u32 {
+                local
+                    .publish(
+                        &format!("data/{n}"),
+                        QoS::AtLeastOnce,
+                        false,
+                        n.to_string().as_bytes(),
+                    )
+                    .await;
+            }
+            local
+        }
+    });
+    for keepalive in [31, 32, 33, 34, 35] {
+        let mut file = edge.file_config();
+        file.bridges.mqtt.get_mut("cloud").unwrap().keepalive =
+            shared_types::config::Seconds(keepalive);
+        nanomq::config::save_atomic(&edge.path, &file).unwrap();
+        nanomq::reload::reload(&edge.handle.broker, &edge.handle.control())
+            .await
+            .unwrap();
+    }
+    let _local = within(publisher).await.unwrap();
+    let expected: BTreeSet<u32> = (0..300).collect();
+    let mut seen = BTreeSet::new();
+    within(async {
+        while seen != expected {
+            let p = up_sub.next_publish().await;
+            seen.insert(std::str::from_utf8(&p.payload).unwrap().parse().unwrap());
+        }
+    })
+    .await;
+    // The bridge did restart on each new setting: the upstream has the last one.
+    eventually("the last keep alive upstream", || {
+        upstream
+            .handle
+            .broker
+            .session("edge-restarted")
+            .is_some_and(|s| s.is_connected() && s.details().keep_alive == 35)
+    })
+    .await;
+    edge.stop().await;
+    upstream.stop().await;
+}
+
+/// A bridge switched off across a restart of the listeners starts again when switched on.
+#[tokio::test]
+async fn a_bridge_switched_off_across_a_restart_starts_again() {
+    let upstream = TestBroker::start_with(|_| {}).await;
+    let mut edge = TestBroker::start_with(|c| {
+        c.bridges
+            .mqtt
+            .insert("cloud".into(), to(upstream.port(), "edge-switched"));
+    })
+    .await;
+    eventually("connected", || connected(&edge, "cloud")).await;
+    let mut file = edge.file_config();
+    file.bridges.mqtt.get_mut("cloud").unwrap().enable = false;
+    nanomq::config::save_atomic(&edge.path, &file).unwrap();
+    edge.handle.restart();
+    within(edge.handle.wait_running()).await;
+    eventually("stopped", || !connected(&edge, "cloud")).await;
+
+    file.bridges.mqtt.get_mut("cloud").unwrap().enable = true;
+    nanomq::config::save_atomic(&edge.path, &file).unwrap();
+    nanomq::reload::reload(&edge.handle.broker, &edge.handle.control())
+        .await
+        .unwrap();
+    eventually("connected again", || connected(&edge, "cloud")).await;
+    edge.stop().await;
+    upstream.stop().await;
+}

@@ -228,6 +228,22 @@ impl Config {
             }
             validate_mqtt_bridge(&path, bridge)?;
         }
+        // Two bridges with one client id take each other's session upstream, for ever.
+        let mut seen: Vec<(String, String)> = Vec::new();
+        for named in self.mqtt_bridges() {
+            let Some(id) = named.bridge.clientid.clone() else {
+                continue;
+            };
+            if let Some((_, other)) = seen.iter().find(|(seen_id, _)| *seen_id == id) {
+                let reason =
+                    format!("client id `{id}` is also {other}'s: each bridge needs its own");
+                return Err(ConfigError::new(
+                    format!("{}.clientid", named.path()),
+                    reason,
+                ));
+            }
+            seen.push((id, named.path()));
+        }
         Ok(())
     }
 }
@@ -317,6 +333,26 @@ pub(crate) fn validate_mqtt_bridge(path: &str, bridge: &MqttBridge) -> Result<()
         return Err(ConfigError::new(
             field("conn_properties.topic_alias_maximum"),
             "the bridge does not take topic aliases from the upstream: only 0",
+        ));
+    }
+    if let Some(id) = &bridge.clientid {
+        if id.is_empty() {
+            return Err(ConfigError::new(
+                field("clientid"),
+                "must not be empty (leave it out to have one generated)",
+            ));
+        }
+        if bridge.proto_ver == 3 && id.len() > 23 {
+            return Err(ConfigError::new(
+                field("clientid"),
+                "MQTT 3.1 servers may refuse a client id longer than 23 characters: shorten it or use proto_ver = 4",
+            ));
+        }
+    }
+    if bridge.conn_properties.maximum_packet_size == Some(0) {
+        return Err(ConfigError::new(
+            field("conn_properties.maximum_packet_size"),
+            "must be at least 1 (MQTT 5 forbids 0)",
         ));
     }
     if bridge.conn_properties.receive_maximum == Some(0) {
