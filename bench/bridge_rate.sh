@@ -63,6 +63,8 @@ listener $1 127.0.0.1
 allow_anonymous true
 persistence false
 log_type error
+# Its default (1000 per client) drops what a subscriber has not taken yet: not this test.
+max_queued_messages 1000000
 CONF
   if [ -n "${2:-}" ]; then
     cat <<CONF
@@ -72,7 +74,6 @@ bridge_protocol_version mqttv50
 clientid edge
 cleansession true
 topic bench/# out 1
-max_queued_messages 1000000
 CONF
   fi
 }
