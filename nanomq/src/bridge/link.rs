@@ -39,6 +39,14 @@ use crate::store::Ticket;
 /// How long the final DISCONNECT may take to go out.
 const CLOSE_TIMEOUT: Duration = Duration::from_secs(1);
 
+/// SUBSCRIBE and UNSUBSCRIBE packets sent and not yet answered on this connection: their
+/// filters (to name the ones the upstream refuses), and their identifiers, which no PUBLISH may
+/// take meanwhile [MQTT-2.2.1-3] (see [`super::subscriptions`]).
+#[derive(Debug, Default)]
+pub(super) struct Pending {
+    pub(super) by_packet: std::collections::HashMap<crate::codec::PacketId, Vec<String>>,
+}
+
 /// The state of one upstream connection.
 pub(super) struct Link<'a> {
     reader: ReadHalf<Box<dyn Stream>>,
@@ -58,7 +66,7 @@ pub(super) struct Link<'a> {
     /// The subscription rules as the API changes them (`None` once nobody can change them).
     rules: Option<&'a mut watch::Receiver<Vec<SubscribeRule>>>,
     /// SUBSCRIBE packets not yet answered.
-    pub(super) pending_subs: super::subscriptions::Pending,
+    pub(super) pending_subs: Pending,
     /// The store ticket the pending output depends on: acknowledgements to the upstream go
     /// out only once what they acknowledge is stored.
     durable_ticket: Ticket,

@@ -4,21 +4,11 @@
 //! no reconnection. The rules also decide how upstream messages are renamed locally, so they
 //! change together.
 
-use std::collections::HashMap;
-
 use tracing::{info, warn};
 
 use super::link::Link;
 use super::options::SubscribeRule;
 use crate::codec::{Packet, PacketId, SubAck, Subscribe, SubscribeFilter, Unsubscribe};
-
-/// SUBSCRIBE and UNSUBSCRIBE packets sent and not yet answered on this connection: their
-/// filters (to name the ones the upstream refuses), and their identifiers, which no PUBLISH may
-/// take meanwhile [MQTT-2.2.1-3].
-#[derive(Debug, Default)]
-pub(super) struct Pending {
-    by_packet: HashMap<PacketId, Vec<String>>,
-}
 
 impl Link<'_> {
     /// A packet identifier free for a PUBLISH, SUBSCRIBE or UNSUBSCRIBE: none in flight, none
